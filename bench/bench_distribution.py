@@ -1,0 +1,40 @@
+"""Wall time of assign_reviewers for growing cohorts (best of 3).
+
+Run from the repository root: python bench/bench_distribution.py
+"""
+
+import sys
+import time
+from pathlib import Path
+
+# Make the package importable without installing it.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from crosscheck_xblock.distribution import assign_reviewers  # noqa: E402
+
+SIZES = (1_000, 10_000, 100_000)
+K = 4
+REPEATS = 3
+
+
+def best_time(n: int, k: int) -> float:
+    """Best wall time of REPEATS runs, in seconds."""
+    authors = [f"learner-{i}" for i in range(n)]
+    best = float("inf")
+    for repeat in range(REPEATS):
+        start = time.perf_counter()
+        result = assign_reviewers(authors, k=k, seed=repeat)
+        best = min(best, time.perf_counter() - start)
+        # Freed outside the timed region so one run's garbage does not slow the next.
+        del result
+    return best
+
+
+def main() -> None:
+    """Print one line per cohort size."""
+    for n in SIZES:
+        print(f"assign_reviewers n={n} k={K}: {best_time(n, K):.3f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Peer cross-check XBlock for Open edX: checklist reviews, distribution and grading."""
