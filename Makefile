@@ -1,0 +1,77 @@
+# crosscheck-xblock: `make workbench` to try it, `make test` to test it (see README).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Python 3.12: under pyenv on the development machines, else whatever python3.12 is on PATH.
+PYTHON312 ?= $(shell if command -v pyenv >/dev/null 2>&1 && PYENV_VERSION=3.12.1 pyenv which python3.12 >/dev/null 2>&1; then PYENV_VERSION=3.12.1 pyenv which python3.12; else command -v python3.12; fi)
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check -q
+MANAGE := $(PY) workbench/manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help venv install-workbench install-test system-deps workbench workbench-db test test-sqlite test-mariadb bench clean
+
+help:
+	@echo "make workbench   build everything and serve the workbench on http://$(HOST):$(PORT)"
+	@echo "make test        install test dependencies and run every test (SQLite, MariaDB, browser)"
+	@echo "make bench       print benchmark numbers"
+
+$(PY):
+	@test -n "$(PYTHON312)" || { echo "Python 3.12 not found: install it or pass PYTHON312=/path/to/python3.12"; exit 1; }
+	$(PYTHON312) -m venv $(VENV)
+	$(PIP) install --upgrade pip
+
+venv: $(PY)
+
+# Stamp files re-run an install only when its pinned requirements change.
+$(VENV)/.workbench-installed: $(PY) requirements/workbench.txt requirements/base.txt setup.py
+	$(PIP) install -r requirements/workbench.txt
+	$(PIP) install --no-deps -e .
+	touch $@
+
+$(VENV)/.test-installed: $(VENV)/.workbench-installed requirements/test.txt | system-deps
+	$(PIP) install -r requirements/test.txt
+	touch $@
+
+install-workbench: $(VENV)/.workbench-installed
+install-test: $(VENV)/.test-installed
+
+# Debian packages the tests need: Chromium for the browser tests (Playwright cannot download
+# browsers here) and the MariaDB client headers mysqlclient compiles against.
+system-deps:
+	@missing=""; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	pkg-config --exists libmariadb 2>/dev/null || pkg-config --exists mysqlclient 2>/dev/null || missing="$$missing libmariadb-dev pkg-config"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+workbench-db: install-workbench
+	mkdir -p var
+	$(MANAGE) migrate --run-syncdb -v 0
+	$(MANAGE) crosscheck_demo
+
+workbench: workbench-db
+	@echo "Workbench: http://$(HOST):$(PORT)/  (learners: ?student=alice … ?student=oscar, staff: ?student=staff)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: install-test
+	$(PY) -m pytest
+	CROSSCHECK_DB=mariadb $(PY) -m pytest -m db
+
+test-sqlite: install-test
+	$(PY) -m pytest
+
+test-mariadb: install-test
+	CROSSCHECK_DB=mariadb $(PY) -m pytest -m db
+
+bench: install-test
+	$(PY) bench/bench_distribution.py
+	$(PY) bench/bench_handlers.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache test-artifacts

@@ -1,0 +1,131 @@
+"""The tables of crosscheck-xblock.
+
+Everything another learner or a background task must read lives here, not in XBlock fields:
+the task's settings copy, the works, the review assignments, the reviews and the grades.
+Only `api.py` reads and writes these models.
+
+Learners are stored by their course-specific anonymous id (`student_id`), never by username.
+Reviews hang off assignments, so nothing learner-facing needs to join to a person.
+"""
+from django.db import models
+
+
+class Task(models.Model):
+    """One cross-check block: a copy of its settings and where it is in its life cycle.
+
+    The copy (`config`) lets background jobs work without the modulestore; it is refreshed
+    whenever the block is viewed or saved in Studio.
+    """
+
+    OPEN = "open"
+    DISTRIBUTED = "distributed"
+    COMPLETED = "completed"
+    STATUSES = [(OPEN, "Open for submissions"), (DISTRIBUTED, "Cross-check running"),
+                (COMPLETED, "Completed")]
+
+    usage_key = models.CharField(max_length=255, unique=True)
+    course_id = models.CharField(max_length=255, db_index=True)
+    config = models.JSONField(default=dict)
+    status = models.CharField(max_length=16, choices=STATUSES, default=OPEN)
+    # How many reviewers each work actually got (may be < k in a small cohort, D3).
+    reviewers_per_work = models.PositiveSmallIntegerField(default=0)
+    # A sentence for staff when the distribution could not give everyone k reviewers.
+    distribution_note = models.TextField(blank=True, default="")
+    distributed_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.usage_key} ({self.status})"
+
+
+class Work(models.Model):
+    """A learner's submitted link in one task (one row per learner; replacing updates it)."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="works")
+    student_id = models.CharField(max_length=255)
+    url = models.URLField(max_length=2000)
+    # Shown in the staff view only, so course staff know whose work it is; never sent to learners.
+    username = models.CharField(max_length=150, blank=True, default="")
+    # The edx-submissions submission that grades are written against (set_score).
+    submission_uuid = models.CharField(max_length=36)
+    submitted_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["task", "student_id"], name="crosscheck_one_work_per_learner"),
+        ]
+
+    def __str__(self):
+        return f"work {self.pk} in task {self.task_id}"
+
+
+class Assignment(models.Model):
+    """`reviewer` must review `work`. Learners see it only through pseudonyms and `token`.
+
+    `position` numbers the works of one reviewer ("Work 1…k"); `reviewer_number` numbers the
+    reviewers of one work ("Reviewer 1…k").
+    """
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments")
+    reviewer = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="reviews_to_do")
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="reviews_received")
+    position = models.PositiveSmallIntegerField()
+    reviewer_number = models.PositiveSmallIntegerField()
+    # Random public id of this assignment, the `review_id` in the JSON API; reveals nothing.
+    token = models.CharField(max_length=32, unique=True)
+    # Time of the latest submitted review; null while the review is not done (fast progress counts).
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["reviewer", "work"], name="crosscheck_review_once"),
+            models.UniqueConstraint(fields=["reviewer", "position"], name="crosscheck_work_position"),
+            models.UniqueConstraint(fields=["work", "reviewer_number"], name="crosscheck_reviewer_number"),
+        ]
+
+    def __str__(self):
+        return f"assignment {self.pk}: work {self.work_id} by {self.reviewer_id}"
+
+
+class Review(models.Model):
+    """One submitted version of a review. Re-submitting adds a row; nothing is overwritten (R10)."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="versions")
+    # {item_id: fraction 0..1 for subtasks, 0 or 1 for penalties}, validated against the checklist.
+    items = models.JSONField()
+    comment = models.TextField(blank=True, default="")
+    total = models.FloatField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"review {self.pk} of assignment {self.assignment_id}"
+
+
+class Grade(models.Model):
+    """The outcome of the task for one work's author, written once at completion."""
+
+    GRADED = "graded"
+    REVIEWS_UNFINISHED = "reviews_unfinished"
+    NO_REVIEWS = "no_reviews"
+    STATUSES = [(GRADED, "Graded"), (REVIEWS_UNFINISHED, "Own reviews unfinished"),
+                (NO_REVIEWS, "No reviews received")]
+
+    work = models.OneToOneField(Work, on_delete=models.CASCADE, related_name="grade")
+    status = models.CharField(max_length=24, choices=STATUSES)
+    # Exact value from the policy (kept for analytics); `points` is what the gradebook got.
+    exact_points = models.FloatField(null=True, blank=True)
+    points = models.PositiveIntegerField(null=True, blank=True)
+    max_points = models.PositiveIntegerField()
+    policy = models.CharField(max_length=32)
+    # How the grade was computed: received totals, which counted, which were dropped and why.
+    detail = models.JSONField(default=dict)
+    created_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"grade of work {self.work_id}: {self.points}/{self.max_points}"

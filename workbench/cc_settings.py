@@ -1,0 +1,51 @@
+"""Workbench settings: xblock-sdk's own, plus our apps, services and the demo's needs.
+
+The database is SQLite at var/workbench.db of this checkout (WORKBENCH_DATABASES, xblock-sdk's
+JSON setting, overrides it). Set CROSSCHECK_DB=mariadb to use MariaDB on 127.0.0.1:3306 instead.
+"""
+import os
+from pathlib import Path
+
+from workbench.settings import *  # noqa: F401,F403  pylint: disable=wildcard-import,unused-wildcard-import
+from workbench.settings import DATABASES, INSTALLED_APPS, LOGGING, WORKBENCH  # noqa: F401
+
+# var/ of this checkout, whatever the working directory (xblock-sdk assumes the cwd).
+VAR_DIR = Path(os.environ.get("CROSSCHECK_VAR_DIR", Path(__file__).resolve().parent.parent / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+LOGGING["handlers"]["logfile"]["filename"] = str(VAR_DIR / "workbench.log")
+if "WORKBENCH_DATABASES" not in os.environ:
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(VAR_DIR / "workbench.db")}}
+
+INSTALLED_APPS = [*INSTALLED_APPS, "submissions", "crosscheck_xblock", "cc_workbench"]
+
+if os.environ.get("CROSSCHECK_DB") == "mariadb":
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.mysql",
+            "NAME": os.environ.get("CROSSCHECK_DB_NAME", "crosscheck_workbench"),
+            "USER": os.environ.get("CROSSCHECK_DB_USER", "root"),
+            "PASSWORD": os.environ.get("CROSSCHECK_DB_PASSWORD", ""),
+            "HOST": os.environ.get("CROSSCHECK_DB_HOST", "127.0.0.1"),
+            "PORT": os.environ.get("CROSSCHECK_DB_PORT", "3306"),
+            "OPTIONS": {"charset": "utf8mb4"},
+            "TEST": {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"},
+        }
+    }
+
+# Keep field values (Studio edits) across restarts, like a real course.
+WORKBENCH = {**WORKBENCH, "reset_state_on_restart": False,
+             "services": {**WORKBENCH.get("services", {}), "user": "cc_workbench.services.WorkbenchUserService"}}
+
+# Only our block in the workbench list (xblock-sdk's samples stay out of the way).
+EXCLUDED_XBLOCKS = {
+    "allscopes_demo", "attempts_scoreboard_demo", "equality_demo", "filethumbs", "helloworld_demo",
+    "html_demo", "problem_demo", "sidebar_demo", "slider_demo", "textinput_demo", "thumbs",
+    "view_counter_demo",
+}
+
+# Learners switch with ?student=NAME; this user is course staff in the demo.
+CROSSCHECK_STAFF_USERS = {"staff"}
+CROSSCHECK_FALLBACK_COURSE_ID = "course-v1:Workbench+CrossCheck+Demo"
+USE_TZ = True
+TIME_ZONE = "UTC"
+ROOT_URLCONF = "cc_urls"

@@ -1,0 +1,14 @@
+"""Receives score_set like the LMS grades app does, and records it in the stand-in gradebook."""
+from django.dispatch import receiver
+from submissions.models import score_set
+
+from .models import GradebookEntry
+
+
+@receiver(score_set)
+def record_score(sender, points_possible, points_earned, anonymous_user_id, course_id, item_id,
+                 created_at, **kwargs):  # pylint: disable=unused-argument
+    """Store the delivered score."""
+    GradebookEntry.objects.create(
+        anonymous_user_id=anonymous_user_id, course_id=course_id, item_id=item_id,
+        points_earned=points_earned, points_possible=points_possible, created_at=created_at)

@@ -1,0 +1,45 @@
+"""Load the demo: a dozen learners who already submitted their work to the demo scenario."""
+from django.core.management.base import BaseCommand
+from workbench.runtime import WorkbenchRuntime
+from workbench.scenarios import get_scenarios
+
+from crosscheck_xblock import api, clock
+from crosscheck_xblock.block import DEMO_SCENARIO
+from crosscheck_xblock.models import Task
+
+from ...services import anonymous_id
+
+LEARNERS = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy",
+            "mallory", "oscar"]
+
+
+def scenario_usage_id(description: str) -> str:
+    """The usage id the workbench gave the scenario with this description."""
+    for scenario in get_scenarios().values():
+        if scenario.description == description:
+            return scenario.usage_id
+    raise LookupError(f"no workbench scenario {description!r}")
+
+
+class Command(BaseCommand):
+    """`manage.py crosscheck_demo [--reset]`"""
+
+    help = "Put twelve submitted works into the demo scenario (idempotent; --reset starts over)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--reset", action="store_true", help="Delete the demo task's data first.")
+
+    def handle(self, *args, **options):
+        usage_id = scenario_usage_id(DEMO_SCENARIO)
+        if options["reset"]:
+            Task.objects.filter(usage_key=usage_id).delete()
+        block = WorkbenchRuntime("staff").get_block(usage_id)
+        task = block._task()  # pylint: disable=protected-access  (the same sync a page view does)
+        if task.status != Task.OPEN:
+            self.stdout.write(f"The demo task is already {task.status}; use --reset to start over.")
+            return
+        for name in LEARNERS:
+            api.submit_work(task, anonymous_id(name), f"https://{name}-portfolio.example.com/",
+                            clock.now(), username=name)
+        self.stdout.write(f"Demo ready: {len(LEARNERS)} works in {usage_id}. "
+                          f"Learners: {', '.join(LEARNERS)}; staff: staff.")
