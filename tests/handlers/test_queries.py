@@ -1,0 +1,30 @@
+"""get_state and submit_review cost a fixed number of queries, whatever the number of works."""
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from .conftest import full_review
+
+pytestmark = [pytest.mark.db, pytest.mark.django_db]
+
+
+def _costs(make_block, n):
+    block = make_block('reviews_per_work="4"')
+    names = [f"q{i}" for i in range(n)]
+    block.submit_all(names)
+    block.ok("staff_start", "staff")
+    state = block.state("q1")
+    block.ok("submit_review", "q1", full_review(state, 0))  # warm: the task row exists, one review done
+    with CaptureQueriesContext(connection) as get_state:
+        block.state("q1")
+    with CaptureQueriesContext(connection) as submit:
+        block.ok("submit_review", "q1", full_review(state, 1))
+    return len(get_state), len(submit)
+
+
+def test_query_counts_do_not_grow_with_submissions(make_block):
+    small = _costs(make_block, 10)
+    large = _costs(make_block, 60)
+    assert small == large, f"queries (get_state, submit_review): {small} with 10 works, {large} with 60"
+    # Most of these are the workbench's own field storage (one query per field read).
+    assert small[0] <= 25 and small[1] <= 30

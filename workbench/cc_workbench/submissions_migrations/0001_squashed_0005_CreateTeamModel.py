@@ -1,0 +1,4 @@
+"""Upstream edx-submissions migration 0001_squashed_0005_CreateTeamModel, unchanged."""
+from importlib import import_module
+
+Migration = import_module("submissions.migrations.0001_squashed_0005_CreateTeamModel").Migration

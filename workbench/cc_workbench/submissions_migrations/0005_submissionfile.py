@@ -1,0 +1,4 @@
+"""Upstream edx-submissions migration 0005_submissionfile, unchanged."""
+from importlib import import_module
+
+Migration = import_module("submissions.migrations.0005_submissionfile").Migration
