@@ -13,6 +13,8 @@ from workbench.settings import DATABASES, INSTALLED_APPS, LOGGING, WORKBENCH  # 
 VAR_DIR = Path(os.environ.get("CROSSCHECK_VAR_DIR", Path(__file__).resolve().parent.parent / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 LOGGING["handlers"]["logfile"]["filename"] = str(VAR_DIR / "workbench.log")
+# xblock-sdk logs every SQL statement (django at DEBUG) into a 50 kB rotating file: slow, and noise.
+LOGGING["loggers"]["django"]["level"] = "INFO"
 if "WORKBENCH_DATABASES" not in os.environ:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(VAR_DIR / "workbench.db")}}
 
