@@ -1,0 +1,65 @@
+"""The link check (S2) and the phase rules, pure."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from crosscheck_xblock import schedule
+from crosscheck_xblock.links import LinkError, check_link
+
+NOW = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("url", [
+    "https://github.com/me/repo/pull/1", "https://github.com/me/repo/pull/1/files",
+    "https://gitlab.com/g/sub/p/-/merge_requests/7", "https://git.school.org/g/p/-/merge_requests/2"])
+def test_pull_request_links(url):
+    assert check_link(url, "pull_request") == url
+
+
+@pytest.mark.parametrize("url", [
+    "https://github.com/me/repo", "https://github.com/me/repo/pulls", "https://github.com/me/pull/1",
+    "https://me.github.io/repo/", "https://gitlab.com/g/p/merge_requests/7"])
+def test_not_pull_request_links(url):
+    with pytest.raises(LinkError, match="not a pull request"):
+        check_link(url, "pull_request")
+
+
+def test_deploy_rejects_code_hosts_and_accepts_pages():
+    assert check_link("https://me.github.io/x/", "deploy") == "https://me.github.io/x/"
+    assert check_link("http://localhost:3000/", "deploy") == "http://localhost:3000/"
+    with pytest.raises(LinkError, match="source code"):
+        check_link("https://github.com/me/x", "deploy")
+
+
+@pytest.mark.parametrize("url", ["", "   ", None, 5, "example.org", "mailto:a@b.org", "javascript:alert(1)",
+                                 "https://", "https://nodot", "https://a b.org", "https://x.org/a\nb",
+                                 "https://" + "x" * 2000 + ".org"])
+def test_any_rejects_non_web_addresses(url):
+    with pytest.raises(LinkError):
+        check_link(url, "any")
+
+
+def test_unknown_kind_is_a_programming_error():
+    with pytest.raises(ValueError):
+        check_link("https://example.org", "ftp")
+
+
+def test_dates_parse_to_utc():
+    assert schedule.parse_datetime("2026-03-02T10:00:00Z") == NOW
+    assert schedule.parse_datetime("2026-03-02T13:00:00+03:00") == NOW
+    assert schedule.parse_datetime("2026-03-02T10:00:00") == NOW  # no zone means UTC
+    assert schedule.parse_datetime("") is None
+    assert schedule.format_datetime(NOW) == "2026-03-02T10:00:00Z"
+    with pytest.raises(ValueError):
+        schedule.parse_datetime("tomorrow")
+
+
+def test_phases():
+    due = NOW + timedelta(days=1)
+    end = NOW + timedelta(days=4)
+    assert schedule.phase("open", NOW, due, end) == schedule.SUBMISSION
+    assert schedule.phase("open", due, due, end) == schedule.WAITING
+    assert schedule.phase("open", NOW) == schedule.SUBMISSION
+    assert schedule.phase("distributed", due, due, end) == schedule.REVIEW
+    assert schedule.phase("distributed", end, due, end) == schedule.REVIEW_CLOSED
+    assert schedule.phase("completed", NOW, due, end) == schedule.CLOSED
