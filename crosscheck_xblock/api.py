@@ -126,8 +126,8 @@ def start_cross_check(usage_key: str, now: datetime) -> dict:
         task.reviewers_per_work = reviews_per_work(len(work_ids), k)
         task.distribution_note = note
         task.save(update_fields=["status", "distributed_at", "reviewers_per_work", "distribution_note"])
-    return {"started": True, "status": task.status, "message": note or
-            f"{len(work_ids)} works distributed, {task.reviewers_per_work} reviewers each."}
+    return {"started": True, "status": task.status,
+            "message": f"{len(work_ids)} works distributed, {task.reviewers_per_work} reviewers each."}
 
 
 def _assignments(task: Task, plan: dict) -> list[Assignment]:
@@ -371,7 +371,7 @@ def staff_overview(task: Task, now: datetime) -> dict:
     return {
         "status": task.status,
         "phase": phase,
-        "phase_text": schedule.PHASE_TEXT[phase],
+        "phase_text": schedule.STAFF_PHASE_TEXT[phase],
         "submissions": len(learners),
         "reviewers_per_work": task.reviewers_per_work,
         "distribution_note": task.distribution_note,

@@ -15,6 +15,14 @@ PHASE_TEXT = {
     CLOSED: "The cross-check is complete.",
 }
 
+STAFF_PHASE_TEXT = {
+    SUBMISSION: "Submission is open.",
+    WAITING: "Submission is closed; the cross-check has not started.",
+    REVIEW: "The cross-check is running.",
+    REVIEW_CLOSED: "The cross-check end has passed; grades are not written yet.",
+    CLOSED: "The cross-check is complete; grades are written.",
+}
+
 
 def parse_datetime(value: object) -> datetime | None:
     """Parse an ISO 8601 date-time; a value without a zone is UTC. Empty → None; bad → ValueError."""

@@ -54,6 +54,7 @@ function CrossCheckBlock(runtime, element) {
     var node = $(".cc-error");
     node.textContent = message || "";
     node.hidden = !message;
+    if (message && node.scrollIntoView) { node.scrollIntoView({block: "nearest"}); }
   }
 
   function fmtDate(iso) {
@@ -130,10 +131,17 @@ function CrossCheckBlock(runtime, element) {
     var name = "cc-" + review.id + "-" + item.id;
     var current = values[item.id];
     var wrap = el("div", {"class": "cc-choice", role: "radiogroup", "aria-label": "Points for this item"});
+    var radios = [];
+    var partly = null;
+    function same(a, b) { return a !== undefined && a !== null && Math.abs(a - b) < 1e-9; }
     function radio(label, value) {
-      var input = el("input", {type: "radio", name: name, value: String(value),
-                               checked: current !== undefined && Math.abs(current - value) < 1e-9,
-                               onchange: function () { values[item.id] = value; onChange(); }});
+      var input = el("input", {type: "radio", name: name, value: String(value), checked: same(current, value),
+                               onchange: function () {
+                                 values[item.id] = value;
+                                 if (partly) { partly.value = ""; }  // a radio choice replaces a partial one
+                                 onChange();
+                               }});
+      radios.push(input);
       return el("label", {}, [input, " " + label]);
     }
     if (item.type === "penalty") {
@@ -142,12 +150,16 @@ function CrossCheckBlock(runtime, element) {
       return wrap;
     }
     wrap.appendChild(radio("Not done", 0));
-    var partly = el("select", {"aria-label": "Partly done: share of the item",
-                               onchange: function () { values[item.id] = Number(partly.value); onChange(); render(); }});
+    partly = el("select", {"aria-label": "Partly done: share of the item", onchange: function () {
+      if (partly.value === "") { delete values[item.id]; }
+      else { values[item.id] = Number(partly.value); }
+      radios.forEach(function (input) { input.checked = false; });  // …and a partial one replaces a radio
+      onChange();
+    }});
     partly.appendChild(el("option", {value: "", text: "Partly done…"}));
     for (var tenth = 1; tenth <= 9; tenth++) {
       partly.appendChild(el("option", {value: String(tenth / 10), text: (tenth * 10) + "%",
-                                       selected: current !== undefined && Math.abs(current - tenth / 10) < 1e-9}));
+                                       selected: same(current, tenth / 10)}));
     }
     wrap.appendChild(partly);
     wrap.appendChild(radio("Done", 1));

@@ -1,0 +1,194 @@
+"""Fixtures of the browser tests: a real workbench server and a headless Chromium.
+
+The server is `workbench/manage.py runserver` in a subprocess of its own, on a free port, with a
+fresh SQLite database in a temporary directory (migrated and loaded with the demo first). It owns
+its database: these tests only talk HTTP to it, so they use none of pytest-django's db fixtures.
+
+Chromium is Debian's /usr/bin/chromium (Playwright cannot download browsers here). Without it the
+tests are skipped, unless the environment variable CI is set: then they fail, so a CI run cannot
+pass without running them.
+"""
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+MANAGE = REPO / "workbench" / "manage.py"
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = os.environ.get("CROSSCHECK_CHROMIUM", "/usr/bin/chromium")  # Debian's package
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+SERVER_START_TIMEOUT = 60  # seconds
+DEFAULT_TIMEOUT_MS = 15_000  # Playwright's wait for a selector / response
+
+
+def pytest_collection_modifyitems(config, items):  # pylint: disable=unused-argument
+    """Every test in this folder is a browser test (`-m "not browser"` leaves them out)."""
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def _skip_or_fail(reason: str):
+    """Skip on a developer machine; fail on CI, where a missing browser must not go unnoticed."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set, so this is an error, not a skip)", pytrace=False)
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _tail(path: Path, lines: int = 40) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no output)"
+
+
+class Workbench:
+    """A running workbench server: its base URL, and the files it writes."""
+
+    def __init__(self, base_url: str, var_dir: Path, log_path: Path):
+        self.base_url = base_url
+        self.var_dir = var_dir
+        self.log_path = log_path
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def scenario(self, number: int, student: str) -> str:
+        """The page of workbench scenario `crosscheck.<number>` as `student` sees it."""
+        return self.url(f"/scenario/crosscheck.{number}/?student={student}")
+
+
+def _manage(args, env, log):
+    """Run one manage.py command to completion, its output appended to the server log."""
+    result = subprocess.run([sys.executable, str(MANAGE), *args], cwd=REPO, env=env, stdout=log,
+                            stderr=subprocess.STDOUT, timeout=120, check=False)
+    if result.returncode != 0:
+        log.flush()
+        pytest.fail(f"manage.py {' '.join(args)} failed ({result.returncode}):\n{_tail(Path(log.name))}",
+                    pytrace=False)
+
+
+def _wait_until_up(proc: subprocess.Popen, url: str, log_path: Path):
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"The workbench server exited ({proc.returncode}):\n{_tail(log_path)}",
+                        pytrace=False)
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"The workbench server did not answer {url} within {SERVER_START_TIMEOUT} s:\n"
+                f"{_tail(log_path)}", pytrace=False)
+
+
+def _stop(proc: subprocess.Popen):
+    """Stop the server and anything it started: its whole process group."""
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    except ProcessLookupError:
+        pass
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """The Chromium binary; skips (or, on CI, fails) the browser tests when it is missing."""
+    if not os.path.exists(CHROMIUM):
+        _skip_or_fail(f"{CHROMIUM} is missing: install Debian's chromium package to run the browser tests")
+    try:
+        import playwright.sync_api  # noqa: F401  pylint: disable=import-outside-toplevel,unused-import
+    except ImportError:
+        _skip_or_fail("the playwright package is missing: pip install -r requirements/test.txt")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def workbench(tmp_path_factory, chromium_path):  # pylint: disable=unused-argument,redefined-outer-name
+    """A workbench server with a fresh database holding the demo (12 submitted works).
+
+    It asks for chromium_path only so that no server is started when the tests will be skipped.
+    """
+    var_dir = tmp_path_factory.mktemp("workbench")
+    log_path = var_dir / "server.out"
+    env = {key: value for key, value in os.environ.items()
+           # CROSSCHECK_DB=mariadb would override WORKBENCH_DATABASES; these tests own their SQLite DB.
+           if key not in ("CROSSCHECK_DB", "DJANGO_SETTINGS_MODULE")}
+    env.update({
+        "WORKBENCH_DATABASES": json.dumps({"default": {
+            "ENGINE": "django.db.backends.sqlite3", "NAME": str(var_dir / "workbench.db")}}),
+        "CROSSCHECK_VAR_DIR": str(var_dir),
+        "PYTHONUNBUFFERED": "1",
+    })
+    port = _free_port()
+    with open(log_path, "a", encoding="utf-8") as log:
+        _manage(["migrate", "--run-syncdb", "-v", "0"], env, log)
+        _manage(["crosscheck_demo"], env, log)
+        proc = subprocess.Popen(  # pylint: disable=consider-using-with
+            [sys.executable, str(MANAGE), "runserver", f"127.0.0.1:{port}", "--noreload"],
+            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True)  # its own process group, so the whole group can be stopped
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(proc, base_url + "/gradebook/", log_path)
+        yield Workbench(base_url, var_dir, log_path)
+    finally:
+        _stop(proc)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):  # pylint: disable=redefined-outer-name
+    """Headless Debian Chromium driven by Playwright's sync API."""
+    from playwright.sync_api import sync_playwright  # pylint: disable=import-outside-toplevel
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def context(browser):
+    """A fresh browser context (cookies, storage) per test."""
+    from playwright.sync_api import expect  # pylint: disable=import-outside-toplevel
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    ctx.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
+    try:
+        yield ctx
+    finally:
+        ctx.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """test-artifacts/ at the repository root, for screenshots."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

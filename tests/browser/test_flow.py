@@ -1,0 +1,370 @@
+"""End-to-end browser tests: learners and staff use the real page of a real workbench server.
+
+test_full_cross_check: the empty scenario (crosscheck.1: any link, k=3, policy mean) from the first
+submission to the gradebook, with five learners and course staff.
+test_demo_staff_progress: the demo scenario (crosscheck.0) as staff sees it.
+
+Screenshots go to test-artifacts/ at the repository root.
+"""
+import json
+import os
+import secrets
+from fractions import Fraction
+
+import pytest
+
+try:
+    from playwright.sync_api import Page, expect
+except ImportError:  # the same rule as a missing Chromium (see conftest.py)
+    if os.environ.get("CI"):
+        raise
+    pytest.skip("the playwright package is missing: pip install -r requirements/test.txt",
+                allow_module_level=True)
+
+pytestmark = pytest.mark.browser
+
+EMPTY, DEMO = 1, 0  # workbench scenarios crosscheck.1 and crosscheck.0
+K = 3
+MAX_SCORE = 100
+DEMO_LEARNERS = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy",
+                 "mallory", "oscar"]
+
+PHASE_SUBMISSION = "Submission is open."
+PHASE_REVIEW = "The cross-check is running: review the works assigned to you."
+PHASE_CLOSED = "The cross-check is complete."
+POLICY_MEAN = "The grade is the average of all the scores the work received."
+
+
+# ---------------------------------------------------------------- arithmetic the page must show
+
+def fmt_points(value: Fraction) -> str:
+    """The page's fmtPoints: at most two decimals, no trailing zeros ("87.5", "100", "0")."""
+    assert value >= 0
+    hundredths = (value * 100 + Fraction(1, 2)).__floor__()
+    return f"{hundredths // 100}.{hundredths % 100:02d}".rstrip("0").rstrip(".")
+
+
+def review_total(items: list[dict], values: dict[str, Fraction]) -> Fraction:
+    """Sum of value × max over the scored items (absent = 0), floored at 0, capped at the max."""
+    total = sum((values.get(item["id"], Fraction(0)) * item["max"] for item in items
+                 if item["type"] in ("subtask", "penalty")), Fraction(0))
+    return min(max(total, Fraction(0)), Fraction(MAX_SCORE))
+
+
+def round_half_up(value: Fraction) -> int:
+    return (value + Fraction(1, 2)).__floor__()
+
+
+# ---------------------------------------------------------------- page helpers
+
+def init_state(page: Page) -> dict:
+    """The JSON state the server put into the page (script.cc-init) when it was loaded."""
+    return json.loads(page.locator(".crosscheck script.cc-init").text_content())["state"]
+
+
+def open_block(page: Page, url: str, phase: str) -> dict:
+    """Open a scenario page and wait until the block's JS has rendered `phase`."""
+    # The tab in front: Chromium throttles animation frames in the others, and Playwright's
+    # stability check before each click waits for them (about 2 s per click).
+    page.bring_to_front()
+    page.goto(url)
+    expect(page.locator(".crosscheck .cc-phase")).to_have_text(phase)
+    return init_state(page)
+
+
+def handler_response(page: Page, handler: str):
+    """Wait for the POST to the block's `handler` (use as a context manager around the action)."""
+    return page.expect_response(lambda r: f"/{handler}/" in r.url and r.request.method == "POST")
+
+
+def assert_names_absent(page: Page, names, where: str):
+    """None of `names` may appear in the page's visible text, nor anywhere in the block's HTML
+    (attributes, links, the JSON state in script.cc-init)."""
+    text = page.locator("body").inner_text()
+    html = page.locator(".crosscheck").evaluate("el => el.outerHTML")
+    for name in names:
+        assert name not in text, f"{where}: the learner name {name!r} is visible on the page"
+        assert name not in html, f"{where}: the learner name {name!r} is in the block's HTML"
+
+
+def screenshot(page: Page, path):
+    """A full-page screenshot from the top (the workbench's fixed banner would cover the middle)."""
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(path), full_page=True)
+
+
+def submit_link(page: Page, url: str):
+    form = page.locator(".cc-submission form.cc-submit-form")
+    form.locator("input[name=url]").fill(url)
+    with handler_response(page, "submit_work") as response:
+        form.locator("button[type=submit]").click()
+    return response.value
+
+
+# ---------------------------------------------------------------- review plans
+
+def review_plan(pattern: int, learner: int, items: list[dict]) -> list[tuple[str, Fraction]]:
+    """The clicks of one review, in order: (item id, value); an item may be set twice.
+
+    0: everything done, no penalty (100).
+    1: a mix: not done, Done then changed to 50 %, a partial that differs per learner, the small
+       penalty.
+    2: half done, then the small penalty (the total drops by it) and the big one (floor at 0).
+    3: partial everywhere (30 % / 70 %), the last one first set to 40 % and then Done.
+    """
+    subtasks = [item["id"] for item in items if item["type"] == "subtask"]
+    penalties = sorted((item for item in items if item["type"] == "penalty"), key=lambda i: i["max"])
+    big, small = penalties[0]["id"], penalties[-1]["id"]
+    one, zero = Fraction(1), Fraction(0)
+    steps: list[tuple[str, Fraction]] = []
+    if pattern == 0:
+        steps += [(sid, one) for sid in subtasks] + [(small, zero), (big, zero)]
+    elif pattern == 1:
+        for index, sid in enumerate(subtasks):
+            if index in (0, 5):
+                steps.append((sid, zero))
+            elif index == 1:
+                steps += [(sid, one), (sid, Fraction(1, 2))]
+            elif index == 3:
+                steps.append((sid, Fraction(learner + 1, 10)))
+            else:
+                steps.append((sid, one))
+        steps += [(big, zero), (small, one)]
+    elif pattern == 2:
+        half = len(subtasks) // 2
+        steps += [(sid, one if index < half else zero) for index, sid in enumerate(subtasks)]
+        steps += [(small, one), (big, one)]
+    else:
+        steps += [(sid, Fraction(3 if index % 2 == 0 else 7, 10)) for index, sid in enumerate(subtasks)]
+        steps += [(subtasks[-1], Fraction(4, 10)), (subtasks[-1], one), (big, zero), (small, zero)]
+    return steps
+
+
+def set_item(item_row, item_type: str, value: Fraction):
+    """Click the control of one checklist row that gives it `value`."""
+    if value in (0, 1):
+        item_row.locator(f'input[type=radio][value="{int(value)}"]').check()
+    else:
+        assert item_type == "subtask", "only a subtask takes a fraction"
+        # The option values are JS's String(tenth / 10): "0.1" … "0.9".
+        item_row.locator("select").select_option(str(float(value)))
+
+
+# ---------------------------------------------------------------- the tests
+
+def test_full_cross_check(workbench, context, artifacts):
+    """Five learners submit, staff starts, everyone reviews 3 works, staff completes, grades arrive."""
+    tag = secrets.token_hex(3)
+    learners = [f"u{n}-{tag}" for n in range(1, 6)]
+    links = {name: f"https://site-{secrets.token_hex(4)}.example.org/" for name in learners}
+    owner = {link: name for name, link in links.items()}
+    page = context.new_page()
+    staff = context.new_page()
+
+    # ---- 1. submission: everyone submits a link; the first also tries bad ones, the second replaces it
+    for index, name in enumerate(learners):
+        state = open_block(page, workbench.scenario(EMPTY, name), PHASE_SUBMISSION)
+        assert state["submission"] is None and state["settings"]["reviews_per_work"] == K
+        error = page.locator(".crosscheck .cc-error")
+        expect(error).to_be_hidden()
+        if index == 0:
+            url_input = page.locator(".cc-submit-form input[name=url]")
+            # "not a link" is stopped by the browser already (the input is type=url, required):
+            # the form is never submitted, nothing is sent, and the block shows no error of its own.
+            page.locator(".cc-submit-form").evaluate(
+                "form => form.addEventListener('submit', () => { window.ccSubmitted = true; })")
+            url_input.fill("not a link")
+            page.locator(".cc-submit-form button[type=submit]").click()
+            assert url_input.evaluate("el => el.validity.typeMismatch") is True
+            assert page.evaluate("window.ccSubmitted === undefined"), "the browser submitted 'not a link'"
+            expect(error).to_be_hidden()
+            expect(page.locator(".cc-ok")).to_have_count(0)
+            # The server's refusal is shown in .cc-error: for "not a link" (with the browser's own
+            # check switched off, as for a client that has none) …
+            page.locator(".cc-submit-form").evaluate("form => { form.noValidate = true; }")
+            response = submit_link(page, "not a link")
+            assert response.status == 400
+            expect(error).to_be_visible()
+            expect(error).to_have_text("The link must not contain spaces or line breaks.")
+            # … and for a link the browser accepts but the block does not.
+            response = submit_link(page, "https://intranet/")
+            assert response.status == 400
+            expect(error).to_contain_text("“intranet” is not a full host name")
+            expect(page.locator(".cc-submitted")).to_have_count(0)
+        if index == 1:
+            first = f"https://draft-{secrets.token_hex(4)}.example.org/"
+            assert submit_link(page, first).status == 200
+            expect(page.locator(".cc-submitted a")).to_have_attribute("href", first)
+            expect(page.locator(".cc-submit-form button[type=submit]")).to_have_text("Replace link")
+        response = submit_link(page, links[name])
+        assert response.status == 200
+        expect(page.locator(".cc-ok")).to_contain_text("Your work is saved")
+        expect(error).to_be_hidden()
+        expect(page.locator(".cc-submitted a")).to_have_attribute("href", links[name])
+        expect(page.locator(".cc-submitted a")).to_have_text(links[name])
+        # Reloading shows the stored link, not just what the JS remembers.
+        open_block(page, workbench.scenario(EMPTY, name), PHASE_SUBMISSION)
+        expect(page.locator(".cc-submitted a")).to_have_attribute("href", links[name])
+        expect(page.locator(".cc-reviews .cc-work")).to_have_count(0)
+
+    # ---- 2. staff starts the cross-check
+    open_block(staff, workbench.scenario(EMPTY, "staff"), PHASE_SUBMISSION)
+    rows = staff.locator(".cc-staff-table tbody tr")
+    expect(rows).to_have_count(len(learners))
+    expect(staff.locator(".cc-staff-summary")).to_contain_text("5 works submitted.")
+    for name in learners:
+        expect(rows.filter(has_text=name)).to_contain_text(links[name])
+    start, complete = staff.locator("button.cc-staff_start"), staff.locator("button.cc-staff_complete")
+    expect(start).to_have_text("Start cross-check now")
+    expect(start).to_be_enabled()
+    expect(complete).to_be_disabled()
+    with handler_response(staff, "staff_start") as response:
+        start.click()
+    assert response.value.status == 200
+    result = response.value.json()["result"]
+    assert result["started"] is True
+    expect(staff.locator(".cc-staff .cc-ok")).to_have_text(result["message"])
+    expect(staff.locator(".cc-staff .cc-ok")).to_contain_text(f"{K} reviewers")
+    expect(staff.locator(".cc-phase")).to_have_text(PHASE_REVIEW)
+    expect(staff.locator(".cc-staff-summary")).to_contain_text(f"Reviewers per work: {K}.")
+    expect(start).to_be_disabled()
+    expect(complete).to_be_enabled()
+    for name in learners:
+        expect(rows.filter(has_text=name).locator("td").nth(3)).to_have_text(f"0 / {K}")
+    screenshot(staff, artifacts / "staff-started.png")
+
+    # ---- 3. every learner reviews the 3 works assigned to them
+    given = []  # (reviewer, author, total, comment)
+    for index, name in enumerate(learners):
+        state = open_block(page, workbench.scenario(EMPTY, name), PHASE_REVIEW)
+        items = state["checklist"]["items"]
+        kinds = {item["id"]: item["type"] for item in items}
+        assert sum(item["max"] for item in items if item["type"] == "subtask") == MAX_SCORE
+        works = page.locator(".cc-reviews .cc-work")
+        expect(works).to_have_count(K)
+        expect(page.locator(".cc-reviews h3")).to_have_text(f"Works to review (0 of {K} done)")
+        assert_names_absent(page, [other for other in learners if other != name], f"{name}'s review page")
+        review_ids, authors = [], []
+        for position in range(K):
+            work = works.nth(position)
+            expect(work.locator("h4")).to_contain_text(f"Work {position + 1}")
+            expect(work.locator(".cc-badge")).to_have_text("to review")
+            href = work.locator("a").get_attribute("href")
+            assert href in owner, f"{name} got a link nobody submitted: {href}"
+            authors.append(owner[href])
+            review_ids.append(work.get_attribute("data-review"))
+        assert name not in authors, f"{name} has to review their own work"
+        assert len(set(authors)) == K, f"{name} got the same work twice: {authors}"
+
+        for position, (review_id, author) in enumerate(zip(review_ids, authors)):
+            block = page.locator(f'.cc-work[data-review="{review_id}"]')
+            form = block.locator("form.cc-review-form")
+            total_text = form.locator(".cc-total")
+            expect(total_text).to_have_text(f"Total: 0 of {MAX_SCORE}")
+            values: dict[str, Fraction] = {}
+            for item_id, value in review_plan((index + position + 1) % 4, index, items):
+                set_item(form.locator(f'.cc-item[data-item="{item_id}"]'), kinds[item_id], value)
+                values[item_id] = value
+                expect(total_text).to_have_text(
+                    f"Total: {fmt_points(review_total(items, values))} of {MAX_SCORE}")
+            total = review_total(items, values)
+            comment = f"Review {position + 1}, note {secrets.token_hex(3)}."
+            form.locator("textarea").fill(comment)
+            if index == 0 and position == 0:
+                screenshot(page, artifacts / "learner-review-form.png")
+            with handler_response(page, "submit_review") as response:
+                form.locator("button[type=submit]").click()
+            assert response.value.status == 200, response.value.text()
+            expect(block).to_have_class("cc-work cc-done")
+            expect(block.locator(".cc-badge")).to_have_text(f"reviewed: {fmt_points(total)}")
+            expect(block.locator("button[type=submit]")).to_have_text("Update review")
+            expect(page.locator(".cc-reviews h3")).to_have_text(f"Works to review ({position + 1} of {K} done)")
+            expect(page.locator(".cc-error")).to_be_hidden()
+            given.append((name, author, total, comment))
+        # The stored reviews survive a reload.
+        open_block(page, workbench.scenario(EMPTY, name), PHASE_REVIEW)
+        expect(page.locator(".cc-reviews .cc-work.cc-done")).to_have_count(K)
+
+    # Every work was reviewed by exactly K learners.
+    for name in learners:
+        assert sum(1 for _, author, _, _ in given if author == name) == K
+
+    # ---- 4. staff completes the cross-check
+    open_block(staff, workbench.scenario(EMPTY, "staff"), PHASE_REVIEW)
+    for name in learners:
+        row = rows.filter(has_text=name).locator("td")
+        expect(row.nth(3)).to_have_text(f"{K} / {K}")
+        expect(row.nth(4)).to_have_text(str(K))
+    with handler_response(staff, "staff_complete") as response:
+        staff.locator("button.cc-staff_complete").click()
+    assert response.value.status == 200
+    expect(staff.locator(".cc-staff .cc-ok")).to_have_text(f"{len(learners)} of {len(learners)} learners graded.")
+    expect(staff.locator(".cc-phase")).to_have_text(PHASE_CLOSED)
+    expect(staff.locator("button.cc-staff_complete")).to_be_disabled()
+    expect(staff.locator("button.cc-staff_start")).to_be_disabled()
+
+    expected = {}
+    for name in learners:
+        totals = [total for _, author, total, _ in given if author == name]
+        expected[name] = round_half_up(sum(totals, Fraction(0)) / len(totals))
+        expect(rows.filter(has_text=name).locator("td").nth(5)).to_have_text(f"{expected[name]} / {MAX_SCORE}")
+    screenshot(staff, artifacts / "staff-view.png")
+
+    # ---- 5. every learner sees the grade and how it was computed
+    for index, name in enumerate(learners):
+        open_block(page, workbench.scenario(EMPTY, name), PHASE_CLOSED)
+        received = [(total, comment) for _, author, total, comment in given if author == name]
+        grade = page.locator(".cc-grade")
+        expect(grade.locator(".cc-grade-points")).to_have_text(f"{expected[name]} of {MAX_SCORE}")
+        expect(grade).to_contain_text(f"Your grade is {expected[name]} of {MAX_SCORE}: {POLICY_MEAN}")
+        scores = grade.locator(".cc-grade-scores li")
+        expect(scores).to_have_count(K)
+        shown = sorted(text.split(": ", 1)[1] for text in scores.all_inner_texts())
+        assert shown == sorted(f"{fmt_points(total)} (counted)" for total, _ in received)
+        for text in scores.all_inner_texts():
+            assert text.startswith("Reviewer "), text
+        reviews = page.locator(".cc-received .cc-work")
+        expect(reviews).to_have_count(K)
+        headings = sorted(text.split(": ", 1)[1] for text in reviews.locator("h4").all_inner_texts())
+        assert headings == sorted(f"{fmt_points(total)} of {MAX_SCORE}" for total, _ in received)
+        assert sorted(reviews.locator(".cc-comment").all_inner_texts()) == sorted(c for _, c in received)
+        expect(page.locator(".cc-reviews .cc-work form")).to_have_count(0)  # reviewing is over
+        assert_names_absent(page, [other for other in learners if other != name], f"{name}'s grade page")
+        if index == 0:
+            screenshot(page, artifacts / "learner-grade.png")
+
+    # ---- 6. the (stand-in) LMS gradebook received one score per learner
+    page.bring_to_front()
+    page.goto(workbench.url("/gradebook/"))
+    table_rows = page.locator("table tr")
+    expect(table_rows.first).to_contain_text("Learner")
+    cells = [row.locator("td").all_inner_texts() for row in table_rows.all()[1:]]
+    ours = [row for row in cells if row[0] in expected]
+    assert len(cells) == len(learners), cells
+    assert sorted((row[0], row[2]) for row in ours) == sorted(
+        (name, f"{points} / {MAX_SCORE}") for name, points in expected.items())
+    assert all("cross-check-from-scratch" in row[1] for row in ours), ours
+
+
+def test_demo_staff_progress(workbench, context, artifacts):
+    """Staff see the demo's twelve learners, their links and the start button; a learner does not."""
+    page = context.new_page()
+    open_block(page, workbench.scenario(DEMO, "staff"), PHASE_SUBMISSION)
+    rows = page.locator(".cc-staff-table tbody tr")
+    expect(rows).to_have_count(len(DEMO_LEARNERS))
+    expect(page.locator(".cc-staff-table thead th")).to_have_text(
+        ["Learner", "Link", "Submitted", "Reviews done", "Reviews received", "Grade"])
+    expect(page.locator(".cc-staff-summary")).to_contain_text(f"{len(DEMO_LEARNERS)} works submitted.")
+    assert sorted(rows.locator("td:first-child").all_inner_texts()) == sorted(DEMO_LEARNERS)
+    for name in DEMO_LEARNERS:
+        link = rows.filter(has_text=name).locator("td a")
+        expect(link).to_have_attribute("href", f"https://{name}-portfolio.example.com/")
+    expect(page.locator("button.cc-staff_start")).to_be_enabled()
+    expect(page.locator("button.cc-staff_complete")).to_be_disabled()
+    screenshot(page, artifacts / "staff-demo.png")
+
+    # A learner of the demo sees their own submission, and neither the staff panel nor other names.
+    open_block(page, workbench.scenario(DEMO, "alice"), PHASE_SUBMISSION)
+    expect(page.locator(".cc-submitted a")).to_have_attribute("href", "https://alice-portfolio.example.com/")
+    expect(page.locator(".cc-staff")).to_be_hidden()
+    assert_names_absent(page, [name for name in DEMO_LEARNERS if name != "alice"], "alice's page")
