@@ -167,6 +167,12 @@ class CrossCheckXBlock(OlxMixin, StudioEditableXBlockMixin, XBlock):
 
     # ------------------------------------------------------------------ Studio
 
+    def studio_view(self, context=None):
+        """The settings editor (xblock.utils' StudioEditable form), usable in the workbench too."""
+        frag = super().studio_view(context)
+        frag.add_javascript(_package_text("static/js/studio_edit_shim.js"))
+        return frag
+
     def validate_field_data(self, validation, data):
         """Refuse an invalid checklist, an unknown kind or policy, or dates out of order."""
         from xblock.validation import ValidationMessage  # pylint: disable=import-outside-toplevel
