@@ -152,18 +152,18 @@ class CrossCheckXBlock(OlxMixin, StudioEditableXBlockMixin, XBlock):
     @json_api
     def staff_start(self, data, suffix=""):
         """Distribute the works now (the same code the scheduled start runs)."""
-        self._staff_only()
-        task = self._task()
-        result = api.start_cross_check(task.usage_key, clock.now())
-        return {"result": result, "overview": api.staff_overview(api.get_task(task.usage_key), clock.now())}
+        return self._staff_action(api.start_cross_check)
 
     @json_api
     def staff_complete(self, data, suffix=""):
         """Compute and write the grades now (the same code the scheduled end runs)."""
+        return self._staff_action(api.complete_cross_check)
+
+    def _staff_action(self, action):
         self._staff_only()
-        task = self._task()
-        result = api.complete_cross_check(task.usage_key, clock.now())
-        return {"result": result, "overview": api.staff_overview(api.get_task(task.usage_key), clock.now())}
+        usage_key = self._task().usage_key
+        result = action(usage_key, clock.now())
+        return {"result": result, "overview": api.staff_overview(api.get_task(usage_key), clock.now())}
 
     # ------------------------------------------------------------------ Studio
 
