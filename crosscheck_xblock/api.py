@@ -18,7 +18,7 @@ from . import links, schedule
 from .checklist import Checklist, ReviewError, checklist_from_rs, normalize_review_items, review_total
 from .distribution import assign_reviewers, reviews_per_work, shortfall_message
 from .errors import CrossCheckError
-from .models import Assignment, Grade, Review, Task, Work
+from .models import Assignment, ChecklistVersion, Grade, Review, Task, Work
 from .scoring import POLICIES, apply_policy, round_half_up
 
 ITEM_TYPE = "crosscheck"
@@ -31,10 +31,30 @@ def sync_task(usage_key: str, course_id: str, config: dict) -> Task:
     """Create the task row for a block, or refresh its settings copy when it changed."""
     task, created = Task.objects.get_or_create(
         usage_key=usage_key, defaults={"course_id": course_id, "config": config})
-    if not created and (task.config != config or task.course_id != course_id):
+    if created:
+        current_checklist_version(task)
+    elif task.config != config or task.course_id != course_id:
         Task.objects.filter(pk=task.pk).update(config=config, course_id=course_id)
         task.config, task.course_id = config, course_id
+        current_checklist_version(task)
     return task
+
+
+def current_checklist_version(task: Task) -> ChecklistVersion:
+    """The version row of the task's current checklist, added when the checklist changed."""
+    checklist = task.config.get("checklist") or {}
+    latest = task.checklist_versions.order_by("-number").first()
+    if latest is not None and latest.checklist == checklist:
+        return latest
+    number = latest.number + 1 if latest else 1
+    version, _ = ChecklistVersion.objects.get_or_create(task=task, number=number,
+                                                        defaults={"checklist": checklist})
+    return version
+
+
+def task_started(usage_key: str) -> bool:
+    """True once works were distributed: a checklist edit then applies to new reviews only."""
+    return Task.objects.filter(usage_key=usage_key).exclude(status=Task.OPEN).exists()
 
 
 def get_task(usage_key: str) -> Task | None:

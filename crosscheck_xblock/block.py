@@ -8,7 +8,7 @@ from importlib import resources
 from django.utils.translation import gettext_lazy as _
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock
-from xblock.fields import Integer, Scope, String
+from xblock.fields import Float, Integer, Scope, String
 from xblock.utils.studio_editable import StudioEditableXBlockMixin
 
 from . import api, clock, compat, links, schedule
@@ -53,6 +53,10 @@ class CrossCheckXBlock(OlxMixin, StudioEditableXBlockMixin, XBlock):
                           scope=Scope.settings)
     review_due = String(display_name=_("Cross-check end (ISO 8601, UTC)"), default="",
                         scope=Scope.settings)
+    adjustment_days = Float(
+        display_name=_("Adjustment period (days)"), default=1.0, scope=Scope.settings,
+        help=_("After the cross-check end, reviewers may still correct the points of reviews they "
+               "submitted, for this many days; 0 turns it off."))
     checklist = String(display_name=_("Checklist (rs JSON or YAML)"), default=DEFAULT_CHECKLIST,
                        scope=Scope.settings, multiline_editor=True,
                        help=_("The criteria in the rs checklist format, as JSON or YAML."))
@@ -60,7 +64,8 @@ class CrossCheckXBlock(OlxMixin, StudioEditableXBlockMixin, XBlock):
     has_score = True
     icon_class = "problem"
     editable_fields = ("display_name", "submission_kind", "reviews_per_work", "max_points",
-                       "grading_policy", "submission_due", "review_start", "review_due", "checklist")
+                       "grading_policy", "submission_due", "review_start", "review_due", "adjustment_days",
+                       "checklist")
 
     def max_score(self):
         """The points the gradebook expects from this block."""
@@ -79,6 +84,7 @@ class CrossCheckXBlock(OlxMixin, StudioEditableXBlockMixin, XBlock):
             "submission_due": self.submission_due,
             "review_start": self.review_start,
             "review_due": self.review_due,
+            "adjustment_days": self.adjustment_days,
             "checklist": parse_checklist(self.checklist).to_rs(),
         }
 

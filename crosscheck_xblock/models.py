@@ -90,21 +90,84 @@ class Assignment(models.Model):
         return f"assignment {self.pk}: work {self.work_id} by {self.reviewer_id}"
 
 
-class Review(models.Model):
-    """One submitted version of a review. Re-submitting adds a row; nothing is overwritten (R10)."""
+class ChecklistVersion(models.Model):
+    """A checklist as it was at some time. Reviews point at the version they were made with, so
+    editing the checklist after the start changes no submitted review (R9)."""
 
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="versions")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="checklist_versions")
+    number = models.PositiveIntegerField()
+    checklist = models.JSONField()  # rs format
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["task", "number"], name="crosscheck_checklist_version"),
+        ]
+
+    def __str__(self):
+        return f"checklist v{self.number} of task {self.task_id}"
+
+
+class Assessment(models.Model):
+    """What a filled checklist holds; a review of a peer's work and a self-check share it."""
+
     # {item_id: fraction 0..1 for subtasks, 0 or 1 for penalties}, validated against the checklist.
     items = models.JSONField()
+    # {item_id: text}: the reviewer's note on single items (R4); only non-empty notes are kept.
+    item_comments = models.JSONField(default=dict)
     comment = models.TextField(blank=True, default="")
     total = models.FloatField()
+    checklist_version = models.ForeignKey(ChecklistVersion, null=True, on_delete=models.PROTECT,
+                                          related_name="+")
     created_at = models.DateTimeField()
 
     class Meta:
+        abstract = True
         ordering = ["created_at", "id"]
+
+
+class Review(Assessment):
+    """One submitted version of a review. Re-submitting adds a row; nothing is overwritten (R10)."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="versions")
+    best_work = models.BooleanField(default=False)  # "mark as best work" (R5)
+
+    class Meta(Assessment.Meta):
+        pass
 
     def __str__(self):
         return f"review {self.pk} of assignment {self.assignment_id}"
+
+
+class SelfCheck(Assessment):
+    """One version of the author's check of their own work, with the same form (R6)."""
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="self_checks")
+
+    class Meta(Assessment.Meta):
+        pass
+
+    def __str__(self):
+        return f"self-check {self.pk} of work {self.work_id}"
+
+
+class Draft(models.Model):
+    """An unsent form, saved as the learner types (R4): one per learner and form."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="drafts")
+    student_id = models.CharField(max_length=255)
+    # The assignment token of a review, or "self" for the self-check.
+    form = models.CharField(max_length=32)
+    data = models.JSONField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["task", "student_id", "form"], name="crosscheck_one_draft"),
+        ]
+
+    def __str__(self):
+        return f"draft {self.form} in task {self.task_id}"
 
 
 class Grade(models.Model):

@@ -1,5 +1,5 @@
 """Phases of a task from its status and dates. Pure: `now` is always passed in."""
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 SUBMISSION = "submission"      # learners submit and replace links
 WAITING = "waiting"            # the deadline passed; the cross-check has not started yet
@@ -47,6 +47,30 @@ def format_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
     return value.astimezone(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+DEFAULT_REVIEW_DAYS = 3
+
+
+def resolve_dates(submission_due: datetime | None, review_start: datetime | None = None,
+                  review_due: datetime | None = None, review_days: float = DEFAULT_REVIEW_DAYS):
+    """T1: fill the cross-check dates from the deadline and check their order.
+
+    The start defaults to the submission deadline and the end to start + `review_days` days.
+    Returns (submission_due, review_start, review_due); raises ValueError with a sentence for
+    course staff when the order is impossible.
+    """
+    if review_start is None and submission_due is not None:
+        review_start = submission_due
+    if review_due is None and review_start is not None:
+        review_due = review_start + timedelta(days=review_days)
+    if submission_due is not None and review_start is not None and review_start < submission_due:
+        raise ValueError("The cross-check cannot start before the submission deadline.")
+    if review_start is not None and review_due is not None and review_due <= review_start:
+        raise ValueError("The cross-check must end after it starts.")
+    if review_due is not None and review_start is None:
+        raise ValueError("Set the submission deadline or the cross-check start as well as the end.")
+    return submission_due, review_start, review_due
 
 
 def phase(status: str, now: datetime, submission_due: datetime | None = None,

@@ -63,3 +63,23 @@ def test_phases():
     assert schedule.phase("distributed", due, due, end) == schedule.REVIEW
     assert schedule.phase("distributed", end, due, end) == schedule.REVIEW_CLOSED
     assert schedule.phase("completed", NOW, due, end) == schedule.CLOSED
+
+
+def test_resolve_dates_fills_start_and_end_from_the_deadline():
+    due = NOW
+    assert schedule.resolve_dates(due) == (due, due, due + timedelta(days=3))
+    start = due + timedelta(hours=2)
+    assert schedule.resolve_dates(due, start) == (due, start, start + timedelta(days=3))
+    end = due + timedelta(days=5)
+    assert schedule.resolve_dates(due, None, end) == (due, due, end)
+    assert schedule.resolve_dates(None) == (None, None, None)
+
+
+@pytest.mark.parametrize("dates, message", [
+    ((NOW, NOW - timedelta(hours=1), None), "cannot start before"),
+    ((NOW, NOW, NOW), "must end after"),
+    ((None, None, NOW), "Set the submission deadline"),
+])
+def test_resolve_dates_refuses_impossible_orders(dates, message):
+    with pytest.raises(ValueError, match=message):
+        schedule.resolve_dates(*dates)
