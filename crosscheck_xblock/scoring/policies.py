@@ -1,18 +1,21 @@
-"""Grading policies: how the scores a work received become its grade.
+"""Grading policies for one work: how the scores a work received become its grade.
 
 Pure domain code (standard library only). Arithmetic is exact (scores are read as the decimals
 people see, so 0.1 is 1/10) and only the final float is inexact.
+
+These are the *per-work* rules. The ``reliability`` policy needs every review of the task at once
+(it estimates each reviewer's habits from all their reviews), so it lives in ``model.py`` and is
+reached through ``grade_all``/``explain_all`` (``cohort.py``); asked about one work alone, it falls
+back to the median.
 """
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import TypeVar
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -20,19 +23,25 @@ __all__ = [
     "POLICIES",
     "PolicyResult",
     "apply_policy",
-    "grade_all",
+    "exact",
     "round_half_up",
+    "unknown_policy",
 ]
 
-K = TypeVar("K", bound=Hashable)
-
-# Plain explanations shown to staff next to the choice; the order is the order of the menu.
+# Plain explanations shown to staff next to the choice and to learners under their grade; the
+# order is the order of the menu.
 POLICIES: dict[str, str] = {
     "mean": "The grade is the average of all the scores the work received.",
+    "median": ("The grade is the middle score (with an even number of scores, the average of "
+               "the two middle ones), so one very high or very low score changes little."),
     "drop_min": "With 4 or more scores, the lowest score is left out and the rest are averaged.",
     "drop_discordant": ("With 4 or more scores, the score that agrees least with the others "
                         "is left out and the rest are averaged."),
+    "reliability": ("Each reviewer's habit of scoring above or below the others is measured over "
+                    "all their reviews in this task and taken out, and reviewers who agree with "
+                    "the others more count more; with too few reviews, the middle score is used."),
 }
+# What the course team asked for (A6); see the README for when another policy is the better choice.
 DEFAULT_POLICY = "drop_discordant"
 # Dropping a score only makes sense when enough remain to average.
 DROP_FROM = 4
@@ -47,12 +56,16 @@ class PolicyResult:
     dropped: tuple[tuple[int, str], ...] = ()
 
 
-def _unknown_policy(policy: str) -> str:
+def unknown_policy(policy: str) -> str:
+    """The error sentence for a policy name that is not in POLICIES."""
     return f"Unknown grading policy {policy!r}; expected one of {', '.join(POLICIES)}."
 
 
-def _exact(value: float) -> Fraction:
-    """Exact value of a score as people read it (repr of a float), so 0.1 means 1/10."""
+def exact(value: float) -> Fraction:
+    """Exact value of a score as people read it (repr of a float), so 0.1 means 1/10.
+
+    Raises ValueError for a bool, a non-number or a non-finite float.
+    """
     if isinstance(value, bool) or not isinstance(value, int | float | Fraction):
         raise ValueError(f"A score must be a number, not {value!r}.")
     if isinstance(value, float):
@@ -73,40 +86,58 @@ def _format_points(value: Fraction) -> str:
     return f"{text} point" if text == "1" else f"{text} points"
 
 
-def _average(exact: list[Fraction], dropped: tuple[tuple[int, str], ...]) -> PolicyResult:
+def _average(scores: list[Fraction], dropped: tuple[tuple[int, str], ...]) -> PolicyResult:
     gone = {index for index, _ in dropped}
-    counted = tuple(i for i in range(len(exact)) if i not in gone)
-    return PolicyResult(points=float(_mean(exact[i] for i in counted)), counted=counted,
+    counted = tuple(i for i in range(len(scores)) if i not in gone)
+    return PolicyResult(points=float(_mean(scores[i] for i in counted)), counted=counted,
                         dropped=dropped)
+
+
+def _median(scores: list[Fraction]) -> PolicyResult:
+    n = len(scores)
+    # Sorted by value, then position, so equal scores are told apart deterministically.
+    order = sorted(range(n), key=lambda i: (scores[i], i))
+    middle = order[(n - 1) // 2:n // 2 + 1]
+    value = _mean(scores[i] for i in middle)
+    dropped = tuple(
+        (i, "same as the middle score" if scores[i] == value
+         else "below the middle score" if scores[i] < value else "above the middle score")
+        for i in range(n) if i not in middle)
+    return PolicyResult(points=float(value), counted=tuple(sorted(middle)), dropped=dropped)
 
 
 def apply_policy(policy: str, scores: Sequence[float]) -> PolicyResult:
     """Apply a grading policy to the scores one work received (in the order given).
 
-    mean: the average of all scores. drop_min: with 4 or more scores, drop the lowest (one only,
-    the first if tied). drop_discordant: with 4 or more scores, drop the one farthest from the
-    mean of the others (a tie drops the lower score, then the first), then average the rest.
+    mean: the average of all scores. median: the middle score, or the average of the two middle
+    ones (the others are reported as dropped, "below/above the middle score"). drop_min: with 4 or
+    more scores, drop the lowest (one only, the first if tied). drop_discordant: with 4 or more
+    scores, drop the one farthest from the mean of the others (a tie drops the lower score, then
+    the first), then average the rest. reliability: needs the whole task (see ``grade_all``);
+    for one work on its own it is the median.
     Raises ValueError for an unknown policy, no scores, or a score that is not a finite number.
     """
     if policy not in POLICIES:
-        raise ValueError(_unknown_policy(policy))
+        raise ValueError(unknown_policy(policy))
     if not scores:
         raise ValueError("No scores to grade.")
-    exact = [_exact(s) for s in scores]
-    n = len(exact)
+    values = [exact(s) for s in scores]
+    n = len(values)
+    if policy in ("median", "reliability"):
+        return _median(values)
     if policy == "mean" or n < DROP_FROM:
-        return _average(exact, ())
+        return _average(values, ())
 
     if policy == "drop_min":
-        lowest = min(range(n), key=lambda i: (exact[i], i))
-        return _average(exact, ((lowest, f"lowest of {n} scores"),))
+        lowest = min(range(n), key=lambda i: (values[i], i))
+        return _average(values, ((lowest, f"lowest of {n} scores"),))
 
-    total = sum(exact, Fraction(0))
-    distance = [abs(exact[i] - (total - exact[i]) / (n - 1)) for i in range(n)]
+    total = sum(values, Fraction(0))
+    distance = [abs(values[i] - (total - values[i]) / (n - 1)) for i in range(n)]
     # Farthest first; among equally far, the lower score; then the earlier one, for determinism.
-    worst = min(range(n), key=lambda i: (-distance[i], exact[i], i))
+    worst = min(range(n), key=lambda i: (-distance[i], values[i], i))
     reason = f"farthest from the mean of the others ({_format_points(distance[worst])} away)"
-    return _average(exact, ((worst, reason),))
+    return _average(values, ((worst, reason),))
 
 
 def round_half_up(x: float) -> int:
@@ -119,16 +150,3 @@ def round_half_up(x: float) -> int:
         raise ValueError(f"Cannot round {x!r}.")
     source = repr(x) if isinstance(x, float) else x
     return int(Decimal(source).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def grade_all(reviews: Iterable[tuple[Hashable, K, float]], *, policy: str,
-              max_score: float) -> dict[K, float]:
-    """Grade every author who received reviews: the policy over their points, in input order,
-    clipped to [0, max_score]. ``reviews`` holds (reviewer_id, author_id, points) triples."""
-    if policy not in POLICIES:
-        raise ValueError(_unknown_policy(policy))
-    received: dict[K, list[float]] = defaultdict(list)
-    for _reviewer, author, points in reviews:
-        received[author].append(points)
-    return {author: min(max(apply_policy(policy, points).points, 0.0), float(max_score))
-            for author, points in received.items()}

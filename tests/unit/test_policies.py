@@ -15,9 +15,10 @@ from crosscheck_xblock.scoring import (
 
 
 def test_policy_menu() -> None:
-    assert list(POLICIES) == ["mean", "drop_min", "drop_discordant"]
+    assert list(POLICIES) == ["mean", "median", "drop_min", "drop_discordant", "reliability"]
     assert DEFAULT_POLICY == "drop_discordant"
-    assert all(isinstance(text, str) and text for text in POLICIES.values())
+    # One plain sentence each: staff see it in Studio, learners under their grade.
+    assert all(isinstance(text, str) and text and "\n" not in text for text in POLICIES.values())
 
 
 # --------------------------------------------------------------------------- mean
@@ -31,6 +32,54 @@ def test_mean_counts_everything() -> None:
 def test_mean_is_exact_and_unrounded() -> None:
     assert apply_policy("mean", [0.1, 0.2]).points == 0.15
     assert apply_policy("mean", [1, 2, 2]).points == pytest.approx(5 / 3)
+
+
+# --------------------------------------------------------------------------- median
+
+
+def test_median_odd_count_takes_the_middle_score() -> None:
+    result = apply_policy("median", [90, 10, 50])
+    assert result.points == 50.0
+    assert result.counted == (2,)
+    assert result.dropped == ((0, "above the middle score"), (1, "below the middle score"))
+
+
+def test_median_even_count_averages_the_two_middle_scores() -> None:
+    result = apply_policy("median", [10, 40, 100, 60])
+    assert result.points == 50.0
+    assert result.counted == (1, 3)
+    assert [index for index, _ in result.dropped] == [0, 2]
+
+
+def test_median_is_exact() -> None:
+    assert apply_policy("median", [0.1, 0.2]).points == 0.15
+    assert apply_policy("median", [0.1, 0.2, 0.7, 0.3]).points == 0.25
+
+
+def test_median_ties_count_the_first_of_equal_scores() -> None:
+    result = apply_policy("median", [7, 3, 7, 9, 7])
+    assert result.points == 7.0
+    assert result.counted == (2,)
+    assert result.dropped == ((0, "same as the middle score"), (1, "below the middle score"),
+                              (3, "above the middle score"), (4, "same as the middle score"))
+
+
+@pytest.mark.parametrize("scores", [[5], [5, 5], [5, 5, 5], [5, 5, 5, 5, 5]])
+def test_median_all_equal_and_few_scores(scores: list[float]) -> None:
+    assert apply_policy("median", scores).points == 5.0
+
+
+def test_median_ignores_one_wild_score() -> None:
+    assert apply_policy("median", [70, 72, 100, 68]).points == 71.0
+
+
+# --------------------------------------------------------------------------- reliability
+
+
+@pytest.mark.parametrize("scores", [[80], [40, 90], [10, 20, 90], [60, 61, 62, 100], [3, 3, 3]])
+def test_reliability_for_one_work_alone_is_the_median(scores: list[float]) -> None:
+    # The model needs the whole task (grade_all); one work on its own gets the median.
+    assert apply_policy("reliability", scores) == apply_policy("median", scores)
 
 
 # --------------------------------------------------------------------------- drop_min
@@ -131,8 +180,8 @@ def test_empty_scores_rejected(policy: str) -> None:
 
 
 def test_unknown_policy_rejected() -> None:
-    with pytest.raises(ValueError, match="median"):
-        apply_policy("median", [1, 2])
+    with pytest.raises(ValueError, match="reliability"):
+        apply_policy("trimmed_mean", [1, 2])
 
 
 @pytest.mark.parametrize("bad", [float("nan"), float("inf"), True, "3"])
@@ -166,6 +215,10 @@ def test_grade_all_groups_by_author_and_clips() -> None:
     assert grades == {"alice": 12.0, "bob": 30.0, "carol": 0.0}
     assert grade_all(reviews, policy="mean", max_score=100)["alice"] == 19.0
     assert grade_all(reviews, policy="drop_min", max_score=100)["alice"] == 22.0
+    assert grade_all(reviews, policy="median", max_score=100)["alice"] == 13.0
+    # Too few reviews per reviewer for the model: every work gets its median.
+    assert grade_all(reviews, policy="reliability", max_score=100) == {
+        "alice": 13.0, "bob": 32.5, "carol": 0.0}
 
 
 def test_grade_all_empty_and_unknown_policy() -> None:
@@ -187,7 +240,11 @@ def test_result_between_min_and_max(scores: list[float], policy: str) -> None:
     result = apply_policy(policy, scores)
     assert min(scores) <= result.points <= max(scores)
     assert len(result.counted) + len(result.dropped) == len(scores)
-    assert len(result.dropped) == (0 if policy == "mean" or len(scores) < 4 else 1)
+    assert sorted([*result.counted, *(i for i, _ in result.dropped)]) == list(range(len(scores)))
+    if policy in ("median", "reliability"):
+        assert len(result.counted) == (1 if len(scores) % 2 else 2)
+    else:
+        assert len(result.dropped) == (0 if policy == "mean" or len(scores) < 4 else 1)
 
 
 @settings(max_examples=300, deadline=None)

@@ -12,7 +12,8 @@ PURE_NAMES = ["checklist", "distribution", "links", "schedule", "errors", "clock
 PURE_FILES = sorted([*(PACKAGE_DIR / f"{name}.py" for name in PURE_NAMES),
                      *(PACKAGE_DIR / "scoring").glob("*.py")])
 PURE_MODULES = {*(f"{PACKAGE}.{name}" for name in PURE_NAMES), f"{PACKAGE}.scoring",
-                f"{PACKAGE}.scoring.policies"}
+                *(f"{PACKAGE}.scoring.{path.stem}" for path in (PACKAGE_DIR / "scoring").glob("*.py")
+                  if path.stem != "__init__")}
 FORBIDDEN = {"django", "xblock", "celery", "telegram", "web_fragments"}
 ALLOWED_THIRD_PARTY = {"yaml", "numpy"}
 

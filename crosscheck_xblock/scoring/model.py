@@ -1,0 +1,205 @@
+"""The ``reliability`` policy: one model of every review in the task (Piech et al. 2013, PG1).
+
+A review z of work u by reviewer v is read as z = s_u + b_v + noise, the noise with standard
+deviation sigma_v: s_u is the work's score, b_v the reviewer's habit of scoring above or below
+others (bias), sigma_v how much their scores scatter (1 / sigma_v^2 is their reliability).
+Everything is estimated together by alternating weighted least squares (the EM of this model):
+a work's score is the reliability-weighted mean of its reviews with the reviewers' biases taken
+out; a bias is the reviewer's mean departure from those scores; a noise is what is left. With
+
+- a Student-t prior on the biases (BIAS_PRIOR_DOF), its width learnt from the class (empirical
+  Bayes): a small habit is believed only as far as several reviews support it, while a large
+  one (full marks for everything, 25 points too harsh) is not shrunk away;
+- each reviewer's noise variance shrunk towards the class's typical one (a prior worth
+  PRIOR_NOISE_DOF reviews), with the residuals corrected for the reviewer's own share in the
+  scores they are compared with, so two or three reviews do not make anyone look perfect;
+- a flat prior on the scores: a learner's grade is not pulled towards the class mean.
+
+Where the data cannot support it the median is used instead: for a work with fewer than 2
+reviews, and for the whole task when fewer than MIN_REVIEWERS reviewers have 2 or more reviews
+in works with 2 or more reviews; a reviewer with a single such review gets bias 0.
+
+Every iteration is a fixed number of whole-array numpy operations (``np.bincount`` sums per work
+and per reviewer), and there are at most MAX_ITERATIONS of them whatever the size of the class:
+10,000 works x 5 reviews take a few tens of milliseconds. Pure code: standard library and numpy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+# See __init__.py for why siblings are imported from the package.
+from crosscheck_xblock.scoring import batch
+
+__all__ = ["MAX_ITERATIONS", "MIN_REVIEWERS", "ModelFit", "fit_reviews"]
+
+# Bounded, and independent of the class size (tested). The fit stops earlier once no grade moves
+# by TOLERANCE points (out of 100) in an iteration; stopping at 30, 50 or 300 iterations changes
+# the simulated accuracy by less than 0.5 %.
+MAX_ITERATIONS = 100
+TOLERANCE = 0.01
+# Fewer reviewers with 2+ reviews than this: nothing to learn habits from; median for everyone.
+MIN_REVIEWERS = 3
+# The typical noise counts as this many reviews in every reviewer's noise estimate. Tried in the
+# simulation (other seeds than the bench's): 3, 4, 5, 6, 8, 12, 16; fewer trusts the reviewers'
+# own record more, which helps with careless reviewers, more protects classes of honest ones.
+PRIOR_NOISE_DOF = 4.0
+# Degrees of freedom of the Student-t prior on biases (1, 2, 3, 6 and a normal prior were tried;
+# the normal prior shrinks an always-full-marks reviewer's +30 to about +14).
+BIAS_PRIOR_DOF = 3.0
+# Nobody is trusted more than a reviewer whose scores scatter by 2 points in 100.
+NOISE_FLOOR = 2.0
+# Bounds on the learnt width of the bias prior, points in 100.
+BIAS_SD_BOUNDS = (0.5, 30.0)
+
+@dataclass(frozen=True)
+class ModelFit:
+    """What the model found, in points of the task (arrays indexed by work, reviewer or review).
+
+    grades: every work's grade in [0, max_score] (NaN for a work without reviews).
+    by_model: True where the model graded the work, False where the median did.
+    bias, bias_sd: each reviewer's estimated bias and its uncertainty (posterior SD); 0 and the
+        prior width for a reviewer the model could not assess.
+    noise_sd: each reviewer's estimated noise (scatter of their scores once the bias is out).
+    assessed: the reviewer had 2 or more reviews in works graded by the model.
+    reviews_counted: per reviewer, their reviews in works graded by the model.
+    weight: per review, its share in its work's grade (shares of a work sum to 1; for a median
+        work, 1 for the middle score or 1/2 for each of the two middle ones).
+    adjusted: per review, the points with the reviewer's bias taken out (as given, for works
+        graded by the median).
+    iterations, converged: how the fit ended (iterations <= MAX_ITERATIONS).
+    bias_prior_sd, noise_prior_sd: the class-wide widths learnt from the data.
+    """
+
+    grades: np.ndarray
+    by_model: np.ndarray
+    bias: np.ndarray
+    bias_sd: np.ndarray
+    noise_sd: np.ndarray
+    assessed: np.ndarray
+    reviews_counted: np.ndarray
+    weight: np.ndarray
+    adjusted: np.ndarray
+    iterations: int
+    converged: bool
+    bias_prior_sd: float
+    noise_prior_sd: float
+
+
+def _median_shares(reviewer: np.ndarray, work: np.ndarray, points: np.ndarray,
+                   counts: np.ndarray) -> np.ndarray:
+    """Per review, its share in the median of its work (ties by position, as apply_policy)."""
+    order = np.lexsort((np.arange(len(points)), points, work))
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    rank = np.empty(len(points), dtype=np.intp)
+    rank[order] = np.arange(len(points)) - starts[work[order]]
+    c = counts[work]
+    low, high = (c - 1) // 2, c // 2
+    return np.where(rank == low, 0.5, 0.0) + np.where(rank == high, 0.5, 0.0)
+
+
+def fit_reviews(reviewer: np.ndarray, work: np.ndarray, points: np.ndarray, *,
+                n_reviewers: int, n_works: int, max_score: float) -> ModelFit:
+    """Fit the model to reviews given as parallel arrays (reviewer index, work index, points).
+
+    Indexes run from 0 to n_reviewers - 1 and n_works - 1; points are in [0, max_score] (values
+    outside are clipped). Raises ValueError for arrays of different lengths or a bad max_score.
+    """
+    reviewer = np.asarray(reviewer, dtype=np.intp)
+    work = np.asarray(work, dtype=np.intp)
+    points = np.asarray(points, dtype=float)
+    if not (len(reviewer) == len(work) == len(points)):
+        raise ValueError("reviewer, work and points must have the same length.")
+    if not max_score > 0:
+        raise ValueError(f"max_score must be positive, not {max_score!r}.")
+    points = np.clip(points, 0.0, max_score)
+    # The priors and bounds above are in points out of 100.
+    scale = 100.0 / max_score
+    z = points * scale
+
+    counts = np.bincount(work, minlength=n_works)
+    groups = batch.group_reviews(work, n_works)
+    medians = batch.policy_points(groups, points, "median")
+    shares = _median_shares(reviewer, work, points, counts)
+
+    fitted = counts[work] >= 2
+    rf, wf, zf = reviewer[fitted], work[fitted], z[fitted]
+    per_reviewer = np.bincount(rf, minlength=n_reviewers)
+    assessed = per_reviewer >= 2
+    bias = np.zeros(n_reviewers)
+    if assessed.sum() < MIN_REVIEWERS:
+        return ModelFit(grades=medians, by_model=np.zeros(n_works, dtype=bool), bias=bias,
+                        bias_sd=np.zeros(n_reviewers), noise_sd=np.full(n_reviewers, np.nan),
+                        assessed=np.zeros(n_reviewers, dtype=bool),
+                        reviews_counted=per_reviewer, weight=shares, adjusted=points.copy(),
+                        iterations=0, converged=True, bias_prior_sd=0.0, noise_prior_sd=np.nan)
+
+    # Start from the medians, everybody equally reliable.
+    score = np.where(counts >= 2, medians * scale, 0.0)
+    d = zf - score[wf]
+    c = counts[wf].astype(float)
+    noise_var = np.full(n_reviewers, max(np.sum(d * d) / np.sum(1 - 1 / c), NOISE_FLOOR ** 2))
+    bias_var = 25.0
+    prior_precision = np.full(n_reviewers, 1.0 / bias_var)
+    converged = False
+    iterations = 0
+    for iterations in range(1, MAX_ITERATIONS + 1):
+        precision = 1.0 / noise_var[rf]
+        # Scores: precision-weighted mean of the bias-corrected reviews.
+        total_precision = np.bincount(wf, precision, n_works)
+        new_score = (np.bincount(wf, precision * (zf - bias[rf]), n_works)
+                     / np.where(total_precision > 0, total_precision, 1.0))
+        # Biases: the reviewer's mean departure from those scores, shrunk by the prior.
+        e = zf - new_score[wf]
+        bias_precision = np.bincount(rf, precision, n_reviewers) + prior_precision
+        bias = np.where(assessed, np.bincount(rf, precision * e, n_reviewers) / bias_precision,
+                        0.0)
+        # Noise: residuals, with the degrees of freedom the fit itself used up taken off (the
+        # reviewer's share in each score, and the bias fitted from their reviews).
+        d = e - bias[rf]
+        leverage = precision / total_precision[wf]
+        squares = np.bincount(rf, d * d, n_reviewers)
+        bias_leverage = np.where(assessed, 1.0 - prior_precision / bias_precision, 0.0)
+        dof = np.maximum(np.bincount(rf, 1.0 - leverage, n_reviewers) - bias_leverage, 0.0)
+        # The typical noise: the median over reviewers, so careless reviewers do not inflate it.
+        informative = dof > 0.5
+        typical = float(np.median(squares[informative] / dof[informative])) if informative.any() \
+            else float(np.sum(squares) / max(np.sum(dof), 1e-9))
+        typical = max(typical, NOISE_FLOOR ** 2)
+        noise_var = np.maximum((PRIOR_NOISE_DOF * typical + squares) / (PRIOR_NOISE_DOF + dof),
+                               NOISE_FLOOR ** 2)
+        # Empirical Bayes: the bias prior as wide as the biases the class shows.
+        second = bias ** 2 + 1.0 / bias_precision
+        # The Student-t prior as a scale mixture (its EM step): a reviewer whose bias is far
+        # out gets a wider prior of their own, so a large habit is believed, not shrunk away.
+        u = (BIAS_PRIOR_DOF + 1.0) / (BIAS_PRIOR_DOF + second / bias_var)
+        bias_var = float(np.clip(np.mean(u[assessed] * second[assessed]),
+                                 BIAS_SD_BOUNDS[0] ** 2, BIAS_SD_BOUNDS[1] ** 2))
+        prior_precision = u / bias_var
+        change = float(np.max(np.abs(new_score - score)[counts >= 2]))
+        score = new_score
+        if change < TOLERANCE:
+            converged = True
+            break
+
+    # One last score step with the final biases and weights, so that every grade is exactly
+    # the weighted mean of its adjusted reviews (what explain_all shows), before clipping.
+    precision = 1.0 / noise_var[rf]
+    share = precision / np.bincount(wf, precision, n_works)[wf]
+    score = np.bincount(wf, share * (zf - bias[rf]), n_works)
+    by_model = counts >= 2
+    grades = np.where(by_model, np.clip(score, 0.0, 100.0) / scale, medians)
+    weight = shares.copy()
+    weight[fitted] = share
+    adjusted = points.copy()
+    adjusted[fitted] = (zf - bias[rf]) / scale
+    bias_precision = np.bincount(rf, precision, n_reviewers) + prior_precision
+    return ModelFit(
+        grades=grades, by_model=by_model, bias=bias / scale,
+        bias_sd=np.where(assessed, 1.0 / np.sqrt(bias_precision), np.sqrt(bias_var)) / scale,
+        noise_sd=np.sqrt(noise_var) / scale, assessed=assessed, reviews_counted=per_reviewer,
+        weight=weight, adjusted=adjusted, iterations=iterations, converged=converged,
+        bias_prior_sd=float(np.sqrt(bias_var)) / scale,
+        noise_prior_sd=float(np.sqrt(typical)) / scale)

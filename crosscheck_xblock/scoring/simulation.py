@@ -1,0 +1,312 @@
+"""Synthetic classes to measure grading policies and warning rules (research/scoring.md protocol).
+
+A run draws a class: true scores (normal, bimodal, or checklist-based), reviewers of known kinds
+(honest with a personal bias and noise; careless: always full marks, uniform random, lazy near the
+class mean, harsh, colluders), self-checks, learners who never review or submit late; distributes
+the works with the real ``assign_reviewers``; and lets every rule grade the same reviews, so rules
+are compared on paired data. Runs are seeded from (seed, scenario, k, true scores, run number):
+the same arguments give the same numbers on every machine and in any order.
+
+Pure code: standard library, numpy and the (pure) distribution module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from crosscheck_xblock.distribution import assign_reviewers
+# See __init__.py for why siblings are imported from the package.
+from crosscheck_xblock.scoring import batch, model, warning_rules
+
+__all__ = ["CARELESS_KINDS", "Cohort", "ConfigResult", "ErrorMetrics", "HONEST", "ITEM_RULES",
+           "RULES", "SCENARIOS", "Scenario", "TRUE_SCORES", "WARNING_RULES", "WarningMetrics",
+           "generate", "grade", "run_config"]
+
+MAX = 100.0
+ITEMS = 10
+HONEST = "honest"
+CARELESS_KINDS = ("always_max", "random", "lazy", "harsh", "colluder")
+TRUE_SCORES = ("normal", "bimodal", "checklist")
+# Grading rules measured: the policies, the proposal's exclusion rule as a grade, and (for the
+# checklist-based classes) per-item aggregation.
+RULES = ("mean", "median", "drop_min", "drop_discordant", "reliability", "exclude_15")
+ITEM_RULES = ("item_mean", "item_median", "item_drop_discordant")
+WARNING_RULES = ("outlier_15", "outlier_20", "evidence")
+# Share of a colluder's assigned works that belong to friends (swapped in), given full marks.
+COLLUDER_FRIENDS = 0.5
+HARSH_OFFSET = 25.0
+LAZY_SD = 5.0
+SELF_CHECK_BIAS, SELF_CHECK_SD = 7.0, 8.0
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A kind of class: honest reviewers' bias SD and mean noise SD (points in 100), the share
+    of careless reviewers (spread evenly over CARELESS_KINDS), who never reviews, who is late."""
+
+    name: str
+    description: str
+    bias_sd: float
+    noise_mean: float
+    careless: float
+    never_review: float = 0.15
+    late: float = 0.10
+
+
+SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
+    Scenario("honest", "all honest, no biases, noise SD ~ Gamma(2, mean 8)", 0.0, 8.0, 0.0),
+    Scenario("honest-biased", "all honest, biases SD 12, noise SD ~ Gamma(2, mean 16)",
+             12.0, 16.0, 0.0),
+    Scenario("careless", "30 % careless; honest: biases SD 5, noise mean 8", 5.0, 8.0, 0.30),
+    Scenario("mixed", "realistic: 20 % careless; honest: biases SD 8, noise mean 8",
+             8.0, 8.0, 0.20),
+)}
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """One simulated class, works and reviewers indexed 0..n_works-1 (every on-time author is
+    also a reviewer). kind[v] is HONEST or a careless kind; items[r] the per-item points of
+    review r (checklist-based classes only, ITEMS items of 10 points)."""
+
+    n_works: int
+    true: np.ndarray
+    self_check: np.ndarray
+    kind: np.ndarray
+    reviewer: np.ndarray
+    work: np.ndarray
+    points: np.ndarray
+    items: np.ndarray | None
+
+
+def _true_scores(rng: np.random.Generator, kind: str,
+                 n: int) -> tuple[np.ndarray, np.ndarray | None]:
+    if kind == "normal":
+        return np.clip(rng.normal(70, 15, n), 0, MAX), None
+    if kind == "bimodal":
+        low = rng.random(n) < 0.5
+        return np.clip(np.where(low, rng.normal(40, 10, n), rng.normal(80, 8, n)), 0, MAX), None
+    if kind == "checklist":
+        ability = rng.beta(4, 2, n)
+        met = rng.random((n, ITEMS)) < ability[:, None]
+        return met.sum(axis=1) * (MAX / ITEMS), met
+    raise ValueError(f"Unknown true-score distribution {kind!r}.")
+
+
+def generate(scenario: Scenario, *, k: int, n: int, true_scores: str, seed: int) -> Cohort:
+    """Draw one class of n learners (about n * (1 - late) works) and its reviews."""
+    rng = np.random.default_rng(seed)
+    m = int(np.sum(rng.random(n) >= scenario.late))  # late submitters are not distributed (D2)
+    true, met = _true_scores(rng, true_scores, m)
+    kind = np.full(m, HONEST, dtype=object)
+    careless = rng.permutation(m)[:round(scenario.careless * m)]
+    kind[careless] = [CARELESS_KINDS[i % len(CARELESS_KINDS)] for i in range(len(careless))]
+    bias = rng.normal(0, scenario.bias_sd, m) if scenario.bias_sd else np.zeros(m)
+    noise = rng.gamma(2.0, scenario.noise_mean / 2.0, m)
+    self_check = np.clip(np.round(true + rng.normal(SELF_CHECK_BIAS, SELF_CHECK_SD, m)), 0, MAX)
+
+    assignment = assign_reviewers(list(range(m)), k=k, seed=seed)
+    reviewer = np.asarray([v for v, works in assignment.items() for _ in works], dtype=np.intp)
+    work = np.asarray([u for works in assignment.values() for u in works], dtype=np.intp)
+    active = rng.random(m) >= scenario.never_review
+    keep = active[reviewer]
+    reviewer, work = reviewer[keep], work[keep]
+    r_kind = kind[reviewer]
+
+    # Honest points first; careless kinds overwrite theirs. Per-item classes add noise per item
+    # (SD noise / sqrt(ITEMS), bias / ITEMS per item) so the totals behave like the others.
+    if met is None:
+        honest = true[work] + bias[reviewer] + rng.normal(0, 1, len(work)) * noise[reviewer]
+        values = np.clip(np.round(honest), 0, MAX)
+        unit, mean_true = MAX, true.mean()
+        values = values[:, None]
+        honest = honest[:, None]
+    else:
+        unit = MAX / ITEMS
+        scale = np.sqrt(ITEMS)
+        honest = (met[work] * unit + (bias[reviewer] / ITEMS)[:, None]
+                  + rng.normal(0, 1, (len(work), ITEMS)) * (noise[reviewer] / scale)[:, None])
+        values = np.clip(np.round(honest), 0, unit)
+        mean_true = met.mean(axis=0) * unit
+    shape = values.shape
+    width = shape[1]
+    for name in CARELESS_KINDS:
+        rows = r_kind == name
+        count = int(rows.sum())
+        if not count:
+            continue
+        if name == "always_max":
+            values[rows] = unit
+        elif name == "random":
+            values[rows] = rng.integers(0, int(unit) + 1, (count, width))
+        elif name == "lazy":
+            sd = LAZY_SD / np.sqrt(width)
+            values[rows] = np.clip(np.round(mean_true + rng.normal(0, sd, (count, width))), 0, unit)
+        elif name == "harsh":
+            # Honest noise, but HARSH_OFFSET points below the truth instead of a personal bias.
+            shifted = honest[rows] - (bias[reviewer[rows]] + HARSH_OFFSET)[:, None] / width
+            values[rows] = np.clip(np.round(shifted), 0, unit)
+        elif name == "colluder":
+            friends = rng.random(count) < COLLUDER_FRIENDS
+            values[np.flatnonzero(rows)[friends]] = unit
+    points = values.sum(axis=1)
+    return Cohort(n_works=m, true=true, self_check=self_check, kind=kind, reviewer=reviewer,
+                  work=work, points=points, items=None if met is None else values)
+
+
+@dataclass
+class _Context:
+    """What several rules share on one cohort (computed once)."""
+
+    cohort: Cohort
+    groups: batch.Groups
+    fit: model.ModelFit | None = None
+
+    def model_fit(self) -> model.ModelFit:
+        if self.fit is None:
+            c = self.cohort
+            self.fit = model.fit_reviews(c.reviewer, c.work, c.points, n_reviewers=c.n_works,
+                                         n_works=c.n_works, max_score=MAX)
+        return self.fit
+
+
+def _item_rule(policy: str) -> Callable[[_Context], np.ndarray]:
+    def rule(ctx: _Context) -> np.ndarray:
+        c = ctx.cohort
+        if c.items is None:
+            raise ValueError("Per-item rules need a checklist-based class.")
+        key = (c.work[:, None] * ITEMS + np.arange(ITEMS)).ravel()
+        groups = batch.group_reviews(key, c.n_works * ITEMS)
+        per_item = batch.policy_points(groups, c.items.ravel(), policy).reshape(c.n_works, ITEMS)
+        return np.clip(per_item.sum(axis=1), 0, MAX)  # NaN stays NaN for works without reviews
+    return rule
+
+
+def _policy_rule(policy: str) -> Callable[[_Context], np.ndarray]:
+    return lambda ctx: batch.policy_points(ctx.groups, ctx.cohort.points, policy)
+
+
+_RULES: dict[str, Callable[[_Context], np.ndarray]] = {
+    **{p: _policy_rule(p) for p in batch.BATCH_POLICIES},
+    "reliability": lambda ctx: ctx.model_fit().grades,
+    "exclude_15": lambda ctx: warning_rules.outlier_check_all(
+        ctx.cohort.work, ctx.cohort.points, n_works=ctx.cohort.n_works, max_score=MAX,
+        threshold=0.15).points,
+    **{f"item_{p}": _item_rule(p) for p in ("mean", "median", "drop_discordant")},
+}
+
+
+def grade(cohort: Cohort, rules: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """Each rule's grade for every work of the cohort (NaN for works without reviews)."""
+    ctx = _Context(cohort, batch.group_reviews(cohort.work, cohort.n_works))
+    return {name: _RULES[name](ctx) for name in rules}
+
+
+@dataclass
+class ErrorMetrics:
+    """Errors (grade - true score) pooled over all graded works of all runs."""
+
+    errors: list[np.ndarray] = field(default_factory=list)
+    run_rmse: list[float] = field(default_factory=list)
+
+    def add(self, errors: np.ndarray) -> None:
+        self.errors.append(errors)
+        self.run_rmse.append(float(np.sqrt(np.mean(errors ** 2))))
+
+    def summary(self) -> dict[str, float]:
+        """rmse, within5 / within10 (shares), p95 (of |error|), bias (mean signed error)."""
+        e = np.concatenate(self.errors)
+        a = np.abs(e)
+        return {"rmse": float(np.sqrt(np.mean(e ** 2))), "within5": float(np.mean(a <= 5)),
+                "within10": float(np.mean(a <= 10)), "p95": float(np.percentile(a, 95)),
+                "bias": float(np.mean(e))}
+
+
+@dataclass
+class WarningMetrics:
+    """Reviewers (who reviewed at least once) warned at least once in a task, by kind:
+    kind -> [warned, reviewers]."""
+
+    by_kind: dict[str, list[int]] = field(default_factory=dict)
+
+    def add(self, warned: np.ndarray, kind: np.ndarray, reviewed: np.ndarray) -> None:
+        for name in (HONEST, *CARELESS_KINDS):
+            mine = reviewed & (kind == name)
+            tally = self.by_kind.setdefault(name, [0, 0])
+            tally[0] += int(np.sum(warned & mine))
+            tally[1] += int(np.sum(mine))
+
+    def share(self, *kinds: str) -> float:
+        """Share warned among reviewers of the given kinds (NaN if there were none)."""
+        warned = sum(self.by_kind.get(k, [0, 0])[0] for k in kinds)
+        total = sum(self.by_kind.get(k, [0, 0])[1] for k in kinds)
+        return warned / total if total else float("nan")
+
+    def summary(self) -> dict[str, float]:
+        """honest: share of honest reviewers warned; careless: share of careless ones caught."""
+        return {"honest": self.share(HONEST), "careless": self.share(*CARELESS_KINDS)}
+
+
+@dataclass
+class ConfigResult:
+    """All runs of one (scenario, k, true scores) configuration."""
+
+    scenario: str
+    k: int
+    true_scores: str
+    runs: int
+    n: int
+    errors: dict[str, ErrorMetrics]
+    warnings: dict[str, WarningMetrics]
+    ideal_share: float
+    authors_warned: float
+    works_with_k: float
+    mean_reviews: float
+
+
+def _seed(seed: int, scenario: str, k: int, true_scores: str, run: int) -> int:
+    parts = [seed, list(SCENARIOS).index(scenario), k, TRUE_SCORES.index(true_scores), run]
+    return int(np.random.SeedSequence(parts).generate_state(1)[0])
+
+
+def run_config(scenario: str, *, k: int, true_scores: str, runs: int, n: int,
+               seed: int = 0) -> ConfigResult:
+    """Run ``runs`` paired runs of one configuration and collect every metric."""
+    rules = RULES + (ITEM_RULES if true_scores == "checklist" else ())
+    errors = {name: ErrorMetrics() for name in rules}
+    warns = {name: WarningMetrics() for name in WARNING_RULES}
+    ideal = authors = with_k = reviews = works = 0.0
+    for run in range(runs):
+        cohort = generate(SCENARIOS[scenario], k=k, n=n, true_scores=true_scores,
+                          seed=_seed(seed, scenario, k, true_scores, run))
+        ctx = _Context(cohort, batch.group_reviews(cohort.work, cohort.n_works))
+        graded = ctx.groups.counts > 0
+        for name in rules:
+            errors[name].add((_RULES[name](ctx) - cohort.true)[graded])
+
+        reviewed = np.bincount(cohort.reviewer, minlength=cohort.n_works) > 0
+        for name, threshold in (("outlier_15", 0.15), ("outlier_20", 0.20)):
+            found = warning_rules.outlier_check_all(
+                cohort.work, cohort.points, n_works=cohort.n_works, max_score=MAX,
+                threshold=threshold, self_check=cohort.self_check)
+            warned = np.bincount(cohort.reviewer, found.far, cohort.n_works) > 0
+            warns[name].add(warned, cohort.kind, reviewed)
+            if threshold == 0.15:
+                authors += float(np.mean(found.author_warned[graded]))
+        flags = warning_rules.evidence_flags(ctx.model_fit(), max_score=MAX)
+        warns["evidence"].add(np.asarray([bool(f) for f in flags]), cohort.kind, reviewed)
+
+        # Agreement (A2): every review within 10 points of the self-check.
+        far = np.zeros(cohort.n_works)
+        np.maximum.at(far, cohort.work, np.abs(cohort.points - cohort.self_check[cohort.work]))
+        ideal += float(np.mean(far[graded] <= 10))
+        with_k += float(np.mean(ctx.groups.counts == k))
+        reviews += float(np.mean(ctx.groups.counts))
+        works += cohort.n_works
+    return ConfigResult(scenario=scenario, k=k, true_scores=true_scores, runs=runs, n=n,
+                        errors=errors, warnings=warns, ideal_share=ideal / runs,
+                        authors_warned=authors / runs, works_with_k=with_k / runs,
+                        mean_reviews=reviews / runs)
