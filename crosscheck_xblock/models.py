@@ -19,9 +19,10 @@ class Task(models.Model):
 
     OPEN = "open"
     DISTRIBUTED = "distributed"
+    GRADING = "grading"  # grades stored; gradebook writes in progress (schedule.py: the same strings)
     COMPLETED = "completed"
     STATUSES = [(OPEN, "Open for submissions"), (DISTRIBUTED, "Cross-check running"),
-                (COMPLETED, "Completed")]
+                (GRADING, "Writing grades"), (COMPLETED, "Completed")]
 
     usage_key = models.CharField(max_length=255, unique=True)
     course_id = models.CharField(max_length=255, db_index=True)
@@ -35,6 +36,17 @@ class Task(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # When the automatic steps are due (copied from `config` by api.sync_task), in columns so the
+    # sweep finds due tasks with an index instead of reading every task's JSON: the cross-check
+    # start, and the end plus the adjustment period.
+    starts_at = models.DateTimeField(null=True, blank=True)
+    closes_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["status", "starts_at"], name="crosscheck_task_due_start"),
+            models.Index(fields=["status", "closes_at"], name="crosscheck_task_due_close"),
+        ]
 
     def __str__(self):
         return f"{self.usage_key} ({self.status})"
@@ -189,6 +201,42 @@ class Grade(models.Model):
     # How the grade was computed: received totals, which counted, which were dropped and why.
     detail = models.JSONField(default=dict)
     created_at = models.DateTimeField()
+    # True once `points` went to the gradebook (edx-submissions set_score), in the same
+    # transaction as the write, so a resumed grading writes every grade exactly once.
+    score_written = models.BooleanField(default=False)
 
     def __str__(self):
         return f"grade of work {self.work_id}: {self.points}/{self.max_points}"
+
+
+class LinkChange(models.Model):
+    """A learner replaced their link (S3). A change after the deadline forfeits the right to
+    appeal; the learner and staff see it with its time and the old link."""
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="link_changes")
+    old_url = models.URLField(max_length=2000)
+    new_url = models.URLField(max_length=2000)
+    changed_at = models.DateTimeField()
+    after_deadline = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+
+    def __str__(self):
+        return f"link change of work {self.work_id} at {self.changed_at}"
+
+
+class SweepState(models.Model):
+    """The one self-re-queuing sweep chain (tasks.sweep): which chain is current and its step.
+
+    Starting the sweep again replaces the chain instead of adding a second one, and a sweep
+    message delivered twice (Redis redelivers) continues the chain once, not twice.
+    """
+
+    name = models.CharField(max_length=32, unique=True)
+    chain = models.CharField(max_length=32)
+    step = models.PositiveBigIntegerField(default=0)
+    beat_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"sweep {self.name}: chain {self.chain} step {self.step}"

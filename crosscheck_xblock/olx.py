@@ -24,12 +24,14 @@ class OlxMixin:
             if name in block.fields and name not in ("children", "parent", "content"):
                 field = block.fields[name]
                 setattr(block, name, field.from_string(value) if name != "checklist" else value)
+        block.mirror_due()  # `due` follows the submission deadline, whatever the OLX says
         return block
 
     def add_xml_to_node(self, node):
         """Write the block's settings to its OLX node."""
         XBlock.add_xml_to_node(self, node)
-        for python_name in ("max_points", "checklist"):
+        # `due` is not exported: it is derived from submission_due again on import (mirror_due).
+        for python_name in ("max_points", "checklist", "due"):
             node.attrib.pop(python_name, None)
         node.set("max_score", str(self.max_points))
         from lxml import etree  # pylint: disable=import-outside-toplevel

@@ -53,3 +53,16 @@ CROSSCHECK_FALLBACK_COURSE_ID = "course-v1:Workbench+CrossCheck+Demo"
 USE_TZ = True
 TIME_ZONE = "UTC"
 ROOT_URLCONF = "cc_urls"
+
+# Celery (workbench/cc_celery.py; the LMS has its own app). Eager by default: the workbench needs
+# no broker. CROSSCHECK_CELERY_BROKER sends tasks to a broker for a real worker (the tests do).
+CELERY_BROKER_URL = os.environ.get("CROSSCHECK_CELERY_BROKER", "memory://")
+CELERY_TASK_ALWAYS_EAGER = "CROSSCHECK_CELERY_BROKER" not in os.environ
+CELERY_ALWAYS_EAGER = CELERY_TASK_ALWAYS_EAGER  # the same switch under the LMS's old-style name
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CROSSCHECK_CELERY_QUEUE", "crosscheck")
+CELERY_TASK_IGNORE_RESULT = True
+# Seconds between two runs of the self-re-queuing sweep (crosscheck_xblock.tasks).
+CROSSCHECK_SWEEP_SECONDS = int(os.environ.get("CROSSCHECK_SWEEP_SECONDS", "60"))
+# Start the sweep when a worker starts and no sweep ran lately (off: start it by hand).
+CROSSCHECK_SWEEP_ON_WORKER_START = os.environ.get("CROSSCHECK_SWEEP_ON_WORKER_START") == "1"

@@ -176,3 +176,23 @@ def test_small_cohort_and_single_learner(make_block):
     assert overview["reviewers_per_work"] == 2 and "2 reviewers instead of 4" in overview["distribution_note"]
     for name in ("solo", "duo", "trio"):
         assert len(block.state(name)["reviews"]) == 2
+
+
+def test_reliability_policy_grades_the_whole_task_at_once(make_block):
+    block = make_block('reviews_per_work="4" grading_policy="reliability"')
+    block.submit_all(NINE)
+    block.ok("staff_start", "staff")
+    for index, name in enumerate(NINE):
+        state = block.state(name)
+        for review_index in range(4):
+            # l0 is a harsh reviewer (−30 points); everyone else agrees on 70.
+            value = 0.4 if name == "l0" else 0.7
+            block.ok("submit_review", name, full_review(state, review_index, value=value))
+    block.ok("staff_complete", "staff")
+    for name in NINE[1:]:
+        grade = block.state(name)["grade"]
+        assert grade["policy"] == "reliability" and grade["status"] == "graded"
+        assert len(grade["scores"]) == 4 and all(s["weight"] is not None for s in grade["scores"])
+    # A work l0 reviewed is not dragged down by l0's harshness as a plain mean would be (62.5).
+    graded = [block.state(name)["grade"]["exact"] for name in NINE[1:]]
+    assert min(graded) > 64

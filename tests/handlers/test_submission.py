@@ -74,12 +74,16 @@ def test_malformed_requests_get_json_errors(make_block):
 
 
 def test_submission_closes_at_the_deadline(make_block, clock):
-    block = make_block('submission_due="2026-03-05T12:00:00Z"')
+    block = make_block('submission_due="2026-03-05T12:00:00Z" review_start="2026-03-06T12:00:00Z"')
     block.ok("submit_work", "dave", {"url": "https://dave.example.org/"})
     clock.advance(days=3, hours=2)  # 2026-03-05 12:00, the deadline itself
-    status, body = block.call("submit_work", "dave", {"url": "https://dave.example.org/v2"})
-    assert status == 409 and body["code"] == "submission_closed"
     assert block.state("dave")["phase"] == "waiting"
+    # S1: no new work after the deadline.
+    status, body = block.call("submit_work", "erin", {"url": "https://erin.example.org/"})
+    assert status == 409 and body["code"] == "submission_closed"
+    # S3: replacing needs the learner's confirmation that it forfeits the appeal (see test_schedule).
+    status, body = block.call("submit_work", "dave", {"url": "https://dave.example.org/v2"})
+    assert status == 409 and body["code"] == "confirm_late_change" and "appeal" in body["error"]
     assert Work.objects.get().url == "https://dave.example.org/"
 
 

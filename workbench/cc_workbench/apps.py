@@ -3,10 +3,16 @@ from django.apps import AppConfig
 
 
 class WorkbenchConfig(AppConfig):
-    """Connects the gradebook to edx-submissions' score_set signal, as the LMS grades app does."""
+    """Connects the gradebook to edx-submissions' score_set signal, as the LMS grades app does,
+    makes the workbench's Celery app (cc_celery.py) and installs the runtime that keeps the
+    block's `due` field (runtime.py)."""
 
     name = "cc_workbench"
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        import cc_celery  # noqa: F401  pylint: disable=import-outside-toplevel,unused-import  (the Celery app)
+
         from . import gradebook  # noqa: F401  pylint: disable=import-outside-toplevel,unused-import
+        from .runtime import install  # pylint: disable=import-outside-toplevel
+        install()

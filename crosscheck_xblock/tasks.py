@@ -1,0 +1,63 @@
+"""Celery tasks of the automatic steps (T3 distribution, T4 grading; P3).
+
+Each task takes primitive arguments, makes one call into `api` and is idempotent: running it
+twice, or in several workers at once, does the work once (the task row lock in `api`).
+
+Open edX runs no celery beat, and Redis redelivers a task scheduled far ahead (ETA/countdown)
+after its visibility timeout, so nothing here is scheduled for the due time itself. The dates
+live in the database; `sweep_due_tasks` looks for due tasks every CROSSCHECK_SWEEP_SECONDS
+(default 60, at most 300) and re-queues itself with that short countdown. Start it once
+(`manage.py lms crosscheck_tick --start-sweep`); starting it again replaces the running chain.
+With the setting CROSSCHECK_SWEEP_ON_WORKER_START = True every worker that starts also starts
+the sweep when none ran lately, which brings it back after a worker was killed holding the next
+sweep message (Redis would only redeliver that one after its visibility timeout).
+
+They are `shared_task`s, so they run on whatever Celery app the process has: the LMS's workers
+in Open edX, an eager app in the workbench.
+"""
+from celery import shared_task
+from django.conf import settings
+
+from . import api, clock
+
+DEFAULT_SWEEP_SECONDS = 60
+MAX_SWEEP_SECONDS = 300  # well under Redis' visibility timeout (1 h), so no redelivery
+
+
+def sweep_seconds() -> int:
+    """Seconds between two sweeps (setting CROSSCHECK_SWEEP_SECONDS, kept within 1…300)."""
+    seconds = int(getattr(settings, "CROSSCHECK_SWEEP_SECONDS", DEFAULT_SWEEP_SECONDS))
+    return max(1, min(seconds, MAX_SWEEP_SECONDS))
+
+
+@shared_task(name="crosscheck_xblock.advance_task", ignore_result=True)
+def advance_task(usage_key: str) -> None:
+    """Run the step due for one block now (distribute or grade), if any."""
+    api.advance_task(usage_key, clock.now())
+
+
+@shared_task(bind=True, name="crosscheck_xblock.sweep_due_tasks", ignore_result=True)
+def sweep_due_tasks(self, chain: str | None = None, step: int = 0) -> int:
+    """Queue `advance_task` for every due block, after re-queuing this sweep.
+
+    Re-queuing comes first, so a worker that dies during the work does not end the chain. A
+    message of a replaced chain, or a duplicate delivery, stops here (api.sweep_turn). Run
+    eagerly (workbench, tests) the sweep runs once and does not re-queue itself.
+    """
+    turn = api.sweep_turn(chain, step, clock.now())
+    if turn is None:
+        return 0
+    if not self.request.is_eager:
+        self.apply_async(kwargs={"chain": turn.chain, "step": turn.step}, countdown=sweep_seconds())
+    for usage_key in turn.due:
+        advance_task.delay(usage_key)
+    return len(turn.due)
+
+
+def start_sweep_if_stale(**_signal_kwargs) -> bool:
+    """Start the sweep unless one ran in the last three intervals (Celery's worker_ready signal
+    calls this when CROSSCHECK_SWEEP_ON_WORKER_START is set)."""
+    if not api.sweep_is_stale(clock.now(), 3 * sweep_seconds()):
+        return False
+    sweep_due_tasks.delay()
+    return True
