@@ -141,13 +141,13 @@ def review_plan(pattern: int, learner: int, items: list[dict]) -> list[tuple[str
 
 
 def set_item(item_row, item_type: str, value: Fraction):
-    """Click the control of one checklist row that gives it `value`."""
+    """Click the control of one checklist row that gives it `value` (Not done / a star / Done, No / Yes)."""
     if value in (0, 1):
-        item_row.locator(f'input[type=radio][value="{int(value)}"]').check()
+        key = str(int(value))
     else:
         assert item_type == "subtask", "only a subtask takes a fraction"
-        # The option values are JS's String(tenth / 10): "0.1" … "0.9".
-        item_row.locator("select").select_option(str(float(value)))
+        key = str(float(value))  # the stars' data-value is JS's String(step): "0.1" … "0.9"
+    item_row.locator(f'.cc-scale button[data-value="{key}"]').click()
 
 
 # ---------------------------------------------------------------- the tests
@@ -269,7 +269,7 @@ def test_full_cross_check(workbench, context, artifacts):
                     f"Total: {fmt_points(review_total(items, values))} of {MAX_SCORE}")
             total = review_total(items, values)
             comment = f"Review {position + 1}, note {secrets.token_hex(3)}."
-            form.locator("textarea").fill(comment)
+            form.locator("textarea.cc-comment-input").fill(comment)
             if index == 0 and position == 0:
                 screenshot(page, artifacts / "learner-review-form.png")
             with handler_response(page, "submit_review") as response:

@@ -10,7 +10,6 @@ function CrossCheckBlock(runtime, element) {
   var box = root.querySelector(".crosscheck");
   var init = JSON.parse(box.querySelector("script.cc-init").textContent);
   var state = init.state || null;
-  var drafts = {};  // review id -> {items, comment} being edited (kept across re-renders)
 
   function $(sel) { return box.querySelector(sel); }
 
@@ -74,130 +73,116 @@ function CrossCheckBlock(runtime, element) {
     section.textContent = "";
     var settings = state.settings;
     var sub = state.submission;
+    var rule = state.submission_rule;
     section.appendChild(el("h3", {text: "Your work"}));
     if (sub) {
       section.appendChild(el("p", {"class": "cc-submitted"}, [
         "Submitted: ", el("a", {href: sub.url, target: "_blank", rel: "noopener noreferrer", text: sub.url}),
         el("span", {"class": "cc-note", text: " (" + fmtDate(sub.updated_at) + ")"})
       ]));
-    }
-    if (state.phase === "submission") {
-      if (!init.signed_in) {
-        section.appendChild(el("p", {text: "Sign in to submit your work."}));
-        return;
+      if (sub.link_changes.length) {
+        section.appendChild(el("ul", {"class": "cc-link-changes"}, sub.link_changes.map(function (change) {
+          return el("li", {"class": change.after_deadline ? "cc-late" : ""}, [
+            "Replaced " + fmtDate(change.changed_at) + " (was ",
+            el("a", {href: change.old_url, target: "_blank", rel: "noopener noreferrer", text: change.old_url}),
+            ")" + (change.after_deadline ? " — after the deadline: no appeal for this task" : "")]);
+        })));
       }
-      var input = el("input", {type: "url", name: "url", required: true, value: sub ? sub.url : "",
-                               placeholder: "https://", "aria-label": "Link to your work"});
-      var form = el("form", {"class": "cc-submit-form", onsubmit: function (event) {
-        event.preventDefault();
-        showError("");
-        call("submit_work", {url: input.value}).then(function (data) {
-          state = data;
-          render();
+    }
+    if (rule === "closed") {
+      if (!sub && state.phase !== "not_open") { section.appendChild(el("p", {text: "You did not submit a work for this task."})); }
+      if (state.phase === "not_open" && settings.submission_start) {
+        section.appendChild(el("p", {"class": "cc-note", text: "Submission opens " + fmtDate(settings.submission_start) + "."}));
+      }
+      return;
+    }
+    if (!init.signed_in) {
+      section.appendChild(el("p", {text: "Sign in to submit your work."}));
+      return;
+    }
+    var late = rule === "late_replace";
+    var input = el("input", {type: "url", name: "url", required: true, value: sub ? sub.url : "",
+                             placeholder: "https://", "aria-label": "Link to your work"});
+    var form = el("form", {"class": "cc-submit-form", onsubmit: function (event) {
+      event.preventDefault();
+      showError("");
+      call("submit_work", {url: input.value, confirm_late: late}).then(function (data) {
+        state = data;
+        render();
+        if (!late) {
           $(".cc-submission").appendChild(el("p", {"class": "cc-ok",
             text: "Your work is saved. It goes to review when the cross-check starts" +
                   (state.settings.review_start ? " (" + fmtDate(state.settings.review_start) + ")" : "") +
                   ". You can replace the link until the submission deadline."}));
-        }).catch(function (err) { showError(err.message); });
-      }}, [
-        el("label", {}, [el("span", {text: "Submit " + settings.submission_help + "."}), el("br"), input]),
-        el("br"),
-        el("button", {type: "submit", text: sub ? "Replace link" : "Submit"})
-      ]);
-      section.appendChild(form);
-      if (settings.submission_due) {
-        section.appendChild(el("p", {"class": "cc-note", text: "Submission deadline: " + fmtDate(settings.submission_due)}));
-      }
-    } else if (!sub) {
-      section.appendChild(el("p", {text: "You did not submit a work for this task."}));
-    }
-  }
-
-  // ------------------------------------------------------------------ reviews to do
-
-  function itemPoints(item, value) {
-    return value * item.max;
-  }
-
-  function reviewTotal(values) {
-    var total = 0;
-    state.checklist.items.forEach(function (item) {
-      if (item.type === "subtask" || item.type === "penalty") { total += itemPoints(item, values[item.id] || 0); }
-    });
-    return Math.min(Math.max(total, 0), state.settings.max_score);
-  }
-
-  function choiceInput(review, item, values, onChange) {
-    var name = "cc-" + review.id + "-" + item.id;
-    var current = values[item.id];
-    var wrap = el("div", {"class": "cc-choice", role: "radiogroup", "aria-label": "Points for this item"});
-    var radios = [];
-    var partly = null;
-    function same(a, b) { return a !== undefined && a !== null && Math.abs(a - b) < 1e-9; }
-    function radio(label, value) {
-      var input = el("input", {type: "radio", name: name, value: String(value), checked: same(current, value),
-                               onchange: function () {
-                                 values[item.id] = value;
-                                 if (partly) { partly.value = ""; }  // a radio choice replaces a partial one
-                                 onChange();
-                               }});
-      radios.push(input);
-      return el("label", {}, [input, " " + label]);
-    }
-    if (item.type === "penalty") {
-      wrap.appendChild(radio("No", 0));
-      wrap.appendChild(radio("Yes", 1));
-      return wrap;
-    }
-    wrap.appendChild(radio("Not done", 0));
-    partly = el("select", {"aria-label": "Partly done: share of the item", onchange: function () {
-      if (partly.value === "") { delete values[item.id]; }
-      else { values[item.id] = Number(partly.value); }
-      radios.forEach(function (input) { input.checked = false; });  // …and a partial one replaces a radio
-      onChange();
-    }});
-    partly.appendChild(el("option", {value: "", text: "Partly done…"}));
-    for (var tenth = 1; tenth <= 9; tenth++) {
-      partly.appendChild(el("option", {value: String(tenth / 10), text: (tenth * 10) + "%",
-                                       selected: same(current, tenth / 10)}));
-    }
-    wrap.appendChild(partly);
-    wrap.appendChild(radio("Done", 1));
-    return wrap;
-  }
-
-  function reviewForm(review) {
-    var draft = drafts[review.id] || (drafts[review.id] = {
-      items: Object.assign({}, review.items || {}), comment: review.comment || ""});
-    var values = draft.items;
-    var totalNode = el("p", {"class": "cc-total"});
-    function updateTotal() {
-      totalNode.textContent = "Total: " + fmtPoints(reviewTotal(values)) + " of " + state.settings.max_score;
-    }
-    var rows = state.checklist.items.map(function (item) {
-      if (item.type === "title" || item.type === "subtitle") {
-        return el("div", {"class": "cc-item-" + item.type, text: item.text});
-      }
-      return el("div", {"class": "cc-item", "data-item": item.id}, [
-        el("div", {}, [el("span", {text: item.text}), " ",
-                       el("span", {"class": "cc-max", text: "(" + (item.max > 0 ? "+" : "") + item.max + ")"})]),
-        choiceInput(review, item, values, updateTotal)
-      ]);
-    });
-    var comment = el("textarea", {"aria-label": "Comment for the author",
-                                  oninput: function () { draft.comment = comment.value; }});
-    comment.value = draft.comment;
-    updateTotal();
-    return el("form", {"class": "cc-review-form", onsubmit: function (event) {
-      event.preventDefault();
-      showError("");
-      call("submit_review", {review_id: review.id, items: values, comment: comment.value}).then(function (data) {
-        delete drafts[review.id];
-        state = data;
-        render();
+        }
       }).catch(function (err) { showError(err.message); });
-    }}, rows.concat([totalNode, el("label", {}, [el("span", {text: "Comment"}), el("br"), comment]),
-                     el("button", {type: "submit", text: review.status === "submitted" ? "Update review" : "Submit review"})]));
+    }}, [
+      late ? el("p", {"class": "cc-warning", text: settings.late_change_warning}) : null,
+      el("label", {}, [el("span", {text: "Submit " + settings.submission_help + "."}), el("br"), input]),
+      el("br"),
+      el("button", {type: "submit", text: late ? "Replace link anyway" : (sub ? "Replace link" : "Submit")})
+    ]);
+    section.appendChild(form);
+    if (settings.submission_due) {
+      section.appendChild(el("p", {"class": "cc-note", text: "Submission deadline: " + fmtDate(settings.submission_due)}));
+    }
+  }
+
+  // ------------------------------------------------------------------ forms: self-check and reviews
+
+  var Forms = window.CrossCheckForms;
+
+  function itemsOf(version) {
+    var older = state.checklist_versions[String(version)];
+    return older ? older.items : state.checklist.items;
+  }
+
+  function draftSaver(formKey) {
+    return function (data) { return call("save_draft", {form: formKey, data: data}); };
+  }
+
+  function submitter(handler, extra) {
+    return function (data) {
+      showError("");
+      return call(handler, Object.assign({}, data, extra || {})).then(function (fresh) {
+        state = fresh;
+        render();
+      }).catch(function (err) { showError(err.message); throw err; });
+    };
+  }
+
+  function historyBlock(history, title) {
+    if (history.length < 2) { return null; }
+    return el("details", {"class": "cc-history"}, [el("summary", {text: title + " (" + history.length + " versions)"})]
+      .concat(history.map(function (version, index) {
+        return el("div", {"class": "cc-version"}, [
+          el("p", {"class": "cc-note", text: "Version " + (index + 1) + ", " + fmtDate(version.submitted_at) +
+                                            ": " + fmtPoints(version.total) + " points"}),
+          version.comment ? el("p", {"class": "cc-comment", text: version.comment}) : null,
+          Forms.pointsTable(itemsOf(version.checklist_version), [{title: "Points", assessment: version}],
+                            "Points per item in version " + (index + 1))]);
+      })));
+  }
+
+  function renderSelfCheck() {
+    var section = $(".cc-self-check");
+    section.textContent = "";
+    var check = state.self_check;
+    if (!check || (!check.open && !check.history.length)) { return; }
+    var latest = check.history.length ? check.history[check.history.length - 1] : null;
+    section.appendChild(el("h3", {text: "Self-check"}));
+    if (check.open) {
+      section.appendChild(el("p", {"class": "cc-note", text: "Check your own work with the same checklist your " +
+        "reviewers will use. Your reviewers see it after they submit their review; you see it beside their points."}));
+      section.appendChild(Forms.form({
+        items: state.checklist.items, maxScore: state.settings.max_score, className: "cc-self-form",
+        initial: check.draft || latest || {}, bestWork: false,
+        submitLabel: latest ? "Update self-check" : "Submit self-check",
+        onDraft: draftSaver("self"), onSubmit: submitter("submit_self_check")}));
+    } else if (latest) {
+      section.appendChild(el("p", {text: "Your self-check: " + fmtPoints(latest.total) + " of " + state.settings.max_score}));
+    }
+    if (latest) { section.appendChild(el("p", {"class": "cc-note cc-self-status", text: "Self-check saved " + fmtDate(latest.submitted_at) + "."})); }
   }
 
   function renderReviews() {
@@ -213,13 +198,30 @@ function CrossCheckBlock(runtime, element) {
       section.appendChild(el("p", {"class": "cc-note", text: state.checklist.information}));
     }
     state.reviews.forEach(function (review) {
-      var open = state.phase === "review";
-      var block = el("div", {"class": "cc-work" + (review.status === "submitted" ? " cc-done" : ""), "data-review": review.id}, [
+      var done = review.status === "submitted";
+      var block = el("div", {"class": "cc-work" + (done ? " cc-done" : ""), "data-review": review.id}, [
         el("h4", {}, [review.title + " ",
-                      el("span", {"class": "cc-badge", text: review.status === "submitted" ? "reviewed: " + fmtPoints(review.total) : "to review"})]),
+                      el("span", {"class": "cc-badge", text: done ? "reviewed: " + fmtPoints(review.total) : "to review"})]),
         el("p", {}, ["Link: ", el("a", {href: review.url, target: "_blank", rel: "noopener noreferrer", text: review.url})])
       ]);
-      if (open) { block.appendChild(reviewForm(review)); }
+      var pointsOnly = state.phase === "adjustment" && done;  // T6: only points may change
+      if (state.phase === "review" || pointsOnly) {
+        block.appendChild(Forms.form({
+          items: state.checklist.items, maxScore: state.settings.max_score, className: "cc-review-form",
+          initial: pointsOnly ? review.latest : (review.draft || review.latest || {}), bestWork: true,
+          pointsOnly: pointsOnly,
+          submitLabel: done ? "Update review" : "Submit review",
+          onDraft: draftSaver(review.id), onSubmit: submitter("submit_review", {review_id: review.id})}));
+      }
+      var columns = [];
+      if (review.latest) { columns.push({title: "Your review", assessment: review.latest}); }
+      if (review.author_self_check) { columns.push({title: "Author's self-check", assessment: review.author_self_check}); }
+      review.other_reviews.forEach(function (other) { columns.push({title: other.title, assessment: other}); });
+      if (columns.length > 1) {
+        block.appendChild(Forms.pointsTable(state.checklist.items, columns, "Points per item"));
+      }
+      var history = historyBlock(review.history, "History of your review");
+      if (history) { block.appendChild(history); }
       section.appendChild(block);
     });
   }
@@ -229,12 +231,19 @@ function CrossCheckBlock(runtime, element) {
   function renderReceived() {
     var section = $(".cc-received");
     section.textContent = "";
+    var check = state.self_check;
+    var mine = check && check.history.length ? check.history[check.history.length - 1] : null;
     if (!state.received.length) { return; }
     section.appendChild(el("h3", {text: "Reviews of your work"}));
+    var columns = mine ? [{title: "Your self-check", assessment: mine}] : [];
+    state.received.forEach(function (review) { columns.push({title: review.title, assessment: review}); });
+    section.appendChild(Forms.pointsTable(state.checklist.items, columns, "Points per item"));
     state.received.forEach(function (review) {
-      section.appendChild(el("div", {"class": "cc-work"}, [
-        el("h4", {text: review.title + ": " + fmtPoints(review.total) + " of " + state.settings.max_score}),
-        review.comment ? el("p", {"class": "cc-comment", text: review.comment}) : null
+      section.appendChild(el("div", {"class": "cc-work cc-received-review"}, [
+        el("h4", {text: review.title + ": " + fmtPoints(review.total) + " of " + state.settings.max_score +
+                        (review.best_work ? " — marked your work as a best work" : "")}),
+        review.comment ? el("p", {"class": "cc-comment", text: review.comment}) : null,
+        historyBlock(review.history, "History of this review")
       ]));
     });
   }
@@ -251,7 +260,9 @@ function CrossCheckBlock(runtime, element) {
     if (grade.scores.length) {
       section.appendChild(el("ul", {"class": "cc-grade-scores"}, grade.scores.map(function (score) {
         return el("li", {"class": score.counted ? "cc-counted" : "cc-dropped"},
-                  [score.reviewer + ": " + fmtPoints(score.total) + (score.counted ? " (counted)" : " (left out: " + score.reason + ")")]);
+                  [score.reviewer + ": " + fmtPoints(score.total) +
+                   (score.counted ? (score.reason ? " (counted: " + score.reason + ")" : " (counted)")
+                                  : " (left out: " + score.reason + ")")]);
       })));
     }
   }
@@ -300,6 +311,7 @@ function CrossCheckBlock(runtime, element) {
     $(".cc-title").textContent = state.settings.display_name;
     $(".cc-phase").textContent = state.phase_text;
     renderSubmission();
+    renderSelfCheck();
     renderReviews();
     renderReceived();
     renderGrade();

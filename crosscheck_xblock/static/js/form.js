@@ -1,0 +1,234 @@
+/* The checklist form (a review or a self-check) and the points tables, for crosscheck.js.
+ *
+ * Per scored item: "Not done", nine stars for 10–90 %, "Done" (one radio group, arrow keys move
+ * the choice), and a number input for points as the alternative; penalties are No/Yes. Every
+ * change updates the live total and schedules an autosave of the draft. Item texts arrive from
+ * the server already sanitized (`html`); everything learners wrote is set with textContent.
+ */
+var CrossCheckForms = (function () {
+  "use strict";
+
+  var STEPS = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
+  var AUTOSAVE_MS = 800;
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      var value = attrs[key];
+      if (value === null || value === undefined || value === false) { return; }
+      if (key === "text") { node.textContent = value; }
+      else if (key === "html") { node.innerHTML = value; }  // only for server-sanitized checklist text
+      else if (key.slice(0, 2) === "on") { node.addEventListener(key.slice(2), value); }
+      else { node.setAttribute(key, value === true ? "" : value); }
+    });
+    (children || []).forEach(function (child) {
+      if (child === null || child === undefined) { return; }
+      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+
+  function round2(value) { return Math.round(value * 100) / 100; }
+
+  function same(a, b) { return typeof a === "number" && Math.abs(a - b) < 1e-9; }
+
+  /* The review total as the server computes it: fraction × max, penalties subtract, floor 0, cap. */
+  function total(items, values, maxScore) {
+    var sum = 0;
+    items.forEach(function (item) {
+      if ((item.type === "subtask" || item.type === "penalty") && typeof values[item.id] === "number") {
+        sum += values[item.id] * item.max;
+      }
+    });
+    return {raw: round2(sum), shown: round2(Math.min(Math.max(sum, 0), maxScore))};
+  }
+
+  function scaleLabel(value) {
+    if (value === 0) { return "Not done"; }
+    if (value === 1) { return "Done"; }
+    return Math.round(value * 100) + " %";
+  }
+
+  /* One radio group: options [{value, label, text, className}], arrow keys and Home/End. */
+  function choiceGroup(label, options, current, onPick) {
+    var group = el("div", {"class": "cc-scale", role: "radiogroup", "aria-label": label});
+    var buttons = options.map(function (option) {
+      return el("button", {type: "button", role: "radio", "class": option.className, title: option.label,
+                           "aria-label": option.label, "data-value": String(option.value), text: option.text,
+                           onclick: function () { pick(option.value, true); }});
+    });
+    function pick(value, fromUser, focus) {
+      var focusIndex = 0;
+      buttons.forEach(function (button, index) {
+        var on = same(value, options[index].value);
+        button.setAttribute("aria-checked", on ? "true" : "false");
+        button.tabIndex = on ? 0 : -1;
+        if (on) { focusIndex = index; }
+        // A star is lit when it is at or below the chosen share (the stars read as a scale).
+        if (options[index].star) {
+          button.classList.toggle("cc-lit", typeof value === "number" && value > 0 && value < 1 + 1e-9 &&
+                                  options[index].value <= value + 1e-9);
+        }
+      });
+      if (typeof value !== "number") { buttons[0].tabIndex = 0; }
+      if (focus) { buttons[focusIndex].focus(); }
+      if (fromUser) { onPick(value); }
+    }
+    group.addEventListener("keydown", function (event) {
+      var index = buttons.indexOf(document.activeElement);
+      if (index < 0) { return; }
+      var next = {ArrowRight: index + 1, ArrowUp: index + 1, ArrowLeft: index - 1, ArrowDown: index - 1,
+                  Home: 0, End: buttons.length - 1}[event.key];
+      if (next === undefined) { return; }
+      event.preventDefault();
+      next = Math.max(0, Math.min(buttons.length - 1, next));
+      pick(options[next].value, true, true);
+    });
+    buttons.forEach(function (button) { group.appendChild(button); });
+    pick(current, false);
+    group.pick = function (value) { pick(value, false); };
+    return group;
+  }
+
+  function itemRow(item, values, comments, onChange) {
+    var row = el("div", {"class": "cc-item cc-item-" + item.type, "data-item": item.id});
+    var points = el("input", {type: "number", "class": "cc-points", min: item.type === "penalty" ? item.max : 0,
+                              max: item.type === "penalty" ? 0 : item.max, step: "any",
+                              "aria-label": "Points for this item (of " + item.max + ")"});
+    var group;
+    function setValue(value, source) {
+      if (typeof value === "number") { values[item.id] = value; } else { delete values[item.id]; }
+      if (points && source !== "points") { points.value = typeof value === "number" ? String(round2(value * item.max)) : ""; }
+      if (source !== "group") { group.pick(value); }
+      onChange();
+    }
+    if (item.type === "penalty") {
+      group = choiceGroup("Penalty applies?", [
+        {value: 0, label: "No", text: "No", className: "cc-opt"},
+        {value: 1, label: "Yes: " + item.max + " points", text: "Yes", className: "cc-opt cc-opt-yes"}
+      ], values[item.id], function (value) { setValue(value, "group"); });
+      points = null;
+    } else {
+      group = choiceGroup("Points for this item", STEPS.map(function (step) {
+        var star = step > 0 && step < 1;
+        return {value: step, star: star, label: scaleLabel(step) + " (" + round2(step * item.max) + " points)",
+                text: star ? "★" : scaleLabel(step), className: star ? "cc-star" : "cc-opt"};
+      }), values[item.id], function (value) { setValue(value, "group"); });
+      points.addEventListener("input", function () {
+        var number = Number(points.value);
+        if (points.value === "" || isNaN(number) || item.max === 0) { setValue(undefined, "points"); return; }
+        setValue(number / item.max, "points");
+      });
+      if (typeof values[item.id] === "number") { points.value = String(round2(values[item.id] * item.max)); }
+    }
+    var note = el("textarea", {"class": "cc-item-comment", rows: "2", "aria-label": "Comment on this item",
+                               oninput: function () { comments[item.id] = note.value; onChange(); }});
+    note.value = comments[item.id] || "";
+    var noteWrap = el("div", {"class": "cc-item-note"}, [note]);
+    noteWrap.hidden = !note.value;
+    var noteToggle = el("button", {type: "button", "class": "cc-link", text: "Comment",
+                                   "aria-expanded": note.value ? "true" : "false",
+                                   onclick: function () {
+                                     noteWrap.hidden = !noteWrap.hidden;
+                                     noteToggle.setAttribute("aria-expanded", noteWrap.hidden ? "false" : "true");
+                                     if (!noteWrap.hidden) { note.focus(); }
+                                   }});
+    var sign = item.max > 0 ? "+" : "";
+    row.appendChild(el("div", {"class": "cc-item-text"}, [
+      el("span", {html: item.html}), " ", el("span", {"class": "cc-max", text: "(" + sign + item.max + ")"})]));
+    row.appendChild(el("div", {"class": "cc-item-controls"}, [group, points, noteToggle]));
+    row.appendChild(noteWrap);
+    return row;
+  }
+
+  /* A whole form. opts: {items, maxScore, initial: {items, item_comments, comment, best_work},
+   * bestWork: bool, submitLabel, onDraft(data) → Promise, onSubmit(payload) → Promise}. */
+  function form(opts) {
+    var initial = opts.initial || {};
+    var values = Object.assign({}, initial.items || {});
+    var comments = Object.assign({}, initial.item_comments || {});
+    var timer = null;
+    var status = el("span", {"class": "cc-draft-status", "aria-live": "polite"});
+    var totalNode = el("p", {"class": "cc-total", "aria-live": "polite"});
+    var overall = el("textarea", {"class": "cc-comment-input", rows: "3", "aria-label": "Overall comment",
+                                  oninput: changed});
+    overall.value = initial.comment || "";
+    var best = el("input", {type: "checkbox", "class": "cc-best-work", checked: !!initial.best_work, onchange: changed});
+    if (opts.pointsOnly) {
+      // The adjustment period (T6): comments and the best-work mark stay as submitted.
+      overall.readOnly = true;
+      best.disabled = true;
+    }
+
+    function data() {
+      return {items: Object.assign({}, values), item_comments: Object.assign({}, comments),
+              comment: overall.value, best_work: best.checked};
+    }
+    function updateTotal() {
+      var sums = total(opts.items, values, opts.maxScore);
+      var capped = sums.raw > opts.maxScore ? " (capped at the task's maximum)" : "";
+      totalNode.textContent = "Total: " + sums.shown + " of " + opts.maxScore + capped;
+    }
+    function changed() {
+      updateTotal();
+      if (!opts.onDraft || opts.pointsOnly) { return; }
+      clearTimeout(timer);
+      status.textContent = "Unsaved changes…";
+      timer = setTimeout(function () {
+        opts.onDraft(data()).then(function () {
+          status.textContent = "Draft saved " + new Date().toLocaleTimeString();
+        }).catch(function (err) { status.textContent = "Draft not saved: " + err.message; });
+      }, AUTOSAVE_MS);
+    }
+
+    var rows = opts.items.map(function (item) {
+      if (item.type === "title" || item.type === "subtitle") {
+        return el("div", {"class": "cc-heading cc-item-" + item.type, html: item.html});
+      }
+      var row = itemRow(item, values, comments, changed);
+      if (opts.pointsOnly) { row.querySelector("textarea.cc-item-comment").readOnly = true; }
+      return row;
+    });
+    if (opts.pointsOnly) {
+      rows.unshift(el("p", {"class": "cc-note", text: "The cross-check has ended: you may correct the points " +
+                                                     "of this review until the adjustment period ends."}));
+    }
+    var extras = [totalNode, el("label", {"class": "cc-block-label"}, [el("span", {text: "Overall comment"}), overall])];
+    if (opts.bestWork) {
+      extras.push(el("label", {"class": "cc-best"}, [best, " Mark as best work"]));
+      extras.push(el("p", {"class": "cc-note", text: "A best work is one you would show others as an example: " +
+        "it does everything the checklist asks, and does it in a clean, thoughtful way. Course staff see the works " +
+        "marked best; the author is not told who marked it."}));
+    }
+    var submit = el("button", {type: "submit", "class": "cc-submit", text: opts.submitLabel});
+    var node = el("form", {"class": "cc-form " + (opts.className || ""), novalidate: true, onsubmit: function (event) {
+      event.preventDefault();
+      clearTimeout(timer);
+      submit.disabled = true;
+      opts.onSubmit(data()).catch(function () { return null; }).then(function () { submit.disabled = false; });
+    }}, rows.concat(extras).concat([el("div", {"class": "cc-form-actions"}, [submit, " ", status])]));
+    updateTotal();
+    return node;
+  }
+
+  /* Points per item side by side: columns [{title, assessment}] (R7, R8). */
+  function pointsTable(items, columns, caption) {
+    var head = el("tr", {}, [el("th", {text: "Item"})].concat(columns.map(function (column) {
+      return el("th", {text: column.title + ": " + round2(column.assessment.total)});
+    })));
+    var rows = items.filter(function (item) { return item.type === "subtask" || item.type === "penalty"; })
+      .map(function (item) {
+        return el("tr", {"data-item": item.id}, [el("td", {html: item.html})].concat(columns.map(function (column) {
+          var value = column.assessment.items[item.id];
+          var note = (column.assessment.item_comments || {})[item.id];
+          return el("td", {"class": "cc-cell"}, [
+            typeof value === "number" ? String(round2(value * item.max)) : "–",
+            note ? el("div", {"class": "cc-cell-note", text: note}) : null]);
+        })));
+      });
+    return el("table", {"class": "cc-points-table"}, [el("caption", {text: caption}), el("thead", {}, [head]),
+                                                      el("tbody", {}, rows)]);
+  }
+
+  return {form: form, pointsTable: pointsTable, total: total, el: el};
+})();

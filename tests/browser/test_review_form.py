@@ -1,0 +1,112 @@
+"""The review form in a real browser: stars by mouse and keyboard, autosave and reload, the live
+total with penalties and the cap, self-check → review → what each side then sees (R2–R8)."""
+import secrets
+
+from playwright.sync_api import expect
+
+from .test_flow import handler_response, open_block, screenshot, submit_link
+
+TASK = 2  # scenario crosscheck.2: k = 2, max score 60 (the checklist totals 100)
+LEARNERS = [f"f{n}-{secrets.token_hex(2)}" for n in range(1, 4)]
+
+
+def scale(form, item_id):
+    return form.locator(f'.cc-item[data-item="{item_id}"] .cc-scale')
+
+
+def test_review_form_end_to_end(workbench, context, artifacts):
+    page = context.new_page()
+    links = {name: f"https://w{secrets.token_hex(4)}.example.org/" for name in LEARNERS}
+    for name in LEARNERS:
+        open_block(page, workbench.scenario(TASK, name), "Submission is open.")
+        submit_link(page, links[name])
+    author = LEARNERS[0]
+
+    # ---- self-check: a star by mouse, stars by keyboard, autosave survives a reload
+    open_block(page, workbench.scenario(TASK, author), "Submission is open.")
+    form = page.locator("form.cc-self-form")
+    scale(form, "c2").locator('button[data-value="0.7"]').click()
+    expect(form.locator('.cc-item[data-item="c2"] .cc-points')).to_have_value("7")
+    expect(scale(form, "c2").locator("button.cc-lit")).to_have_count(7)
+    not_done = scale(form, "c3").locator('button[data-value="0"]')
+    not_done.focus()
+    page.keyboard.press("Enter")
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    checked = scale(form, "c3").locator('button[aria-checked="true"]')
+    expect(checked).to_have_attribute("data-value", "0.3")
+    expect(checked).to_be_focused()
+    expect(checked).to_have_attribute("aria-label", "30 % (3 points)")
+    page.keyboard.press("End")
+    expect(scale(form, "c3").locator('button[aria-checked="true"]')).to_have_attribute("data-value", "1")
+    form.locator('.cc-item[data-item="c4"] .cc-points').fill("2.5")  # the number input alternative
+    expect(form.locator(".cc-total")).to_have_text("Total: 19.5 of 60")
+    expect(form.locator(".cc-draft-status")).to_contain_text("Draft saved", timeout=5000)
+    open_block(page, workbench.scenario(TASK, author), "Submission is open.")
+    form = page.locator("form.cc-self-form")
+    expect(form.locator('.cc-item[data-item="c2"] .cc-points')).to_have_value("7")
+    expect(form.locator('.cc-item[data-item="c4"] .cc-points')).to_have_value("2.5")
+    expect(form.locator(".cc-total")).to_have_text("Total: 19.5 of 60")
+    for item_id in ("c6", "c7", "c9", "c10", "c11", "c13", "c14"):
+        scale(form, item_id).locator('button[data-value="1"]').click()
+    for item_id in ("c15", "c16"):
+        scale(form, item_id).locator('button[data-value="0"]').click()
+    expect(form.locator(".cc-total")).to_have_text("Total: 60 of 60 (capped at the task's maximum)")
+    with handler_response(page, "submit_self_check") as response:
+        form.locator("button.cc-submit").click()
+    assert response.value.status == 200
+    expect(page.locator(".cc-self-status")).to_contain_text("Self-check saved")
+
+    # ---- staff start
+    staff = context.new_page()
+    open_block(staff, workbench.scenario(TASK, "staff"), "Submission is open.")
+    with handler_response(staff, "staff_start") as response:
+        staff.locator("button.cc-staff_start").click()
+    assert response.value.status == 200
+
+    # ---- a reviewer of the author's work: the total with penalties, floor and cap
+    reviewer, block = None, None
+    for name in LEARNERS[1:]:
+        open_block(page, workbench.scenario(TASK, name), "The cross-check is running: review the works assigned to you.")
+        candidate = page.locator(".cc-work").filter(has=page.locator(f'a[href="{links[author]}"]'))
+        if candidate.count():
+            reviewer, block = name, candidate
+            break
+    assert reviewer, "nobody reviews the author's work"
+    form = block.locator("form.cc-review-form")
+    total = form.locator(".cc-total")
+    for item_id in ("c2", "c3", "c4", "c6", "c7", "c9", "c10", "c11", "c13", "c14"):
+        scale(form, item_id).locator('button[data-value="1"]').click()
+    scale(form, "c15").locator('button[data-value="0"]').click()
+    scale(form, "c16").locator('button[data-value="1"]').click()
+    expect(total).to_have_text("Total: 60 of 60 (capped at the task's maximum)")  # 100 − 20 = 80 → 60
+    scale(form, "c15").locator('button[data-value="1"]').click()
+    expect(total).to_have_text("Total: 0 of 60")  # 80 − 100 → floor 0
+    scale(form, "c15").locator('button[data-value="0"]').click()
+    scale(form, "c16").locator('button[data-value="0"]').click()
+    scale(form, "c2").locator('button[data-value="0.5"]').click()
+    expect(total).to_have_text("Total: 60 of 60 (capped at the task's maximum)")
+    form.locator('.cc-item[data-item="c2"] button.cc-link').click()
+    form.locator('.cc-item[data-item="c2"] textarea.cc-item-comment').fill("<b>No footer</b> on mobile.")
+    form.locator("textarea.cc-comment-input").fill("Solid work.")
+    form.locator("input.cc-best-work").check()
+    screenshot(page, artifacts / "learner-review-form.png")
+    with handler_response(page, "submit_review") as response:
+        form.locator("button.cc-submit").click()
+    assert response.value.status == 200
+    # R8: after submitting, the reviewer sees the author's self-check beside their own points.
+    table = block.locator(".cc-points-table")
+    expect(table.locator("thead th")).to_have_text(["Item", "Your review: 60", "Author's self-check: 60"])
+    expect(table.locator('tr[data-item="c2"] td').nth(1)).to_contain_text("5")
+    expect(table.locator('tr[data-item="c2"] td').nth(2)).to_have_text("7")
+
+    # ---- the author sees the review per item beside the self-check (R7); text stays text
+    open_block(page, workbench.scenario(TASK, author), "The cross-check is running: review the works assigned to you.")
+    received = page.locator(".cc-received")
+    head = received.locator(".cc-points-table thead th")
+    expect(head.nth(1)).to_have_text("Your self-check: 60")
+    expect(head.nth(2)).to_contain_text("Reviewer ")
+    expect(received.locator('tr[data-item="c2"] .cc-cell-note')).to_have_text("<b>No footer</b> on mobile.")
+    expect(received.locator(".cc-received-review h4")).to_contain_text("marked your work as a best work")
+    expect(received.locator(".cc-comment")).to_have_text("Solid work.")
+    screenshot(page, artifacts / "learner-received-reviews.png")
