@@ -3,15 +3,15 @@
 Each handler parses its input, calls one function of `api`, and returns JSON. Business rules
 live in `api` and in the pure modules, so Celery tasks and commands share them.
 """
+import os
 from importlib import resources
 
 from django.utils.translation import gettext_lazy as _
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock
-from xblock.fields import Float, Integer, Scope, String
-from xblock.utils.studio_editable import StudioEditableXBlockMixin
+from xblock.fields import Date, Float, Integer, Scope, String
 
-from . import api, clock, compat, links, schedule
+from . import api, clock, compat, links, schedule, studio
 from .checklist import ChecklistError, parse_checklist
 from .errors import CrossCheckError
 from .handlers import json_api, json_script_tag
@@ -29,7 +29,7 @@ EMPTY_SCENARIO = "Cross-check: from scratch"
 
 
 @XBlock.needs("user")
-class CrossCheckXBlock(OlxMixin, StudioEditableXBlockMixin, XBlock):
+class CrossCheckXBlock(OlxMixin, XBlock):
     """Peer cross-check: submit a link, review k peers by checklist, get a grade."""
 
     display_name = String(display_name=_("Display name"), default="Cross-check", scope=Scope.settings)
@@ -57,15 +57,18 @@ class CrossCheckXBlock(OlxMixin, StudioEditableXBlockMixin, XBlock):
         display_name=_("Adjustment period (days)"), default=1.0, scope=Scope.settings,
         help=_("After the cross-check end, reviewers may still correct the points of reviews they "
                "submitted, for this many days; 0 turns it off."))
+    # T2: the LMS lists a block's `due` in the course schedule, so it carries the submission
+    # deadline. `submission_due` stays the source of truth (mirror_due copies it on Studio save
+    # and OLX import); nothing reads `due` back, and the workbench runtime, which overwrites
+    # `due` on every request, is told to keep it (workbench/cc_workbench/runtime.py).
+    due = Date(display_name=_("Due date (the submission deadline)"), default=None, scope=Scope.settings,
+               help=_("Set from the submission deadline; the LMS lists it in the course schedule."))
     checklist = String(display_name=_("Checklist (rs JSON or YAML)"), default=DEFAULT_CHECKLIST,
                        scope=Scope.settings, multiline_editor=True,
                        help=_("The criteria in the rs checklist format, as JSON or YAML."))
 
     has_score = True
     icon_class = "problem"
-    editable_fields = ("display_name", "submission_kind", "reviews_per_work", "max_points",
-                       "grading_policy", "submission_due", "review_start", "review_due", "adjustment_days",
-                       "checklist")
 
     def max_score(self):
         """The points the gradebook expects from this block."""
@@ -88,6 +91,17 @@ class CrossCheckXBlock(OlxMixin, StudioEditableXBlockMixin, XBlock):
             "checklist": parse_checklist(self.checklist).to_rs(),
         }
 
+    def mirror_due(self) -> None:
+        """Copy the submission deadline into `due` (T2); an unset or bad deadline unsets `due`."""
+        try:
+            deadline = schedule.parse_datetime(self.submission_due)
+        except ValueError:
+            deadline = None
+        if deadline is not None:
+            self.due = deadline
+        elif self.fields["due"].is_set_on(self):
+            del self.due
+
     def _task(self):
         try:
             config = self.task_config()
@@ -108,9 +122,11 @@ class CrossCheckXBlock(OlxMixin, StudioEditableXBlockMixin, XBlock):
         viewer = compat.current_viewer(self)
         frag = Fragment()
         frag.add_css(_package_text("static/css/crosscheck.css"))
+        frag.add_javascript(_package_text("static/js/form.js"))
         frag.add_javascript(_package_text("static/js/crosscheck.js"))
         try:
-            task = self._task()
+            # Runs a step whose time has come (distribution, grading) if no worker did yet.
+            task = api.run_due_transitions(self._task(), clock.now())
             init = {"state": api.learner_state(task, viewer.student_id, clock.now()),
                     "is_staff": viewer.is_staff, "signed_in": bool(viewer.student_id)}
         except CrossCheckError as err:
@@ -128,24 +144,41 @@ class CrossCheckXBlock(OlxMixin, StudioEditableXBlockMixin, XBlock):
     def get_state(self, data, suffix=""):
         """The learner's whole state (see README: JSON API)."""
         viewer = compat.current_viewer(self)
-        return api.learner_state(self._task(), viewer.student_id, clock.now())
+        task = api.run_due_transitions(self._task(), clock.now())
+        return api.learner_state(task, viewer.student_id, clock.now())
 
     @json_api
     def submit_work(self, data, suffix=""):
-        """Submit or replace the link: `{"url": "https://…"}`."""
+        """Submit or replace the link: `{"url": "https://…", "confirm_late": true}` (the flag only after
+        the deadline: the learner accepts that a late change forfeits the appeal)."""
         viewer = compat.current_viewer(self)
         task = self._task()
-        api.submit_work(task, viewer.student_id, data.get("url"), clock.now(), username=viewer.username)
+        api.submit_work(task, viewer.student_id, data.get("url"), clock.now(), username=viewer.username,
+                        confirm_late=data.get("confirm_late") is True)
         return api.learner_state(task, viewer.student_id, clock.now())
 
     @json_api
     def submit_review(self, data, suffix=""):
-        """Submit a review: `{"review_id", "items": {item_id: value}, "comment"}`."""
+        """Submit a review: `{"review_id", "items", "item_comments", "comment", "best_work"}`."""
         viewer = compat.current_viewer(self)
         task = self._task()
-        api.submit_review(task, viewer.student_id, data.get("review_id"), data.get("items"),
-                          data.get("comment", ""), clock.now())
+        api.submit_review(task, viewer.student_id, data.get("review_id"), data, clock.now())
         return api.learner_state(task, viewer.student_id, clock.now())
+
+    @json_api
+    def submit_self_check(self, data, suffix=""):
+        """Submit the self-check of one's own work: `{"items", "item_comments", "comment"}`."""
+        viewer = compat.current_viewer(self)
+        task = self._task()
+        api.submit_self_check(task, viewer.student_id, data, clock.now())
+        return api.learner_state(task, viewer.student_id, clock.now())
+
+    @json_api
+    def save_draft(self, data, suffix=""):
+        """Keep an unsent form: `{"form": <review_id> | "self", "data": {...}}`."""
+        viewer = compat.current_viewer(self)
+        draft = api.save_draft(self._task(), viewer.student_id, data.get("form"), data.get("data"), clock.now())
+        return {"saved_at": schedule.format_datetime(draft.updated_at)}
 
     # ------------------------------------------------------------------ staff handlers
 
@@ -174,49 +207,54 @@ class CrossCheckXBlock(OlxMixin, StudioEditableXBlockMixin, XBlock):
     # ------------------------------------------------------------------ Studio
 
     def studio_view(self, context=None):
-        """The settings editor (xblock.utils' StudioEditable form), usable in the workbench too."""
-        frag = super().studio_view(context)
-        frag.add_javascript(_package_text("static/js/studio_edit_shim.js"))
-        return frag
+        """The Studio editor: the checklist item by item, the settings and a live preview (studio.py)."""
+        return studio.editor_fragment(self)
+
+    @json_api
+    def studio_submit(self, data, suffix=""):
+        """Save settings: `{"values": {<OLX name>: value, …}}` → `{"saved": true, "values"}`; all or nothing.
+
+        Course staff only in the LMS; in Studio, Studio's own course-access check guards it.
+        """
+        return studio.submit(self, data)
+
+    @json_api
+    def studio_preview(self, data, suffix=""):
+        """The learner's form for a checklist text: `{"checklist", "max_score"}` → items, totals, error."""
+        studio.require_editor(self)
+        return studio.preview(data.get("checklist"), data.get("max_score"))
+
+    def validate(self):
+        """Studio shows these messages on the unit page, e.g. for settings imported from bad OLX."""
+        validation = super().validate()
+        self.validate_field_data(validation, self)
+        return validation
 
     def validate_field_data(self, validation, data):
-        """Refuse an invalid checklist, an unknown kind or policy, or dates out of order."""
+        """Add an error for every invalid setting of `data` (the block, or anything with its fields)."""
         from xblock.validation import ValidationMessage  # pylint: disable=import-outside-toplevel
 
-        def error(text):
-            validation.add(ValidationMessage(ValidationMessage.ERROR, str(text)))
-
-        try:
-            parse_checklist(data.checklist)
-        except ChecklistError as err:
-            error(f"Checklist: {err}")
-        if data.submission_kind not in links.KINDS:
-            error(f"Unknown submission kind {data.submission_kind!r}.")
-        if data.grading_policy not in POLICIES:
-            error(f"Unknown grading policy {data.grading_policy!r}.")
-        if not 1 <= (data.reviews_per_work or 0) <= 10:
-            error("Reviews per work must be between 1 and 10.")
-        if (data.max_points or 0) < 1:
-            error("The maximum score must be at least 1.")
-        dates = []
-        for name in ("submission_due", "review_start", "review_due"):
-            try:
-                dates.append(schedule.parse_datetime(getattr(data, name)))
-            except ValueError:
-                error(f"{name}: not an ISO 8601 date-time.")
-                dates.append(None)
-        given = [d for d in dates if d is not None]
-        if given != sorted(given):
-            error("Dates must come in order: submission deadline ≤ cross-check start ≤ cross-check end.")
+        values = {olx: getattr(data, python) for olx, python in studio.FIELDS.items()}
+        for problem in studio.problems(values):
+            validation.add(ValidationMessage(ValidationMessage.ERROR, problem))
 
     # ------------------------------------------------------------------ workbench
 
     @staticmethod
     def workbench_scenarios():
-        """A demo with a dozen learners who submitted (loaded by `make workbench`) and an empty task."""
-        return [
+        """A demo with a dozen learners who submitted (loaded by `make workbench`) and an empty task.
+
+        With CROSSCHECK_TEST_SCENARIOS=1 (set by the browser tests) a third, small task with a
+        maximum below its checklist's total is added, so tests do not disturb the other two.
+        """
+        scenarios = [
             (DEMO_SCENARIO, '<crosscheck display_name="Portfolio cross-check (demo)" '
                             'submission_kind="deploy" reviews_per_work="4"/>'),
             (EMPTY_SCENARIO, '<crosscheck display_name="A fresh cross-check" submission_kind="any" '
                              'reviews_per_work="3" max_score="100" grading_policy="mean"/>'),
         ]
+        if os.environ.get("CROSSCHECK_TEST_SCENARIOS"):
+            scenarios.append(("Cross-check: browser test task",
+                              '<crosscheck display_name="Review form test" reviews_per_work="2" '
+                              'max_score="60"/>'))
+        return scenarios

@@ -451,3 +451,46 @@ def review_total(checklist: Checklist, items: Mapping[str, float], max_score: fl
     total = min(max(total, Fraction(0)), _exact(max_score))
     hundredths = (total * 100 + Fraction(1, 2)).__floor__()
     return float(Fraction(hundredths, 100))
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def _check_file(path: str) -> tuple[bool, str]:
+    """(valid, the line to print) for one checklist file."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        return False, f"{path}: cannot read the file: {exc.strerror or exc}"
+    try:
+        checklist = parse_checklist(data)
+    except ChecklistError as exc:
+        return False, f"{path}: {exc}"
+    count = len(checklist.items)
+    return True, f"{path}: {count} item{'' if count == 1 else 's'}, {checklist.max_total} points"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Check rs checklist files (JSON or YAML): 0 when all are valid, 1 otherwise."""
+    import argparse  # pylint: disable=import-outside-toplevel
+    import sys  # pylint: disable=import-outside-toplevel
+
+    parser = argparse.ArgumentParser(
+        prog="python -m crosscheck_xblock.checklist",
+        description="Check rs checklist files (JSON or YAML) as the block would import them. "
+                    "Prints each file's item count and the sum of its subtask maxima, or its "
+                    "first problem; exits 1 when any file is invalid.")
+    parser.add_argument("files", nargs="+", metavar="FILE", help="checklist files to check")
+    args = parser.parse_args(argv)
+    all_valid = True
+    for path in args.files:
+        valid, line = _check_file(path)
+        # One report on stdout, in the order of the files; the exit status says whether all passed.
+        print(line, file=sys.stdout)
+        all_valid = all_valid and valid
+    return 0 if all_valid else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,358 @@
+"""Studio editor support: the editor's values ⇄ block fields, their validation, and the preview.
+
+The block's Studio handlers (`studio_submit`, `studio_preview`) and its `studio_view` are thin
+wrappers around the functions here. Values travel under their OLX attribute names (`max_score`,
+not the Python field `max_points`), so the editor, the JSON API and OLX speak the same language.
+
+Validation runs on every value before anything is written: a save is all or nothing.
+"""
+from importlib import resources
+
+from web_fragments.fragment import Fragment
+
+from . import api, compat, links, schedule
+from .checklist import MAX_CRITERIA, MAX_FILE_BYTES, Checklist, ChecklistError, parse_checklist
+from .errors import CrossCheckError
+from .handlers import json_script_tag
+from .sanitize import inline_html
+from .scoring import POLICIES
+
+# OLX attribute name → Python field name, in the order the editor shows them.
+FIELDS = {
+    "display_name": "display_name",
+    "submission_kind": "submission_kind",
+    "max_score": "max_points",
+    "reviews_per_work": "reviews_per_work",
+    "grading_policy": "grading_policy",
+    "submission_due": "submission_due",
+    "review_start": "review_start",
+    "review_due": "review_due",
+    "adjustment_days": "adjustment_days",
+    "checklist": "checklist",
+}
+DATE_FIELDS = ("submission_due", "review_start", "review_due")
+# Inclusive ranges; the editor's inputs carry the same bounds as min/max attributes.
+INT_RANGES = {"reviews_per_work": (1, 10), "max_score": (1, 10_000)}
+ADJUSTMENT_DAYS_RANGE = (0, 30)
+MAX_DISPLAY_NAME = 255
+LABELS = {
+    "display_name": "Display name",
+    "submission_kind": "What learners submit",
+    "max_score": "Maximum score",
+    "reviews_per_work": "Reviews per work",
+    "grading_policy": "Grading policy",
+    "submission_due": "Submission deadline",
+    "review_start": "Cross-check start",
+    "review_due": "Cross-check end",
+    "adjustment_days": "Adjustment period",
+    "checklist": "Checklist",
+}
+KIND_LABELS = {"pull_request": "Pull request", "deploy": "Deployed site", "any": "Any link"}
+STARTED_WARNING = ("The cross-check has started: the changed checklist applies to reviews submitted "
+                   "from now on; submitted reviews keep the version they were made with.")
+
+
+class StudioError(CrossCheckError):
+    """A refused edit, naming the field (and for a checklist, the item) it concerns."""
+
+    def __init__(self, message: str, code: str, field: str = "", status: int = 400,
+                 position: int | None = None, item_text: str = ""):
+        super().__init__(message, code, status)
+        self.field = field
+        self.position = position
+        self.item_text = item_text
+
+    def as_json(self) -> dict:
+        """`{"error", "code"}` plus `field`, and `position`/`item_text` for a checklist item."""
+        body = super().as_json()
+        if self.field:
+            body["field"] = self.field
+        if self.position is not None:
+            body["position"] = self.position
+            body["item_text"] = self.item_text
+        return body
+
+
+# ---------------------------------------------------------------- who may edit
+
+def may_edit(block) -> bool:
+    """True for course staff in the LMS and the workbench, and for anyone Studio lets through.
+
+    Studio's handler view checks the user's write access to the course before it calls the block,
+    but Studio's user service may not report staff status; a block loaded for authoring is bound
+    to no user (its `scope_ids.user_id` is None), which is how we recognise it. In the LMS every
+    block is bound to the learner, so a learner calling `studio_submit` there gets 403.
+    """
+    if block.scope_ids.user_id is None:
+        return True
+    return compat.current_viewer(block).is_staff
+
+
+def require_editor(block) -> None:
+    """Raise 403 staff_only unless the current user may change the block's settings."""
+    if not may_edit(block):
+        raise StudioError("Only course staff can change the settings of this cross-check.", "staff_only",
+                          status=403)
+
+
+# ---------------------------------------------------------------- values and their validation
+
+def current_values(block) -> dict:
+    """The block's settings under their OLX names (the shape `studio_submit` takes and answers)."""
+    return {olx: getattr(block, python) for olx, python in FIELDS.items()}
+
+
+def clean_values(values: object, current: dict) -> dict:
+    """Validate an edit: `values` (some or all OLX names) merged over `current`.
+
+    Returns every field's clean value, the dates filled in by the T1 rule and formatted as
+    ISO 8601 UTC. Raises StudioError on the first problem; nothing has been written by then.
+    """
+    if not isinstance(values, dict):
+        raise StudioError('The request needs "values": an object of settings by their OLX names.',
+                          "bad_values")
+    unknown = sorted(set(values) - set(FIELDS))
+    if unknown:
+        raise StudioError(f"Unknown setting {unknown[0]!r}; the settings are: {', '.join(FIELDS)}.",
+                          "unknown_field", field=str(unknown[0]))
+    merged = {**current, **values}
+    clean = {name: CLEANERS[name](name, merged[name]) for name in FIELDS}
+    clean.update(_resolve_dates(clean))
+    return clean
+
+
+def problems(values: dict) -> list[str]:
+    """Every problem of a block's settings as sentences (for Studio's validation messages)."""
+    found, clean = [], {}
+    for name in FIELDS:
+        try:
+            clean[name] = CLEANERS[name](name, values.get(name))
+        except StudioError as err:
+            found.append(err.message)
+    if all(name in clean for name in DATE_FIELDS):
+        try:
+            _resolve_dates(clean)
+        except StudioError as err:
+            found.append(err.message)
+    return found
+
+
+def _clean_display_name(name: str, value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise StudioError(f"{LABELS[name]}: enter a title for learners.", "bad_value", name)
+    value = value.strip()
+    if len(value) > MAX_DISPLAY_NAME:
+        raise StudioError(f"{LABELS[name]}: at most {MAX_DISPLAY_NAME} characters, not {len(value)}.",
+                          "bad_value", name)
+    return value
+
+
+def _whole_number(value: object) -> int | None:
+    """The integer a JSON value stands for (5, 5.0, "5"), or None; booleans are not numbers."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value.strip())
+    return None
+
+
+def _clean_int(name: str, value: object) -> int:
+    low, high = INT_RANGES[name]
+    number = _whole_number(value)
+    if number is None or not low <= number <= high:
+        raise StudioError(f"{LABELS[name]} must be a whole number from {low} to {high}, not {value!r}.",
+                          "bad_value", name)
+    return number
+
+
+def _clean_days(name: str, value: object) -> float:
+    low, high = ADJUSTMENT_DAYS_RANGE
+    number = None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+    elif isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            pass
+    # `low <= number` is False for NaN, so NaN is refused here too.
+    if number is None or not low <= number <= high:
+        raise StudioError(f"{LABELS[name]} must be a number of days from {low} to {high}, not {value!r}.",
+                          "bad_value", name)
+    return number
+
+
+def _clean_kind(name: str, value: object) -> str:
+    if value not in links.KINDS:
+        raise StudioError(f"{LABELS[name]}: unknown kind {value!r}; choose one of {', '.join(links.KINDS)}.",
+                          "unknown_kind", name)
+    return value
+
+
+def _clean_policy(name: str, value: object) -> str:
+    if value not in POLICIES:
+        raise StudioError(f"{LABELS[name]}: unknown policy {value!r}; choose one of {', '.join(POLICIES)}.",
+                          "unknown_policy", name)
+    return value
+
+
+def _clean_date(name: str, value: object) -> str:
+    """"" (not set) or the date-time as ISO 8601 UTC; a value without a zone is read as UTC."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return ""
+    try:
+        if not isinstance(value, str):
+            raise ValueError(value)
+        return schedule.format_datetime(schedule.parse_datetime(value))
+    except ValueError as err:
+        raise StudioError(f"{LABELS[name]}: {value!r} is not an ISO 8601 date-time "
+                          "(e.g. 2026-04-01T12:00:00Z).", "bad_date", name) from err
+
+
+def _clean_checklist(name: str, value: object) -> str:
+    """The checklist text as given, once `parse_checklist` accepts it (1 MB, 500 items, …)."""
+    if not isinstance(value, str):
+        raise StudioError(f"{LABELS[name]}: send the checklist as rs JSON or YAML text.",
+                          "bad_checklist", name)
+    try:
+        parse_checklist(value)
+    except ChecklistError as err:
+        raise StudioError(f"{LABELS[name]}: {err}", "bad_checklist", name,
+                          position=err.position, item_text=err.item_text) from err
+    return value
+
+
+CLEANERS = {
+    "display_name": _clean_display_name,
+    "submission_kind": _clean_kind,
+    "max_score": _clean_int,
+    "reviews_per_work": _clean_int,
+    "grading_policy": _clean_policy,
+    "submission_due": _clean_date,
+    "review_start": _clean_date,
+    "review_due": _clean_date,
+    "adjustment_days": _clean_days,
+    "checklist": _clean_checklist,
+}
+
+
+def _resolve_dates(clean: dict) -> dict:
+    """T1: start = deadline and end = start + 3 days when not given; the order checked."""
+    try:
+        dates = schedule.resolve_dates(*(schedule.parse_datetime(clean[name]) for name in DATE_FIELDS))
+    except ValueError as err:
+        # The sentence names the dates concerned; `field` points the editor at the end date,
+        # the one staff most often get wrong.
+        raise StudioError(str(err), "bad_dates", "review_due") from err
+    return {name: schedule.format_datetime(date) for name, date in zip(DATE_FIELDS, dates)}
+
+
+def save(block, clean: dict) -> None:
+    """Write validated values to the block's fields.
+
+    A checklist that means the same as the stored one keeps the stored text, so saving the
+    form unchanged does not turn a hand-written YAML checklist into JSON.
+    """
+    for olx, python in FIELDS.items():
+        if olx == "checklist" and _same_checklist(block.checklist, clean[olx]):
+            continue
+        setattr(block, python, clean[olx])
+
+
+def _same_checklist(old_text: str, new_text: str) -> bool:
+    if old_text == new_text:
+        return True
+    try:
+        return parse_checklist(old_text) == parse_checklist(new_text)
+    except ChecklistError:
+        return False
+
+
+def submit(block, data: dict) -> dict:
+    """The `studio_submit` handler: validate `data["values"]`, save all of it or nothing."""
+    require_editor(block)
+    clean = clean_values(data.get("values"), current_values(block))
+    save(block, clean)
+    return {"saved": True, "values": current_values(block)}
+
+
+# ---------------------------------------------------------------- preview
+
+def totals(checklist: Checklist, max_score: int) -> dict:
+    """The scored sum against the task's maximum: below it is a warning, above it is capped."""
+    scored = checklist.max_total
+    penalties = sum(item.max for item in checklist.items if item.type == "penalty")
+    if scored < max_score:
+        status = "below"
+        message = (f"The subtasks add up to {scored} points, less than the maximum score of "
+                   f"{max_score}: nobody can get full marks.")
+    elif scored > max_score:
+        status = "capped"
+        message = (f"The subtasks add up to {scored} points, more than the maximum score of "
+                   f"{max_score}: review totals are capped at {max_score}.")
+    else:
+        status = "equal"
+        message = f"The subtasks add up to the maximum score of {max_score} points."
+    return {"scored": scored, "penalties": penalties, "max_score": max_score,
+            "items": len(checklist.items), "status": status, "message": message}
+
+
+def preview(text: object, max_score: object) -> dict:
+    """What learners would see: items with sanitized `html`, the totals, or the checklist's error.
+
+    Always answers (the editor calls it while staff type); an invalid checklist gives `error`
+    with the same sentence `studio_submit` would refuse it with.
+    """
+    max_points = _whole_number(max_score)
+    low, high = INT_RANGES["max_score"]
+    if max_points is None or not low <= max_points <= high:
+        max_points = None
+    try:
+        _clean_checklist("checklist", text)
+    except StudioError as err:
+        return {"checklist": None, "totals": None, "error": err.as_json()}
+    checklist = parse_checklist(text)
+    public = checklist.to_public()
+    public["items"] = [{**item, "html": inline_html(item["text"])} for item in public["items"]]
+    return {"checklist": public, "error": None,
+            "totals": totals(checklist, max_points) if max_points is not None else None}
+
+
+# ---------------------------------------------------------------- the editor page
+
+def _package_text(name: str) -> str:
+    return resources.files("crosscheck_xblock").joinpath(name).read_text(encoding="utf-8")
+
+
+def editor_init(block) -> dict:
+    """Everything the editor's JS starts from: values, choices, limits, preview, started flag."""
+    values = current_values(block)
+    return {
+        "values": values,
+        "preview": preview(values["checklist"], values["max_score"]),
+        "kinds": [{"value": kind, "label": KIND_LABELS.get(kind, kind), "help": text}
+                  for kind, text in links.KINDS.items()],
+        "policies": [{"value": name, "help": text} for name, text in POLICIES.items()],
+        "ranges": {**{name: list(bounds) for name, bounds in INT_RANGES.items()},
+                   "adjustment_days": list(ADJUSTMENT_DAYS_RANGE)},
+        "limits": {"max_items": MAX_CRITERIA, "max_bytes": MAX_FILE_BYTES},
+        "review_days": schedule.DEFAULT_REVIEW_DAYS,
+        "started": api.task_started(compat.usage_key(block)),
+        "started_warning": STARTED_WARNING,
+    }
+
+
+def editor_fragment(block) -> Fragment:
+    """The Studio editor: template, CSS, JS and its initial data in an escaped JSON element."""
+    frag = Fragment()
+    frag.add_css(_package_text("static/css/studio.css"))
+    frag.add_javascript(_package_text("static/js/studio.js"))
+    # The checklist is staff-written text that may contain "</script>": it travels escaped.
+    frag.add_content(_package_text("templates/studio.html").replace(
+        "<!--INIT-->", json_script_tag(editor_init(block), "ccs-init")))
+    frag.initialize_js("CrossCheckStudio")
+    return frag
