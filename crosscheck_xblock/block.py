@@ -122,6 +122,7 @@ class CrossCheckXBlock(OlxMixin, XBlock):
         viewer = compat.current_viewer(self)
         frag = Fragment()
         frag.add_css(_package_text("static/css/crosscheck.css"))
+        frag.add_javascript(_package_text("static/js/common.js"))
         frag.add_javascript(_package_text("static/js/form.js"))
         frag.add_javascript(_package_text("static/js/crosscheck.js"))
         try:

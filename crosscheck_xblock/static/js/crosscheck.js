@@ -13,41 +13,8 @@ function CrossCheckBlock(runtime, element) {
 
   function $(sel) { return box.querySelector(sel); }
 
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (key) {
-      var value = attrs[key];
-      if (value === null || value === undefined || value === false) { return; }
-      if (key === "text") { node.textContent = value; }
-      else if (key.slice(0, 2) === "on") { node.addEventListener(key.slice(2), value); }
-      else { node.setAttribute(key, value === true ? "" : value); }
-    });
-    (children || []).forEach(function (child) {
-      if (child === null || child === undefined) { return; }
-      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
-    });
-    return node;
-  }
-
-  function csrfToken() {
-    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
-  }
-
-  function call(handler, body) {
-    return fetch(runtime.handlerUrl(root, handler), {
-      method: "POST",
-      credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "X-CSRFToken": csrfToken()},
-      body: JSON.stringify(body || {})
-    }).then(function (response) {
-      return response.json().catch(function () { return {error: "The server answered " + response.status + "."}; })
-        .then(function (data) {
-          if (!response.ok) { throw new Error(data.error || ("Error " + response.status)); }
-          return data;
-        });
-    });
-  }
+  var el = CrossCheckCommon.el;
+  var call = CrossCheckCommon.handlerCaller(runtime, root);
 
   function showError(message) {
     var node = $(".cc-error");

@@ -11,22 +11,7 @@ var CrossCheckForms = (function () {
   var STEPS = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
   var AUTOSAVE_MS = 800;
 
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (key) {
-      var value = attrs[key];
-      if (value === null || value === undefined || value === false) { return; }
-      if (key === "text") { node.textContent = value; }
-      else if (key === "html") { node.innerHTML = value; }  // only for server-sanitized checklist text
-      else if (key.slice(0, 2) === "on") { node.addEventListener(key.slice(2), value); }
-      else { node.setAttribute(key, value === true ? "" : value); }
-    });
-    (children || []).forEach(function (child) {
-      if (child === null || child === undefined) { return; }
-      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
-    });
-    return node;
-  }
+  var el = CrossCheckCommon.el;
 
   function round2(value) { return Math.round(value * 100) / 100; }
 

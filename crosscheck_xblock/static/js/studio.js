@@ -33,51 +33,14 @@ function CrossCheckStudio(runtime, element) {
   function $$(sel) { return Array.prototype.slice.call(box.querySelectorAll(sel)); }
   function field(name) { return form.elements.namedItem(name); }
 
-  /** A DOM element with attributes, `text` (textContent) and children; handlers via onX. */
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (key) {
-      var value = attrs[key];
-      if (value === null || value === undefined || value === false) { return; }
-      if (key === "text") { node.textContent = value; }
-      else if (key.slice(0, 2) === "on") { node.addEventListener(key.slice(2), value); }
-      else { node.setAttribute(key, value === true ? "" : value); }
-    });
-    (children || []).forEach(function (child) {
-      if (child === null || child === undefined) { return; }
-      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
-    });
-    return node;
-  }
+  var el = CrossCheckCommon.el;
+  var call = CrossCheckCommon.handlerCaller(runtime, root);
 
   /** Studio's runtime reports save/cancel to the modal; the workbench's may lack notify. */
   function notify(name, data) {
     if (runtime && typeof runtime.notify === "function") { runtime.notify(name, data || {}); }
   }
 
-  function csrfToken() {
-    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
-  }
-
-  /** POST JSON to a handler; resolves with the body, rejects with the server's error body. */
-  function call(handler, body) {
-    return fetch(runtime.handlerUrl(root, handler), {
-      method: "POST",
-      credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "X-CSRFToken": csrfToken()},
-      body: JSON.stringify(body || {})
-    }).then(function (response) {
-      return response.json().catch(function () {
-        return {error: "The server answered " + response.status + ".", code: "http_" + response.status};
-      }).then(function (data) {
-        if (!response.ok) { throw data; }
-        return data;
-      });
-    }, function () {
-      throw {error: "The server could not be reached. Check the connection and try again.", code: "network"};
-    });
-  }
 
   // ------------------------------------------------------------------ dates
 
