@@ -1,5 +1,6 @@
 """The review form in a real browser: stars by mouse and keyboard, autosave and reload, the live
 total with penalties and the cap, self-check → review → what each side then sees (R2–R8)."""
+import re
 import secrets
 
 from playwright.sync_api import expect
@@ -110,3 +111,24 @@ def test_review_form_end_to_end(workbench, context, artifacts):
     expect(received.locator(".cc-received-review h4")).to_contain_text("marked your work as a best work")
     expect(received.locator(".cc-comment")).to_have_text("Solid work.")
     screenshot(page, artifacts / "learner-received-reviews.png")
+
+
+def test_countdown_to_the_next_date(workbench, context):
+    """The page counts down to the date the current phase waits for (here: the cross-check end)."""
+    page = context.new_page()
+    page.goto(workbench.scenario(TASK, "staff"))
+    expect(page.locator(".cc-countdown")).to_be_hidden()  # no dates set yet
+    # Set a deadline two days ahead through the Studio handler; T1 fills the end (+3 days).
+    status = page.evaluate("""async () => {
+        const usage = document.querySelector('[data-usage]').getAttribute('data-usage');
+        const token = document.cookie.match(/csrftoken=([^;]+)/)[1];
+        const due = new Date(Date.now() + 2 * 86400000).toISOString();
+        const response = await fetch(`/handler/${usage}/studio_submit/?student=staff`, {
+            method: 'POST', headers: {'Content-Type': 'application/json', 'X-CSRFToken': token},
+            body: JSON.stringify({values: {submission_due: due, review_start: '', review_due: ''}})});
+        return response.status;
+    }""")
+    assert status == 200
+    page.reload()
+    # The task was started by the previous test, so the next date is the end: about 5 days away.
+    expect(page.locator(".cc-countdown")).to_have_text(re.compile(r"^The cross-check ends in [45] d \d+ h \(.+\)\.$"))

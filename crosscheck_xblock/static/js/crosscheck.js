@@ -273,10 +273,39 @@ function CrossCheckBlock(runtime, element) {
     section.appendChild(el("table", {"class": "cc-staff-table"}, [el("thead", {}, [head]), el("tbody", {}, rows)]));
   }
 
+  // What the current phase is waiting for, and when (times are shown in the browser's zone).
+  var NEXT_DATE = {
+    submission: ["submission_due", "Submission closes"],
+    waiting: ["review_start", "The cross-check starts"],
+    review: ["review_due", "The cross-check ends"],
+    adjustment: ["adjustment_due", "The adjustment period ends"]
+  };
+
+  function countdownText(now) {
+    var next = state && NEXT_DATE[state.phase];
+    var iso = next && state.settings[next[0]];
+    if (!iso) { return ""; }
+    var left = new Date(iso) - now;
+    if (isNaN(left)) { return ""; }
+    if (left <= 0) { return next[1] + " now (" + fmtDate(iso) + ")."; }
+    var minutes = Math.floor(left / 60000);
+    var days = Math.floor(minutes / 1440);
+    var hours = Math.floor((minutes % 1440) / 60);
+    var parts = days ? [days + " d", hours + " h"] : (hours ? [hours + " h", (minutes % 60) + " min"] : [(minutes % 60) + " min"]);
+    return next[1] + " in " + parts.join(" ") + " (" + fmtDate(iso) + ").";
+  }
+
+  function renderCountdown() {
+    var node = $(".cc-countdown");
+    node.textContent = countdownText(new Date());
+    node.hidden = !node.textContent;
+  }
+
   function render() {
     if (!state) { return; }
     $(".cc-title").textContent = state.settings.display_name;
     $(".cc-phase").textContent = state.phase_text;
+    renderCountdown();
     renderSubmission();
     renderSelfCheck();
     renderReviews();
@@ -286,6 +315,7 @@ function CrossCheckBlock(runtime, element) {
 
   if (init.error) { showError(init.error); }
   render();
+  setInterval(renderCountdown, 30000);
   if (init.is_staff) {
     call("staff_overview").then(function (overview) { renderStaff(overview); })
       .catch(function (err) { showError(err.message); });
