@@ -8,13 +8,14 @@ from importlib import resources
 
 from django.utils.translation import gettext_lazy as _
 from web_fragments.fragment import Fragment
+from webob import Response
 from xblock.core import XBlock
 from xblock.fields import Date, Float, Integer, Scope, String
 
-from . import api, clock, compat, links, schedule, studio
+from . import analytics, api, clock, compat, links, schedule, studio
 from .checklist import ChecklistError, parse_checklist
 from .errors import CrossCheckError
-from .handlers import json_api, json_script_tag
+from .handlers import json_api, json_response, json_script_tag
 from .olx import OlxMixin
 from .scoring import DEFAULT_POLICY, POLICIES
 
@@ -123,6 +124,7 @@ class CrossCheckXBlock(OlxMixin, XBlock):
         frag = Fragment()
         frag.add_css(_package_text("static/css/crosscheck.css"))
         frag.add_javascript(_package_text("static/js/common.js"))
+        frag.add_javascript(_package_text("static/js/staff_analytics.js"))
         frag.add_javascript(_package_text("static/js/form.js"))
         frag.add_javascript(_package_text("static/js/crosscheck.js"))
         try:
@@ -204,6 +206,28 @@ class CrossCheckXBlock(OlxMixin, XBlock):
         usage_key = self._task().usage_key
         result = action(usage_key, clock.now())
         return {"result": result, "overview": api.staff_overview(api.get_task(usage_key), clock.now())}
+
+    @json_api
+    def staff_analytics(self, data, suffix=""):
+        """Agreement, the two warning rules and the grade distribution of the task, for course staff."""
+        self._staff_only()
+        return analytics.task_analytics(self._task(), clock.now())
+
+    @XBlock.handler
+    def staff_export(self, request, suffix=""):
+        """`GET ?kind=grades|reviews`: the task as a CSV download, for course staff."""
+        exports = {"grades": analytics.grades_csv, "reviews": analytics.reviews_csv}
+        try:
+            self._staff_only()
+            kind = request.GET.get("kind", "")
+            if kind not in exports:
+                raise CrossCheckError("Say which export: kind=grades or kind=reviews.", "bad_kind")
+            body = exports[kind](self._task())
+        except CrossCheckError as err:
+            return json_response(err.as_json(), err.status)
+        response = Response(body, content_type="text/csv", charset="utf8")
+        response.headers["Content-Disposition"] = f'attachment; filename="crosscheck-{kind}.csv"'
+        return response
 
     # ------------------------------------------------------------------ Studio
 

@@ -271,6 +271,20 @@ function CrossCheckBlock(runtime, element) {
       ]);
     });
     section.appendChild(el("table", {"class": "cc-staff-table"}, [el("thead", {}, [head]), el("tbody", {}, rows)]));
+    var exportUrl = runtime.handlerUrl(root, "staff_export");
+    var sep = exportUrl.indexOf("?") >= 0 ? "&" : "?";
+    var links = [{href: exportUrl + sep + "kind=grades", text: "Download grades (CSV)"},
+                 {href: exportUrl + sep + "kind=reviews", text: "Download reviews (CSV)"}];
+    var analytics = el("div", {"class": "cc-analytics"});
+    section.appendChild(el("button", {type: "button", "class": "cc-staff_analytics", onclick: function () {
+      showError("");
+      call("staff_analytics").then(function (data) { CrossCheckAnalytics.render(analytics, data); })
+        .catch(function (err) { showError(err.message); });
+    }, text: "Show analytics"}));
+    section.appendChild(el("p", {"class": "cc-staff-exports"}, links.map(function (link, i) {
+      return el("span", {}, [i ? " · " : null, el("a", {href: link.href, download: "", text: link.text})]);
+    })));
+    section.appendChild(analytics);
   }
 
   // What the current phase is waiting for, and when (times are shown in the browser's zone).

@@ -1,0 +1,226 @@
+"""Staff analytics of one task: how far self-checks and reviews agree, what the two warning rules
+would say, the grade distribution, and CSV exports (issue 5).
+
+Service code like `api.py`: it reads the models (a fixed number of queries, whatever the number
+of works) and hands the numbers to the pure functions of `scoring/`. Staff only: the answers name
+learners by username (`Work.username`, else the anonymous id).
+"""
+import csv
+import io
+import math
+from collections import defaultdict
+from datetime import datetime
+
+import numpy as np
+
+from . import api, schedule
+from .models import Grade, Review, SelfCheck, Task
+from .scoring import explain_all
+from .scoring.agreement import IDEAL_WITHIN, agreement_all
+from .scoring.warning_rules import DEFAULT_THRESHOLD, flag_reviewers, outlier_check_all
+
+HISTOGRAM_BINS = 10
+
+
+def _threshold(task: Task) -> float:
+    """The fixed rule's threshold (A3): a share of the maximum, 15 % unless the task says else."""
+    return float(task.config.get("outlier_threshold", DEFAULT_THRESHOLD))
+
+
+def _name(work) -> str:
+    return work.username or work.student_id
+
+
+def task_analytics(task: Task, now: datetime) -> dict:
+    """Everything the staff analytics view shows; four queries for any number of works."""
+    max_score, policy, threshold = api._max_score(task), api._policy(task), _threshold(task)  # pylint: disable=protected-access
+    works = list(task.works.order_by("submitted_at", "pk"))
+    by_id = {work.pk: work for work in works}
+    latest = sorted(api._latest_totals(task), key=lambda row: (row[2], row[0]))  # pylint: disable=protected-access
+    self_checks = {}
+    for work_id, total in (SelfCheck.objects.filter(work__task=task).order_by("created_at", "id")
+                           .values_list("work_id", "total")):
+        self_checks[work_id] = total  # the latest version wins
+    grades = {grade.work_id: grade for grade in Grade.objects.filter(work__task=task)}
+
+    triples = [(reviewer_id, work_id, total) for _, reviewer_id, work_id, total in latest]
+    agreements = agreement_all(triples, self_checks, max_score=max_score)
+    evidence = flag_reviewers(triples, max_score=max_score) if triples else {}
+    expected = explain_all(triples, policy=policy, max_score=max_score) if triples else {}
+
+    # The proposal's fixed rule (A3), over the whole task at once.
+    index = {work.pk: i for i, work in enumerate(works)}
+    rows = [row for row in latest if row[2] in index]
+    self_array = np.array([self_checks.get(work.pk, np.nan) for work in works], dtype=float)
+    outliers = outlier_check_all(np.array([index[row[2]] for row in rows], dtype=np.intp),
+                                 np.array([row[3] for row in rows], dtype=float),
+                                 n_works=len(works), max_score=max_score, threshold=threshold,
+                                 self_check=self_array) if works else None
+
+    # Per reviewer: mean signed deviation from the other reviewers of the same work.
+    received = defaultdict(list)
+    for _, reviewer_id, work_id, total in rows:
+        received[work_id].append(total)
+    deviations = defaultdict(list)
+    fixed_warned = set()
+    reviews_by_work = defaultdict(list)
+    for i, (number, reviewer_id, work_id, total) in enumerate(rows):
+        others = list(received[work_id])
+        others.remove(total)
+        deviation = total - sum(others) / len(others) if others else None
+        if deviation is not None:
+            deviations[reviewer_id].append(deviation)
+        far, excluded = bool(outliers.far[i]), bool(outliers.excluded[i])
+        if far:
+            fixed_warned.add(reviewer_id)
+        reviewer = by_id.get(reviewer_id)
+        self_check = self_checks.get(work_id)
+        reviews_by_work[work_id].append({
+            "reviewer": number,
+            "reviewer_learner": _name(reviewer) if reviewer else "",
+            "total": total,
+            "spread": None if self_check is None else round(abs(total - self_check), 4),
+            "excluded_by_fixed_rule": excluded,
+            "warned_by_fixed_rule": far,
+            "evidence_flag": evidence.get(reviewer_id, ""),
+        })
+
+    table, values, graded_count = [], [], 0
+    for i, work in enumerate(works):
+        agreement = agreements.get(work.pk)
+        grade = grades.get(work.pk)
+        explanation = expected.get(work.pk)
+        expected_points = (None if explanation is None
+                           else round(min(max(explanation.points, 0.0), float(max_score)), 4))
+        if grade is not None and grade.exact_points is not None:
+            values.append(grade.exact_points)
+            graded_count += 1
+        elif grade is None and expected_points is not None:
+            values.append(expected_points)
+        table.append({
+            "work_id": work.pk,
+            "learner": _name(work),
+            "url": work.url,
+            "self_check": self_checks.get(work.pk),
+            "reviews": reviews_by_work.get(work.pk, []),
+            "largest_spread": None if agreement is None else round(agreement.largest, 4),
+            "reviewer_range": None if agreement is None else round(agreement.reviewer_range, 4),
+            "ideal": bool(agreement and agreement.ideal),
+            "needs_staff": bool(outliers.needs_staff[i]),
+            "author_warned_by_fixed_rule": bool(outliers.author_warned[i]),
+            "fixed_rule_points": (None if math.isnan(outliers.points[i])
+                                  else round(float(outliers.points[i]), 4)),
+            "evidence_flag": evidence.get(work.pk, ""),  # the author's own reviewing, as a reviewer
+            "expected": expected_points,
+            "grade": None if grade is None else {
+                "status": grade.status, "points": grade.points, "exact": grade.exact_points,
+                "max": grade.max_points},
+        })
+    # Staff re-check the works with the largest spread first (A4).
+    table.sort(key=lambda row: -(row["largest_spread"] or 0))
+
+    reviewers = sorted(
+        ({"reviewer_learner": _name(by_id[reviewer_id]) if reviewer_id in by_id else "",
+          "reviews": len(devs), "mean_deviation": round(sum(devs) / len(devs), 4),
+          "warned_by_fixed_rule": reviewer_id in fixed_warned,
+          "evidence_flag": evidence.get(reviewer_id, "")}
+         for reviewer_id, devs in deviations.items()),
+        key=lambda row: row["mean_deviation"])
+    reviewer_count = len({row[1] for row in rows})
+    return {
+        "status": task.status,
+        "phase": api.task_phase(task, now),
+        "generated_at": schedule.format_datetime(now),
+        "max_score": max_score,
+        "policy": policy,
+        "threshold": threshold,
+        "ideal_within": IDEAL_WITHIN,
+        "works": table,
+        "reviewers": reviewers,
+        "histogram": _histogram(values, max_score, graded_count),
+        "warnings": {
+            "reviewers": reviewer_count,
+            "fixed_rule": len(fixed_warned),
+            "fixed_rule_authors": int(outliers.author_warned.sum()) if works else 0,
+            "evidence_rule": len(evidence),
+        },
+        "message": ("" if rows else "No reviews yet: the numbers appear once reviews come in."
+                    if works else "No works submitted yet."),
+    }
+
+
+def _histogram(values: list[float], max_score: int, graded: int) -> dict:
+    """10 equal bins over 0..max (the last one includes the maximum)."""
+    counts = [0] * HISTOGRAM_BINS
+    for value in values:
+        counts[min(max(int(value / max_score * HISTOGRAM_BINS), 0), HISTOGRAM_BINS - 1)] += 1
+    width = max_score / HISTOGRAM_BINS
+    return {"bins": [{"from": round(i * width, 4), "to": round((i + 1) * width, 4), "count": count}
+                     for i, count in enumerate(counts)],
+            "graded": graded, "expected": len(values) - graded}
+
+
+# ---------------------------------------------------------------- CSV exports
+
+REVIEW_COLUMNS = ["work_id", "author", "work_url", "reviewer_number", "reviewer", "version",
+                  "latest", "submitted_at", "total", "best_work", "comment"]
+GRADE_COLUMNS = ["work_id", "learner", "work_url", "submitted_at", "self_check", "reviews_received",
+                 "status", "points", "exact_points", "max_points", "policy"]
+
+
+def _cell(value):
+    """A spreadsheet must not run learner text as a formula (=, +, -, @ at the start)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return "" if value is None else value
+
+
+def _csv(columns: list[str], rows) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(value) for value in row])
+    return out.getvalue()
+
+
+def reviews_csv(task: Task) -> str:
+    """Every version of every review of the task, one row each (one query)."""
+    reviews = list(Review.objects.filter(assignment__task=task)
+                   .select_related("assignment__work", "assignment__reviewer")
+                   .order_by("assignment__work_id", "assignment__reviewer_number", "created_at", "id"))
+    version_count = defaultdict(int)
+    for review in reviews:
+        version_count[review.assignment_id] += 1
+    seen = defaultdict(int)
+    rows = []
+    for review in reviews:
+        seen[review.assignment_id] += 1
+        assignment = review.assignment
+        rows.append([assignment.work_id, _name(assignment.work), assignment.work.url,
+                     assignment.reviewer_number, _name(assignment.reviewer), seen[review.assignment_id],
+                     seen[review.assignment_id] == version_count[review.assignment_id],
+                     schedule.format_datetime(review.created_at), review.total, review.best_work,
+                     review.comment])
+    return _csv(REVIEW_COLUMNS, rows)
+
+
+def grades_csv(task: Task) -> str:
+    """One row per work: the latest self-check, reviews received and the grade (four queries)."""
+    works = list(task.works.order_by("submitted_at", "pk"))
+    self_checks = dict(SelfCheck.objects.filter(work__task=task).order_by("created_at", "id")
+                       .values_list("work_id", "total"))
+    received = defaultdict(int)
+    for _, _, work_id, _ in api._latest_totals(task):  # pylint: disable=protected-access
+        received[work_id] += 1
+    grades = {grade.work_id: grade for grade in Grade.objects.filter(work__task=task)}
+    rows = []
+    for work in works:
+        grade = grades.get(work.pk)
+        rows.append([work.pk, _name(work), work.url, schedule.format_datetime(work.submitted_at),
+                     self_checks.get(work.pk), received[work.pk],
+                     grade.status if grade else "", grade.points if grade else None,
+                     grade.exact_points if grade else None,
+                     grade.max_points if grade else api._max_score(task),  # pylint: disable=protected-access
+                     grade.policy if grade else api._policy(task)])  # pylint: disable=protected-access
+    return _csv(GRADE_COLUMNS, rows)

@@ -1,0 +1,36 @@
+"""The staff analytics view in a real browser: the demo task (crosscheck.0) before its start.
+
+It must not start the demo: test_flow.py (run after this file) expects it open.
+"""
+import pytest
+
+from .test_flow import DEMO, DEMO_LEARNERS, PHASE_SUBMISSION, expect, handler_response, open_block, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def test_demo_staff_analytics(workbench, context, artifacts):
+    page = context.new_page()
+    open_block(page, workbench.scenario(DEMO, "staff"), PHASE_SUBMISSION)
+    links = page.locator(".cc-staff-exports a")
+    expect(links).to_have_count(2)
+    for link in links.all():
+        href = link.get_attribute("href")
+        assert "/staff_export/" in href and href.count("?") == 1 and "kind=" in href
+    with handler_response(page, "staff_analytics") as response:
+        page.locator("button.cc-staff_analytics").click()
+    data = response.value.json()
+    assert data["status"] == "open" and len(data["works"]) == len(DEMO_LEARNERS)
+    box = page.locator(".cc-staff .cc-analytics")
+    expect(box.locator(".cc-analytics-message")).to_have_text("No reviews yet: the numbers appear once reviews come in.")
+    expect(box.locator("table.cc-analytics-table thead th")).to_have_text(
+        ["Work", "Self-check", "Reviewer totals", "Largest spread", "Grade", "Ideal / flags"])
+    expect(box.locator("table.cc-analytics-table tbody tr")).to_have_count(len(DEMO_LEARNERS))
+    expect(box.locator("svg.cc-histogram")).to_be_visible()
+    expect(box.locator("svg.cc-agreement-chart")).to_be_visible()
+    expect(page.locator(".cc-error")).to_be_hidden()
+    # The grades export answers a CSV to staff (same session cookie as the page).
+    answer = context.request.get(workbench.url(links.first.get_attribute("href")))
+    assert answer.status == 200 and answer.text().startswith("work_id,learner,")
+    screenshot(page, artifacts / "staff-analytics.png")
+    expect(page.locator(".cc-phase")).to_have_text(PHASE_SUBMISSION)  # not started
