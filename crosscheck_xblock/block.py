@@ -58,6 +58,24 @@ class CrossCheckXBlock(OlxMixin, XBlock):
         display_name=_("Adjustment period (days)"), default=1.0, scope=Scope.settings,
         help=_("After the cross-check end, reviewers may still correct the points of reviews they "
                "submitted, for this many days; 0 turns it off."))
+    outlier_threshold = Float(
+        display_name=_("Outlier threshold (% of the maximum)"), default=15.0, scope=Scope.settings,
+        help=_("A score this far from the other scores of a work counts as far off (A3); a staff "
+               "re-check warns the reviewers and the author this far from its result (A4)."))
+    warning_rule = String(
+        display_name=_("Warning rule"), default="evidence", scope=Scope.settings,
+        values=[{"value": "fixed", "display_name": "fixed: leave out and warn scores beyond the threshold"},
+                {"value": "evidence", "display_name": "evidence: warn reviewers the model finds biased or erratic"},
+                {"value": "none", "display_name": "none: warn nobody at grading"}],
+        help=_("Which rule warns reviewers when grades are computed; the staff analytics show both."))
+    aggregation = String(
+        display_name=_("Aggregate"), default="total", scope=Scope.settings,
+        values=[{"value": "total", "display_name": "total: the policy over each review's total"},
+                {"value": "per_item", "display_name": "per_item: the policy over each item, then summed"}])
+    appeal_days = Float(
+        display_name=_("Appeal window (days)"), default=3.0, scope=Scope.settings,
+        help=_("After grading, learners whose link did not change after the deadline may appeal "
+               "their grade for this many days; 0 turns appeals off."))
     # T2: the LMS lists a block's `due` in the course schedule, so it carries the submission
     # deadline. `submission_due` stays the source of truth (mirror_due copies it on Studio save
     # and OLX import); nothing reads `due` back, and the workbench runtime, which overwrites
@@ -89,6 +107,10 @@ class CrossCheckXBlock(OlxMixin, XBlock):
             "review_start": self.review_start,
             "review_due": self.review_due,
             "adjustment_days": self.adjustment_days,
+            "outlier_threshold": self.outlier_threshold / 100,
+            "warning_rule": self.warning_rule,
+            "aggregation": self.aggregation,
+            "appeal_days": self.appeal_days,
             "checklist": parse_checklist(self.checklist).to_rs(),
         }
 

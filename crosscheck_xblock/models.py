@@ -240,3 +240,79 @@ class SweepState(models.Model):
 
     def __str__(self):
         return f"sweep {self.name}: chain {self.chain} step {self.step}"
+
+
+class LearnerWarning(models.Model):
+    """A warning a learner received about their reviewing or their self-check (A3, A4, A5, F4).
+
+    Written by grading (the task's warning rule) and by a staff re-check (appeal). `message` is
+    what the learner reads and names nobody: other works and reviewers appear as "Work N" /
+    "Reviewer N" from the warned learner's own point of view. `detail` holds the numbers for staff.
+    """
+
+    OUTLIER_REVIEW = "outlier_review"          # A3: the review was left out, too far from the others
+    OUTLIER_SELF_CHECK = "outlier_self_check"  # A3: the self-check was too far from the reviews
+    EVIDENCE_REVIEWER = "evidence_reviewer"    # A5: the model finds a bias or scatter across reviews
+    APPEAL_REVIEW = "appeal_review"            # A4: the review was too far from the staff re-check
+    APPEAL_SELF_CHECK = "appeal_self_check"    # A4/F4: the self-check was too far from the re-check
+    KINDS = [(OUTLIER_REVIEW, "Review far from the others"),
+             (OUTLIER_SELF_CHECK, "Self-check far from the reviews"),
+             (EVIDENCE_REVIEWER, "Reviewing habit flagged by the model"),
+             (APPEAL_REVIEW, "Review far from the staff re-check"),
+             (APPEAL_SELF_CHECK, "Self-check far from the staff re-check")]
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="warnings")
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="warnings")  # the warned learner's
+    kind = models.CharField(max_length=24, choices=KINDS)
+    message = models.TextField()
+    detail = models.JSONField(default=dict)
+    # Set for the warnings of a staff re-check, which are replaced when staff re-check again.
+    appeal = models.ForeignKey("Appeal", null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="warnings")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.kind} warning of work {self.work_id}"
+
+
+class Appeal(models.Model):
+    """A learner's appeal of their grade, and the staff re-check that settles it (A4, F4).
+
+    One per work. A staff re-check of a work nobody appealed (A4: staff re-check the works with
+    the largest spreads) is stored the same way with `origin = staff` and no reason.
+    """
+
+    LEARNER = "learner"
+    STAFF = "staff"
+    PENDING = "pending"
+    RESOLVED = "resolved"
+
+    work = models.OneToOneField(Work, on_delete=models.CASCADE, related_name="appeal")
+    origin = models.CharField(max_length=8, choices=[(LEARNER, "Appealed by the learner"),
+                                                     (STAFF, "Re-checked on staff's initiative")])
+    status = models.CharField(max_length=8, choices=[(PENDING, "Waiting for a re-check"),
+                                                     (RESOLVED, "Re-checked")])
+    reason = models.TextField(blank=True, default="")
+    # Ids of the checklist items the learner disputes (at least one for a learner's appeal).
+    items = models.JSONField(default=list)
+    created_at = models.DateTimeField()
+    # The staff re-check: the same checklist, filled by staff.
+    recheck_items = models.JSONField(null=True, blank=True)
+    recheck_item_comments = models.JSONField(default=dict)
+    recheck_comment = models.TextField(blank=True, default="")
+    recheck_total = models.FloatField(null=True, blank=True)
+    checklist_version = models.ForeignKey(ChecklistVersion, null=True, blank=True,
+                                          on_delete=models.PROTECT, related_name="+")
+    # The grade before the re-check replaced it (None: the work had no grade, e.g. no reviews).
+    previous_points = models.PositiveIntegerField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.CharField(max_length=150, blank=True, default="")
+
+    class Meta:
+        indexes = [models.Index(fields=["status"], name="crosscheck_appeal_status")]
+
+    def __str__(self):
+        return f"appeal of work {self.work_id} ({self.status})"

@@ -26,5 +26,6 @@ def test_query_counts_do_not_grow_with_submissions(make_block):
     small = _costs(make_block, 10)
     large = _costs(make_block, 60)
     assert small == large, f"queries (get_state, submit_review): {small} with 10 works, {large} with 60"
-    # Most of these are the workbench's own field storage (one query per field read).
-    assert small[0] <= 25 and small[1] <= 30
+    # Most of these are the workbench's own field storage (one query per field read, so each new
+    # setting adds one); the LMS caches field data per request.
+    assert small[0] <= 30 and small[1] <= 36
