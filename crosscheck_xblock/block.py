@@ -12,7 +12,7 @@ from webob import Response
 from xblock.core import XBlock
 from xblock.fields import Date, Float, Integer, Scope, String
 
-from . import analytics, api, clock, compat, links, schedule, studio
+from . import analytics, api, appeals, clock, compat, links, schedule, studio
 from .checklist import ChecklistError, parse_checklist
 from .errors import CrossCheckError
 from .handlers import json_api, json_response, json_script_tag
@@ -152,7 +152,7 @@ class CrossCheckXBlock(OlxMixin, XBlock):
         try:
             # Runs a step whose time has come (distribution, grading) if no worker did yet.
             task = api.run_due_transitions(self._task(), clock.now())
-            init = {"state": api.learner_state(task, viewer.student_id, clock.now()),
+            init = {"state": self._state(task, viewer.student_id),
                     "is_staff": viewer.is_staff, "signed_in": bool(viewer.student_id)}
         except CrossCheckError as err:
             init = {"error": err.message, "is_staff": viewer.is_staff}
@@ -165,12 +165,18 @@ class CrossCheckXBlock(OlxMixin, XBlock):
 
     # ------------------------------------------------------------------ learner handlers
 
+    @staticmethod
+    def _state(task, student_id):
+        """The learner's whole state: reviews and grade (api) with the appeal and warnings (appeals)."""
+        now = clock.now()
+        return {**api.learner_state(task, student_id, now), **appeals.learner_part(task, student_id, now)}
+
     @json_api
     def get_state(self, data, suffix=""):
         """The learner's whole state (see README: JSON API)."""
         viewer = compat.current_viewer(self)
         task = api.run_due_transitions(self._task(), clock.now())
-        return api.learner_state(task, viewer.student_id, clock.now())
+        return self._state(task, viewer.student_id)
 
     @json_api
     def submit_work(self, data, suffix=""):
@@ -180,7 +186,7 @@ class CrossCheckXBlock(OlxMixin, XBlock):
         task = self._task()
         api.submit_work(task, viewer.student_id, data.get("url"), clock.now(), username=viewer.username,
                         confirm_late=data.get("confirm_late") is True)
-        return api.learner_state(task, viewer.student_id, clock.now())
+        return self._state(task, viewer.student_id)
 
     @json_api
     def submit_review(self, data, suffix=""):
@@ -188,7 +194,7 @@ class CrossCheckXBlock(OlxMixin, XBlock):
         viewer = compat.current_viewer(self)
         task = self._task()
         api.submit_review(task, viewer.student_id, data.get("review_id"), data, clock.now())
-        return api.learner_state(task, viewer.student_id, clock.now())
+        return self._state(task, viewer.student_id)
 
     @json_api
     def submit_self_check(self, data, suffix=""):
@@ -196,7 +202,7 @@ class CrossCheckXBlock(OlxMixin, XBlock):
         viewer = compat.current_viewer(self)
         task = self._task()
         api.submit_self_check(task, viewer.student_id, data, clock.now())
-        return api.learner_state(task, viewer.student_id, clock.now())
+        return self._state(task, viewer.student_id)
 
     @json_api
     def save_draft(self, data, suffix=""):
@@ -204,6 +210,14 @@ class CrossCheckXBlock(OlxMixin, XBlock):
         viewer = compat.current_viewer(self)
         draft = api.save_draft(self._task(), viewer.student_id, data.get("form"), data.get("data"), clock.now())
         return {"saved_at": schedule.format_datetime(draft.updated_at)}
+
+    @json_api
+    def submit_appeal(self, data, suffix=""):
+        """Appeal the grade: `{"reason": text, "items": [item id, …]}` naming the disputed items (A4, F4)."""
+        viewer = compat.current_viewer(self)
+        task = self._task()
+        appeals.submit_appeal(task, viewer.student_id, data.get("reason"), data.get("items"), clock.now())
+        return self._state(task, viewer.student_id)
 
     # ------------------------------------------------------------------ staff handlers
 
@@ -234,6 +248,20 @@ class CrossCheckXBlock(OlxMixin, XBlock):
         """Agreement, the two warning rules and the grade distribution of the task, for course staff."""
         self._staff_only()
         return analytics.task_analytics(self._task(), clock.now())
+
+    @json_api
+    def staff_appeals(self, data, suffix=""):
+        """Appeals (waiting ones by spread, then settled ones) and works to re-check, for course staff."""
+        self._staff_only()
+        return appeals.staff_appeals(self._task(), clock.now())
+
+    @json_api
+    def staff_recheck(self, data, suffix=""):
+        """Re-check a work: `{"work_id", "items", "item_comments", "comment"}`; replaces its grade (A4)."""
+        viewer = self._staff_only()
+        task = self._task()
+        result = appeals.staff_recheck(task, data.get("work_id"), data, viewer.username or "staff", clock.now())
+        return {"result": result, "appeals": appeals.staff_appeals(task, clock.now())}
 
     @XBlock.handler
     def staff_export(self, request, suffix=""):

@@ -2,6 +2,8 @@
 
 Learner-written text is never passed through here: it is always shown as plain text.
 """
+import html
+
 import bleach
 
 ALLOWED_TAGS = ["code", "a", "b", "i", "br", "strong", "em"]
@@ -27,3 +29,9 @@ def inline_html(text: str) -> str:
 def public_items(items: list[dict]) -> list[dict]:
     """Checklist items for the page: each gets `html`, the sanitized form of its `text`."""
     return [{**item, "html": inline_html(item["text"])} for item in items]
+
+
+def plain_text(text: str) -> str:
+    """`text` without its tags, as plain text for a place that shows text only (e.g. an item's
+    name in a list); the page sets it with textContent."""
+    return html.unescape(bleach.clean(text, tags=[], strip=True))

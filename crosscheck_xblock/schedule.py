@@ -101,6 +101,7 @@ def resolve_dates(submission_due: datetime | None, review_start: datetime | None
 
 
 DEFAULT_ADJUSTMENT_DAYS = 1.0
+DEFAULT_APPEAL_DAYS = 3.0
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,7 @@ class Timeline:
     review_start: datetime | None = None
     review_due: datetime | None = None
     adjustment: timedelta = timedelta(0)
+    appeal_window: timedelta = timedelta(0)  # how long appeals stay open after grading; 0: no appeals
 
     @property
     def closes(self) -> datetime | None:
@@ -130,11 +132,12 @@ def _lenient_date(value: object) -> datetime | None:
         return None  # Studio refuses such a value on save; an old bad copy just means "not set"
 
 
-def _adjustment(value: object) -> timedelta:
+def _days(value: object, default: float) -> timedelta:
+    """A period given in days (unset or unreadable: `default`; zero, negative or NaN: none)."""
     try:
-        days = float(DEFAULT_ADJUSTMENT_DAYS if value is None or value == "" else value)
+        days = float(default if value is None or value == "" else value)
     except (TypeError, ValueError):
-        days = DEFAULT_ADJUSTMENT_DAYS
+        days = default
     if not days > 0:  # also NaN
         return timedelta(0)
     return timedelta(days=min(days, 365.0))
@@ -156,7 +159,21 @@ def timeline_from_config(config: Mapping) -> Timeline:
         pass
     return Timeline(opens=_lenient_date(config.get("submission_start")), submission_due=due,
                     review_start=start, review_due=end,
-                    adjustment=_adjustment(config.get("adjustment_days")))
+                    adjustment=_days(config.get("adjustment_days"), DEFAULT_ADJUSTMENT_DAYS),
+                    appeal_window=_days(config.get("appeal_days"), DEFAULT_APPEAL_DAYS))
+
+
+def appeal_deadline(timeline: Timeline, completed_at: datetime | None) -> datetime | None:
+    """When appeals close (A4): the appeal window after the grades were published.
+
+    Counted from the later of the scheduled close and the actual completion, so a grading that
+    ran late (a worker was down, staff completed by hand) still leaves learners the whole
+    window. None while nothing is graded or when the task takes no appeals.
+    """
+    if completed_at is None or not timeline.appeal_window:
+        return None
+    published = completed_at if timeline.closes is None else max(timeline.closes, completed_at)
+    return published + timeline.appeal_window
 
 
 def phase(status: str, now: datetime, submission_due: datetime | None = None,

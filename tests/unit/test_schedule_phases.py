@@ -37,8 +37,23 @@ def test_adjustment_days_are_read_leniently(value, days):
     assert timeline(adjustment_days=value).adjustment == timedelta(days=days)
 
 
+@pytest.mark.parametrize("value, days", [(None, 3), ("", 3), ("x", 3), (7, 7), (0, 0), (-1, 0)])
+def test_the_appeal_window_defaults_to_three_days(value, days):
+    assert timeline(appeal_days=value).appeal_window == timedelta(days=days)
+
+
+def test_appeals_close_a_window_after_the_grades_were_published():
+    line = timeline(submission_due="2026-03-09T10:00:00Z", adjustment_days=1)  # closes DUE + 4 days
+    assert s.appeal_deadline(line, None) is None                        # not graded yet
+    assert s.appeal_deadline(line, DUE) == DUE + 7 * DAY                 # graded early: from the close
+    late = DUE + 10 * DAY                                                # graded late: from then
+    assert s.appeal_deadline(line, late) == late + 3 * DAY
+    assert s.appeal_deadline(timeline(appeal_days=0), late) is None      # appeals off
+    assert s.appeal_deadline(timeline(), late) == late + 3 * DAY         # no dates: from completion
+
+
 def test_bad_or_missing_dates_mean_not_set():
-    assert timeline() == s.Timeline(adjustment=DAY)
+    assert timeline() == s.Timeline(adjustment=DAY, appeal_window=3 * DAY)
     assert timeline(submission_due="tomorrow").submission_due is None
     assert timeline(review_start="2026-03-09T10:00:00Z").review_due == DUE + 3 * DAY
 
