@@ -148,6 +148,7 @@ class CrossCheckXBlock(OlxMixin, XBlock):
         frag.add_javascript(_package_text("static/js/common.js"))
         frag.add_javascript(_package_text("static/js/staff_analytics.js"))
         frag.add_javascript(_package_text("static/js/form.js"))
+        frag.add_javascript(_package_text("static/js/appeals.js"))
         frag.add_javascript(_package_text("static/js/crosscheck.js"))
         try:
             # Runs a step whose time has come (distribution, grading) if no worker did yet.

@@ -345,6 +345,82 @@ def test_full_cross_check(workbench, context, artifacts):
         (name, f"{points} / {MAX_SCORE}") for name, points in expected.items())
     assert all("cross-check-from-scratch" in row[1] for row in ours), ours
 
+    # ---- 7. the first learner appeals; staff re-check; the grade, the gradebook and warnings follow
+    appeal_and_recheck(workbench, page, staff, learners, given, items, artifacts)
+
+
+def appeal_and_recheck(workbench, page, staff, learners, given, items, artifacts):
+    """A4/F4 in the browser: appeal naming items, staff re-check everything Done (100), the grade
+    is replaced, and the reviewers more than 15 points from 100 see a warning (only they do)."""
+    author = learners[0]
+    open_block(page, workbench.scenario(EMPTY, author), PHASE_CLOSED)
+    section = page.locator(".cc-appeal")
+    form = section.locator("form.cc-appeal-form")
+    expect(form).to_be_visible()
+    expect(form.locator(".cc-appeal-item")).to_have_count(sum(1 for i in items if i["type"] in ("subtask", "penalty")))
+    with handler_response(page, "submit_appeal") as response:
+        form.locator("button.cc-appeal-submit").click()  # nothing ticked, no reason: refused
+    assert response.value.status == 400
+    expect(page.locator(".cc-error")).to_contain_text("a reason of 1 to")
+    reason = "<b>Item one</b> is done: see the footer."
+    form.locator(".cc-appeal-item input").nth(0).check()
+    form.locator(".cc-appeal-item input").nth(1).check()
+    form.locator("textarea.cc-appeal-reason").fill(reason)
+    with handler_response(page, "submit_appeal") as response:
+        form.locator("button.cc-appeal-submit").click()
+    assert response.value.status == 200, response.value.text()
+    expect(section.locator(".cc-appeal-status")).to_contain_text("Course staff will re-check your work.")
+    expect(section.locator(".cc-appeal-reason-sent")).to_have_text(reason)  # as text, not markup
+    expect(section.locator("form")).to_have_count(0)
+    screenshot(page, artifacts / "learner-appeal-sent.png")
+
+    open_block(staff, workbench.scenario(EMPTY, "staff"), PHASE_CLOSED)
+    with handler_response(staff, "staff_appeals") as response:
+        staff.locator("button.cc-staff_appeals").click()
+    assert response.value.status == 200
+    pending = staff.locator(".cc-appeals .cc-appeal-pending")
+    expect(pending).to_have_count(1)
+    expect(pending).to_contain_text(author)
+    expect(pending.locator(".cc-comment")).to_have_text(reason)
+    pending.locator("button.cc-recheck-open").click()
+    recheck = pending.locator("form.cc-recheck-form")
+    for item in items:
+        if item["type"] in ("subtask", "penalty"):
+            set_item(recheck.locator(f'.cc-item[data-item="{item["id"]}"]'), item["type"],
+                     Fraction(1 if item["type"] == "subtask" else 0))
+    expect(recheck.locator(".cc-total")).to_have_text(f"Total: {MAX_SCORE} of {MAX_SCORE}")
+    recheck.locator("textarea.cc-comment-input").fill("Re-checked: everything is there.")
+    with handler_response(staff, "staff_recheck") as response:
+        recheck.locator("button[type=submit]").click()
+    assert response.value.status == 200, response.value.text()
+    expect(staff.locator(".cc-appeals .cc-ok")).to_contain_text(f"is now {MAX_SCORE} of {MAX_SCORE}")
+    expect(staff.locator(".cc-appeals .cc-appeal-resolved")).to_have_count(1)
+    screenshot(staff, artifacts / "staff-appeals.png")
+
+    open_block(page, workbench.scenario(EMPTY, author), PHASE_CLOSED)
+    expect(page.locator(".cc-grade .cc-grade-points")).to_have_text(f"{MAX_SCORE} of {MAX_SCORE}")
+    expect(page.locator(".cc-appeal .cc-recheck-result")).to_contain_text(
+        f"{MAX_SCORE} of {MAX_SCORE}. Your grade was")
+    expect(page.locator(".cc-appeal .cc-recheck .cc-comment")).to_have_text("Re-checked: everything is there.")
+    assert_names_absent(page, [other for other in learners if other != author], f"{author}'s appeal page")
+    screenshot(page, artifacts / "learner-appeal-rechecked.png")
+
+    far = {reviewer for reviewer, work_author, total, _ in given
+           if work_author == author and abs(total - MAX_SCORE) > Fraction(15)}
+    for reviewer, work_author, _, _ in given:
+        if work_author != author:
+            continue
+        open_block(page, workbench.scenario(EMPTY, reviewer), PHASE_CLOSED)
+        warned = page.locator(".cc-warning-appeal_review")
+        expect(warned).to_have_count(1 if reviewer in far else 0)
+        if reviewer in far:
+            expect(warned).to_contain_text("Course staff re-checked Work ")
+            assert_names_absent(page, [other for other in learners if other != reviewer], f"{reviewer}'s warning")
+
+    page.goto(workbench.url("/gradebook/"))
+    row = page.locator("table tr").filter(has_text=author).first
+    expect(row).to_contain_text(f"{MAX_SCORE} / {MAX_SCORE}")
+
 
 def test_demo_staff_progress(workbench, context, artifacts):
     """Staff see the demo's twelve learners, their links and the start button; a learner does not."""

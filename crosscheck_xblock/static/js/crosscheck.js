@@ -285,6 +285,15 @@ function CrossCheckBlock(runtime, element) {
       return el("span", {}, [i ? " · " : null, el("a", {href: link.href, download: "", text: link.text})]);
     })));
     section.appendChild(analytics);
+    var appeals = el("div", {"class": "cc-appeals"});
+    section.appendChild(el("button", {type: "button", "class": "cc-staff_appeals", onclick: function () {
+      showError("");
+      call("staff_appeals").then(function (data) {
+        CrossCheckAppeals.renderStaff(appeals, data, {call: call, showError: showError, items: state.checklist.items,
+                                                      maxScore: state.settings.max_score});
+      }).catch(function (err) { showError(err.message); });
+    }, text: "Show appeals and re-checks"}));
+    section.appendChild(appeals);
   }
 
   // What the current phase is waiting for, and when (times are shown in the browser's zone).
@@ -325,6 +334,9 @@ function CrossCheckBlock(runtime, element) {
     renderReviews();
     renderReceived();
     renderGrade();
+    CrossCheckAppeals.renderLearner($(".cc-appeal"), {
+      state: state, call: call, showError: showError,
+      onState: function (fresh) { state = fresh; render(); }});
   }
 
   if (init.error) { showError(init.error); }
