@@ -2,7 +2,7 @@
 
 Everything another learner or a background task must read lives here, not in XBlock fields:
 the task's settings copy, the works, the review assignments, the reviews and the grades.
-Only `api.py` reads and writes these models.
+Only the service modules (`api.py`, `analytics.py`, `appeals.py`) read and write these models.
 
 Learners are stored by their course-specific anonymous id (`student_id`), never by username.
 Reviews hang off assignments, so nothing learner-facing needs to join to a person.

@@ -277,3 +277,30 @@ def test_appeal_and_warning_texts_name_nobody(graded):
                 assert other not in leaked and anon(other) not in leaked, (name, other)
     page = graded.page(NAMES[0])
     assert "<script>alert(1)" not in page  # the reason travels escaped in the JSON script element
+
+
+def _graded_without_dates(make_block, names):
+    block = make_block('reviews_per_work="2" grading_policy="mean" warning_rule="none"')
+    block.submit_all(names)
+    block.ok("staff_start", "staff")
+    for name in names:
+        state = block.state(name)
+        for index in range(len(state["reviews"])):
+            block.ok("submit_review", name, full_review(state, index, value=0.5 + 0.05 * (index % 3)))
+    block.ok("staff_complete", "staff")
+    block.ok("submit_appeal", names[0], {"reason": "item one", "items": list(_items(block, 1, names[0]))[:1]})
+    return block
+
+
+def test_the_staff_list_costs_the_same_queries_for_any_class_size(make_block):
+    from django.db import connection  # pylint: disable=import-outside-toplevel
+    from django.test.utils import CaptureQueriesContext  # pylint: disable=import-outside-toplevel
+
+    costs = []
+    for size in (6, 24):
+        block = _graded_without_dates(make_block, [f"q{size}-{n}" for n in range(size)])
+        with CaptureQueriesContext(connection) as queries:
+            listing = block.ok("staff_appeals", "staff")
+        assert len(listing["appeals"]) == 1 and len(listing["candidates"]) == min(size - 1, 10)
+        costs.append(len(queries))
+    assert costs[0] == costs[1], f"staff_appeals queries: {costs[0]} with 6 works, {costs[1]} with 24"
