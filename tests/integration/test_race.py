@@ -67,3 +67,51 @@ def test_racing_triggers_distribute_once_and_grade_once(shared_database, clock, 
     race(racers("race", clock.current) + [lambda: api.complete_cross_check("race", clock.current)])
     # Racers that found the task busy left; the waiting ones (a worker, staff) finished every batch.
     assert_graded_once("race", N)
+
+
+def test_racing_appeals_and_rechecks_settle_once(shared_database, clock):  # pylint: disable=unused-argument
+    """Double clicks on "Send appeal" give one appeal; racing staff re-checks leave one consistent
+    result: the grade row, the latest gradebook score and the warnings all belong to the same one."""
+    from crosscheck_xblock import appeals  # pylint: disable=import-outside-toplevel
+    from crosscheck_xblock.errors import CrossCheckError  # pylint: disable=import-outside-toplevel
+    from crosscheck_xblock.models import Appeal, LearnerWarning, Work  # pylint: disable=import-outside-toplevel
+    from submissions.models import Score  # pylint: disable=import-outside-toplevel
+
+    make_task("appeal-race", 8, k=3)
+    clock.current = DEADLINE + timedelta(minutes=1)
+    api.start_cross_check("appeal-race", clock.current)
+    review_all("appeal-race", clock.current, skip=0)
+    clock.current = CLOSES
+    api.complete_cross_check("appeal-race", clock.current)
+    task = api.get_task("appeal-race")
+    work = Work.objects.filter(task=task).order_by("pk").first()
+    items = {item.id: 1.0 if item.type == "subtask" else 0 for item in api.task_checklist(task).scored_items}
+    refused = []
+
+    def appeal():
+        try:
+            appeals.submit_appeal(task, work.student_id, "item one", list(items)[:1], clock.current)
+        except CrossCheckError as err:
+            refused.append(err.code)
+
+    race([appeal] * 6)
+    assert Appeal.objects.filter(work=work).count() == 1 and refused == ["already_appealed"] * 5
+
+    def recheck(share):
+        form = {"items": {key: (share if value == 1.0 else 0) for key, value in items.items()}}
+        return lambda: appeals.staff_recheck(task, work.pk, form, f"staff{share}", clock.current)
+
+    shares = [0.1, 0.3, 0.5, 0.7, 0.9]
+    race([recheck(share) for share in shares])
+    appeal = Appeal.objects.get(work=work)
+    grade = work.grade
+    grade.refresh_from_db()
+    assert appeal.status == Appeal.RESOLVED and grade.points == round(appeal.recheck_total)
+    assert appeal.previous_points == 100  # everyone gave full marks; no re-check overwrote it
+    latest = Score.objects.filter(submission__uuid=work.submission_uuid).order_by("-created_at", "-id").first()
+    assert latest.points_earned == grade.points
+    assert Score.objects.filter(submission__uuid=work.submission_uuid).count() == 1 + len(shares)
+    warned = LearnerWarning.objects.filter(work__task=task, kind__in=[LearnerWarning.APPEAL_REVIEW,
+                                                                     LearnerWarning.APPEAL_SELF_CHECK])
+    assert all(w.appeal_id == appeal.pk and w.detail["recheck_total"] == appeal.recheck_total for w in warned)
+    assert warned.count() == (3 if abs(appeal.recheck_total - 100) > 15 else 0)
