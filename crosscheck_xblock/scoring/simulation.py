@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -23,7 +24,7 @@ from crosscheck_xblock.scoring import batch, model, warning_rules
 
 __all__ = ["CARELESS_KINDS", "Cohort", "ConfigResult", "ErrorMetrics", "HONEST", "ITEM_RULES",
            "RULES", "SCENARIOS", "Scenario", "TRUE_SCORES", "WARNING_RULES", "WarningMetrics",
-           "generate", "grade", "run_config"]
+           "WarningRates", "generate", "grade", "run_config", "warning_rates"]
 
 MAX = 100.0
 ITEMS = 10
@@ -310,3 +311,85 @@ def run_config(scenario: str, *, k: int, true_scores: str, runs: int, n: int,
                         errors=errors, warnings=warns, ideal_share=ideal / runs,
                         authors_warned=authors / runs, works_with_k=with_k / runs,
                         mean_reviews=reviews / runs)
+
+
+# ---------------------------------------------------------------- the numbers staff choose by
+
+# What Studio and the staff analytics show next to the warning rules: a small simulation for the
+# task's own k, threshold and maximum. 10 classes of 200 learners give about 1,200 honest and 300
+# careless reviewers: one standard error is at most 1.5 percentage points on the honest share and
+# 3 on the careless one. It takes 0.05-0.1 s on the development machine (README, "Warnings at
+# grading") and is memoised, so only the first call for a combination pays.
+RATE_SCENARIO = "mixed"
+RATE_RUNS = 10
+RATE_LEARNERS = 200
+RATE_SEED = 20_240_601  # the bench's seed: the same classes as its mixed / normal rows
+
+
+@dataclass(frozen=True)
+class WarningRates:
+    """Shares of simulated reviewers each warning rule warns, for one task's settings.
+
+    fixed_* are the proposal's rule (outlier_check_all at ``threshold``), evidence_* the
+    evidence rule (evidence_flags); *_honest is the share of honest reviewers warned (false
+    warnings), *_careless the share of careless reviewers caught. Counts are over all runs.
+    """
+
+    k: int
+    threshold: float
+    max_score: float
+    scenario: str
+    runs: int
+    learners: int
+    honest_reviewers: int
+    careless_reviewers: int
+    fixed_honest: float
+    fixed_careless: float
+    evidence_honest: float
+    evidence_careless: float
+
+
+@lru_cache(maxsize=128)
+def warning_rates(k: int, threshold: float, max_score: float, *, scenario: str = RATE_SCENARIO,
+                  runs: int = RATE_RUNS, n: int = RATE_LEARNERS,
+                  seed: int = RATE_SEED) -> WarningRates:
+    """Simulate ``runs`` classes of ``n`` learners of ``scenario`` with k reviews per work, and
+    measure both warning rules on the same reviews. Memoised per argument set (in-process).
+
+    The classes are drawn in points out of 100 and scaled to ``max_score`` (every rule works
+    in shares of the maximum, so the shares come out the same for any maximum). With k < 3
+    neither rule can warn anybody (the fixed rule needs 3 scores of a work, the evidence rule
+    3 reviews by a reviewer), and both shares are 0.
+    """
+    if not 0 < threshold <= 1:
+        raise ValueError(f"threshold must be a share of the maximum in (0, 1], not {threshold!r}.")
+    if not max_score > 0 or k < 1:
+        raise ValueError(f"Need k >= 1 and a positive max_score, not k={k!r}, {max_score!r}.")
+    fixed, evidence = WarningMetrics(), WarningMetrics()
+    scale = max_score / MAX
+    for run in range(runs):
+        cohort = generate(SCENARIOS[scenario], k=k, n=n, true_scores="normal",
+                          seed=_seed(seed, scenario, k, "normal", run))
+        points = cohort.points * scale
+        reviewed = np.bincount(cohort.reviewer, minlength=cohort.n_works) > 0
+        found = warning_rules.outlier_check_all(cohort.work, points, n_works=cohort.n_works,
+                                                max_score=max_score, threshold=threshold)
+        fixed.add(np.bincount(cohort.reviewer, found.far, cohort.n_works) > 0, cohort.kind,
+                  reviewed)
+        fit = model.fit_reviews(cohort.reviewer, cohort.work, points, n_reviewers=cohort.n_works,
+                                n_works=cohort.n_works, max_score=max_score)
+        flags = warning_rules.evidence_flags(fit, max_score=max_score)
+        evidence.add(np.asarray([bool(f) for f in flags], dtype=bool), cohort.kind, reviewed)
+
+    def share(metrics: WarningMetrics, *kinds: str) -> float:
+        value = metrics.share(*kinds)
+        return 0.0 if value != value else value  # no such reviewers at all: nobody warned
+
+    honest = fixed.by_kind.get(HONEST, [0, 0])[1]
+    careless = sum(fixed.by_kind.get(kind, [0, 0])[1] for kind in CARELESS_KINDS)
+    return WarningRates(
+        k=k, threshold=threshold, max_score=max_score, scenario=scenario, runs=runs, learners=n,
+        honest_reviewers=honest, careless_reviewers=careless,
+        fixed_honest=share(fixed, HONEST), fixed_careless=share(fixed, *CARELESS_KINDS),
+        evidence_honest=share(evidence, HONEST),
+        evidence_careless=share(evidence, *CARELESS_KINDS))

@@ -25,8 +25,9 @@ import numpy as np
 from crosscheck_xblock.scoring import model
 from .policies import exact
 
-__all__ = ["DEFAULT_THRESHOLD", "EvidenceLimits", "MIN_SCORES", "OutlierCheck",
-           "evidence_flags", "flag_reviewers", "outlier_check", "outlier_check_all"]
+__all__ = ["DEFAULT_THRESHOLD", "EvidenceFinding", "EvidenceLimits", "MIN_SCORES", "OutlierCheck",
+           "evidence_findings", "evidence_flags", "flag_reviewers", "outlier_check",
+           "outlier_check_all"]
 
 DEFAULT_THRESHOLD = 0.15
 # "Away from the others" needs others that can outvote a score: with 2 scores nobody can tell
@@ -167,13 +168,20 @@ class EvidenceLimits:
     sure: float = 2.0
 
 
-def evidence_flags(fit: model.ModelFit, *, max_score: float,
-                   limits: EvidenceLimits = EvidenceLimits()) -> list[str]:
-    """Per reviewer (index as in the fit), why they are flagged, or "" when they are not."""
+def _flagged(fit: model.ModelFit, max_score: float,
+             limits: EvidenceLimits) -> tuple[np.ndarray, np.ndarray]:
+    """Per reviewer: (biased, noisy) under the limits, only with enough reviews to say so."""
     enough = fit.assessed & (fit.reviews_counted >= limits.min_reviews)
     biased = (enough & (np.abs(fit.bias) > limits.bias * max_score)
               & (np.abs(fit.bias) > limits.sure * fit.bias_sd))
     noisy = enough & (fit.noise_sd > limits.noise * max_score)
+    return biased, noisy
+
+
+def evidence_flags(fit: model.ModelFit, *, max_score: float,
+                   limits: EvidenceLimits = EvidenceLimits()) -> list[str]:
+    """Per reviewer (index as in the fit), why they are flagged, or "" when they are not."""
+    biased, noisy = _flagged(fit, max_score, limits)
     reasons = []
     for v, (b, n) in enumerate(zip(biased.tolist(), noisy.tolist())):
         parts = []
@@ -188,10 +196,28 @@ def evidence_flags(fit: model.ModelFit, *, max_score: float,
     return reasons
 
 
-def flag_reviewers(reviews: Iterable[tuple[Hashable, Hashable, float]], *, max_score: float,
-                   limits: EvidenceLimits = EvidenceLimits()) -> dict[Hashable, str]:
-    """The evidence rule on (reviewer_id, author_id, points) triples: {reviewer_id: reason} for
-    the flagged reviewers only."""
+@dataclass(frozen=True)
+class EvidenceFinding:
+    """Why the evidence rule flags one reviewer, in numbers (points of the task).
+
+    bias: how far above (positive) or below (negative) the other reviewers of the same works
+    their scores run on average; noise: how far their scores scatter once that habit is taken
+    out; reviews: the reviews this rests on; biased / noisy: which limit was passed; reason:
+    the same in words (as ``evidence_flags``).
+    """
+
+    bias: float
+    noise: float
+    reviews: int
+    biased: bool
+    noisy: bool
+    reason: str
+
+
+def evidence_findings(reviews: Iterable[tuple[Hashable, Hashable, float]], *, max_score: float,
+                      limits: EvidenceLimits = EvidenceLimits()) -> dict[Hashable, EvidenceFinding]:
+    """The evidence rule on (reviewer_id, author_id, points) triples, with its numbers:
+    {reviewer_id: EvidenceFinding} for the flagged reviewers only."""
     reviewers: dict = {}
     authors: dict = {}
     rows = [(reviewers.setdefault(r, len(reviewers)), authors.setdefault(a, len(authors)), p)
@@ -201,6 +227,19 @@ def flag_reviewers(reviews: Iterable[tuple[Hashable, Hashable, float]], *, max_s
     r, a, p = (np.asarray(col) for col in zip(*rows))
     fit = model.fit_reviews(r, a, p.astype(float), n_reviewers=len(reviewers),
                             n_works=len(authors), max_score=max_score)
+    biased, noisy = _flagged(fit, max_score, limits)
+    reasons = evidence_flags(fit, max_score=max_score, limits=limits)
     names = list(reviewers)
-    return {names[v]: reason for v, reason in
-            enumerate(evidence_flags(fit, max_score=max_score, limits=limits)) if reason}
+    return {names[v]: EvidenceFinding(bias=float(fit.bias[v]), noise=float(fit.noise_sd[v]),
+                                      reviews=int(fit.reviews_counted[v]),
+                                      biased=bool(biased[v]), noisy=bool(noisy[v]),
+                                      reason=reasons[v])
+            for v in range(len(names)) if reasons[v]}
+
+
+def flag_reviewers(reviews: Iterable[tuple[Hashable, Hashable, float]], *, max_score: float,
+                   limits: EvidenceLimits = EvidenceLimits()) -> dict[Hashable, str]:
+    """The evidence rule on (reviewer_id, author_id, points) triples: {reviewer_id: reason} for
+    the flagged reviewers only."""
+    return {reviewer: finding.reason for reviewer, finding in
+            evidence_findings(reviews, max_score=max_score, limits=limits).items()}

@@ -1,0 +1,384 @@
+"""Grading a task with its options: how reviews are aggregated, and who is warned at grading.
+
+The course team picks, per task:
+
+- the *aggregation*: ``total`` applies the grading policy to each review's total (as
+  ``explain_all`` does); ``per_item`` applies it to each checklist item across the reviews, then
+  totals the items (``items.grade_by_item``), but only for a work whose reviews all used the
+  same checklist version (otherwise the items cannot be compared, and the totals are used);
+- the *warning rule*: ``fixed`` is the proposal's rule (A3): a score more than the threshold
+  from the other scores of its work does not count (it is dropped before the policy) and its
+  reviewer is warned, as is an author whose self-check is that far from the reviews;
+  ``evidence`` (A5) warns reviewers the reviewer model finds biased or erratic across all their
+  reviews, and changes no grade; ``none`` warns nobody.
+
+``grade_task`` gives every work's grade with its story, and the warnings to write; the
+``*_message`` functions word the warnings for the learner who gets them, naming other works
+only by the pseudonym the caller passes. Pure code: standard library and numpy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from statistics import median
+
+import numpy as np
+
+# See __init__.py for why siblings are imported from the package.
+from crosscheck_xblock.scoring import cohort, items, warning_rules
+from .policies import POLICIES, exact, unknown_policy
+
+__all__ = ["AGGREGATIONS", "FarReview", "FarSelfCheck", "ItemOutcome", "ItemScore",
+           "ReviewInput", "ScoreOutcome", "TaskOutcome", "WARNING_RULES", "WorkOutcome",
+           "evidence_message", "far_review_message", "far_self_check_message", "format_points",
+           "grade_task", "left_out_reason"]
+
+AGGREGATIONS = ("total", "per_item")
+WARNING_RULES = ("fixed", "evidence", "none")
+
+# How one item's points are combined, per policy, for the learner's explanation. The
+# reliability model needs whole reviews across the task; per item it is the median.
+_ITEM_WORDS = {
+    "mean": "the average of the reviewers' points for it",
+    "median": "the middle of the reviewers' points for it",
+    "reliability": "the middle of the reviewers' points for it",
+    "drop_min": ("the average of the reviewers' points for it, with 4 or more reviews the lowest "
+                 "left out"),
+    "drop_discordant": ("the average of the reviewers' points for it, with 4 or more reviews the "
+                        "points that agree least with the others left out"),
+}
+VERSIONS_DIFFER = ("The reviews of your work were made with different versions of the checklist, "
+                   "so their items cannot be compared one by one: your grade comes from each "
+                   "review's total instead.")
+
+
+@dataclass(frozen=True)
+class ReviewInput:
+    """One review as grading reads it (the latest version of a submitted review).
+
+    items: {item_id: points} (fraction x the item's max; penalties negative), None when not
+    known; version: the checklist version the review was made with.
+    """
+
+    reviewer: Hashable
+    author: Hashable
+    points: float
+    items: Mapping[Hashable, float] | None = None
+    version: Hashable | None = None
+
+
+@dataclass(frozen=True)
+class ScoreOutcome:
+    """What became of one review's total in its work's grade.
+
+    review: its index in the reviews given. weight: its share of the grade (0 when left out;
+    None when the work was graded item by item, where each item has its own story). excluded:
+    left out by the fixed warning rule (reason says so).
+    """
+
+    review: int
+    points: float
+    counted: bool
+    weight: float | None
+    adjusted: float
+    reason: str
+    excluded: bool
+
+
+@dataclass(frozen=True)
+class ItemScore:
+    """One reviewer's points for one item, and whether the item's policy counted them."""
+
+    review: int
+    points: float
+    counted: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class ItemOutcome:
+    """One checklist item of a work graded item by item: the policy's points over the reviews
+    that counted for the work, and each of them."""
+
+    item: Hashable
+    points: float
+    scores: tuple[ItemScore, ...]
+
+
+@dataclass(frozen=True)
+class WorkOutcome:
+    """A work's grade (unrounded, in [0, max_score]) and how it came about.
+
+    aggregation: the one used ("per_item" only where the checklist allowed it); items: the
+    per-item results (empty for totals); needs_staff: under the fixed rule every score was far
+    from the others, so none was left out.
+    """
+
+    points: float
+    summary: str
+    aggregation: str
+    scores: tuple[ScoreOutcome, ...]
+    items: tuple[ItemOutcome, ...]
+    needs_staff: bool
+
+
+@dataclass(frozen=True)
+class FarReview:
+    """Fixed rule: a review more than the threshold from the median of its work's other scores
+    (its reviewer is warned); excluded is False when every score of the work was far."""
+
+    review: int
+    others_median: float
+    excluded: bool
+
+
+@dataclass(frozen=True)
+class FarSelfCheck:
+    """Fixed rule: an author whose self-check is more than the threshold from the median of the
+    reviews of their work."""
+
+    author: Hashable
+    self_check: float
+    median: float
+
+
+@dataclass(frozen=True)
+class TaskOutcome:
+    """Every reviewed work's grade, and the warnings of the task's rule (limit: the fixed rule's
+    threshold in points)."""
+
+    works: dict
+    far_reviews: tuple[FarReview, ...]
+    far_self_checks: tuple[FarSelfCheck, ...]
+    evidence: dict
+    limit: float
+
+
+def format_points(value: float, decimals: int = 2) -> str:
+    """12.5, 1, 0.33: at most ``decimals`` decimals (halves up, as people round), no trailing
+    zeros, no "-0"."""
+    quantum = Decimal(1).scaleb(-decimals)
+    text = str(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return "0" if text in ("-0", "") else text
+
+
+def left_out_reason(limit: float) -> str:
+    """Why the fixed rule left a score out, for the learner ("left out: …")."""
+    return f"more than {format_points(limit)} points from the other scores"
+
+
+def _check_options(policy: str, max_score: float, aggregation: str, warning_rule: str,
+                   threshold: float) -> None:
+    if policy not in POLICIES:
+        raise ValueError(unknown_policy(policy))
+    if aggregation not in AGGREGATIONS:
+        raise ValueError(f"Unknown aggregation {aggregation!r}; expected one of "
+                         f"{', '.join(AGGREGATIONS)}.")
+    if warning_rule not in WARNING_RULES:
+        raise ValueError(f"Unknown warning rule {warning_rule!r}; expected one of "
+                         f"{', '.join(WARNING_RULES)}.")
+    if not 0 < threshold <= 1:
+        raise ValueError(f"threshold must be a share of the maximum in (0, 1], not {threshold!r}.")
+    if not max_score > 0:
+        raise ValueError(f"max_score must be positive, not {max_score!r}.")
+
+
+@dataclass(frozen=True)
+class _Fixed:
+    """What the fixed rule found over the whole task."""
+
+    excluded: frozenset
+    far: tuple[FarReview, ...]
+    self_checks: tuple[FarSelfCheck, ...]
+    needs_staff: frozenset
+
+
+def _fixed_rule(reviews: list[ReviewInput], by_author: dict, self_checks: Mapping,
+                max_score: float, threshold: float) -> _Fixed:
+    """The proposal's rule over every work at once (vectorised), with the medians the
+    warnings quote."""
+    authors = list(by_author)
+    index = {author: u for u, author in enumerate(authors)}
+    work = np.asarray([index[r.author] for r in reviews], dtype=np.intp)
+    points = np.asarray([r.points for r in reviews], dtype=float)
+    own = np.asarray([self_checks.get(a, np.nan) for a in authors], dtype=float)
+    found = warning_rules.outlier_check_all(work, points, n_works=len(authors),
+                                            max_score=max_score, threshold=threshold,
+                                            self_check=own)
+    far = []
+    # Loops over the far reviews and warned authors only, never over every work.
+    for i in np.flatnonzero(found.far).tolist():
+        others = [reviews[j].points for j in by_author[reviews[i].author] if j != i]
+        far.append(FarReview(review=i, others_median=float(median(others)),
+                             excluded=bool(found.excluded[i])))
+    warned = []
+    for u in np.flatnonzero(found.author_warned).tolist():
+        author = authors[u]
+        warned.append(FarSelfCheck(author=author, self_check=float(self_checks[author]),
+                                   median=float(median(reviews[j].points
+                                                       for j in by_author[author]))))
+    return _Fixed(excluded=frozenset(np.flatnonzero(found.excluded).tolist()), far=tuple(far),
+                  self_checks=tuple(warned),
+                  needs_staff=frozenset(authors[u] for u in np.flatnonzero(found.needs_staff)))
+
+
+def _by_item(reviews: list[ReviewInput], rows: list[int], kept: list[int], policy: str,
+             max_score: float) -> items.ItemGrade | None:
+    """The work graded item by item over its kept reviews, or None when the checklist does
+    not allow it (reviews made with different checklist versions, or items unknown)."""
+    versions = {reviews[i].version for i in rows}
+    if len(versions) != 1 or None in versions or any(reviews[i].items is None for i in kept):
+        return None
+    try:
+        return items.grade_by_item([reviews[i].items for i in kept], policy=policy,
+                                   max_score=max_score)
+    except ValueError:
+        return None  # items that differ within one version: compare totals instead
+
+
+def _item_outcomes(graded: items.ItemGrade, reviews: list[ReviewInput],
+                   kept: list[int]) -> tuple[ItemOutcome, ...]:
+    outcomes = []
+    for item_id, result in graded.items.items():
+        reasons = dict(result.dropped)
+        outcomes.append(ItemOutcome(item=item_id, points=result.points, scores=tuple(
+            ItemScore(review=i, points=float(reviews[i].items[item_id]),
+                      counted=j not in reasons, reason=reasons.get(j, ""))
+            for j, i in enumerate(kept))))
+    return tuple(outcomes)
+
+
+def _summary(base: str, *, left_out: int, needs_staff: bool, limit: float) -> str:
+    """The grade's sentence, with what the fixed rule did to this work first."""
+    if left_out:
+        scores = "score" if left_out == 1 else "scores"
+        return (f"First, {left_out} {scores} more than {format_points(limit)} points from the "
+                f"other scores of your work {'was' if left_out == 1 else 'were'} left out. {base}")
+    if needs_staff:
+        return (f"Every score of your work is more than {format_points(limit)} points from the "
+                f"others, so none was left out. {base}")
+    return base
+
+
+def _item_summary(policy: str, max_score: float) -> str:
+    return (f"Each checklist item was graded on its own ({_ITEM_WORDS[policy]}), then the items "
+            f"were added up: penalties subtract, and the total is at least 0 and at most "
+            f"{format_points(max_score)}.")
+
+
+def _work(author: Hashable, rows: list[int], reviews: list[ReviewInput], fixed: _Fixed,
+          explained: Mapping, *, policy: str, max_score: float, aggregation: str,
+          limit: float) -> WorkOutcome:
+    kept = [i for i in rows if i not in fixed.excluded]
+    totals = explained[author]
+    by_row = dict(zip(kept, totals.scores))
+    graded = (_by_item(reviews, rows, kept, policy, max_score)
+              if aggregation == "per_item" else None)
+    scores = []
+    for i in rows:
+        if i in fixed.excluded:
+            scores.append(ScoreOutcome(review=i, points=float(reviews[i].points), counted=False,
+                                       weight=0.0, adjusted=float(reviews[i].points),
+                                       reason=left_out_reason(limit), excluded=True))
+        elif graded is not None:
+            scores.append(ScoreOutcome(review=i, points=float(reviews[i].points), counted=True,
+                                       weight=None, adjusted=float(reviews[i].points), reason="",
+                                       excluded=False))
+        else:
+            s = by_row[i]
+            scores.append(ScoreOutcome(review=i, points=s.points, counted=s.weight > 0,
+                                       weight=s.weight, adjusted=s.adjusted, reason=s.reason,
+                                       excluded=False))
+    if graded is not None:
+        base, points = _item_summary(policy, max_score), graded.points
+        item_results = _item_outcomes(graded, reviews, kept)
+    else:
+        base, points, item_results = totals.summary, totals.points, ()
+        if aggregation == "per_item":
+            base = f"{VERSIONS_DIFFER} {base}"
+    needs_staff = author in fixed.needs_staff
+    summary = _summary(base, left_out=len(rows) - len(kept), needs_staff=needs_staff, limit=limit)
+    return WorkOutcome(points=min(max(points, 0.0), float(max_score)), summary=summary,
+                       aggregation="per_item" if graded is not None else "total",
+                       scores=tuple(scores), items=item_results, needs_staff=needs_staff)
+
+
+def grade_task(reviews: Iterable[ReviewInput], *, policy: str, max_score: float,
+               aggregation: str = "total", warning_rule: str = "none",
+               threshold: float = warning_rules.DEFAULT_THRESHOLD,
+               self_checks: Mapping[Hashable, float] | None = None) -> TaskOutcome:
+    """Grade every author who received reviews, with the task's options (see the module
+    docstring), and find the warnings of its rule.
+
+    ``self_checks`` maps authors to their latest self-check total (the fixed rule compares it
+    with the median of their reviews). Scores of a work keep their input order. Raises
+    ValueError for an unknown policy, aggregation or rule, a bad threshold or maximum.
+    """
+    _check_options(policy, max_score, aggregation, warning_rule, threshold)
+    reviews = list(reviews)
+    by_author: dict = {}
+    for i, review in enumerate(reviews):
+        by_author.setdefault(review.author, []).append(i)
+    limit = float(exact(threshold) * exact(max_score))
+    fixed = _Fixed(frozenset(), (), (), frozenset())
+    if warning_rule == "fixed" and reviews:
+        fixed = _fixed_rule(reviews, by_author, self_checks or {}, max_score, threshold)
+    # The policy runs over the whole task at once (the reliability model needs every review),
+    # without the scores the fixed rule left out.
+    kept = [(r.reviewer, r.author, r.points) for i, r in enumerate(reviews)
+            if i not in fixed.excluded]
+    explained = cohort.explain_all(kept, policy=policy, max_score=max_score) if kept else {}
+    works = {author: _work(author, rows, reviews, fixed, explained, policy=policy,
+                           max_score=max_score, aggregation=aggregation, limit=limit)
+             for author, rows in by_author.items()}
+    evidence = {}
+    if warning_rule == "evidence" and reviews:
+        evidence = warning_rules.evidence_findings(
+            [(r.reviewer, r.author, r.points) for r in reviews], max_score=max_score)
+    return TaskOutcome(works=works, far_reviews=fixed.far, far_self_checks=fixed.self_checks,
+                       evidence=evidence, limit=limit)
+
+
+# ---------------------------------------------------------------- the warnings, in words
+
+def far_review_message(*, work_title: str, points: float, max_score: float,
+                       others_median: float, limit: float, excluded: bool) -> str:
+    """The fixed rule's warning to a reviewer. ``work_title`` is the work's name as this
+    reviewer knows it ("Work 3"); nobody else is named."""
+    head = (f"Your review of {work_title} gave {format_points(points)} of "
+            f"{format_points(max_score)}; the other reviewers' median was "
+            f"{format_points(others_median)}, more than {format_points(limit)} points away")
+    if excluded:
+        return (f"{head}, so your score was left out of that work's grade. Please check each "
+                "checklist item against the work itself before you score it.")
+    return (f"{head}. The reviews of that work all disagree this much, so none was left out; "
+            "please check each checklist item against the work itself before you score it.")
+
+
+def far_self_check_message(*, self_check: float, max_score: float, median: float,
+                           limit: float) -> str:
+    """The fixed rule's warning to an author whose self-check was far from the reviews."""
+    return (f"Your self-check gave {format_points(self_check)} of {format_points(max_score)}; "
+            f"the median of the reviews of your work was {format_points(median)}, more than "
+            f"{format_points(limit)} points away. Please compare your work with each checklist "
+            "item carefully when you check it yourself.")
+
+
+def evidence_message(finding: warning_rules.EvidenceFinding) -> str:
+    """The evidence rule's warning to a reviewer: the habit the model found, in plain words."""
+    habits = []
+    if finding.biased:
+        direction = "above" if finding.bias > 0 else "below"
+        habits.append(f"your scores were on average {format_points(abs(finding.bias), 1)} points "
+                      f"{direction} those of the other reviewers of the same works")
+    if finding.noisy:
+        habits.append(f"your scores scattered by about {format_points(finding.noise, 1)} points "
+                      "around theirs")
+    found = " and ".join(habits)
+    return (f"Across your {finding.reviews} reviews in this cross-check, {found}. Please score "
+            "each checklist item by what the work shows. This warning does not change anyone's "
+            "grade.")
+
