@@ -17,13 +17,14 @@ from django.db import transaction
 from django.db.models import Q
 from submissions import api as submissions_api
 
-from . import links, sanitize, schedule
+from . import grading_rules, links, sanitize, schedule
 from .checklist import Checklist, ReviewError, checklist_from_rs, normalize_review_items, review_total
 from .distribution import assign_reviewers, reviews_per_work, shortfall_message
 from .errors import CrossCheckError
 from .models import (Assignment, ChecklistVersion, Draft, Grade, LinkChange, Review, SelfCheck, SweepState,
                      Task, Work)
-from .scoring import POLICIES, explain_all, round_half_up
+from .models import LearnerWarning
+from .scoring import POLICIES, round_half_up
 
 log = logging.getLogger(__name__)
 ITEM_TYPE = "crosscheck"
@@ -366,7 +367,10 @@ def complete_cross_check(usage_key: str, now: datetime, wait: bool = True,
                        else "The cross-check has not started yet.")
             return {"completed": False, "status": task.status, "message": message}
         if task.status == Task.DISTRIBUTED:
-            Grade.objects.bulk_create(_compute_grades(task, now), batch_size=2000)
+            grades, warnings = _compute_grades(task, now)
+            Grade.objects.bulk_create(grades, batch_size=2000)
+            # The warnings of the task's rule (A3, A5) belong to these grades: both or neither.
+            LearnerWarning.objects.bulk_create(warnings, batch_size=2000)
             task.status = Task.GRADING
             task.save(update_fields=["status"])
     batches = 0
@@ -418,39 +422,36 @@ def _locked_task(usage_key: str, wait: bool) -> Task | None:
     return task
 
 
-def _compute_grades(task: Task, now: datetime) -> list[Grade]:
-    """Every learner's grade from the latest versions of the reviews they received (A6, A7).
+def _compute_grades(task: Task, now: datetime) -> tuple[list[Grade], list[LearnerWarning]]:
+    """Every learner's grade from the latest versions of the reviews they received (A6, A7), and
+    the warnings of the task's warning rule (A3, A5), not yet saved.
 
-    The policy runs over the whole task at once (`explain_all`): `reliability` needs every
-    review of the task to estimate each reviewer's bias; the per-work policies give the same
-    result as one work at a time.
+    The policy runs over the whole task at once: `reliability` needs every review of the task to
+    estimate each reviewer's bias; the per-work policies give the same result as one work at a
+    time. The task's aggregation (per item where the checklist allows it) and warning rule (the
+    fixed rule leaves far scores out first) are applied by `grading_rules`. A fixed number of
+    queries, whatever the number of works.
     """
     max_score, policy = _max_score(task), _policy(task)
     unfinished = set(Assignment.objects.filter(task=task, submitted_at__isnull=True)
                      .values_list("reviewer_id", flat=True))
-    latest = sorted(_latest_totals(task), key=lambda row: (row[2], row[0]))  # by work, then reviewer no.
-    number = {(reviewer_id, work_id): n for n, reviewer_id, work_id, _ in latest}
-    explained = explain_all([(reviewer_id, work_id, total) for _, reviewer_id, work_id, total in latest],
-                            policy=policy, max_score=max_score) if latest else {}
+    graded = grading_rules.grade(task, grading_rules.latest_reviews(task), policy=policy,
+                                 max_score=max_score)
     grades = []
     for work_id in task.works.values_list("pk", flat=True):
         base = {"work_id": work_id, "max_points": max_score, "policy": policy, "created_at": now}
-        explanation = explained.get(work_id)
-        scores = [] if explanation is None else [
-            {"reviewer": number[(score.reviewer, work_id)], "total": score.points,
-             "weight": round(score.weight, 4), "adjusted": round(score.adjusted, 2), "reason": score.reason}
-            for score in explanation.scores]
-        detail = {"scores": scores, "summary": explanation.summary if explanation else ""}
+        outcome = graded.work(work_id)
+        detail = graded.detail(work_id)
         if work_id in unfinished:
             grades.append(Grade(status=Grade.REVIEWS_UNFINISHED, points=0, exact_points=0.0,
                                 detail=detail, **base))
-        elif explanation is None:
+        elif outcome is None:
             grades.append(Grade(status=Grade.NO_REVIEWS, detail=detail, **base))
         else:
-            exact = min(max(explanation.points, 0.0), float(max_score))
+            exact = min(max(outcome.points, 0.0), float(max_score))
             grades.append(Grade(status=Grade.GRADED, exact_points=exact,
                                 points=round_half_up(exact), detail=detail, **base))
-    return grades
+    return grades, graded.warnings(task, now)
 
 
 def _latest_totals(task: Task):
@@ -605,10 +606,13 @@ def _review_received(assignment: Assignment, versions_of_review: list[Review], v
 
 
 def grade_explanation(grade: Grade) -> dict:
-    """The grade with how it was computed, in words a learner understands."""
+    """The grade with how it was computed, in words a learner understands: every score received
+    (counted, or left out and why) and, for a grade computed item by item, every item."""
     explained = [{"reviewer": f"Reviewer {score['reviewer']}", "total": score["total"],
-                  "counted": score.get("weight", 1) > 0, "weight": score.get("weight"),
-                  "adjusted": score.get("adjusted"), "reason": score.get("reason", "")}
+                  # Grades written before per-item grading have no "counted": their weight says.
+                  "counted": score["counted"] if "counted" in score else score.get("weight", 1) > 0,
+                  "weight": score.get("weight"), "adjusted": score.get("adjusted"),
+                  "reason": score.get("reason", "")}
                  for score in grade.detail.get("scores", [])]
     messages = {
         Grade.GRADED: f"Your grade is {grade.points} of {grade.max_points}: "
@@ -620,7 +624,8 @@ def grade_explanation(grade: Grade) -> dict:
     }
     return {"status": grade.status, "points": grade.points, "max": grade.max_points,
             "exact": grade.exact_points, "policy": grade.policy, "message": messages[grade.status],
-            "scores": explained}
+            "scores": explained, "aggregation": grade.detail.get("aggregation", "total"),
+            "items": grading_rules.learner_items(grade.detail)}
 
 
 def public_settings(task: Task) -> dict:

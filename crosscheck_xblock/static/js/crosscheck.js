@@ -232,6 +232,21 @@ function CrossCheckBlock(runtime, element) {
                                   : " (left out: " + score.reason + ")")]);
       })));
     }
+    if (grade.items && grade.items.length) {
+      // Graded item by item: what each item counted, then what every reviewer gave it.
+      section.appendChild(el("p", {"class": "cc-grade-items-head", text: "Item by item:"}));
+      section.appendChild(el("ul", {"class": "cc-grade-items"}, grade.items.map(function (item) {
+        var got = item.type === "penalty"
+          ? (item.points ? fmtPoints(item.points) + " points (penalty)" : "no penalty")
+          : fmtPoints(item.points) + " of " + fmtPoints(item.max);
+        var given = item.scores.map(function (score) {
+          return score.reviewer + " " + fmtPoints(score.points) +
+                 (score.counted ? "" : " (not counted: " + score.reason + ")");
+        }).join(", ");
+        // item.html is the checklist text sanitized by the server; everything else is text.
+        return el("li", {"class": "cc-grade-item"}, [el("span", {html: item.html}), ": " + got + " — " + given]);
+      })));
+    }
   }
 
   // ------------------------------------------------------------------ staff
