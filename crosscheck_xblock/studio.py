@@ -10,7 +10,7 @@ from importlib import resources
 
 from web_fragments.fragment import Fragment
 
-from . import api, compat, links, schedule
+from . import api, compat, grading_rules, links, schedule
 from .checklist import MAX_CRITERIA, MAX_FILE_BYTES, Checklist, ChecklistError, parse_checklist
 from .errors import CrossCheckError
 from .handlers import json_script_tag
@@ -28,12 +28,20 @@ FIELDS = {
     "review_start": "review_start",
     "review_due": "review_due",
     "adjustment_days": "adjustment_days",
+    "outlier_threshold": "outlier_threshold",
+    "warning_rule": "warning_rule",
+    "aggregation": "aggregation",
+    "appeal_days": "appeal_days",
     "checklist": "checklist",
 }
 DATE_FIELDS = ("submission_due", "review_start", "review_due")
 # Inclusive ranges; the editor's inputs carry the same bounds as min/max attributes.
 INT_RANGES = {"reviews_per_work": (1, 10), "max_score": (1, 10_000)}
 ADJUSTMENT_DAYS_RANGE = (0, 30)
+DAY_RANGES = {"adjustment_days": ADJUSTMENT_DAYS_RANGE, "appeal_days": (0, 30)}
+# Percent of the maximum score; the proposal says 15-20 %, and below 5 % ordinary honest
+# disagreement would leave out nearly every score.
+THRESHOLD_RANGE = (5, 50)
 MAX_DISPLAY_NAME = 255
 LABELS = {
     "display_name": "Display name",
@@ -45,6 +53,10 @@ LABELS = {
     "review_start": "Cross-check start",
     "review_due": "Cross-check end",
     "adjustment_days": "Adjustment period",
+    "outlier_threshold": "Outlier threshold",
+    "warning_rule": "Warning rule",
+    "aggregation": "Aggregation",
+    "appeal_days": "Appeal window",
     "checklist": "Checklist",
 }
 KIND_LABELS = {"pull_request": "Pull request", "deploy": "Deployed site", "any": "Any link"}
@@ -169,21 +181,46 @@ def _clean_int(name: str, value: object) -> int:
     return number
 
 
-def _clean_days(name: str, value: object) -> float:
-    low, high = ADJUSTMENT_DAYS_RANGE
-    number = None
+def _number(value: object) -> float | None:
+    """The number a JSON value stands for (5, 2.5, "2.5"), or None; booleans are not numbers."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        number = float(value)
-    elif isinstance(value, str):
+        return float(value)
+    if isinstance(value, str):
         try:
-            number = float(value)
+            return float(value)
         except ValueError:
-            pass
+            return None
+    return None
+
+
+def _clean_days(name: str, value: object) -> float:
+    low, high = DAY_RANGES[name]
+    number = _number(value)
     # `low <= number` is False for NaN, so NaN is refused here too.
     if number is None or not low <= number <= high:
         raise StudioError(f"{LABELS[name]} must be a number of days from {low} to {high}, not {value!r}.",
                           "bad_value", name)
     return number
+
+
+def _clean_threshold(name: str, value: object) -> float:
+    """The fixed rule's threshold in percent of the maximum score (stored as typed: 15 is 15 %)."""
+    low, high = THRESHOLD_RANGE
+    number = _number(value)
+    if number is None or not low <= number <= high:
+        raise StudioError(f"{LABELS[name]} must be a percentage of the maximum score from {low} to "
+                          f"{high}, not {value!r}.", "bad_value", name)
+    return number
+
+
+def _choice_cleaner(choices: dict, code: str):
+    """A cleaner accepting only the keys of `choices`, refusing others with `code`."""
+    def clean(name: str, value: object) -> str:
+        if not isinstance(value, str) or value not in choices:
+            raise StudioError(f"{LABELS[name]}: unknown choice {value!r}; choose one of "
+                              f"{', '.join(choices)}.", code, name)
+        return value
+    return clean
 
 
 def _clean_kind(name: str, value: object) -> str:
@@ -236,6 +273,10 @@ CLEANERS = {
     "review_start": _clean_date,
     "review_due": _clean_date,
     "adjustment_days": _clean_days,
+    "outlier_threshold": _clean_threshold,
+    "warning_rule": _choice_cleaner(grading_rules.WARNING_RULES, "unknown_warning_rule"),
+    "aggregation": _choice_cleaner(grading_rules.AGGREGATIONS, "unknown_aggregation"),
+    "appeal_days": _clean_days,
     "checklist": _clean_checklist,
 }
 
@@ -273,11 +314,28 @@ def _same_checklist(old_text: str, new_text: str) -> bool:
 
 
 def submit(block, data: dict) -> dict:
-    """The `studio_submit` handler: validate `data["values"]`, save all of it or nothing."""
+    """The `studio_submit` handler: validate `data["values"]`, save all of it or nothing.
+
+    The answer also carries the warning rules' simulated rates for the saved k, threshold and
+    maximum, so the editor shows the numbers for what was just saved.
+    """
     require_editor(block)
     clean = clean_values(data.get("values"), current_values(block))
     save(block, clean)
-    return {"saved": True, "values": current_values(block)}
+    values = current_values(block)
+    return {"saved": True, "values": values, "warning_rates": warning_rates(values)}
+
+
+def warning_rates(values: dict) -> dict | None:
+    """Both warning rules' simulated rates for these settings (grading_rules.simulated_rates),
+    None while k, the threshold or the maximum is invalid."""
+    try:
+        k = _clean_int("reviews_per_work", values.get("reviews_per_work"))
+        max_score = _clean_int("max_score", values.get("max_score"))
+        percent = _clean_threshold("outlier_threshold", values.get("outlier_threshold"))
+    except StudioError:
+        return None
+    return grading_rules.simulated_rates(k, percent / 100, max_score)
 
 
 # ---------------------------------------------------------------- preview
@@ -337,8 +395,15 @@ def editor_init(block) -> dict:
         "kinds": [{"value": kind, "label": KIND_LABELS.get(kind, kind), "help": text}
                   for kind, text in links.KINDS.items()],
         "policies": [{"value": name, "help": text} for name, text in POLICIES.items()],
+        "warning_rules": [{"value": name, "help": text}
+                          for name, text in grading_rules.WARNING_RULES.items()],
+        "aggregations": [{"value": name, "help": text}
+                         for name, text in grading_rules.AGGREGATIONS.items()],
+        # The numbers to choose a warning rule by, for the saved k, threshold and maximum.
+        "warning_rates": warning_rates(values),
         "ranges": {**{name: list(bounds) for name, bounds in INT_RANGES.items()},
-                   "adjustment_days": list(ADJUSTMENT_DAYS_RANGE)},
+                   **{name: list(bounds) for name, bounds in DAY_RANGES.items()},
+                   "outlier_threshold": list(THRESHOLD_RANGE)},
         "limits": {"max_items": MAX_CRITERIA, "max_bytes": MAX_FILE_BYTES},
         "review_days": schedule.DEFAULT_REVIEW_DAYS,
         "started": api.task_started(compat.usage_key(block)),

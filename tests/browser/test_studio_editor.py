@@ -245,3 +245,74 @@ def test_reorder_import_download_and_dates_without_saving(workbench, context, tm
         {"type": "title", "title": "Uploaded part"},
         {"type": "subtask", "text": "Uploaded <b>bold</b> item", "max": 70},
         {"type": "penalty", "text": "Uploaded penalty", "max": -5}]}
+
+
+def rates_row(page: Page, rule: str):
+    return page.locator(f".ccs-rates-table tr[data-rule={rule}]")
+
+
+def test_grading_options_with_the_simulated_rates(workbench, context, artifacts):
+    """The warning rule, threshold, aggregation and appeal window: their explanations, the
+    simulated rates next to the rule, a refusal naming the field, a save, and the demo put back."""
+    page = context.new_page()
+    open_editor(page, workbench)
+    form = page.locator(".ccs-form")
+    expect(form.locator("select[name=warning_rule]")).to_have_value("evidence")
+    expect(page.locator("[data-help=warning_rule]")).to_contain_text("no grade changes")
+    expect(form.locator("input[name=outlier_threshold]")).to_have_value("15")
+    expect(form.locator("select[name=aggregation]")).to_have_value("total")
+    expect(form.locator("input[name=appeal_days]")).to_have_value("3")
+    expect(page.get_by_label("Outlier threshold (% of the maximum score)")).to_be_visible()
+
+    # The numbers to choose by: every rule's false warnings and catches, the chosen one marked.
+    table = page.locator(".ccs-rates-table")
+    expect(table.locator("caption")).to_contain_text("k = 4, threshold 15 %, maximum 100")
+    expect(table.locator("tbody tr")).to_have_count(3)
+    expect(rates_row(page, "evidence").locator("th")).to_have_text("evidence (chosen)")
+    fixed_honest = int(rates_row(page, "fixed").locator("td").first.inner_text().rstrip(" %"))
+    evidence_honest = int(rates_row(page, "evidence").locator("td").first.inner_text().rstrip(" %"))
+    assert fixed_honest > 50 > 15 > evidence_honest
+    expect(rates_row(page, "none").locator("td")).to_have_text(["0 %", "0 %"])
+    expect(page.locator(".ccs-rates-stale")).to_be_hidden()
+
+    form.locator("select[name=warning_rule]").select_option("fixed")
+    expect(rates_row(page, "fixed").locator("th")).to_have_text("fixed (chosen)")
+    expect(page.locator("[data-help=warning_rule]")).to_contain_text("left out of the grade")
+    form.locator("select[name=aggregation]").select_option("per_item")
+    expect(page.locator("[data-help=aggregation]")).to_contain_text("each checklist item")
+
+    # A threshold out of range: the server's sentence, the field marked, nothing saved.
+    form.locator("input[name=outlier_threshold]").fill("60")
+    expect(page.locator(".ccs-rates-stale")).to_contain_text("save to measure the new ones")
+    response = save(page)
+    assert response.status == 400
+    assert response.json()["field"] == "outlier_threshold"
+    expect(page.locator(".ccs-error")).to_have_text(
+        "Outlier threshold must be a percentage of the maximum score from 5 to 50, not 60.")
+    expect(form.locator("input[name=outlier_threshold]")).to_have_attribute("aria-invalid", "true")
+
+    # A valid save: the rates follow the saved threshold.
+    form.locator("input[name=outlier_threshold]").fill("20")
+    form.locator("input[name=appeal_days]").fill("4.5")
+    response = save(page)
+    assert response.status == 200, response.text()
+    assert response.json()["warning_rates"]["threshold"] == 0.2
+    expect(page.locator(".ccs-status")).to_have_text("Saved.")
+    expect(table.locator("caption")).to_contain_text("threshold 20 %")
+    expect(page.locator(".ccs-rates-stale")).to_be_hidden()
+    after = int(rates_row(page, "fixed").locator("td").first.inner_text().rstrip(" %"))
+    assert after < fixed_honest  # a wider threshold warns fewer honest reviewers
+    page.locator(".ccs-grading").screenshot(path=str(artifacts / "studio-grading-options.png"))
+
+    open_editor(page, workbench)
+    expect(form.locator("select[name=warning_rule]")).to_have_value("fixed")
+    expect(form.locator("input[name=outlier_threshold]")).to_have_value("20")
+    expect(form.locator("select[name=aggregation]")).to_have_value("per_item")
+    expect(form.locator("input[name=appeal_days]")).to_have_value("4.5")
+
+    # Put the demo back as it was.
+    form.locator("select[name=warning_rule]").select_option("evidence")
+    form.locator("input[name=outlier_threshold]").fill("15")
+    form.locator("select[name=aggregation]").select_option("total")
+    form.locator("input[name=appeal_days]").fill("3")
+    assert save(page).status == 200

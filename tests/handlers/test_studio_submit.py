@@ -39,7 +39,8 @@ GOOD = {
     "display_name": "Week 3 cross-check", "submission_kind": "pull_request", "reviews_per_work": 3,
     "max_score": 100, "grading_policy": "drop_min", "submission_due": "2026-04-01T12:00:00Z",
     "review_start": "2026-04-02T09:30:00Z", "review_due": "2026-04-05T09:30:00Z",
-    "adjustment_days": 2, "checklist": json.dumps(RS),
+    "adjustment_days": 2, "outlier_threshold": 20, "warning_rule": "fixed", "aggregation": "per_item",
+    "appeal_days": 5, "checklist": json.dumps(RS),
 }
 
 
@@ -71,8 +72,13 @@ def block(make_block):
 def test_save_everything(block):
     status, body = block.call("studio_submit", "staff", {"values": GOOD})
     assert status == 200, body
-    assert body == {"saved": True, "values": {**GOOD, "adjustment_days": 2.0}}
+    assert body["saved"] is True
+    assert body["values"] == {**GOOD, "adjustment_days": 2.0, "outlier_threshold": 20.0, "appeal_days": 5.0}
     assert values_of(block) == body["values"]
+    # The simulated rates of the two warning rules for what was just saved (k 3, 20 %, max 100).
+    rates = body["warning_rates"]
+    assert (rates["k"], rates["threshold"], rates["max_score"]) == (3, 0.2, 100)
+    assert set(rates["rules"]) == {"fixed", "evidence", "none"}
     settings = block.state("alice")["settings"]
     assert settings["display_name"] == "Week 3 cross-check"
     assert settings["reviews_per_work"] == 3 and settings["grading_policy"] == "drop_min"
@@ -92,6 +98,20 @@ def test_partial_values_keep_the_others(block):
     before = values_of(block)
     body = block.ok("studio_submit", "staff", {"values": {"display_name": "  Renamed  "}})
     assert body["values"] == {**before, "display_name": "Renamed"}
+
+
+def test_grading_options_reach_the_settings_copy(block):
+    """The four options are stored as typed and copied into the task config grading reads."""
+    from crosscheck_xblock.models import Task  # pylint: disable=import-outside-toplevel
+    values = {"outlier_threshold": "17.5", "warning_rule": "none", "aggregation": "per_item",
+              "appeal_days": 0}
+    body = block.ok("studio_submit", "staff", {"values": values})
+    assert {name: body["values"][name] for name in values} == {
+        "outlier_threshold": 17.5, "warning_rule": "none", "aggregation": "per_item", "appeal_days": 0.0}
+    block.state("alice")  # the page view refreshes the settings copy
+    config = Task.objects.get().config
+    assert config["outlier_threshold"] == pytest.approx(0.175)
+    assert (config["warning_rule"], config["aggregation"], config["appeal_days"]) == ("none", "per_item", 0.0)
 
 
 def test_whole_numbers_may_come_as_text(block):
@@ -159,6 +179,22 @@ REFUSALS = [
      "bad_checklist", "checklist", "at most 500"),
     ({"checklist": json.dumps({"taskName": "x" * 1_000_001, "criteria": []})},
      "bad_checklist", "checklist", "the limit is 1 MB"),
+    ({"outlier_threshold": 4.9}, "bad_value", "outlier_threshold",
+     "Outlier threshold must be a percentage of the maximum score from 5 to 50, not 4.9"),
+    ({"outlier_threshold": 51}, "bad_value", "outlier_threshold", "from 5 to 50"),
+    ({"outlier_threshold": 0.15}, "bad_value", "outlier_threshold", "from 5 to 50"),
+    ({"outlier_threshold": "fifteen"}, "bad_value", "outlier_threshold", "Outlier threshold"),
+    ({"outlier_threshold": None}, "bad_value", "outlier_threshold", "Outlier threshold"),
+    ({"outlier_threshold": True}, "bad_value", "outlier_threshold", "Outlier threshold"),
+    ({"warning_rule": "strict"}, "unknown_warning_rule", "warning_rule",
+     "Warning rule: unknown choice 'strict'; choose one of fixed, evidence, none."),
+    ({"warning_rule": None}, "unknown_warning_rule", "warning_rule", "Warning rule"),
+    ({"aggregation": "items"}, "unknown_aggregation", "aggregation",
+     "Aggregation: unknown choice 'items'; choose one of total, per_item."),
+    ({"aggregation": ["total"]}, "unknown_aggregation", "aggregation", "Aggregation"),
+    ({"appeal_days": -0.5}, "bad_value", "appeal_days", "Appeal window must be a number of days from 0 to 30"),
+    ({"appeal_days": 30.5}, "bad_value", "appeal_days", "from 0 to 30"),
+    ({"appeal_days": "a week"}, "bad_value", "appeal_days", "Appeal window"),
     # A valid change next to an invalid one: neither is saved.
     ({"display_name": "Valid new name", "reviews_per_work": 11}, "bad_value", "reviews_per_work", "from 1 to 10"),
 ]
@@ -272,6 +308,32 @@ def test_editor_starts_with_the_blocks_values(make_block):
     assert [p["value"] for p in init["policies"]] == ["mean", "median", "drop_min", "drop_discordant",
                                                       "reliability"]
     assert init["started"] is False and init["review_days"] == 3
+    assert [r["value"] for r in init["warning_rules"]] == ["fixed", "evidence", "none"]
+    assert [a["value"] for a in init["aggregations"]] == ["total", "per_item"]
+    assert all(choice["help"] for choice in init["warning_rules"] + init["aggregations"])
+    assert init["ranges"]["outlier_threshold"] == [5, 50] and init["ranges"]["appeal_days"] == [0, 30]
+    assert (init["values"]["outlier_threshold"], init["values"]["warning_rule"],
+            init["values"]["aggregation"], init["values"]["appeal_days"]) == (15.0, "evidence", "total", 3.0)
+
+
+def test_editor_shows_the_simulated_rates_for_the_saved_settings(make_block):
+    """Next to the warning rule: the simulation's share of honest reviewers each rule warns and
+    of careless ones it catches, for the task's k, threshold and maximum."""
+    block = make_block('reviews_per_work="4" max_score="100" outlier_threshold="15"')
+    rates = editor_init(block)["warning_rates"]
+    assert (rates["k"], rates["threshold"], rates["max_score"]) == (4, 0.15, 100)
+    assert rates["classes"] == 10 and rates["learners"] == 200 and rates["honest_reviewers"] > 1000
+    fixed, evidence = rates["rules"]["fixed"], rates["rules"]["evidence"]
+    # What the bench measures (README): the fixed rule warns most honest reviewers.
+    assert fixed["honest_warned"] > 0.5 > 0.15 > evidence["honest_warned"]
+    assert fixed["careless_caught"] > evidence["careless_caught"] > 0.3
+    assert rates["rules"]["none"] == {"honest_warned": 0.0, "careless_caught": 0.0}
+    assert rates["note"] == ""
+    # A higher threshold warns fewer honest reviewers; k = 2 cannot warn anybody.
+    higher = block.ok("studio_submit", "staff", {"values": {"outlier_threshold": 25}})["warning_rates"]
+    assert higher["rules"]["fixed"]["honest_warned"] < fixed["honest_warned"]
+    two = block.ok("studio_submit", "staff", {"values": {"reviews_per_work": 2}})["warning_rates"]
+    assert two["rules"]["fixed"]["honest_warned"] == 0 and "fewer than 3 reviews" in two["note"]
 
 
 def test_editor_warns_once_the_cross_check_started(block):
@@ -293,3 +355,17 @@ def test_validate_lists_every_problem_for_the_unit_page():
     assert any("Reviews per work" in m for m in messages)
     assert any("trimmed" in m for m in messages)
     assert any("Set the submission deadline" in m for m in messages)
+
+
+def test_validate_names_bad_grading_options_from_olx():
+    """OLX written by hand (a threshold as a share, a misspelt rule) shows up on the unit page."""
+    runtime = WorkbenchRuntime("staff")
+    usage_id = runtime.parse_xml_string(
+        '<crosscheck outlier_threshold="0.15" warning_rule="strict" aggregation="items" appeal_days="40"/>')
+    messages = [m.text for m in runtime.get_block(usage_id).validate().messages]
+    assert len(messages) == 4, messages
+    assert any("Outlier threshold must be a percentage of the maximum score from 5 to 50, not 0.15" in m
+               for m in messages)
+    assert any("Warning rule: unknown choice 'strict'" in m for m in messages)
+    assert any("Aggregation: unknown choice 'items'" in m for m in messages)
+    assert any("Appeal window must be a number of days from 0 to 30" in m for m in messages)
