@@ -13,18 +13,19 @@ from datetime import datetime
 
 import numpy as np
 
-from . import api, schedule
-from .models import Grade, Review, SelfCheck, Task
-from .scoring import explain_all
+from django.db.models import Count
+
+from . import api, grading_rules, schedule
+from .models import Grade, LearnerWarning, Review, SelfCheck, Task
 from .scoring.agreement import IDEAL_WITHIN, agreement_all
-from .scoring.warning_rules import DEFAULT_THRESHOLD, flag_reviewers, outlier_check_all
+from .scoring.warning_rules import flag_reviewers, outlier_check_all
 
 HISTOGRAM_BINS = 10
 
 
 def _threshold(task: Task) -> float:
     """The fixed rule's threshold (A3): a share of the maximum, 15 % unless the task says else."""
-    return float(task.config.get("outlier_threshold", DEFAULT_THRESHOLD))
+    return grading_rules.threshold(task)
 
 
 def _name(work) -> str:
@@ -32,11 +33,12 @@ def _name(work) -> str:
 
 
 def task_analytics(task: Task, now: datetime) -> dict:
-    """Everything the staff analytics view shows; four queries for any number of works."""
+    """Everything the staff analytics view shows; a fixed number of queries for any number of works."""
     max_score, policy, threshold = api._max_score(task), api._policy(task), _threshold(task)  # pylint: disable=protected-access
     works = list(task.works.order_by("submitted_at", "pk"))
     by_id = {work.pk: work for work in works}
-    latest = sorted(api._latest_totals(task), key=lambda row: (row[2], row[0]))  # pylint: disable=protected-access
+    reviews = grading_rules.latest_reviews(task)
+    latest = [(r.number, r.reviewer_id, r.work_id, r.total) for r in reviews]  # by work, then reviewer no.
     self_checks = {}
     for work_id, total in (SelfCheck.objects.filter(work__task=task).order_by("created_at", "id")
                            .values_list("work_id", "total")):
@@ -45,8 +47,13 @@ def task_analytics(task: Task, now: datetime) -> dict:
 
     triples = [(reviewer_id, work_id, total) for _, reviewer_id, work_id, total in latest]
     agreements = agreement_all(triples, self_checks, max_score=max_score)
-    evidence = flag_reviewers(triples, max_score=max_score) if triples else {}
-    expected = explain_all(triples, policy=policy, max_score=max_score) if triples else {}
+    # What grading would give now, with the task's aggregation and warning rule.
+    graded = grading_rules.grade(task, reviews, policy=policy, max_score=max_score).outcome
+    expected = graded.works
+    # The evidence rule is shown whatever rule the task uses; grading ran it already if it is the task's.
+    evidence = ({reviewer: finding.reason for reviewer, finding in graded.evidence.items()}
+                if grading_rules.warning_rule(task) == "evidence"
+                else flag_reviewers(triples, max_score=max_score) if triples else {})
 
     # The proposal's fixed rule (A3), over the whole task at once.
     index = {work.pk: i for i, work in enumerate(works)}
@@ -127,6 +134,7 @@ def task_analytics(task: Task, now: datetime) -> dict:
          for reviewer_id, devs in deviations.items()),
         key=lambda row: row["mean_deviation"])
     reviewer_count = len({row[1] for row in rows})
+    fixed_count, authors_count = len(fixed_warned), int(outliers.author_warned.sum()) if works else 0
     return {
         "status": task.status,
         "phase": api.task_phase(task, now),
@@ -134,19 +142,38 @@ def task_analytics(task: Task, now: datetime) -> dict:
         "max_score": max_score,
         "policy": policy,
         "threshold": threshold,
+        "warning_rule": grading_rules.warning_rule(task),
+        "warning_rule_text": grading_rules.WARNING_RULES[grading_rules.warning_rule(task)],
+        "aggregation": grading_rules.aggregation(task),
+        # Both rules measured on simulated classes like this task (k, threshold, maximum), to
+        # read this task's counts against; memoised, so only the first view pays.
+        "simulated": grading_rules.simulated_rates(api._k(task), threshold, max_score),  # pylint: disable=protected-access
         "ideal_within": IDEAL_WITHIN,
         "works": table,
         "reviewers": reviewers,
         "histogram": _histogram(values, max_score, graded_count),
         "warnings": {
             "reviewers": reviewer_count,
-            "fixed_rule": len(fixed_warned),
-            "fixed_rule_authors": int(outliers.author_warned.sum()) if works else 0,
+            "fixed_rule": fixed_count,
+            "fixed_rule_authors": authors_count,
             "evidence_rule": len(evidence),
+            "fixed_rule_share": round(fixed_count / reviewer_count, 4) if reviewer_count else None,
+            "evidence_rule_share": round(len(evidence) / reviewer_count, 4) if reviewer_count else None,
+            # What grading (and staff re-checks) actually wrote, by kind of warning.
+            "written": _written_warnings(task),
         },
         "message": ("" if rows else "No reviews yet: the numbers appear once reviews come in."
                     if works else "No works submitted yet."),
     }
+
+
+def _written_warnings(task: Task) -> dict:
+    """{kind: number} of the warnings written for this task so far (one query)."""
+    counts = dict.fromkeys((kind for kind, _ in LearnerWarning.KINDS), 0)
+    for kind, count in (LearnerWarning.objects.filter(task=task).order_by().values_list("kind")
+                        .annotate(count=Count("id"))):
+        counts[kind] = count
+    return counts
 
 
 def _histogram(values: list[float], max_score: int, graded: int) -> dict:

@@ -92,6 +92,45 @@ def test_the_numbers_of_a_hand_made_case(reviewed):
     assert [bin_["count"] for bin_ in done["histogram"]["bins"]][6:8] == [3, 2]  # c, d, e 60; a, b 70
 
 
+def test_both_rules_beside_their_simulated_rates(reviewed):
+    data = reviewed.ok("staff_analytics", "staff")
+    assert (data["warning_rule"], data["aggregation"]) == ("evidence", "total")  # the defaults
+    assert "no grade changes" in data["warning_rule_text"]
+    warnings = data["warnings"]
+    assert warnings["fixed_rule_share"] == pytest.approx(0.2)  # d, 1 of 5 reviewers
+    assert warnings["evidence_rule_share"] == pytest.approx(warnings["evidence_rule"] / 5)
+    assert set(warnings["written"]) == {"outlier_review", "outlier_self_check", "evidence_reviewer",
+                                        "appeal_review", "appeal_self_check"}
+    assert not any(warnings["written"].values())  # nothing is written before grading
+    simulated = data["simulated"]
+    assert (simulated["k"], simulated["threshold"], simulated["max_score"]) == (4, 0.15, 100)
+    fixed, evidence = simulated["rules"]["fixed"], simulated["rules"]["evidence"]
+    assert fixed["honest_warned"] > evidence["honest_warned"]
+    assert fixed["careless_caught"] > evidence["careless_caught"]
+
+
+def test_a_fixed_rule_task_shows_its_threshold_expected_grades_and_written_warnings(make_block):
+    block = make_block('reviews_per_work="4" grading_policy="mean" warning_rule="fixed" '
+                       'outlier_threshold="12.5" max_score="200"')
+    block.submit_all(FIVE)
+    block.ok("staff_start", "staff")
+    for reviewer in FIVE:
+        state = block.state(reviewer)
+        for index, review in enumerate(state["reviews"]):
+            author = review["url"].split("//")[1].split(".")[0]
+            block.ok("submit_review", reviewer, full_review(state, index, GIVEN.get((reviewer, author), 0.6)))
+    data = block.ok("staff_analytics", "staff")
+    assert data["warning_rule"] == "fixed" and data["threshold"] == pytest.approx(0.125)
+    assert data["simulated"]["threshold"] == pytest.approx(0.125) and data["simulated"]["max_score"] == 200
+    works = {row["learner"]: row for row in data["works"]}
+    # Expected under the task's own rule: d's 40 is left out (more than 25 from 80), so 80, not 70.
+    assert works["a"]["expected"] == pytest.approx(80) and works["a"]["fixed_rule_points"] == pytest.approx(80)
+    block.ok("staff_complete", "staff")
+    done = block.ok("staff_analytics", "staff")
+    assert done["warnings"]["written"]["outlier_review"] == 1
+    assert {row["learner"]: row for row in done["works"]}["a"]["grade"]["exact"] == pytest.approx(80)
+
+
 def test_csv_headers_and_rows(reviewed):
     response = export(reviewed, "reviews")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")

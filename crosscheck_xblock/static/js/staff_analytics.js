@@ -60,16 +60,60 @@ var CrossCheckAnalytics = (function () {
        svg("line", {x1: mid, y1: 0, x2: mid, y2: height, stroke: "#555"})].concat(bars));
   }
 
-  function flags(work) {
+  function percent(share) { return Math.round(share * 100) + " %"; }
+
+  function flags(work, threshold) {
+    var rule = Math.round(threshold * 1000) / 10 + " % rule";
     var parts = [];
     if (work.ideal) { parts.push("ideal"); }
     if (work.needs_staff) { parts.push("needs staff"); }
-    if (work.author_warned_by_fixed_rule) { parts.push("self-check off (15 % rule)"); }
+    if (work.author_warned_by_fixed_rule) { parts.push("self-check off (" + rule + ")"); }
     work.reviews.forEach(function (r) {
-      if (r.excluded_by_fixed_rule) { parts.push("reviewer " + r.reviewer + " excluded (15 % rule)"); }
+      if (r.excluded_by_fixed_rule) { parts.push("reviewer " + r.reviewer + " excluded (" + rule + ")"); }
       if (r.evidence_flag) { parts.push("reviewer " + r.reviewer + " flagged: " + r.evidence_flag); }
     });
     return parts.join("; ");
+  }
+
+  /** This task's warnings under each rule beside the rule's simulated rates, and the rule in use:
+   * staff read "1 of 5 reviewers" against "warns 70 % of honest reviewers". */
+  function ruleComparison(data) {
+    var el = CrossCheckCommon.el, w = data.warnings, sim = data.simulated;
+    var threshold = Math.round(data.threshold * 1000) / 10;
+    function counted(count, share) {
+      return count + " of " + w.reviewers + (share === null ? "" : " (" + percent(share) + ")");
+    }
+    var rows = [
+      ["fixed", "fixed (" + threshold + " %)", counted(w.fixed_rule, w.fixed_rule_share) + ", and " +
+        w.fixed_rule_authors + " authors"],
+      ["evidence", "evidence", counted(w.evidence_rule, w.evidence_rule_share)]
+    ].map(function (row) {
+      var rates = sim ? sim.rules[row[0]] : null;
+      var used = row[0] === data.warning_rule;
+      return el("tr", {"class": "cc-rule" + (used ? " cc-rule-used" : ""), "data-rule": row[0]}, [
+        el("th", {scope: "row", text: row[1] + (used ? " (used)" : "")}),
+        el("td", {text: row[2]}),
+        el("td", {text: rates ? percent(rates.honest_warned) : "–"}),
+        el("td", {text: rates ? percent(rates.careless_caught) : "–"})
+      ]);
+    });
+    var head = el("tr", {}, ["Rule", "Reviewers it warns in this task", "Simulated: honest reviewers warned",
+                             "Simulated: careless reviewers caught"].map(function (h) { return el("th", {scope: "col", text: h}); }));
+    var written = Object.keys(w.written || {}).filter(function (kind) { return w.written[kind]; })
+      .map(function (kind) { return w.written[kind] + " " + kind.replace(/_/g, " "); });
+    return el("div", {"class": "cc-analytics-rules"}, [
+      el("h4", {text: "Warning rules"}),
+      el("p", {"class": "cc-analytics-rule-used", text: data.warning_rule === "none"
+        ? "This task warns nobody at grading (rule: none)."
+        : "This task uses the " + data.warning_rule + " rule at grading: " + data.warning_rule_text}),
+      el("table", {"class": "cc-staff-table cc-analytics-rules-table"}, [el("thead", {}, [head]), el("tbody", {}, rows)]),
+      el("p", {"class": "cc-note cc-analytics-simulated", text: sim
+        ? "Simulated: " + sim.classes + " " + sim.scenario_text + " (" + sim.learners + " learners each; k = " +
+          sim.k + ", threshold " + threshold + " %, maximum " + sim.max_score + ")." + (sim.note ? " " + sim.note : "")
+        : "No simulation for these settings."}),
+      el("p", {"class": "cc-note cc-analytics-written", text: "Warnings written so far: " +
+        (written.length ? written.join(", ") : "none") + "."})
+    ]);
   }
 
   /** Draw `data` (the staff_analytics answer) into `container`; `links` are [{href, text}]. */
@@ -88,6 +132,7 @@ var CrossCheckAnalytics = (function () {
       "Warnings among " + w.reviewers + " reviewers: the fixed " + Math.round(data.threshold * 100) +
       " % rule warns " + w.fixed_rule + " (and " + w.fixed_rule_authors + " authors); the evidence rule warns " +
       w.evidence_rule + "."}));
+    container.appendChild(ruleComparison(data));
     var head = el("tr", {}, ["Work", "Self-check", "Reviewer totals", "Largest spread", "Grade", "Ideal / flags"].map(
       function (h) { return el("th", {text: h}); }));
     var rows = data.works.map(function (work) {
@@ -99,12 +144,12 @@ var CrossCheckAnalytics = (function () {
         el("td", {text: work.reviews.map(function (r) { return fmt(r.total) + (r.excluded_by_fixed_rule ? "*" : ""); }).join(", ")}),
         el("td", {text: fmt(work.largest_spread)}),
         el("td", {text: grade}),
-        el("td", {text: flags(work)})
+        el("td", {text: flags(work, data.threshold)})
       ]);
     });
     container.appendChild(el("table", {"class": "cc-staff-table cc-analytics-table"},
                              [el("thead", {}, [head]), el("tbody", {}, rows)]));
-    container.appendChild(el("h4", {text: "Grades (final, or expected under the policy)"}));
+    container.appendChild(el("h4", {text: "Grades (final, or expected with the task's policy, aggregation and warning rule)"}));
     container.appendChild(histogram(data));
     container.appendChild(el("h4", {text: "Reviewers: mean points above (right) or below (left) the other reviewers"}));
     container.appendChild(agreementChart(data));
