@@ -226,7 +226,7 @@ def _fixed_rule(reviews: list[ReviewInput], by_author: dict, self_checks: Mappin
 
 
 def _by_item(reviews: list[ReviewInput], rows: list[int], kept: list[int], policy: str,
-             max_score: float) -> items.ItemGrade | None:
+             max_score: float, cache: dict) -> items.ItemGrade | None:
     """The work graded item by item over its kept reviews, or None when the checklist does
     not allow it (reviews made with different checklist versions, or items unknown)."""
     versions = {reviews[i].version for i in rows}
@@ -234,7 +234,7 @@ def _by_item(reviews: list[ReviewInput], rows: list[int], kept: list[int], polic
         return None
     try:
         return items.grade_by_item([reviews[i].items for i in kept], policy=policy,
-                                   max_score=max_score)
+                                   max_score=max_score, cache=cache)
     except ValueError:
         return None  # items that differ within one version: compare totals instead
 
@@ -270,13 +270,12 @@ def _item_summary(policy: str, max_score: float) -> str:
 
 
 def _work(author: Hashable, rows: list[int], reviews: list[ReviewInput], fixed: _Fixed,
-          explained: Mapping, *, policy: str, max_score: float, aggregation: str,
-          limit: float) -> WorkOutcome:
+          graded: items.ItemGrade | None, explained: Mapping, *, policy: str, max_score: float,
+          aggregation: str, limit: float) -> WorkOutcome:
+    """One work's outcome: graded item by item (``graded``) or from the totals (``explained``)."""
     kept = [i for i in rows if i not in fixed.excluded]
-    totals = explained[author]
-    by_row = dict(zip(kept, totals.scores))
-    graded = (_by_item(reviews, rows, kept, policy, max_score)
-              if aggregation == "per_item" else None)
+    totals = explained.get(author)
+    by_row = dict(zip(kept, totals.scores)) if totals is not None else {}
     scores = []
     for i in rows:
         if i in fixed.excluded:
@@ -326,13 +325,22 @@ def grade_task(reviews: Iterable[ReviewInput], *, policy: str, max_score: float,
     fixed = _Fixed(frozenset(), (), (), frozenset())
     if warning_rule == "fixed" and reviews:
         fixed = _fixed_rule(reviews, by_author, self_checks or {}, max_score, threshold)
-    # The policy runs over the whole task at once (the reliability model needs every review),
-    # without the scores the fixed rule left out.
+    by_item: dict = {}
+    if aggregation == "per_item":
+        cache: dict = {}  # item scores seen before, shared by every work of the task
+        for author, rows in by_author.items():
+            kept_rows = [i for i in rows if i not in fixed.excluded]
+            by_item[author] = _by_item(reviews, rows, kept_rows, policy, max_score, cache)
+    # The policy over the totals runs over the whole task at once (the reliability model needs
+    # every review), without the scores the fixed rule left out; a per-work policy only for the
+    # works not graded item by item.
     kept = [(r.reviewer, r.author, r.points) for i, r in enumerate(reviews)
-            if i not in fixed.excluded]
+            if i not in fixed.excluded
+            and (policy == "reliability" or by_item.get(r.author) is None)]
     explained = cohort.explain_all(kept, policy=policy, max_score=max_score) if kept else {}
-    works = {author: _work(author, rows, reviews, fixed, explained, policy=policy,
-                           max_score=max_score, aggregation=aggregation, limit=limit)
+    works = {author: _work(author, rows, reviews, fixed, by_item.get(author), explained,
+                           policy=policy, max_score=max_score, aggregation=aggregation,
+                           limit=limit)
              for author, rows in by_author.items()}
     evidence = {}
     if warning_rule == "evidence" and reviews:

@@ -49,23 +49,40 @@ def _check_items(reviews: Sequence[Mapping[Hashable, float]]) -> list:
     return names
 
 
+def _item_result(per_item: str, scores: tuple, cache: dict | None) -> tuple[PolicyResult, Fraction]:
+    """The policy over one item's scores and its exact value (the mean of the counted scores),
+    memoised in ``cache`` when given: a task repeats the same few tuples of item points (every
+    reviewer giving full marks, say) thousands of times, and exact arithmetic is what costs."""
+    key = (per_item, scores)
+    found = cache.get(key) if cache is not None else None
+    if found is None:
+        result = apply_policy(per_item, scores)
+        values = [exact(scores[i]) for i in result.counted]
+        found = (result, sum(values, Fraction(0)) / len(values))
+        if cache is not None:
+            cache[key] = found
+    return found
+
+
 def grade_by_item(reviews: Sequence[Mapping[Hashable, float]], *, policy: str,
-                  max_score: float) -> ItemGrade:
+                  max_score: float, cache: dict | None = None) -> ItemGrade:
     """Grade one work item by item. ``reviews`` holds one {item_id: points} per review (points =
     fraction x the item's max; penalties negative), all with the same items. Exact arithmetic;
-    ``reliability`` is the median per item. Raises ValueError for no reviews, differing items,
-    an unknown policy or a score that is not a finite number."""
+    ``reliability`` is the median per item. ``cache``: a dict shared by the calls for one task,
+    to reuse the results of item scores seen before (the results are the same either way).
+    Raises ValueError for no reviews, differing items, an unknown policy or a score that is not
+    a finite number."""
     per_item = _per_item_policy(policy)
     if not reviews:
         raise ValueError("No reviews to grade.")
     names = _check_items(reviews)
-    results = {name: apply_policy(per_item, [review[name] for review in reviews])
-               for name in names}
-    # Each item's exact value again from its counted scores, so the total is exact too.
+    results = {}
+    # Each item's exact value from its counted scores, so the total is exact too.
     total = Fraction(0)
-    for name, result in results.items():
-        values = [exact(reviews[i][name]) for i in result.counted]
-        total += sum(values, Fraction(0)) / len(values)
+    for name in names:
+        results[name], value = _item_result(per_item, tuple(review[name] for review in reviews),
+                                            cache)
+        total += value
     total = min(max(total, Fraction(0)), exact(max_score))
     return ItemGrade(points=float(total), items=results)
 

@@ -78,3 +78,17 @@ def test_cohort_version_equals_one_work_at_a_time(reviews: list[tuple], policy: 
     grades = grade_all_by_item(reviews, policy=policy, max_score=20)
     assert grades == expected
     assert all(0 <= g <= 20 for g in grades.values())
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.lists(st.sampled_from([0.0, 2.5, 5.0, 7.5, 10.0]), min_size=3, max_size=3),
+                min_size=1, max_size=6),
+       st.sampled_from(POLICIES))
+def test_a_shared_cache_gives_the_same_grades(rows, policy) -> None:
+    """grade_by_item(cache=…) reuses results of item scores seen before in the task: the same
+    numbers and reasons as without it, work after work."""
+    cache: dict = {}
+    for shift in range(3):  # several works sharing one cache
+        reviews = [{"a": r[(0 + shift) % 3], "b": r[(1 + shift) % 3], "p": -r[2]} for r in rows]
+        assert grade_by_item(reviews, policy=policy, max_score=20, cache=cache) == \
+            grade_by_item(reviews, policy=policy, max_score=20)
