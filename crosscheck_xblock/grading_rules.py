@@ -39,20 +39,21 @@ RATES_SCENARIO_TEXT = ("simulated classes in which one reviewer in five is carel
 
 def warning_rule(task: Task) -> str:
     """The task's warning rule at grading; an unknown value (hand-edited OLX) warns as the default."""
-    rule = task.config.get("warning_rule") or DEFAULT_WARNING_RULE
-    return rule if rule in WARNING_RULES else DEFAULT_WARNING_RULE
+    rule = task.config.get("warning_rule")
+    return rule if isinstance(rule, str) and rule in WARNING_RULES else DEFAULT_WARNING_RULE
 
 
 def aggregation(task: Task) -> str:
     """How reviews are aggregated: "total" or "per_item"."""
-    value = task.config.get("aggregation") or DEFAULT_AGGREGATION
-    return value if value in AGGREGATIONS else DEFAULT_AGGREGATION
+    value = task.config.get("aggregation")
+    return value if isinstance(value, str) and value in AGGREGATIONS else DEFAULT_AGGREGATION
 
 
 def threshold(task: Task) -> float:
     """The fixed rule's threshold (A3) as a share of the maximum, 15 % unless the task says else."""
     value = task.config.get("outlier_threshold", DEFAULT_THRESHOLD)
-    return float(value) if isinstance(value, int | float) and 0 < value <= 1 else DEFAULT_THRESHOLD
+    valid = isinstance(value, int | float) and not isinstance(value, bool) and 0 < value <= 1
+    return float(value) if valid else DEFAULT_THRESHOLD
 
 
 # ---------------------------------------------------------------- what grading reads

@@ -299,3 +299,16 @@ def test_grading_queries_do_not_grow_with_works(make_block, rule, how):
     small, large = _grading_queries(make_block, 8, rule, how), _grading_queries(make_block, 30, rule, how)
     assert small == large, f"grading queries: {small} with 8 works, {large} with 30"
     assert small <= 6
+
+
+@pytest.mark.parametrize("config, expected", [
+    ({}, ("evidence", "total", 0.15)),  # a settings copy from before the options: the defaults
+    ({"warning_rule": "fixed", "aggregation": "per_item", "outlier_threshold": 0.2}, ("fixed", "per_item", 0.2)),
+    ({"warning_rule": ["fixed"], "aggregation": "items", "outlier_threshold": 15}, ("evidence", "total", 0.15)),
+    ({"warning_rule": None, "aggregation": None, "outlier_threshold": True}, ("evidence", "total", 0.15)),
+])
+def test_the_options_read_from_a_settings_copy(config, expected):
+    from crosscheck_xblock import grading_rules  # pylint: disable=import-outside-toplevel
+    task = Task(config=config)
+    assert (grading_rules.warning_rule(task), grading_rules.aggregation(task),
+            grading_rules.threshold(task)) == expected
