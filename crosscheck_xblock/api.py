@@ -622,8 +622,15 @@ def grade_explanation(grade: Grade) -> dict:
         Grade.NO_REVIEWS: "Your work received no reviews, so it has no grade yet. "
                           "The course staff have been told and will grade it.",
     }
+    recheck = grade.detail.get("recheck")
+    if recheck is not None:  # a staff re-check (appeals.py) replaced the reviewers' grade
+        before = recheck.get("previous_points")
+        messages[Grade.GRADED] = (f"Your grade is {grade.points} of {grade.max_points}, from a re-check by course "
+                                  "staff" + ("" if before is None else f" (the reviewers' grade was {before})")
+                                  + ". The reviewers' scores below no longer count.")
     return {"status": grade.status, "points": grade.points, "max": grade.max_points,
             "exact": grade.exact_points, "policy": grade.policy, "message": messages[grade.status],
+            "rechecked": recheck is not None,
             "scores": explained, "aggregation": grade.detail.get("aggregation", "total"),
             "items": grading_rules.learner_items(grade.detail)}
 

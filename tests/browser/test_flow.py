@@ -399,6 +399,8 @@ def appeal_and_recheck(workbench, page, staff, learners, given, items, artifacts
 
     open_block(page, workbench.scenario(EMPTY, author), PHASE_CLOSED)
     expect(page.locator(".cc-grade .cc-grade-points")).to_have_text(f"{MAX_SCORE} of {MAX_SCORE}")
+    expect(page.locator(".cc-grade")).to_contain_text(f"Your grade is {MAX_SCORE} of {MAX_SCORE}, from a re-check")
+    expect(page.locator(".cc-grade .cc-grade-scores li.cc-counted")).to_have_count(0)
     expect(page.locator(".cc-appeal .cc-recheck-result")).to_contain_text(
         f"{MAX_SCORE} of {MAX_SCORE}. Your grade was")
     expect(page.locator(".cc-appeal .cc-recheck .cc-comment")).to_have_text("Re-checked: everything is there.")

@@ -179,6 +179,9 @@ def test_a_recheck_replaces_the_grade_and_warns_those_far_from_it(graded):
     recheck = mine["appeal"]["submitted"]["recheck"]
     assert recheck["total"] == 90 and recheck["previous_points"] == 20 and recheck["comment"] == "Done as described."
     assert mine["grade"]["points"] == 90 and mine["warnings"] == []
+    assert mine["grade"]["rechecked"] is True
+    assert mine["grade"]["message"].startswith("Your grade is 90 of 100, from a re-check by course staff "
+                                               "(the reviewers' grade was 20)")
 
 
 def test_a_second_recheck_corrects_the_first(graded):

@@ -224,9 +224,13 @@ function CrossCheckBlock(runtime, element) {
     section.appendChild(el("p", {"class": "cc-grade-points",
       text: grade.points === null ? "No grade yet" : grade.points + " of " + grade.max}));
     section.appendChild(el("p", {text: grade.message}));
+    if (grade.rechecked) {
+      // A staff re-check replaced the grade (see the Appeal section): the scores below were the reviewers'.
+      section.appendChild(el("p", {"class": "cc-note", text: "How the reviewers' grade was computed:"}));
+    }
     if (grade.scores.length) {
       section.appendChild(el("ul", {"class": "cc-grade-scores"}, grade.scores.map(function (score) {
-        return el("li", {"class": score.counted ? "cc-counted" : "cc-dropped"},
+        return el("li", {"class": score.counted && !grade.rechecked ? "cc-counted" : "cc-dropped"},
                   [score.reviewer + ": " + fmtPoints(score.total) +
                    (score.counted ? (score.reason ? " (counted: " + score.reason + ")" : " (counted)")
                                   : " (left out: " + score.reason + ")")]);
