@@ -17,29 +17,18 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from submissions import api as submissions_api
 
-from . import api, sanitize, schedule
+from . import api, grading_rules, sanitize, schedule
 from .errors import CrossCheckError
 from .models import Appeal, Grade, LearnerWarning, LinkChange, Review, SelfCheck, Task, Work
 from .scoring import round_half_up
-from .scoring.warning_rules import DEFAULT_THRESHOLD
+from .scoring.grading import format_points
 
 MAX_REASON_LENGTH = 5_000
 # How many unappealed works the staff list offers for a re-check, largest spread first.
 CANDIDATES = 10
 
-
-def _threshold(task: Task) -> float:
-    """The share of the maximum beyond which a score is "far" (the task's outlier threshold)."""
-    try:
-        value = float(task.config.get("outlier_threshold", DEFAULT_THRESHOLD))
-    except (TypeError, ValueError):
-        return DEFAULT_THRESHOLD
-    return value if 0 < value <= 1 else DEFAULT_THRESHOLD
-
-
-def _points(value: float) -> str:
-    """Points as people write them: 72.5, 80 (not 80.0)."""
-    return format(round(value, 2), "g")
+_threshold = grading_rules.threshold  # the task's outlier threshold, a share of the maximum (one reading)
+_points = format_points  # points as people write them: 72.5, 80 (not 80.0)
 
 
 def appeal_deadline(task: Task) -> datetime | None:
