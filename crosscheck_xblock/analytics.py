@@ -16,7 +16,7 @@ import numpy as np
 from django.db.models import Count
 
 from . import api, grading_rules, schedule
-from .models import Grade, LearnerWarning, Review, SelfCheck, Task
+from .models import Grade, LearnerWarning, Review, Task
 from .scoring.agreement import IDEAL_WITHIN, agreement_all
 from .scoring.warning_rules import flag_reviewers, outlier_check_all
 
@@ -28,7 +28,7 @@ def _threshold(task: Task) -> float:
     return grading_rules.threshold(task)
 
 
-def _name(work) -> str:
+def staff_name(work) -> str:
     return work.username or work.student_id
 
 
@@ -39,10 +39,7 @@ def task_analytics(task: Task, now: datetime) -> dict:
     by_id = {work.pk: work for work in works}
     reviews = grading_rules.latest_reviews(task)
     latest = [(r.number, r.reviewer_id, r.work_id, r.total) for r in reviews]  # by work, then reviewer no.
-    self_checks = {}
-    for work_id, total in (SelfCheck.objects.filter(work__task=task).order_by("created_at", "id")
-                           .values_list("work_id", "total")):
-        self_checks[work_id] = total  # the latest version wins
+    self_checks = grading_rules.latest_self_checks(task)
     grades = {grade.work_id: grade for grade in Grade.objects.filter(work__task=task)}
 
     triples = [(reviewer_id, work_id, total) for _, reviewer_id, work_id, total in latest]
@@ -84,7 +81,7 @@ def task_analytics(task: Task, now: datetime) -> dict:
         self_check = self_checks.get(work_id)
         reviews_by_work[work_id].append({
             "reviewer": number,
-            "reviewer_learner": _name(reviewer) if reviewer else "",
+            "reviewer_learner": staff_name(reviewer) if reviewer else "",
             "total": total,
             "spread": None if self_check is None else round(abs(total - self_check), 4),
             "excluded_by_fixed_rule": excluded,
@@ -106,7 +103,7 @@ def task_analytics(task: Task, now: datetime) -> dict:
             values.append(expected_points)
         table.append({
             "work_id": work.pk,
-            "learner": _name(work),
+            "learner": staff_name(work),
             "url": work.url,
             "self_check": self_checks.get(work.pk),
             "reviews": reviews_by_work.get(work.pk, []),
@@ -127,7 +124,7 @@ def task_analytics(task: Task, now: datetime) -> dict:
     table.sort(key=lambda row: -(row["largest_spread"] or 0))
 
     reviewers = sorted(
-        ({"reviewer_learner": _name(by_id[reviewer_id]) if reviewer_id in by_id else "",
+        ({"reviewer_learner": staff_name(by_id[reviewer_id]) if reviewer_id in by_id else "",
           "reviews": len(devs), "mean_deviation": round(sum(devs) / len(devs), 4),
           "warned_by_fixed_rule": reviewer_id in fixed_warned,
           "evidence_flag": evidence.get(reviewer_id, "")}
@@ -224,8 +221,8 @@ def reviews_csv(task: Task) -> str:
     for review in reviews:
         seen[review.assignment_id] += 1
         assignment = review.assignment
-        rows.append([assignment.work_id, _name(assignment.work), assignment.work.url,
-                     assignment.reviewer_number, _name(assignment.reviewer), seen[review.assignment_id],
+        rows.append([assignment.work_id, staff_name(assignment.work), assignment.work.url,
+                     assignment.reviewer_number, staff_name(assignment.reviewer), seen[review.assignment_id],
                      seen[review.assignment_id] == version_count[review.assignment_id],
                      schedule.format_datetime(review.created_at), review.total, review.best_work,
                      review.comment])
@@ -235,8 +232,7 @@ def reviews_csv(task: Task) -> str:
 def grades_csv(task: Task) -> str:
     """One row per work: the latest self-check, reviews received and the grade (four queries)."""
     works = list(task.works.order_by("submitted_at", "pk"))
-    self_checks = dict(SelfCheck.objects.filter(work__task=task).order_by("created_at", "id")
-                       .values_list("work_id", "total"))
+    self_checks = grading_rules.latest_self_checks(task)
     received = defaultdict(int)
     for _, _, work_id, _ in api._latest_totals(task):  # pylint: disable=protected-access
         received[work_id] += 1
@@ -244,7 +240,7 @@ def grades_csv(task: Task) -> str:
     rows = []
     for work in works:
         grade = grades.get(work.pk)
-        rows.append([work.pk, _name(work), work.url, schedule.format_datetime(work.submitted_at),
+        rows.append([work.pk, staff_name(work), work.url, schedule.format_datetime(work.submitted_at),
                      self_checks.get(work.pk), received[work.pk],
                      grade.status if grade else "", grade.points if grade else None,
                      grade.exact_points if grade else None,

@@ -17,9 +17,9 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from submissions import api as submissions_api
 
-from . import api, grading_rules, sanitize, schedule
+from . import analytics, api, grading_rules, sanitize, schedule
 from .errors import CrossCheckError
-from .models import Appeal, Grade, LearnerWarning, LinkChange, Review, SelfCheck, Task, Work
+from .models import Appeal, Grade, LearnerWarning, LinkChange, Task, Work
 from .scoring import round_half_up
 from .scoring.grading import format_points
 
@@ -28,7 +28,8 @@ MAX_REASON_LENGTH = 5_000
 CANDIDATES = 10
 
 _threshold = grading_rules.threshold  # the task's outlier threshold, a share of the maximum (one reading)
-_points = format_points  # points as people write them: 72.5, 80 (not 80.0)
+_points = format_points
+_name = analytics.staff_name  # staff see usernames (else the anonymous id)  # points as people write them: 72.5, 80 (not 80.0)
 
 
 def appeal_deadline(task: Task) -> datetime | None:
@@ -139,35 +140,8 @@ def submit_appeal(task: Task, student_id: str | None, reason: object, items: obj
 
 # ---------------------------------------------------------------- the staff side
 
-def _latest_reviews(work_ids: list[int]) -> dict[int, list[dict]]:
-    """{work id: [{reviewer number, position, reviewer work id, total}, …]} from the latest versions."""
-    latest = {}
-    for assignment_id, number, position, reviewer_id, work_id, total in (
-            Review.objects.filter(assignment__work_id__in=work_ids).order_by("created_at", "id")
-            .values_list("assignment_id", "assignment__reviewer_number", "assignment__position",
-                         "assignment__reviewer_id", "assignment__work_id", "total")):
-        latest[assignment_id] = {"reviewer": number, "position": position, "reviewer_id": reviewer_id,
-                                 "work_id": work_id, "total": total}
-    by_work = defaultdict(list)
-    for row in sorted(latest.values(), key=lambda row: row["reviewer"]):
-        by_work[row["work_id"]].append(row)
-    return by_work
-
-
-def _latest_self_checks(work_ids: list[int]) -> dict[int, float]:
-    checks = {}
-    for work_id, total in (SelfCheck.objects.filter(work_id__in=work_ids).order_by("created_at", "id")
-                           .values_list("work_id", "total")):
-        checks[work_id] = total  # the latest version wins
-    return checks
-
-
 def _spread(totals: list[float]) -> float | None:
     return round(max(totals) - min(totals), 4) if len(totals) > 1 else None
-
-
-def _name(work: Work) -> str:
-    return work.username or work.student_id
 
 
 def staff_appeals(task: Task, now: datetime) -> dict:
@@ -176,8 +150,10 @@ def staff_appeals(task: Task, now: datetime) -> dict:
     own initiative. A fixed number of queries however many works and appeals there are.
     """
     works = {work.pk: work for work in task.works.all()}
-    reviews = _latest_reviews(list(works))
-    checks = _latest_self_checks(list(works))
+    reviews = defaultdict(list)
+    for review in grading_rules.latest_reviews(task):
+        reviews[review.work_id].append(review)
+    checks = grading_rules.latest_self_checks(task)
     grades = {grade.work_id: grade for grade in Grade.objects.filter(work__task=task)}
     late = set(LinkChange.objects.filter(work__task=task, after_deadline=True).values_list("work_id", flat=True))
     appeals = list(Appeal.objects.filter(work__task=task).select_related("checklist_version"))
@@ -188,7 +164,7 @@ def staff_appeals(task: Task, now: datetime) -> dict:
     titles = {item.id: sanitize.plain_text(item.text) for item in api.task_checklist(task).scored_items}
 
     def spread(work_id):
-        totals = [row["total"] for row in reviews.get(work_id, [])]
+        totals = [review.total for review in reviews.get(work_id, [])]
         if work_id in checks:
             totals.append(checks[work_id])
         return _spread(totals)
@@ -197,8 +173,8 @@ def staff_appeals(task: Task, now: datetime) -> dict:
         work, grade = works[work_id], grades.get(work_id)
         return {"work_id": work_id, "learner": _name(work), "url": work.url,
                 "self_check": checks.get(work_id), "spread": spread(work_id),
-                "reviews": [{"reviewer": r["reviewer"], "reviewer_learner": _name(works[r["reviewer_id"]]),
-                             "total": r["total"]} for r in reviews.get(work_id, [])],
+                "reviews": [{"reviewer": r.number, "reviewer_learner": _name(works[r.reviewer_id]),
+                             "total": r.total} for r in reviews.get(work_id, [])],
                 "late_link_change": work_id in late,
                 "grade": None if grade is None else {"status": grade.status, "points": grade.points,
                                                      "max": grade.max_points}}
@@ -291,16 +267,16 @@ def _recheck_warnings(task: Task, work: Work, appeal: Appeal, max_score: int, no
     why = (f"more than {_points(limit)} points apart (the task's limit is {_points(_threshold(task) * 100)} % "
            f"of the maximum)")
     warnings = []
-    for review in _latest_reviews([work.pk]).get(work.pk, []):
-        if abs(review["total"] - result) > limit:
+    for review in grading_rules.latest_reviews(task, [work.pk]):
+        if abs(review.total - result) > limit:
             warnings.append(LearnerWarning(
-                work_id=review["reviewer_id"], kind=LearnerWarning.APPEAL_REVIEW,
-                message=(f"Course staff re-checked Work {review['position']}, which you reviewed: your review "
-                         f"gave {_points(review['total'])} of {max_score}, the re-check {_points(result)}, "
+                work_id=review.reviewer_id, kind=LearnerWarning.APPEAL_REVIEW,
+                message=(f"Course staff re-checked Work {review.position}, which you reviewed: your review "
+                         f"gave {_points(review.total)} of {max_score}, the re-check {_points(result)}, "
                          f"{why}. Please review more carefully against the checklist."),
-                detail={"work_id": work.pk, "review_total": review["total"], "recheck_total": result,
+                detail={"work_id": work.pk, "review_total": review.total, "recheck_total": result,
                         "limit": limit}, **base))
-    self_check = _latest_self_checks([work.pk]).get(work.pk)
+    self_check = grading_rules.latest_self_checks(task, [work.pk]).get(work.pk)
     if self_check is not None and abs(self_check - result) > limit:
         warnings.append(LearnerWarning(
             work=work, kind=LearnerWarning.APPEAL_SELF_CHECK,

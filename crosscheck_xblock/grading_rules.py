@@ -75,10 +75,14 @@ class LatestReview:
     version_id: int | None
 
 
-def latest_reviews(task: Task) -> list[LatestReview]:
-    """The latest version of every submitted review, by work then reviewer number (one query)."""
+def latest_reviews(task: Task, work_ids: list[int] | None = None) -> list[LatestReview]:
+    """The latest version of every submitted review (of the works `work_ids`, if given), by work
+    then reviewer number (one query)."""
     latest = {}
-    rows = (Review.objects.filter(assignment__task=task).order_by("created_at", "id")
+    reviews = Review.objects.filter(assignment__task=task)
+    if work_ids is not None:
+        reviews = reviews.filter(assignment__work_id__in=work_ids)
+    rows = (reviews.order_by("created_at", "id")
             .values_list("assignment_id", "assignment__reviewer_number", "assignment__reviewer_id",
                          "assignment__work_id", "assignment__position", "total", "items",
                          "checklist_version_id"))
@@ -88,10 +92,13 @@ def latest_reviews(task: Task) -> list[LatestReview]:
     return sorted(latest.values(), key=lambda review: (review.work_id, review.number))
 
 
-def latest_self_checks(task: Task) -> dict[int, float]:
-    """{work id: total of the author's latest self-check} (one query)."""
+def latest_self_checks(task: Task, work_ids: list[int] | None = None) -> dict[int, float]:
+    """{work id: total of the author's latest self-check} (of the works `work_ids`, if given; one query)."""
     totals = {}
-    for work_id, total in (SelfCheck.objects.filter(work__task=task).order_by("created_at", "id")
+    checks = SelfCheck.objects.filter(work__task=task)
+    if work_ids is not None:
+        checks = checks.filter(work_id__in=work_ids)
+    for work_id, total in (checks.order_by("created_at", "id")
                            .values_list("work_id", "total")):
         totals[work_id] = total  # the latest version wins
     return totals
