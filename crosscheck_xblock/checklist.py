@@ -391,6 +391,24 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float | Fraction) and not isinstance(value, bool)
 
 
+def _finite_float(value: object) -> float | None:
+    """`value` as a finite float, or None: not a number, a bool, NaN, an infinity, or an
+    integer too large for a float (JSON allows 400-digit integers)."""
+    if not _is_number(value):
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _short_repr(value: object, limit: int = 40) -> str:
+    """repr of a value for a message, cut to `limit` characters (a request may send megabytes)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def normalize_review_items(checklist: Checklist, items: Mapping[str, object]) -> dict[str, float]:
     """Check one review's scores against the checklist and return {id: value} in checklist order.
 
@@ -402,7 +420,7 @@ def normalize_review_items(checklist: Checklist, items: Mapping[str, object]) ->
     for key in items:
         if key not in scored:
             raise ReviewError("unknown_item",
-                              f"There is no scored item {key!r} in this checklist.", str(key))
+                              f"There is no scored item {_short_repr(key)} in this checklist.", str(key))
     result: dict[str, float] = {}
     for position, item in enumerate(checklist.items, start=1):
         if not item.scored:
@@ -412,16 +430,16 @@ def normalize_review_items(checklist: Checklist, items: Mapping[str, object]) ->
         if item.id not in items:
             raise ReviewError("missing_item", f"{where} has no score.", item.id)
         value = items[item.id]
-        if not _is_number(value) or not math.isfinite(float(value)):  # type: ignore[arg-type]
-            raise ReviewError("bad_value", f"{where}: the score must be a number, not {value!r}.",
-                              item.id)
-        number = float(value)  # type: ignore[arg-type]
+        number = _finite_float(value)
+        if number is None:
+            raise ReviewError("bad_value", f"{where}: the score must be a number, not "
+                              f"{_short_repr(value)}.", item.id)
         if item.type == "penalty" and number not in (0.0, 1.0):
             raise ReviewError("bad_value", f"{where}: a penalty is either applied (1) or not (0), "
-                              f"not {value!r}.", item.id)
+                              f"not {_short_repr(value)}.", item.id)
         if item.type == "subtask" and not 0.0 <= number <= 1.0:
             raise ReviewError("bad_value", f"{where}: the score must be a fraction from 0 to 1, "
-                              f"not {value!r}.", item.id)
+                              f"not {_short_repr(value)}.", item.id)
         result[item.id] = number
     return result
 

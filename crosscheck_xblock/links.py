@@ -33,8 +33,11 @@ def check_link(url: object, kind: str) -> str:
         raise LinkError(f"The link is longer than {MAX_LENGTH} characters.")
     if any(ch.isspace() for ch in url) or any(ord(ch) < 32 for ch in url):
         raise LinkError("The link must not contain spaces or line breaks.")
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+    except ValueError as err:  # e.g. "https://[x.y": an unclosed IPv6 bracket
+        raise LinkError(f"This is not a valid web address. Please paste {KINDS[kind]}.") from err
     if parts.scheme.lower() not in ("http", "https") or not host:
         raise LinkError(f"This is not a web address. Please paste {KINDS[kind]}.")
     if "." not in host and host != "localhost" or host.startswith(".") or host.endswith("."):

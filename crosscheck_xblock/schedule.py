@@ -76,6 +76,12 @@ def format_datetime(value: datetime | None) -> str:
     return value.astimezone(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+def format_minute(value: datetime | None) -> str:
+    """`format_datetime` cut to the minute: how a learner sees the time of another learner's
+    action (a review, a self-check), so that times to the second cannot tell who it was."""
+    return format_datetime(None if value is None else value.replace(second=0, microsecond=0))
+
+
 DEFAULT_REVIEW_DAYS = 3
 
 
@@ -210,16 +216,16 @@ FINISH = "finish"  # compute the grades and write them to the gradebook
 def due_step(status: str, now: datetime, timeline: Timeline) -> str | None:
     """The step that is due now, or None.
 
-    - An open task starts at `review_start`, but not once the whole cross-check (with its
-      adjustment) is over: distributing then would only give everyone a zero; staff may still
-      start it by hand.
+    - An open task starts at `review_start`, but not once the cross-check end has passed:
+      nobody could review any more, so distributing then would only give everyone a zero
+      (staff move the end, then start it).
     - A distributed task is finished at `closes` (end + adjustment), so corrections made in the
       adjustment period count.
     - A task left in `grading` (a worker stopped between gradebook batches) is always due.
     """
     if status == OPEN:
-        start, closes = timeline.review_start, timeline.closes
-        if start is not None and now >= start and (closes is None or now < closes):
+        start, end = timeline.review_start, timeline.review_due
+        if start is not None and now >= start and (end is None or now < end):
             return START
     elif status == DISTRIBUTED:
         if timeline.closes is not None and now >= timeline.closes:

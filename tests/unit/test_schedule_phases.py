@@ -87,7 +87,9 @@ def test_due_steps():
     line = timeline(submission_due="2026-03-09T10:00:00Z", adjustment_days=1)  # start DUE, closes DUE+4d
     assert s.due_step("open", DUE - timedelta(seconds=1), line) is None
     assert s.due_step("open", DUE, line) == s.START
-    assert s.due_step("open", DUE + 4 * DAY, line) is None        # all over: staff may still start
+    assert s.due_step("open", DUE + 3 * DAY - timedelta(seconds=1), line) == s.START
+    assert s.due_step("open", DUE + 3 * DAY, line) is None        # the end passed: nobody could review
+    assert s.due_step("open", DUE + 4 * DAY, line) is None        # all over
     assert s.due_step("distributed", DUE + 3 * DAY, line) is None  # end passed: adjustment runs
     assert s.due_step("distributed", DUE + 4 * DAY, line) == s.FINISH
     assert s.due_step("grading", T0, line) == s.FINISH             # an interrupted grading is always due
