@@ -1,6 +1,10 @@
-"""Django app config; `plugin_app` makes the LMS and Studio install the app and run its migrations."""
+"""Django app config; `plugin_app` makes the LMS and Studio install the app, run its migrations,
+add its settings defaults and connect its signal receivers (edx-django-utils plugins)."""
 from django.apps import AppConfig
 from django.conf import settings
+
+_RETIREMENT = "openedx.core.djangoapps.user_api.accounts.signals"
+_SETTINGS = {"common": {"relative_path": "settings.common"}}
 
 
 class CrossCheckConfig(AppConfig):
@@ -10,15 +14,34 @@ class CrossCheckConfig(AppConfig):
     verbose_name = "Cross-check XBlock"
     default_auto_field = "django.db.models.BigAutoField"
 
-    # edx-django-utils plugin API: registering under lms.djangoapp / cms.djangoapp (setup.py) adds
-    # the app to INSTALLED_APPS; nothing else (urls, settings) needs plugging in yet.
-    plugin_app = {}
+    # Registered under lms.djangoapp / cms.djangoapp (setup.py): edx-platform adds the app to
+    # INSTALLED_APPS, calls settings/common.py's plugin_settings, and connects the receivers
+    # below (tests/services/test_packaging.py loads it the same way).
+    plugin_app = {
+        "settings_config": {"lms.djangoapp": _SETTINGS, "cms.djangoapp": _SETTINGS},
+        "signals_config": {
+            "lms.djangoapp": {
+                "relative_path": "signals",
+                "receivers": [
+                    {"receiver_func_name": "forget_retired_user",
+                     "signal_path": f"{_RETIREMENT}.USER_RETIRE_LMS_MISC"},
+                    {"receiver_func_name": "forget_retired_user",
+                     "signal_path": f"{_RETIREMENT}.USER_RETIRE_LMS_CRITICAL",
+                     "dispatch_uid": "crosscheck_xblock.signals.forget_retired_user.critical"},
+                ],
+            },
+        },
+    }
 
     def ready(self):
         # Importing the tasks registers them with whatever Celery app this process runs: the LMS's
         # workers load every installed app, so they know our tasks with no Celery configuration.
-        from . import tasks  # pylint: disable=import-outside-toplevel
+        from . import compat, signals, tasks  # noqa: PLC0415 - apps must be loaded first
+
+        # Studio sends course_published; the settings copy follows the published blocks.
+        compat.connect_course_published(signals.course_published)
         if getattr(settings, "CROSSCHECK_SWEEP_ON_WORKER_START", False):
-            from celery.signals import worker_ready  # pylint: disable=import-outside-toplevel
+            from celery.signals import worker_ready  # noqa: PLC0415
+
             worker_ready.connect(tasks.start_sweep_if_stale, weak=False,
                                  dispatch_uid="crosscheck_xblock.start_sweep_if_stale")

@@ -1,7 +1,8 @@
 """The cross-check XBlock: fields, views and thin JSON handlers.
 
-Each handler parses its input, calls one function of `api`, and returns JSON. Business rules
-live in `api` and in the pure modules, so Celery tasks and commands share them.
+Each handler is a few lines: `json_api` has parsed the body and checked who may call it, the
+handler calls one service, and the answer goes back as JSON. Business rules live in `services`
+and in the pure modules, so Celery tasks and commands share them.
 """
 import os
 from importlib import resources
@@ -12,10 +13,11 @@ from webob import Response
 from xblock.core import XBlock
 from xblock.fields import Date, Float, Integer, Scope, String
 
-from . import analytics, api, appeals, clock, compat, links, schedule, studio
+from . import clock, compat, links, preview, schedule, services, studio
 from .checklist import ChecklistError, parse_checklist
-from .errors import CrossCheckError
-from .handlers import json_api, json_response, json_script_tag
+from .errors import BadRequest, Conflict, CrossCheckError
+from .handlers import (EDITOR, LEARNER_READ, LEARNER_WRITE, MASQUERADE_REFUSAL, STAFF_READ, STAFF_WRITE, Call,
+                       check_access, json_api, json_response, json_script_tag)
 from .olx import OlxMixin
 from .scoring import DEFAULT_POLICY, POLICIES
 
@@ -25,6 +27,8 @@ def _package_text(name: str) -> str:
 
 
 DEFAULT_CHECKLIST = _package_text("demo/portfolio-checklist.json")
+# The learner page's scripts, in load order (common.js first: the others use it).
+LEARNER_JS = ("common.js", "staff_analytics.js", "form.js", "appeals.js", "crosscheck.js")
 DEMO_SCENARIO = "Cross-check: demo (12 learners submitted)"
 EMPTY_SCENARIO = "Cross-check: from scratch"
 
@@ -96,7 +100,8 @@ class CrossCheckXBlock(OlxMixin, XBlock):
     # ------------------------------------------------------------------ settings copy
 
     def task_config(self) -> dict:
-        """The settings copy background jobs read (api.sync_task); raises ChecklistError if invalid."""
+        """The settings copy background jobs read (services.sync_task); raises ChecklistError
+        if the checklist is invalid."""
         return {
             "display_name": self.display_name,
             "submission_kind": self.submission_kind,
@@ -125,38 +130,40 @@ class CrossCheckXBlock(OlxMixin, XBlock):
         elif self.fields["due"].is_set_on(self):
             del self.due
 
-    def _task(self):
+    def live_task(self) -> services.TaskRef:
+        """The block's task, its settings copy refreshed from this block's settings.
+
+        Only for the published block (the LMS, the workbench, the publish hook): Studio and its
+        preview never call it (handlers refuse there first, and they render a static preview).
+        """
         try:
             config = self.task_config()
         except ChecklistError as err:
-            raise CrossCheckError(f"The task's checklist is invalid: {err}", "bad_checklist", 409) from err
-        return api.sync_task(compat.usage_key(self), compat.course_id(self), config)
-
-    def _staff_only(self):
-        viewer = compat.current_viewer(self)
-        if not viewer.is_staff:
-            raise CrossCheckError("Only course staff can do this.", "staff_only", 403)
-        return viewer
+            raise Conflict(f"The task's checklist is invalid, so the cross-check cannot run: {err} "
+                           "Course staff must correct it in Studio.", "misconfigured") from err
+        return services.sync_task(compat.usage_key(self), compat.course_id(self), config)
 
     # ------------------------------------------------------------------ views
 
     def student_view(self, context=None):
-        """The learner's page; course staff also get the progress panel and the start/complete buttons."""
+        """The learner's page; course staff also get the progress panel and the start/complete
+        buttons. In Studio and its preview: the static preview (nothing touches the live task)."""
+        if compat.in_author_mode(self):
+            return self.author_view(context)
         viewer = compat.current_viewer(self)
+        now = clock.now()
         frag = Fragment()
         frag.add_css(_package_text("static/css/crosscheck.css"))
-        frag.add_javascript(_package_text("static/js/common.js"))
-        frag.add_javascript(_package_text("static/js/staff_analytics.js"))
-        frag.add_javascript(_package_text("static/js/form.js"))
-        frag.add_javascript(_package_text("static/js/appeals.js"))
-        frag.add_javascript(_package_text("static/js/crosscheck.js"))
+        for name in LEARNER_JS:
+            frag.add_javascript(_package_text(f"static/js/{name}"))
+        init = {"is_staff": viewer.is_staff, "signed_in": bool(viewer.student_id),
+                "read_only": MASQUERADE_REFUSAL if viewer.masquerading else None}
         try:
             # Runs a step whose time has come (distribution, grading) if no worker did yet.
-            task = api.run_due_transitions(self._task(), clock.now())
-            init = {"state": self._state(task, viewer.student_id),
-                    "is_staff": viewer.is_staff, "signed_in": bool(viewer.student_id)}
+            task = services.run_due_transitions(self.live_task(), now)
+            init["state"] = services.learner_state(task, viewer.student_id, now)
         except CrossCheckError as err:
-            init = {"error": err.message, "is_staff": viewer.is_staff}
+            init["error"] = err.message
         # The state holds learner-written text, so it travels in an escaped JSON script element,
         # not in the runtime's json_init_args (which the runtimes write into the page unescaped).
         frag.add_content(_package_text("templates/crosscheck.html").replace(
@@ -164,116 +171,102 @@ class CrossCheckXBlock(OlxMixin, XBlock):
         frag.initialize_js("CrossCheckBlock")
         return frag
 
+    def author_view(self, context=None):  # noqa: ARG002 - the runtime passes a context
+        """Studio's view of the block: a static preview of the learner's form and the settings,
+        from the block's (draft) settings. No database reads or writes."""
+        return preview.preview_fragment(self)
+
     # ------------------------------------------------------------------ learner handlers
 
     @staticmethod
-    def _state(task, student_id):
-        """The learner's whole state: reviews and grade (api) with the appeal and warnings (appeals)."""
-        now = clock.now()
-        return {**api.learner_state(task, student_id, now), **appeals.learner_part(task, student_id, now)}
+    def _state(call: Call) -> dict:
+        return services.learner_state(call.task, call.viewer.student_id, call.now)
 
-    @json_api
-    def get_state(self, data, suffix=""):
+    @json_api(LEARNER_READ)
+    def get_state(self, call, data):
         """The learner's whole state (see README: JSON API)."""
-        viewer = compat.current_viewer(self)
-        task = api.run_due_transitions(self._task(), clock.now())
-        return self._state(task, viewer.student_id)
+        call.task = services.run_due_transitions(call.task, call.now)
+        return self._state(call)
 
-    @json_api
-    def submit_work(self, data, suffix=""):
+    @json_api(LEARNER_WRITE)
+    def submit_work(self, call, data):
         """Submit or replace the link: `{"url": "https://…", "confirm_late": true}` (the flag only after
         the deadline: the learner accepts that a late change forfeits the appeal)."""
-        viewer = compat.current_viewer(self)
-        task = self._task()
-        api.submit_work(task, viewer.student_id, data.get("url"), clock.now(), username=viewer.username,
-                        confirm_late=data.get("confirm_late") is True)
-        return self._state(task, viewer.student_id)
+        services.submit_work(call.task, call.viewer.student_id, data.get("url"), call.now,
+                             username=call.viewer.username, confirm_late=data.get("confirm_late") is True)
+        return self._state(call)
 
-    @json_api
-    def submit_review(self, data, suffix=""):
+    @json_api(LEARNER_WRITE)
+    def submit_review(self, call, data):
         """Submit a review: `{"review_id", "items", "item_comments", "comment", "best_work"}`."""
-        viewer = compat.current_viewer(self)
-        task = self._task()
-        api.submit_review(task, viewer.student_id, data.get("review_id"), data, clock.now())
-        return self._state(task, viewer.student_id)
+        services.submit_review(call.task, call.viewer.student_id, data.get("review_id"), data, call.now)
+        return self._state(call)
 
-    @json_api
-    def submit_self_check(self, data, suffix=""):
+    @json_api(LEARNER_WRITE)
+    def submit_self_check(self, call, data):
         """Submit the self-check of one's own work: `{"items", "item_comments", "comment"}`."""
-        viewer = compat.current_viewer(self)
-        task = self._task()
-        api.submit_self_check(task, viewer.student_id, data, clock.now())
-        return self._state(task, viewer.student_id)
+        services.submit_self_check(call.task, call.viewer.student_id, data, call.now)
+        return self._state(call)
 
-    @json_api
-    def save_draft(self, data, suffix=""):
+    @json_api(LEARNER_WRITE)
+    def save_draft(self, call, data):
         """Keep an unsent form: `{"form": <review_id> | "self", "data": {...}}`."""
-        viewer = compat.current_viewer(self)
-        draft = api.save_draft(self._task(), viewer.student_id, data.get("form"), data.get("data"), clock.now())
-        return {"saved_at": schedule.format_datetime(draft.updated_at)}
+        saved_at = services.save_draft(call.task, call.viewer.student_id, data.get("form"), data.get("data"),
+                                       call.now)
+        return {"saved_at": saved_at}
 
-    @json_api
-    def submit_appeal(self, data, suffix=""):
+    @json_api(LEARNER_WRITE)
+    def submit_appeal(self, call, data):
         """Appeal the grade: `{"reason": text, "items": [item id, …]}` naming the disputed items (A4, F4)."""
-        viewer = compat.current_viewer(self)
-        task = self._task()
-        appeals.submit_appeal(task, viewer.student_id, data.get("reason"), data.get("items"), clock.now())
-        return self._state(task, viewer.student_id)
+        services.submit_appeal(call.task, call.viewer.student_id, data.get("reason"), data.get("items"), call.now)
+        return self._state(call)
 
     # ------------------------------------------------------------------ staff handlers
 
-    @json_api
-    def staff_overview(self, data, suffix=""):
+    @json_api(STAFF_READ)
+    def staff_overview(self, call, data):
         """Progress of every learner, for course staff."""
-        self._staff_only()
-        return api.staff_overview(self._task(), clock.now())
+        return services.staff_overview(call.task, call.now)
 
-    @json_api
-    def staff_start(self, data, suffix=""):
+    @json_api(STAFF_WRITE)
+    def staff_start(self, call, data):
         """Distribute the works now (the same code the scheduled start runs)."""
-        return self._staff_action(api.start_cross_check)
+        result = services.start_cross_check(call.task, call.now)
+        return {"result": result, "overview": services.staff_overview(self.live_task(), call.now)}
 
-    @json_api
-    def staff_complete(self, data, suffix=""):
+    @json_api(STAFF_WRITE)
+    def staff_complete(self, call, data):
         """Compute and write the grades now (the same code the scheduled end runs)."""
-        return self._staff_action(api.complete_cross_check)
+        result = services.complete_cross_check(call.task, call.now)
+        return {"result": result, "overview": services.staff_overview(self.live_task(), call.now)}
 
-    def _staff_action(self, action):
-        self._staff_only()
-        usage_key = self._task().usage_key
-        result = action(usage_key, clock.now())
-        return {"result": result, "overview": api.staff_overview(api.get_task(usage_key), clock.now())}
-
-    @json_api
-    def staff_analytics(self, data, suffix=""):
+    @json_api(STAFF_READ)
+    def staff_analytics(self, call, data):
         """Agreement, the two warning rules and the grade distribution of the task, for course staff."""
-        self._staff_only()
-        return analytics.task_analytics(self._task(), clock.now())
+        return services.task_analytics(call.task, call.now)
 
-    @json_api
-    def staff_appeals(self, data, suffix=""):
+    @json_api(STAFF_READ)
+    def staff_appeals(self, call, data):
         """Appeals (waiting ones by spread, then settled ones) and works to re-check, for course staff."""
-        self._staff_only()
-        return appeals.staff_appeals(self._task(), clock.now())
+        return services.staff_appeals(call.task, call.now)
 
-    @json_api
-    def staff_recheck(self, data, suffix=""):
+    @json_api(STAFF_WRITE)
+    def staff_recheck(self, call, data):
         """Re-check a work: `{"work_id", "items", "item_comments", "comment"}`; replaces its grade (A4)."""
-        viewer = self._staff_only()
-        task = self._task()
-        result = appeals.staff_recheck(task, data.get("work_id"), data, viewer.username or "staff", clock.now())
-        return {"result": result, "appeals": appeals.staff_appeals(task, clock.now())}
+        result = services.staff_recheck(call.task, data.get("work_id"), data,
+                                        call.viewer.username or "staff", call.now)
+        return {"result": result, "appeals": services.staff_appeals(call.task, call.now)}
 
     @XBlock.handler
-    def staff_export(self, request, suffix=""):
+    def staff_export(self, request, suffix=""):  # noqa: ARG002 - the runtime passes suffix
         """`GET ?kind=grades|reviews`: the task as a CSV download, for course staff."""
-        exports = {"grades": analytics.grades_csv, "reviews": analytics.reviews_csv}
+        exports = {"grades": services.grades_csv, "reviews": services.reviews_csv}
         try:
-            self._staff_only()
+            call = check_access(self, STAFF_READ)
             kind = request.GET.get("kind", "")
             if kind not in exports:
-                raise CrossCheckError("Say which export: kind=grades or kind=reviews.", "bad_kind")
-            body = exports[kind](self._task())
+                raise BadRequest("Say which export: kind=grades or kind=reviews.", "bad_kind")
+            body = exports[kind](call.task)
         except CrossCheckError as err:
             return json_response(err.as_json(), err.status)
         response = Response(body, content_type="text/csv", charset="utf8")
@@ -286,18 +279,18 @@ class CrossCheckXBlock(OlxMixin, XBlock):
         """The Studio editor: the checklist item by item, the settings and a live preview (studio.py)."""
         return studio.editor_fragment(self)
 
-    @json_api
-    def studio_submit(self, data, suffix=""):
+    @json_api(EDITOR)
+    def studio_submit(self, call, data):
         """Save settings: `{"values": {<OLX name>: value, …}}` → `{"saved": true, "values"}`; all or nothing.
 
-        Course staff only in the LMS; in Studio, Studio's own course-access check guards it.
+        Course staff in the LMS and the workbench; in Studio (author mode) Studio's own check of
+        the user's write access to the course guards it. Anyone else gets 403 staff_only.
         """
         return studio.submit(self, data)
 
-    @json_api
-    def studio_preview(self, data, suffix=""):
+    @json_api(EDITOR)
+    def studio_preview(self, call, data):
         """The learner's form for a checklist text: `{"checklist", "max_score"}` → items, totals, error."""
-        studio.require_editor(self)
         return studio.preview(data.get("checklist"), data.get("max_score"))
 
     def validate(self):

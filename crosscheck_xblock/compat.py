@@ -1,24 +1,44 @@
 """Every touch of the surrounding platform (LMS, Studio, workbench), in one place.
 
-The LMS's user service exposes the learner's anonymous id and staff status as optional
-attributes of the current user; the workbench gets the same from our workbench settings.
+Platform modules are imported lazily, inside the function that needs them, so the package
+imports (and its tests run) without edx-platform. What each function relies on:
+
+- The LMS's user service (edx-platform `DjangoXBlockUserService`) exposes the learner's
+  anonymous id, username and staff status as optional attributes of the current user.
+- Studio and its preview render the block in author mode (`runtime.is_author_mode`).
+- "View as a specific learner" (masquerade) hands the user service the learner's Django user,
+  with the staff member's own user as its `real_user` (lms/djangoapps/courseware/masquerade.py,
+  `setup_masquerade`; edx-platform's SafeSessionMiddleware relies on the same attribute).
+- Publishing a course sends `SignalHandler.course_published` in Studio, and the modulestore
+  gives the published version of its blocks.
+The workbench (workbench/cc_workbench) provides stand-ins speaking the same protocol.
 """
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
 
+log = logging.getLogger(__name__)
+
 ANONYMOUS_ID = "edx-platform.anonymous_user_id"
+IS_AUTHENTICATED = "edx-platform.is_authenticated"
 IS_STAFF = "edx-platform.user_is_staff"
 USERNAME = "edx-platform.username"
+BLOCK_TYPE = "crosscheck"
 
 
 @dataclass(frozen=True)
 class Viewer:
-    """Who is looking at the block: the anonymous id scores and works are keyed by."""
+    """Who is looking at the block: the anonymous id scores and works are keyed by.
+
+    `masquerading` is true when course staff view the course as this learner: the page is the
+    learner's, but read-only.
+    """
 
     student_id: str | None
     username: str
     is_staff: bool
+    masquerading: bool = False
 
 
 def current_viewer(block) -> Viewer:
@@ -26,12 +46,28 @@ def current_viewer(block) -> Viewer:
     service = block.runtime.service(block, "user")
     user = service.get_current_user() if service else None
     attrs = getattr(user, "opt_attrs", {}) or {}
+    if attrs.get(IS_AUTHENTICATED) is False:
+        return Viewer(student_id=None, username="", is_staff=False)
     student_id = attrs.get(ANONYMOUS_ID) or getattr(block.runtime, "anonymous_student_id", None)
     return Viewer(
         student_id=str(student_id) if student_id else None,
         username=str(attrs.get(USERNAME) or ""),
         is_staff=bool(attrs.get(IS_STAFF, False)),
+        masquerading=_masquerading(service),
     )
+
+
+def _masquerading(service) -> bool:
+    """True when the user service's Django user is a learner that staff masquerade as."""
+    django_user = getattr(service, "_django_user", None)
+    real_user = getattr(django_user, "real_user", None)
+    return real_user is not None and real_user is not django_user
+
+
+def in_author_mode(block) -> bool:
+    """True in Studio and in Studio's preview: there the block shows a static preview and
+    refuses every learner and staff action (nothing may touch the live task)."""
+    return bool(getattr(block.runtime, "is_author_mode", False))
 
 
 def usage_key(block) -> str:
@@ -45,3 +81,29 @@ def course_id(block) -> str:
     if key is not None:
         return str(key)
     return getattr(settings, "CROSSCHECK_FALLBACK_COURSE_ID", "course-v1:Workbench+CrossCheck+Demo")
+
+
+# ---------------------------------------------------------------- publishing (Studio)
+
+def published_blocks(course_key: str) -> list:
+    """The published version of every cross-check block of a course (from the modulestore)."""
+    from opaque_keys.edx.keys import CourseKey  # noqa: PLC0415 - edx-platform only
+    from xmodule.modulestore import ModuleStoreEnum  # noqa: PLC0415
+    from xmodule.modulestore.django import modulestore  # noqa: PLC0415
+
+    key = CourseKey.from_string(str(course_key))
+    store = modulestore()
+    with store.branch_setting(ModuleStoreEnum.Branch.published_only, key):
+        return list(store.get_items(key, qualifiers={"category": BLOCK_TYPE}))
+
+
+def connect_course_published(receiver) -> bool:
+    """Connect `receiver(sender, course_key, **kwargs)` to Studio's course_published signal;
+    False where there is no modulestore (the workbench, the tests, an LMS-only process)."""
+    try:
+        from xmodule.modulestore.django import SignalHandler  # noqa: PLC0415
+    except ImportError:
+        return False
+    SignalHandler.course_published.connect(receiver, weak=False,
+                                           dispatch_uid="crosscheck_xblock.course_published")
+    return True

@@ -2,12 +2,21 @@
 
 Everything another learner or a background task must read lives here, not in XBlock fields:
 the task's settings copy, the works, the review assignments, the reviews and the grades.
-Only the service modules (`api.py`, `analytics.py`, `appeals.py`) read and write these models.
+Only the `services` package reads and writes these models (tests/unit/test_layers.py checks it).
 
 Learners are stored by their course-specific anonymous id (`student_id`), never by username.
 Reviews hang off assignments, so nothing learner-facing needs to join to a person.
 """
+import secrets
+
 from django.db import models
+
+from . import schedule
+
+
+def new_seed() -> str:
+    """A secret random seed for a task's distribution (who reviews whom, and their numbers)."""
+    return secrets.token_hex(16)
 
 
 class Task(models.Model):
@@ -17,10 +26,11 @@ class Task(models.Model):
     whenever the block is viewed or saved in Studio.
     """
 
-    OPEN = "open"
-    DISTRIBUTED = "distributed"
-    GRADING = "grading"  # grades stored; gradebook writes in progress (schedule.py: the same strings)
-    COMPLETED = "completed"
+    # The life-cycle statuses are defined once, in the pure schedule module.
+    OPEN = schedule.OPEN
+    DISTRIBUTED = schedule.DISTRIBUTED
+    GRADING = schedule.GRADING  # grades stored; gradebook writes in progress
+    COMPLETED = schedule.COMPLETED
     STATUSES = [(OPEN, "Open for submissions"), (DISTRIBUTED, "Cross-check running"),
                 (GRADING, "Writing grades"), (COMPLETED, "Completed")]
 
@@ -34,6 +44,9 @@ class Task(models.Model):
     distribution_note = models.TextField(blank=True, default="")
     distributed_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # Seeds the distribution. Secret and random: a public seed (the usage key, as before) would
+    # let anyone who knows the submitted works recompute who reviews whom.
+    seed = models.CharField(max_length=64, default=new_seed)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # When the automatic steps are due (copied from `config` by api.sync_task), in columns so the
@@ -204,6 +217,14 @@ class Grade(models.Model):
     # True once `points` went to the gradebook (edx-submissions set_score), in the same
     # transaction as the write, so a resumed grading writes every grade exactly once.
     score_written = models.BooleanField(default=False)
+    # A gradebook write that failed (set_score, or an LMS receiver of score_set, raised): the
+    # error, how often it was tried, and when it is tried again. The other grades go on.
+    score_error = models.TextField(blank=True, default="")
+    score_attempts = models.PositiveSmallIntegerField(default=0)
+    score_retry_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["score_written", "score_retry_at"], name="crosscheck_grade_retry")]
 
     def __str__(self):
         return f"grade of work {self.work_id}: {self.points}/{self.max_points}"
@@ -245,9 +266,10 @@ class SweepState(models.Model):
 class LearnerWarning(models.Model):
     """A warning a learner received about their reviewing or their self-check (A3, A4, A5, F4).
 
-    Written by grading (the task's warning rule) and by a staff re-check (appeal). `message` is
-    what the learner reads and names nobody: other works and reviewers appear as "Work N" /
-    "Reviewer N" from the warned learner's own point of view. `detail` holds the numbers for staff.
+    Written by grading (the task's warning rule) and by a staff re-check (appeal). A warning is
+    stored as its kind and its numbers (`detail`); the sentence the learner reads is written
+    from them when it is shown (services/warnings.py), so it can be reworded and translated. It
+    names nobody: other works appear as "Work N" from the warned learner's own point of view.
     """
 
     OUTLIER_REVIEW = "outlier_review"          # A3: the review was left out, too far from the others
@@ -264,7 +286,6 @@ class LearnerWarning(models.Model):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="warnings")
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="warnings")  # the warned learner's
     kind = models.CharField(max_length=24, choices=KINDS)
-    message = models.TextField()
     detail = models.JSONField(default=dict)
     # Set for the warnings of a staff re-check, which are replaced when staff re-check again.
     appeal = models.ForeignKey("Appeal", null=True, blank=True, on_delete=models.CASCADE,

@@ -10,12 +10,13 @@ from importlib import resources
 
 from web_fragments.fragment import Fragment
 
-from . import api, compat, grading_rules, links, schedule
+from . import compat, links, schedule, services
 from .checklist import MAX_CRITERIA, MAX_FILE_BYTES, Checklist, ChecklistError, parse_checklist
-from .errors import CrossCheckError
+from .errors import BadRequest
 from .handlers import json_script_tag
 from .sanitize import inline_html
 from .scoring import POLICIES
+from .services.task_settings import AGGREGATIONS, RANGES, WARNING_RULES, number, whole_number
 
 # OLX attribute name → Python field name, in the order the editor shows them.
 FIELDS = {
@@ -35,13 +36,11 @@ FIELDS = {
     "checklist": "checklist",
 }
 DATE_FIELDS = ("submission_due", "review_start", "review_due")
-# Inclusive ranges; the editor's inputs carry the same bounds as min/max attributes.
-INT_RANGES = {"reviews_per_work": (1, 10), "max_score": (1, 10_000)}
-ADJUSTMENT_DAYS_RANGE = (0, 30)
-DAY_RANGES = {"adjustment_days": ADJUSTMENT_DAYS_RANGE, "appeal_days": (0, 30)}
-# Percent of the maximum score; the proposal says 15-20 %, and below 5 % ordinary honest
-# disagreement would leave out nearly every score.
-THRESHOLD_RANGE = (5, 50)
+# Inclusive ranges (services/task_settings.py: the same ones the settings copy is read with);
+# the editor's inputs carry the same bounds as min/max attributes.
+INT_RANGES = {name: RANGES[name] for name in ("reviews_per_work", "max_score")}
+DAY_RANGES = {name: RANGES[name] for name in ("adjustment_days", "appeal_days")}
+THRESHOLD_RANGE = RANGES["outlier_threshold"]  # percent of the maximum score
 MAX_DISPLAY_NAME = 255
 LABELS = {
     "display_name": "Display name",
@@ -64,47 +63,11 @@ STARTED_WARNING = ("The cross-check has started: the changed checklist applies t
                    "from now on; submitted reviews keep the version they were made with.")
 
 
-class StudioError(CrossCheckError):
-    """A refused edit, naming the field (and for a checklist, the item) it concerns."""
-
-    def __init__(self, message: str, code: str, field: str = "", status: int = 400,
-                 position: int | None = None, item_text: str = ""):
-        super().__init__(message, code, status)
-        self.field = field
-        self.position = position
-        self.item_text = item_text
-
-    def as_json(self) -> dict:
-        """`{"error", "code"}` plus `field`, and `position`/`item_text` for a checklist item."""
-        body = super().as_json()
-        if self.field:
-            body["field"] = self.field
-        if self.position is not None:
-            body["position"] = self.position
-            body["item_text"] = self.item_text
-        return body
-
-
-# ---------------------------------------------------------------- who may edit
-
-def may_edit(block) -> bool:
-    """True for course staff in the LMS and the workbench, and for anyone Studio lets through.
-
-    Studio's handler view checks the user's write access to the course before it calls the block,
-    but Studio's user service may not report staff status; a block loaded for authoring is bound
-    to no user (its `scope_ids.user_id` is None), which is how we recognise it. In the LMS every
-    block is bound to the learner, so a learner calling `studio_submit` there gets 403.
-    """
-    if block.scope_ids.user_id is None:
-        return True
-    return compat.current_viewer(block).is_staff
-
-
-def require_editor(block) -> None:
-    """Raise 403 staff_only unless the current user may change the block's settings."""
-    if not may_edit(block):
-        raise StudioError("Only course staff can change the settings of this cross-check.", "staff_only",
-                          status=403)
+def _refused(message: str, code: str, field: str = "", position: int | None = None,
+                item_text: str = "") -> BadRequest:
+    """A refused edit, naming the field (and for a checklist, the item and its text) it concerns."""
+    return BadRequest(message, code, field=field or None, position=position,
+                      item_text=item_text if position is not None else None)
 
 
 # ---------------------------------------------------------------- values and their validation
@@ -118,15 +81,15 @@ def clean_values(values: object, current: dict) -> dict:
     """Validate an edit: `values` (some or all OLX names) merged over `current`.
 
     Returns every field's clean value, the dates filled in by the T1 rule and formatted as
-    ISO 8601 UTC. Raises StudioError on the first problem; nothing has been written by then.
+    ISO 8601 UTC. Raises BadRequest (naming the field) on the first problem; nothing has been written by then.
     """
     if not isinstance(values, dict):
-        raise StudioError('The request needs "values": an object of settings by their OLX names.',
+        raise _refused('The request needs "values": an object of settings by their OLX names.',
                           "bad_values")
     unknown = sorted(set(values) - set(FIELDS))
     if unknown:
-        raise StudioError(f"Unknown setting {unknown[0]!r}; the settings are: {', '.join(FIELDS)}.",
-                          "unknown_field", field=str(unknown[0]))
+        raise _refused(f"Unknown setting {_shown(unknown[0])}; the settings are: {', '.join(FIELDS)}.",
+                       "unknown_field", field=str(unknown[0])[:100])
     merged = {**current, **values}
     clean = {name: CLEANERS[name](name, merged[name]) for name in FIELDS}
     clean.update(_resolve_dates(clean))
@@ -139,102 +102,72 @@ def problems(values: dict) -> list[str]:
     for name in FIELDS:
         try:
             clean[name] = CLEANERS[name](name, values.get(name))
-        except StudioError as err:
+        except BadRequest as err:
             found.append(err.message)
     if all(name in clean for name in DATE_FIELDS):
         try:
             _resolve_dates(clean)
-        except StudioError as err:
+        except BadRequest as err:
             found.append(err.message)
     return found
 
 
 def _clean_display_name(name: str, value: object) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise StudioError(f"{LABELS[name]}: enter a title for learners.", "bad_value", name)
+        raise _refused(f"{LABELS[name]}: enter a title for learners.", "bad_value", name)
     value = value.strip()
     if len(value) > MAX_DISPLAY_NAME:
-        raise StudioError(f"{LABELS[name]}: at most {MAX_DISPLAY_NAME} characters, not {len(value)}.",
+        raise _refused(f"{LABELS[name]}: at most {MAX_DISPLAY_NAME} characters, not {len(value)}.",
                           "bad_value", name)
     return value
 
 
-def _whole_number(value: object) -> int | None:
-    """The integer a JSON value stands for (5, 5.0, "5"), or None; booleans are not numbers."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value.strip())
-    return None
+def _shown(value: object) -> str:
+    """A value as a message quotes it, cut short (a request may send megabytes)."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _clean_int(name: str, value: object) -> int:
     low, high = INT_RANGES[name]
-    number = _whole_number(value)
-    if number is None or not low <= number <= high:
-        raise StudioError(f"{LABELS[name]} must be a whole number from {low} to {high}, not {value!r}.",
+    found = whole_number(value)
+    if found is None or not low <= found <= high:
+        raise _refused(f"{LABELS[name]} must be a whole number from {low} to {high}, not {_shown(value)}.",
                           "bad_value", name)
-    return number
-
-
-def _number(value: object) -> float | None:
-    """The number a JSON value stands for (5, 2.5, "2.5"), or None; booleans are not numbers."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return None
-    return None
+    return found
 
 
 def _clean_days(name: str, value: object) -> float:
     low, high = DAY_RANGES[name]
-    number = _number(value)
-    # `low <= number` is False for NaN, so NaN is refused here too.
-    if number is None or not low <= number <= high:
-        raise StudioError(f"{LABELS[name]} must be a number of days from {low} to {high}, not {value!r}.",
+    found = number(value)
+    if found is None or not low <= found <= high:
+        raise _refused(f"{LABELS[name]} must be a number of days from {low} to {high}, not {_shown(value)}.",
                           "bad_value", name)
-    return number
+    return found
 
 
 def _clean_threshold(name: str, value: object) -> float:
     """The fixed rule's threshold in percent of the maximum score (stored as typed: 15 is 15 %)."""
     low, high = THRESHOLD_RANGE
-    number = _number(value)
-    if number is None or not low <= number <= high:
-        raise StudioError(f"{LABELS[name]} must be a percentage of the maximum score from {low} to "
-                          f"{high}, not {value!r}.", "bad_value", name)
-    return number
+    found = number(value)
+    if found is None or not low <= found <= high:
+        raise _refused(f"{LABELS[name]} must be a percentage of the maximum score from {low} to "
+                          f"{high}, not {_shown(value)}.", "bad_value", name)
+    return found
 
 
-def _choice_cleaner(choices: dict, code: str):
+def _choice_cleaner(choices: dict, code: str, what: str = "choice"):
     """A cleaner accepting only the keys of `choices`, refusing others with `code`."""
     def clean(name: str, value: object) -> str:
         if not isinstance(value, str) or value not in choices:
-            raise StudioError(f"{LABELS[name]}: unknown choice {value!r}; choose one of "
+            raise _refused(f"{LABELS[name]}: unknown {what} {_shown(value)}; choose one of "
                               f"{', '.join(choices)}.", code, name)
         return value
     return clean
 
 
-def _clean_kind(name: str, value: object) -> str:
-    if value not in links.KINDS:
-        raise StudioError(f"{LABELS[name]}: unknown kind {value!r}; choose one of {', '.join(links.KINDS)}.",
-                          "unknown_kind", name)
-    return value
-
-
-def _clean_policy(name: str, value: object) -> str:
-    if value not in POLICIES:
-        raise StudioError(f"{LABELS[name]}: unknown policy {value!r}; choose one of {', '.join(POLICIES)}.",
-                          "unknown_policy", name)
-    return value
+_clean_kind = _choice_cleaner(links.KINDS, "unknown_kind", "kind")
+_clean_policy = _choice_cleaner(POLICIES, "unknown_policy", "policy")
 
 
 def _clean_date(name: str, value: object) -> str:
@@ -246,19 +179,19 @@ def _clean_date(name: str, value: object) -> str:
             raise ValueError(value)
         return schedule.format_datetime(schedule.parse_datetime(value))
     except ValueError as err:
-        raise StudioError(f"{LABELS[name]}: {value!r} is not an ISO 8601 date-time "
+        raise _refused(f"{LABELS[name]}: {_shown(value)} is not an ISO 8601 date-time "
                           "(e.g. 2026-04-01T12:00:00Z).", "bad_date", name) from err
 
 
 def _clean_checklist(name: str, value: object) -> str:
     """The checklist text as given, once `parse_checklist` accepts it (1 MB, 500 items, …)."""
     if not isinstance(value, str):
-        raise StudioError(f"{LABELS[name]}: send the checklist as rs JSON or YAML text.",
+        raise _refused(f"{LABELS[name]}: send the checklist as rs JSON or YAML text.",
                           "bad_checklist", name)
     try:
         parse_checklist(value)
     except ChecklistError as err:
-        raise StudioError(f"{LABELS[name]}: {err}", "bad_checklist", name,
+        raise _refused(f"{LABELS[name]}: {err}", "bad_checklist", name,
                           position=err.position, item_text=err.item_text) from err
     return value
 
@@ -274,8 +207,8 @@ CLEANERS = {
     "review_due": _clean_date,
     "adjustment_days": _clean_days,
     "outlier_threshold": _clean_threshold,
-    "warning_rule": _choice_cleaner(grading_rules.WARNING_RULES, "unknown_warning_rule"),
-    "aggregation": _choice_cleaner(grading_rules.AGGREGATIONS, "unknown_aggregation"),
+    "warning_rule": _choice_cleaner(WARNING_RULES, "unknown_warning_rule"),
+    "aggregation": _choice_cleaner(AGGREGATIONS, "unknown_aggregation"),
     "appeal_days": _clean_days,
     "checklist": _clean_checklist,
 }
@@ -288,7 +221,7 @@ def _resolve_dates(clean: dict) -> dict:
     except ValueError as err:
         # The sentence names the dates concerned; `field` points the editor at the end date,
         # the one staff most often get wrong.
-        raise StudioError(str(err), "bad_dates", "review_due") from err
+        raise _refused(str(err), "bad_dates", "review_due") from err
     return {name: schedule.format_datetime(date) for name, date in zip(DATE_FIELDS, dates)}
 
 
@@ -319,7 +252,6 @@ def submit(block, data: dict) -> dict:
     The answer also carries the warning rules' simulated rates for the saved k, threshold and
     maximum, so the editor shows the numbers for what was just saved.
     """
-    require_editor(block)
     clean = clean_values(data.get("values"), current_values(block))
     save(block, clean)
     values = current_values(block)
@@ -327,15 +259,15 @@ def submit(block, data: dict) -> dict:
 
 
 def warning_rates(values: dict) -> dict | None:
-    """Both warning rules' simulated rates for these settings (grading_rules.simulated_rates),
+    """Both warning rules' simulated rates for these settings (services.simulated_rates),
     None while k, the threshold or the maximum is invalid."""
     try:
         k = _clean_int("reviews_per_work", values.get("reviews_per_work"))
         max_score = _clean_int("max_score", values.get("max_score"))
         percent = _clean_threshold("outlier_threshold", values.get("outlier_threshold"))
-    except StudioError:
+    except BadRequest:
         return None
-    return grading_rules.simulated_rates(k, percent / 100, max_score)
+    return services.simulated_rates(k, percent / 100, max_score)
 
 
 # ---------------------------------------------------------------- preview
@@ -365,13 +297,13 @@ def preview(text: object, max_score: object) -> dict:
     Always answers (the editor calls it while staff type); an invalid checklist gives `error`
     with the same sentence `studio_submit` would refuse it with.
     """
-    max_points = _whole_number(max_score)
+    max_points = whole_number(max_score)
     low, high = INT_RANGES["max_score"]
     if max_points is None or not low <= max_points <= high:
         max_points = None
     try:
         _clean_checklist("checklist", text)
-    except StudioError as err:
+    except BadRequest as err:
         return {"checklist": None, "totals": None, "error": err.as_json()}
     checklist = parse_checklist(text)
     public = checklist.to_public()
@@ -395,10 +327,8 @@ def editor_init(block) -> dict:
         "kinds": [{"value": kind, "label": KIND_LABELS.get(kind, kind), "help": text}
                   for kind, text in links.KINDS.items()],
         "policies": [{"value": name, "help": text} for name, text in POLICIES.items()],
-        "warning_rules": [{"value": name, "help": text}
-                          for name, text in grading_rules.WARNING_RULES.items()],
-        "aggregations": [{"value": name, "help": text}
-                         for name, text in grading_rules.AGGREGATIONS.items()],
+        "warning_rules": [{"value": name, "help": text} for name, text in WARNING_RULES.items()],
+        "aggregations": [{"value": name, "help": text} for name, text in AGGREGATIONS.items()],
         # The numbers to choose a warning rule by, for the saved k, threshold and maximum.
         "warning_rates": warning_rates(values),
         "ranges": {**{name: list(bounds) for name, bounds in INT_RANGES.items()},
@@ -406,7 +336,7 @@ def editor_init(block) -> dict:
                    "outlier_threshold": list(THRESHOLD_RANGE)},
         "limits": {"max_items": MAX_CRITERIA, "max_bytes": MAX_FILE_BYTES},
         "review_days": schedule.DEFAULT_REVIEW_DAYS,
-        "started": api.task_started(compat.usage_key(block)),
+        "started": services.task_started(compat.usage_key(block)),
         "started_warning": STARTED_WARNING,
     }
 

@@ -1,7 +1,7 @@
-"""Celery tasks of the automatic steps (T3 distribution, T4 grading; P3).
+"""Celery tasks of the automatic steps (T3 distribution, T4 grading; P3) and of publishing.
 
-Each task takes primitive arguments, makes one call into `api` and is idempotent: running it
-twice, or in several workers at once, does the work once (the task row lock in `api`).
+Each task takes primitive arguments, calls into `services` and is idempotent: running it
+twice, or in several workers at once, does the work once (the task row lock in the services).
 
 Open edX runs no celery beat, and Redis redelivers a task scheduled far ahead (ETA/countdown)
 after its visibility timeout, so nothing here is scheduled for the due time itself. The dates
@@ -15,11 +15,14 @@ sweep message (Redis would only redeliver that one after its visibility timeout)
 They are `shared_task`s, so they run on whatever Celery app the process has: the LMS's workers
 in Open edX, an eager app in the workbench.
 """
+import logging
+
 from celery import shared_task
 from django.conf import settings
 
-from . import api, clock
+from . import clock, publishing, services
 
+log = logging.getLogger(__name__)
 DEFAULT_SWEEP_SECONDS = 60
 MAX_SWEEP_SECONDS = 300  # well under Redis' visibility timeout (1 h), so no redelivery
 
@@ -32,8 +35,13 @@ def sweep_seconds() -> int:
 
 @shared_task(name="crosscheck_xblock.advance_task", ignore_result=True)
 def advance_task(usage_key: str) -> None:
-    """Run the step due for one block now (distribute or grade), if any."""
-    api.advance_task(usage_key, clock.now())
+    """Run the step due for one block now (distribute, grade, retry failed gradebook writes)."""
+    try:
+        task = services.find_task(usage_key)
+    except services.NotFound:
+        log.info("crosscheck: advance_task for %s, which has no task row; nothing to do", usage_key)
+        return
+    services.advance_task(task, clock.now())
 
 
 @shared_task(bind=True, name="crosscheck_xblock.sweep_due_tasks", ignore_result=True)
@@ -41,10 +49,11 @@ def sweep_due_tasks(self, chain: str | None = None, step: int = 0) -> int:
     """Queue `advance_task` for every due block, after re-queuing this sweep.
 
     Re-queuing comes first, so a worker that dies during the work does not end the chain. A
-    message of a replaced chain, or a duplicate delivery, stops here (api.sweep_turn). Run
-    eagerly (workbench, tests) the sweep runs once and does not re-queue itself.
+    message of a replaced chain, or a duplicate delivery, stops here (services.sweep_turn). Run
+    eagerly (workbench, tests) the sweep runs once and does not re-queue itself. Each due block
+    is a task of its own, so one that fails holds up no other.
     """
-    turn = api.sweep_turn(chain, step, clock.now())
+    turn = services.sweep_turn(chain, step, clock.now())
     if turn is None:
         return 0
     if not self.request.is_eager:
@@ -54,10 +63,16 @@ def sweep_due_tasks(self, chain: str | None = None, step: int = 0) -> int:
     return len(turn.due)
 
 
+@shared_task(name="crosscheck_xblock.sync_published_course", ignore_result=True)
+def sync_published_course(course_key: str) -> int:
+    """Refresh the task rows of a course's published cross-check blocks (after a publish)."""
+    return publishing.sync_published_course(course_key)
+
+
 def start_sweep_if_stale(**_signal_kwargs) -> bool:
     """Start the sweep unless one ran in the last three intervals (Celery's worker_ready signal
     calls this when CROSSCHECK_SWEEP_ON_WORKER_START is set)."""
-    if not api.sweep_is_stale(clock.now(), 3 * sweep_seconds()):
+    if not services.sweep_is_stale(clock.now(), 3 * sweep_seconds()):
         return False
     sweep_due_tasks.delay()
     return True

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from crosscheck_xblock.analytics import GRADE_COLUMNS, REVIEW_COLUMNS
+from crosscheck_xblock.services.exports import GRADE_COLUMNS, REVIEW_COLUMNS
 
 from .conftest import full_review
 

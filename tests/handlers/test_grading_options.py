@@ -9,8 +9,11 @@ from django.db import connection
 from django.db.models.query import QuerySet
 from django.test.utils import CaptureQueriesContext
 
-from crosscheck_xblock import api, clock
+from crosscheck_xblock import clock, services
 from crosscheck_xblock.models import Grade, LearnerWarning, Task
+from crosscheck_xblock.services.grading import compute_grades
+from crosscheck_xblock.services.task_settings import TaskSettings
+from crosscheck_xblock.services.warnings import warning_text
 
 from .conftest import anon, full_review
 
@@ -54,11 +57,16 @@ def warnings_of(name):
     return list(LearnerWarning.objects.filter(work__student_id=anon(name)).order_by("kind", "id"))
 
 
+def message(warning):
+    """The sentence the warned learner reads."""
+    return warning_text(warning.kind, warning.detail)
+
+
 def assert_names_nobody_else(block, names):
     """No learner's JSON, page or warning names another learner (username or anonymous id)."""
     for name in names:
         texts = [json.dumps(block.state(name)), block.page(name),
-                 *(warning.message for warning in warnings_of(name))]
+                 *(message(warning) for warning in warnings_of(name))]
         for other in names:
             if other == name:
                 continue
@@ -104,13 +112,13 @@ def test_fixed_rule_warns_the_far_reviewer_and_the_far_self_check(fixed):
     [reviewer_warning] = warnings_of(D)
     assert reviewer_warning.kind == LearnerWarning.OUTLIER_REVIEW
     position = position_of(fixed, D, A)
-    assert reviewer_warning.message.startswith(
+    assert message(reviewer_warning).startswith(
         f"Your review of Work {position} gave 40 of 100; the other reviewers' median was 80, more "
         "than 15 points away, so your score was left out of that work's grade.")
     assert reviewer_warning.detail["excluded"] is True and reviewer_warning.detail["limit"] == 15
     [author_warning] = warnings_of(C)
     assert author_warning.kind == LearnerWarning.OUTLIER_SELF_CHECK
-    assert author_warning.message.startswith(
+    assert message(author_warning).startswith(
         "Your self-check gave 100 of 100; the median of the reviews of your work was 60, more than "
         "15 points away.")
     # A's self-check (85) is 5 from the median of A's reviews (80): no warning; nor for B, E.
@@ -161,9 +169,9 @@ def test_evidence_rule_warns_the_generous_reviewer_and_changes_no_grade(make_blo
         return
     [warning] = LearnerWarning.objects.all()
     assert warning.work.student_id == anon(F) and warning.kind == LearnerWarning.EVIDENCE_REVIEWER
-    assert warning.message.startswith("Across your 4 reviews in this cross-check, your scores were "
+    assert message(warning).startswith("Across your 4 reviews in this cross-check, your scores were "
                                       "on average ")
-    assert "points above those of the other reviewers of the same works" in warning.message
+    assert "points above those of the other reviewers of the same works" in message(warning)
     assert warning.detail["biased"] is True and warning.detail["bias"] > 15
     assert_names_nobody_else(block, NAMES)
 
@@ -266,7 +274,7 @@ def test_grades_and_warnings_are_written_together(make_block, monkeypatch):
 
     monkeypatch.setattr(QuerySet, "bulk_create", bulk_create)
     with pytest.raises(Killed):
-        api.complete_cross_check(task.usage_key, clock.now())
+        services.complete_cross_check(services.find_task(task.usage_key), clock.now())
     assert not Grade.objects.filter(work__task=task).exists()
     assert not LearnerWarning.objects.filter(task=task).exists()
     assert Task.objects.get(pk=task.pk).status == Task.DISTRIBUTED
@@ -288,9 +296,10 @@ def _grading_queries(make_block, n, rule, how):
         for review_index in range(3):
             value = 1.0 if index % 4 == 0 else 0.3 + (index + review_index) % 5 / 10
             block.ok("submit_review", name, full_review(state, review_index, value))
-    task = Task.objects.order_by("-pk").first()
+    row = Task.objects.order_by("-pk").first()
+    task = services.find_task(row.usage_key)
     with CaptureQueriesContext(connection) as queries:
-        api._compute_grades(task, task.created_at)  # pylint: disable=protected-access
+        compute_grades(task, row.created_at)
     return len(queries)
 
 
@@ -308,7 +317,5 @@ def test_grading_queries_do_not_grow_with_works(make_block, rule, how):
     ({"warning_rule": None, "aggregation": None, "outlier_threshold": True}, ("evidence", "total", 0.15)),
 ])
 def test_the_options_read_from_a_settings_copy(config, expected):
-    from crosscheck_xblock import grading_rules  # pylint: disable=import-outside-toplevel
-    task = Task(config=config)
-    assert (grading_rules.warning_rule(task), grading_rules.aggregation(task),
-            grading_rules.threshold(task)) == expected
+    settings = TaskSettings.from_config(config)
+    assert (settings.warning_rule, settings.aggregation, settings.threshold) == expected

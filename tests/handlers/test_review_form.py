@@ -128,7 +128,7 @@ def test_drafts_are_kept_per_form_and_dropped_on_submit(make_block):
     assert Draft.objects.filter(form=mine).count() == 1
     for body, expected in [({"form": theirs, "data": {}}, (403, "not_assigned")),
                            ({"form": mine, "data": [1]}, (400, "bad_draft")),
-                           ({"form": mine, "data": {"comment": "x" * 200_001}}, (413, "bad_draft")),
+                           ({"form": mine, "data": {"comment": "x" * 200_001}}, (413, "too_large")),
                            ({"data": {}}, (400, "bad_review_id"))]:
         status, answer = block.call("save_draft", "m1", body)
         assert (status, answer["code"]) == expected, body

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cc_workbench.models import GradebookEntry
 from cc_workbench.runtime import CrossCheckWorkbenchRuntime
-from crosscheck_xblock import api
+from crosscheck_xblock import services
 from crosscheck_xblock.models import Assignment, Grade, LinkChange, Review, Task
 
 from .conftest import full_review
@@ -113,9 +113,9 @@ def test_late_link_replacement_is_confirmed_and_flagged(make_block, clock):
 def test_the_lazy_check_costs_no_query_when_nothing_is_due(make_block, clock):
     block = make_block(DATES)
     block.submit_all(FIVE)
-    task = Task.objects.get()
+    task = services.find_task(Task.objects.get().usage_key)
     with CaptureQueriesContext(connection) as queries:
-        assert api.run_due_transitions(task, clock()) is task
+        assert services.run_due_transitions(task, clock()) is task
     assert len(queries) == 0
 
 

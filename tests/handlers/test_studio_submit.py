@@ -2,7 +2,6 @@
 studio_preview shows the learner's form; studio_view starts the editor with the block's values."""
 import json
 import re
-from types import SimpleNamespace
 from xml.sax.saxutils import quoteattr
 
 import pytest
@@ -248,12 +247,22 @@ def test_learners_cannot_save_in_the_lms(block):
     assert values_of(block) == before
 
 
-def test_studio_authoring_is_allowed_without_staff_flag():
-    """Studio's blocks are bound to no user and its user service may not say "staff": allowed,
-    because Studio checks course write access before it calls the handler."""
-    no_service = SimpleNamespace(service=lambda block, name: None)
-    assert studio.may_edit(SimpleNamespace(scope_ids=SimpleNamespace(user_id=None), runtime=no_service))
-    assert not studio.may_edit(SimpleNamespace(scope_ids=SimpleNamespace(user_id="7"), runtime=no_service))
+def test_studio_authoring_is_allowed_in_author_mode_without_staff_flag(block):
+    """Studio's user service may not say "staff": in author mode the editor's handlers are
+    allowed, because Studio checks course write access before it calls them."""
+    body = block.ok("studio_submit", "studio", {"values": {"display_name": "Edited in Studio"}})
+    assert body["values"]["display_name"] == "Edited in Studio"
+    assert block.ok("studio_preview", "studio", {"checklist": YAML})["error"] is None
+
+
+def test_anonymous_visitors_cannot_reach_the_editor(block):
+    """An LMS visitor who is not signed in (no user id) is not Studio: refused, nothing saved."""
+    before = values_of(block)
+    for handler, body in [("studio_submit", {"values": {"display_name": "Hacked"}}),
+                          ("studio_preview", {"checklist": YAML})]:
+        status, answer = block.call(handler, "anonymous", body)
+        assert (status, answer["code"]) == (403, "staff_only")
+    assert values_of(block) == before
 
 
 # ---------------------------------------------------------------- preview

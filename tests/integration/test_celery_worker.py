@@ -18,12 +18,11 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from crosscheck_xblock import api
 from crosscheck_xblock.models import Grade, SweepState, Task
 
 from ..conftest import port_open, service_missing
 from .conftest import (CLOSES, DEADLINE, END, T0, assert_distributed_once, assert_graded_once, make_task,
-                       review_all, score_rows)
+                       review_all, score_rows, start)
 
 pytestmark = [pytest.mark.db, pytest.mark.shared_db, pytest.mark.celery,
               pytest.mark.django_db(transaction=True)]
@@ -150,7 +149,7 @@ def test_the_worker_distributes_and_grades_when_the_clock_passes_the_dates(celer
 
 def test_a_worker_killed_while_grading_leaves_whole_batches_and_the_next_worker_finishes(celery_env):
     make_task("killed", 30, k=2)
-    api.start_cross_check("killed", DEADLINE)
+    start("killed", DEADLINE)
     review_all("killed", DEADLINE + MINUTE)
     celery_env.set_clock(CLOSES + MINUTE)
     # Slow gradebook writes in batches of 4, and the sweep starts with the worker.

@@ -5,11 +5,11 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from crosscheck_xblock import api, tasks
+from crosscheck_xblock import services, tasks
 from crosscheck_xblock.models import Assignment, Grade, SweepState, Task
 
-from .conftest import (CLOSES, DEADLINE, END, T0, assert_distributed_once, assert_graded_once, make_task,
-                       review_all, score_rows)
+from .conftest import (CLOSES, COURSE, DEADLINE, END, T0, advance, assert_distributed_once, assert_graded_once,
+                       complete, make_task, review_all, score_rows, start, task_config)
 
 pytestmark = [pytest.mark.db, pytest.mark.django_db]
 MINUTE = timedelta(minutes=1)
@@ -29,40 +29,42 @@ def test_due_tasks_are_found_by_status_and_dates():
     Task.objects.filter(usage_key="open-early").update(starts_at=DEADLINE + timedelta(days=1))
     Task.objects.filter(usage_key="running-early").update(closes_at=CLOSES + timedelta(days=1))
     Task.objects.filter(usage_key="open-over").update(closes_at=DEADLINE)
-    assert sorted(api.due_tasks(CLOSES)) == ["grading", "running-due"]
-    assert sorted(api.due_tasks(DEADLINE)) == ["grading", "open-due"]  # "open-over" closed at DEADLINE
-    assert sorted(api.due_tasks(T0)) == ["grading"]
+    assert sorted(services.due_tasks(CLOSES)) == ["grading", "running-due"]
+    assert sorted(services.due_tasks(DEADLINE)) == ["grading", "open-due"]  # "open-over" closed at DEADLINE
+    assert sorted(services.due_tasks(T0)) == ["grading"]
 
 
 def test_dates_edited_later_move_the_due_columns():
-    task = make_task("moved", 2)
-    config = {**task.config, "submission_due": (DEADLINE + timedelta(days=2)).isoformat(), "review_due": ""}
-    task = api.sync_task("moved", task.course_id, config)
-    assert task.starts_at == DEADLINE + timedelta(days=2)
-    assert Task.objects.get(pk=task.pk).closes_at == DEADLINE + timedelta(days=5.5)  # start + 3 d + 0.5 d
-    assert api.due_tasks(DEADLINE + MINUTE) == []
+    make_task("moved", 2)
+    config = task_config(submission_due=(DEADLINE + timedelta(days=2)).isoformat(), review_due="")
+    task = services.sync_task("moved", COURSE, config)
+    assert task.settings.timeline.review_start == DEADLINE + timedelta(days=2)
+    row = Task.objects.get(pk=task.id)
+    assert row.starts_at == DEADLINE + timedelta(days=2)
+    assert row.closes_at == DEADLINE + timedelta(days=5.5)  # start + 3 d + 0.5 d
+    assert services.due_tasks(DEADLINE + MINUTE) == []
 
 
 def test_advance_runs_the_due_step_only():
     make_task("steps", 5, k=2)
-    assert api.advance_task("steps", T0) is None                     # nothing due
-    assert api.advance_task("steps", DEADLINE)["started"] is True
+    assert advance("steps", T0) is None                     # nothing due
+    assert advance("steps", DEADLINE)["started"] is True
     assert_distributed_once("steps", 5, 2)
     review_all("steps", DEADLINE + MINUTE)
-    assert api.advance_task("steps", END) is None                    # the adjustment period runs
-    assert api.advance_task("steps", CLOSES)["completed"] is True
+    assert advance("steps", END) is None                    # the adjustment period runs
+    assert advance("steps", CLOSES)["completed"] is True
     assert_graded_once("steps", 5)
-    assert api.advance_task("steps", CLOSES + timedelta(days=9)) is None
+    assert advance("steps", CLOSES + timedelta(days=9)) is None
 
 
 def test_rerunning_a_finished_step_changes_nothing():
     make_task("again", 4, k=2)
-    api.start_cross_check("again", DEADLINE)
+    start("again", DEADLINE)
     review_all("again", DEADLINE + MINUTE)
-    api.complete_cross_check("again", CLOSES)
+    complete("again", CLOSES)
     counts = (Assignment.objects.count(), Grade.objects.count(), score_rows("again"))
-    assert api.start_cross_check("again", CLOSES)["started"] is False
-    assert api.complete_cross_check("again", CLOSES)["completed"] is False
+    assert start("again", CLOSES)["started"] is False
+    assert complete("again", CLOSES)["completed"] is False
     assert tasks.advance_task.delay("again") is not None  # eager
     assert (Assignment.objects.count(), Grade.objects.count(), score_rows("again")) == counts
     assert_graded_once("again", 4)
@@ -70,9 +72,9 @@ def test_rerunning_a_finished_step_changes_nothing():
 
 def test_staff_completing_early_leaves_nothing_for_the_sweep():
     make_task("early", 3, k=2)
-    api.start_cross_check("early", T0)  # staff start before the deadline: allowed, as before
-    api.complete_cross_check("early", T0 + MINUTE)
-    assert api.due_tasks(CLOSES) == []
+    start("early", T0)  # staff start before the deadline: allowed, as before
+    complete("early", T0 + MINUTE)
+    assert services.due_tasks(CLOSES) == []
     assert_graded_once("early", 3)
 
 
@@ -103,17 +105,17 @@ def test_the_sweep_started_eagerly_runs_once_and_advances_due_tasks(clock):
 
 
 def test_one_sweep_chain_at_a_time():
-    first = api.sweep_turn(None, 0, T0)
+    first = services.sweep_turn(None, 0, T0)
     assert (first.step, first.due) == (1, [])
-    second = api.sweep_turn(first.chain, 1, T0 + MINUTE)
+    second = services.sweep_turn(first.chain, 1, T0 + MINUTE)
     assert second.step == 2
-    assert api.sweep_turn(first.chain, 1, T0 + MINUTE) is None       # the same message delivered twice
-    restarted = api.sweep_turn(None, 0, T0 + 2 * MINUTE)             # started again: replaces the chain
+    assert services.sweep_turn(first.chain, 1, T0 + MINUTE) is None       # the same message delivered twice
+    restarted = services.sweep_turn(None, 0, T0 + 2 * MINUTE)             # started again: replaces the chain
     assert restarted.chain != first.chain
-    assert api.sweep_turn(first.chain, 2, T0 + 2 * MINUTE) is None   # the old chain stops
-    assert api.sweep_turn(restarted.chain, 1, T0 + 3 * MINUTE).step == 2
-    assert not api.sweep_is_stale(T0 + 4 * MINUTE, 180)
-    assert api.sweep_is_stale(T0 + 10 * MINUTE, 180)
+    assert services.sweep_turn(first.chain, 2, T0 + 2 * MINUTE) is None   # the old chain stops
+    assert services.sweep_turn(restarted.chain, 1, T0 + 3 * MINUTE).step == 2
+    assert not services.sweep_is_stale(T0 + 4 * MINUTE, 180)
+    assert services.sweep_is_stale(T0 + 10 * MINUTE, 180)
 
 
 def test_a_worker_start_restarts_a_stale_sweep(clock):

@@ -11,9 +11,14 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from crosscheck_xblock import api, tasks
+from crosscheck_xblock import services, tasks
+from crosscheck_xblock.errors import CrossCheckError
+from crosscheck_xblock.models import Appeal, Assignment, Grade, LearnerWarning, Review, Work
+from crosscheck_xblock.services import gradebook
+from submissions.models import Score
 
-from .conftest import CLOSES, DEADLINE, assert_distributed_once, assert_graded_once, make_task, review_all
+from .conftest import (CLOSES, DEADLINE, advance, assert_distributed_once, assert_graded_once, complete, full_items,
+                       make_task, review_all, start, task)
 
 pytestmark = [pytest.mark.db, pytest.mark.shared_db, pytest.mark.django_db(transaction=True)]
 N, K = 40, 4
@@ -28,7 +33,7 @@ def race(racers) -> None:
         try:
             barrier.wait(timeout=30)
             racer()
-        except Exception as err:  # pylint: disable=broad-except  (reported below)
+        except Exception as err:  # noqa: BLE001 - reported below
             errors.append(err)
         finally:
             connection.close()  # each thread has its own connection
@@ -45,52 +50,92 @@ def race(racers) -> None:
 def racers(usage_key: str, now) -> list:
     """Twelve ways the same due step gets triggered."""
     return [
-        lambda: api.advance_task(usage_key, now),                         # a worker's task (sweep)
+        lambda: advance(usage_key, now),                                  # a worker's task (sweep)
         lambda: tasks.advance_task.delay(usage_key),                      # the Celery task (eager here)
-        lambda: api.run_due_transitions(api.get_task(usage_key), now),    # a learner opens the page
-        lambda: api.advance_task(usage_key, now, wait=True),              # a worker that waits
+        lambda: services.run_due_transitions(task(usage_key), now),       # a learner opens the page
+        lambda: advance(usage_key, now, wait=True),                       # a worker that waits
         lambda: call_command("crosscheck_tick", stdout=StringIO()),       # cron
-        lambda: api.sweep_turn(None, 0, now) and api.advance_task(usage_key, now),  # a sweep
+        lambda: services.sweep_turn(None, 0, now) and advance(usage_key, now),  # a sweep
     ] * 2
 
 
-def test_racing_triggers_distribute_once_and_grade_once(shared_database, clock, monkeypatch):  # pylint: disable=unused-argument
+def test_racing_triggers_distribute_once_and_grade_once(shared_database, clock, monkeypatch):  # noqa: ARG001
     make_task("race", N, k=K)
 
     clock.current = DEADLINE + timedelta(minutes=1)
-    race(racers("race", clock.current) + [lambda: api.start_cross_check("race", clock.current)])
+    race(racers("race", clock.current) + [lambda: start("race", clock.current)])
     assert_distributed_once("race", N, K)
 
     review_all("race", clock.current, skip=3)
-    monkeypatch.setattr(api, "SCORE_BATCH_SIZE", 7)  # several gradebook batches to fight over
+    monkeypatch.setattr(gradebook, "SCORE_BATCH_SIZE", 7)  # several gradebook batches to fight over
     clock.current = CLOSES
-    race(racers("race", clock.current) + [lambda: api.complete_cross_check("race", clock.current)])
+    race(racers("race", clock.current) + [lambda: complete("race", clock.current)])
     # Racers that found the task busy left; the waiting ones (a worker, staff) finished every batch.
     assert_graded_once("race", N)
 
 
-def test_racing_appeals_and_rechecks_settle_once(shared_database, clock):  # pylint: disable=unused-argument
+def test_reviews_racing_the_grading_are_counted_or_refused_never_lost(shared_database, clock):  # noqa: ARG001
+    """Reviews submitted while staff press "Complete now": every review answered 200 is in the
+    grades (its score counted, its reviewer not graded 0 for unfinished reviews), every other
+    one was answered 409 and left nothing behind."""
+    make_task("edge", 30, k=3)
+    clock.current = DEADLINE + timedelta(minutes=1)
+    start("edge", clock.current)
+    current = task("edge")
+    items = full_items(current)
+    pending = list(Assignment.objects.filter(task_id=current.id).select_related("reviewer")
+                   .order_by("pk"))
+    answers = {}
+
+    def review(assignment):
+        def submit():
+            try:
+                services.submit_review(current, assignment.reviewer.student_id, assignment.token,
+                                       {"items": items, "comment": "in time?"}, clock.current)
+                answers[assignment.pk] = 200
+            except CrossCheckError as err:
+                answers[assignment.pk] = err.status
+        return submit
+
+    # 90 reviews from 30 threads at once with the grading: each racer submits three reviews.
+    def reviewer(batch):
+        return lambda: [review(assignment)() for assignment in batch]
+
+    batches = [pending[i::30] for i in range(30)]
+    race([reviewer(batch) for batch in batches] + [lambda: complete("edge", clock.current)])
+    assert set(answers.values()) <= {200, 409} and len(answers) == len(pending)
+    accepted = {pk for pk, status in answers.items() if status == 200}
+    reviewed = set(Review.objects.filter(assignment__task_id=current.id).values_list("assignment_id", flat=True))
+    assert reviewed == accepted  # a refused review left no version behind
+    grades = {grade.work_id: grade for grade in Grade.objects.filter(work__task_id=current.id)}
+    for assignment in pending:
+        counted = {score["reviewer"] for score in grades[assignment.work_id].detail["scores"]}
+        assert (assignment.reviewer_number in counted) == (assignment.pk in accepted)
+    for work_id, grade in grades.items():
+        mine = [a for a in pending if a.reviewer_id == work_id]
+        finished = all(a.pk in accepted for a in mine)
+        assert (grade.status != Grade.REVIEWS_UNFINISHED) == finished
+    # The grading landed in the middle of the reviews (the race really happened).
+    assert accepted and set(answers) - accepted
+
+
+def test_racing_appeals_and_rechecks_settle_once(shared_database, clock):  # noqa: ARG001
     """Double clicks on "Send appeal" give one appeal; racing staff re-checks leave one consistent
     result: the grade row, the latest gradebook score and the warnings all belong to the same one."""
-    from crosscheck_xblock import appeals  # pylint: disable=import-outside-toplevel
-    from crosscheck_xblock.errors import CrossCheckError  # pylint: disable=import-outside-toplevel
-    from crosscheck_xblock.models import Appeal, LearnerWarning, Work  # pylint: disable=import-outside-toplevel
-    from submissions.models import Score  # pylint: disable=import-outside-toplevel
-
     make_task("appeal-race", 8, k=3)
     clock.current = DEADLINE + timedelta(minutes=1)
-    api.start_cross_check("appeal-race", clock.current)
+    start("appeal-race", clock.current)
     review_all("appeal-race", clock.current, skip=0)
     clock.current = CLOSES
-    api.complete_cross_check("appeal-race", clock.current)
-    task = api.get_task("appeal-race")
-    work = Work.objects.filter(task=task).order_by("pk").first()
-    items = {item.id: 1.0 if item.type == "subtask" else 0 for item in api.task_checklist(task).scored_items}
+    complete("appeal-race", clock.current)
+    current = task("appeal-race")
+    work = Work.objects.filter(task_id=current.id).order_by("pk").first()
+    items = full_items(current)
     refused = []
 
     def appeal():
         try:
-            appeals.submit_appeal(task, work.student_id, "item one", list(items)[:1], clock.current)
+            services.submit_appeal(current, work.student_id, "item one", list(items)[:1], clock.current)
         except CrossCheckError as err:
             refused.append(err.code)
 
@@ -99,7 +144,7 @@ def test_racing_appeals_and_rechecks_settle_once(shared_database, clock):  # pyl
 
     def recheck(share):
         form = {"items": {key: (share if value == 1.0 else 0) for key, value in items.items()}}
-        return lambda: appeals.staff_recheck(task, work.pk, form, f"staff{share}", clock.current)
+        return lambda: services.staff_recheck(current, work.pk, form, f"staff{share}", clock.current)
 
     shares = [0.1, 0.3, 0.5, 0.7, 0.9]
     race([recheck(share) for share in shares])
@@ -111,7 +156,7 @@ def test_racing_appeals_and_rechecks_settle_once(shared_database, clock):  # pyl
     latest = Score.objects.filter(submission__uuid=work.submission_uuid).order_by("-created_at", "-id").first()
     assert latest.points_earned == grade.points
     assert Score.objects.filter(submission__uuid=work.submission_uuid).count() == 1 + len(shares)
-    warned = LearnerWarning.objects.filter(work__task=task, kind__in=[LearnerWarning.APPEAL_REVIEW,
-                                                                     LearnerWarning.APPEAL_SELF_CHECK])
+    warned = LearnerWarning.objects.filter(work__task_id=current.id, kind__in=[LearnerWarning.APPEAL_REVIEW,
+                                                                               LearnerWarning.APPEAL_SELF_CHECK])
     assert all(w.appeal_id == appeal.pk and w.detail["recheck_total"] == appeal.recheck_total for w in warned)
     assert warned.count() == (3 if abs(appeal.recheck_total - 100) > 15 else 0)

@@ -5,7 +5,7 @@ not in the package (production code always uses the real clock):
 
 - CROSSCHECK_TEST_CLOCK_FILE: `crosscheck_xblock.clock.now` reads the time (ISO 8601) from
   this file, so the test moves the worker's clock by writing it;
-- CROSSCHECK_TEST_SCORE_BATCH: `api.SCORE_BATCH_SIZE` (gradebook writes per transaction);
+- CROSSCHECK_TEST_SCORE_BATCH: `gradebook.SCORE_BATCH_SIZE` (gradebook writes per transaction);
 - CROSSCHECK_TEST_SET_SCORE_DELAY: seconds every edx-submissions `set_score` sleeps first, so a
   test can kill the worker in the middle of the grading.
 
@@ -20,13 +20,14 @@ from pathlib import Path
 import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cc_settings")
-from cc_celery import app  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
+from cc_celery import app  # noqa: E402,F401
 
 django.setup()
 
-from submissions import api as submissions_api  # noqa: E402  pylint: disable=wrong-import-position
+from submissions import api as submissions_api  # noqa: E402
 
-from crosscheck_xblock import api, clock  # noqa: E402  pylint: disable=wrong-import-position
+from crosscheck_xblock import clock  # noqa: E402
+from crosscheck_xblock.services import gradebook  # noqa: E402
 
 if os.environ.get("CROSSCHECK_TEST_CLOCK_FILE"):
     _clock_file = Path(os.environ["CROSSCHECK_TEST_CLOCK_FILE"])
@@ -37,7 +38,7 @@ if os.environ.get("CROSSCHECK_TEST_CLOCK_FILE"):
     clock.now = _file_now
 
 if os.environ.get("CROSSCHECK_TEST_SCORE_BATCH"):
-    api.SCORE_BATCH_SIZE = int(os.environ["CROSSCHECK_TEST_SCORE_BATCH"])
+    gradebook.SCORE_BATCH_SIZE = int(os.environ["CROSSCHECK_TEST_SCORE_BATCH"])
 
 if os.environ.get("CROSSCHECK_TEST_SET_SCORE_DELAY"):
     _delay = float(os.environ["CROSSCHECK_TEST_SET_SCORE_DELAY"])

@@ -1,29 +1,44 @@
-"""xblock-sdk's workbench runtime, minus one habit that would clobber our block's deadline.
+"""xblock-sdk's workbench runtime, with what our block needs of a real Open edX runtime.
 
-On every render and handler call xblock-sdk's runtime sets `block.due = utcnow()` (and a few
-other attributes) for legacy blocks such as the LTI consumer, and the handler then saves the
-block. The cross-check block has a real `due` field (the submission deadline, T2), so for blocks
-that declare `due` this runtime sets the other attributes and leaves `due` alone.
+- On every render and handler call xblock-sdk's runtime sets `block.due = utcnow()` (and a few
+  other attributes) for legacy blocks such as the LTI consumer, and the handler then saves the
+  block. The cross-check block has a real `due` field (the submission deadline, T2), so for
+  blocks that declare `due` this runtime sets the other attributes and leaves `due` alone.
+- Author mode, as in Studio and its preview: the user `studio` (`?student=studio`) sees the
+  block as Studio shows it (`author_view`, and `student_view` as Studio's preview renders it).
 """
+import logging
 from datetime import timedelta
 from unittest.mock import Mock
 
 from workbench import views
 from workbench.runtime import WorkbenchRuntime
 
+log = logging.getLogger(__name__)
+STUDIO_USER = "studio"
+
 
 class CrossCheckWorkbenchRuntime(WorkbenchRuntime):
-    """The workbench runtime that keeps a block's own `due` field."""
+    """The workbench runtime that keeps a block's own `due` field and knows author mode."""
+
+    @property
+    def is_author_mode(self) -> bool:
+        """True for the workbench's Studio user, as Studio's runtimes say for course authors."""
+        return self.user_id == STUDIO_USER
 
     def _patch_xblock(self, block):
         if "due" not in getattr(block, "fields", {}):
             super()._patch_xblock(block)
             return
-        # xblock-sdk's patch without its `block.due = datetime.utcnow()`.
-        block.location = Mock(html_id=Mock(return_value="course-v1:edX+Demo+2020"))
-        block.course_id = block.location.html_id()
-        block.graceperiod = timedelta(seconds=0)
-        block.category = "chapter"
+        # xblock-sdk's patch without its `block.due = datetime.utcnow()`. Some blocks (edx-ora2)
+        # protect these attributes with read-only properties: like xblock-sdk, leave those alone.
+        try:
+            block.location = Mock(html_id=Mock(return_value="course-v1:edX+Demo+2020"))
+            block.course_id = block.location.html_id()
+            block.graceperiod = timedelta(seconds=0)
+            block.category = "chapter"
+        except AttributeError:
+            log.info("workbench: %s protects the attributes xblock-sdk patches in", type(block).__name__)
 
 
 def install() -> None:

@@ -6,10 +6,16 @@
     crosscheck_tick --status        when the sweep last ran
 
 Every step is idempotent, so overlapping runs, the sweep and page views never do a step twice.
+Each block is handled on its own: one whose step fails is reported and the others still run;
+the command then exits with status 1, so cron reports it.
 """
-from django.core.management.base import BaseCommand
+import logging
 
-from ... import api, clock, tasks
+from django.core.management.base import BaseCommand, CommandError
+
+from ... import clock, services, tasks
+
+log = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -37,16 +43,25 @@ class Command(BaseCommand):
                 self.stdout.write(f"Sweep queued; a worker runs it every {tasks.sweep_seconds()} s from now on.")
             return
         if options["status"]:
-            status = api.sweep_status()
+            status = services.sweep_status()
             self.stdout.write("The sweep has never run." if status is None else
                               f"Sweep chain {status['chain']}: step {status['step']}, last run {status['beat_at']}.")
             return
-        due = api.due_tasks(now)
+        due = services.due_tasks(now)
+        failed = []
         for usage_key in due:
             if options["enqueue"]:
                 tasks.advance_task.delay(usage_key)
                 self.stdout.write(f"{usage_key}: queued")
-            else:
-                result = api.advance_task(usage_key, now)
-                self.stdout.write(f"{usage_key}: {result['message'] if result else 'nothing due'}")
+                continue
+            try:
+                result = services.advance_task(services.find_task(usage_key), now)
+            except Exception as err:  # noqa: BLE001 - report it, and go on with the other blocks
+                log.exception("crosscheck_tick: the due step of %s failed", usage_key)
+                failed.append(usage_key)
+                self.stdout.write(f"{usage_key}: failed: {type(err).__name__}: {err}")
+                continue
+            self.stdout.write(f"{usage_key}: {result['message'] if result else 'nothing due'}")
         self.stdout.write(f"{len(due)} due block(s).")
+        if failed:
+            raise CommandError(f"{len(failed)} of {len(due)} due block(s) failed: {', '.join(failed)}")

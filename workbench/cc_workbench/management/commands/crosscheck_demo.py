@@ -3,9 +3,8 @@ from django.core.management.base import BaseCommand
 from workbench.runtime import WorkbenchRuntime
 from workbench.scenarios import get_scenarios
 
-from crosscheck_xblock import api, clock
+from crosscheck_xblock import clock, schedule, services
 from crosscheck_xblock.block import DEMO_SCENARIO
-from crosscheck_xblock.models import Task
 
 from ...services import anonymous_id
 
@@ -32,14 +31,15 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         usage_id = scenario_usage_id(DEMO_SCENARIO)
         if options["reset"]:
-            Task.objects.filter(usage_key=usage_id).delete()
+            services.delete_task(usage_id)
         block = WorkbenchRuntime("staff").get_block(usage_id)
-        task = block._task()  # pylint: disable=protected-access  (the same sync a page view does)
-        if task.status != Task.OPEN:
+        task = block.live_task()  # the same sync a page view does
+        if task.status != schedule.OPEN:
             self.stdout.write(f"The demo task is already {task.status}; use --reset to start over.")
             return
+        now = clock.now()
         for name in LEARNERS:
-            api.submit_work(task, anonymous_id(name), f"https://{name}-portfolio.example.com/",
-                            clock.now(), username=name)
+            services.submit_work(task, anonymous_id(name), f"https://{name}-portfolio.example.com/",
+                                 now, username=name)
         self.stdout.write(f"Demo ready: {len(LEARNERS)} works in {usage_id}. "
                           f"Learners: {', '.join(LEARNERS)}; staff: staff.")

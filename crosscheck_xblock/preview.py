@@ -1,0 +1,48 @@
+"""The block in Studio (`author_view`, and `student_view` in Studio's preview): a static preview.
+
+It shows the learner's form and the settings from the block's own (draft) fields, reads and
+writes no database, and calls no handler: draft settings never start, grade or change the live
+task, whose settings copy follows the published block only (publishing.py). Before the first
+publish Studio therefore shows this preview and the editor; the task itself appears when the
+published block is first opened in the LMS or the course is published.
+"""
+from importlib import resources
+
+from web_fragments.fragment import Fragment
+
+from . import sanitize
+from .checklist import ChecklistError
+from .handlers import json_script_tag
+from .services.task_settings import TaskSettings
+
+PREVIEW_NOTE = ("Preview: this is the form learners fill in for each work they review. Nothing you "
+                "enter here is saved. The cross-check runs in the LMS with the published settings.")
+
+
+def _package_text(name: str) -> str:
+    return resources.files("crosscheck_xblock").joinpath(name).read_text(encoding="utf-8")
+
+
+def preview_init(block) -> dict:
+    """What the preview shows: the settings a learner sees and the checklist form, or the error
+    that keeps the checklist from being used."""
+    try:
+        config = block.task_config()
+    except ChecklistError as err:
+        return {"error": f"The checklist is invalid, so learners could not use it: {err}", "note": PREVIEW_NOTE}
+    settings = TaskSettings.from_config(config)
+    checklist = settings.checklist.to_public()
+    checklist["items"] = sanitize.public_items(checklist["items"])
+    return {"settings": settings.public(), "checklist": checklist, "note": PREVIEW_NOTE}
+
+
+def preview_fragment(block) -> Fragment:
+    """The preview page: the learner page's styles and form, with its own small script."""
+    frag = Fragment()
+    frag.add_css(_package_text("static/css/crosscheck.css"))
+    for name in ("common.js", "form.js", "preview.js"):
+        frag.add_javascript(_package_text(f"static/js/{name}"))
+    frag.add_content(_package_text("templates/preview.html").replace(
+        "<!--INIT-->", json_script_tag(preview_init(block), "cc-preview-init")))
+    frag.initialize_js("CrossCheckPreview")
+    return frag

@@ -1,0 +1,59 @@
+"""The service layer of crosscheck-xblock: the only code that reads and writes its models.
+
+Everything the block's handlers, the Celery tasks and the management commands do goes through
+the functions named here. Their first argument is a `TaskRef` (a frozen snapshot of one task:
+`sync_task` or `find_task` gives it), they take `now` from the caller (one clock reading per
+request), they answer plain values, and they refuse with the error classes of `errors.py`,
+each of which carries its HTTP status; no Django exception leaves them (`guard.guarded`).
+
+One module per job:
+    task_settings  the typed settings of a task, read once from its settings copy
+    registry       the task row: sync from the published block, find, lock
+    submissions    submitting and replacing the link (S1–S3)
+    reviews        reviews, self-checks and drafts (R1–R6, T5, T6)
+    lifecycle      start, complete, advance, the sweep (T3, T4)
+    grading        computing grades and the warnings of the task's rule (A3, A5–A7)
+    gradebook      every edx-submissions set_score call, with retries of failed writes
+    appeals        appeals and staff re-checks (A4, F4)
+    warnings       the sentences of the warnings learners receive
+    learner, staff the learner's page and the staff view (read models)
+    analytics, exports, rates   staff analytics, CSV downloads, the simulated warning rates
+    latest, names  shared readers: the latest reviews and self-checks; staff-facing names
+    retirement     forgetting usernames when the LMS retires an account
+"""
+from ..errors import BadRequest, Conflict, CrossCheckError, NotAllowed, NotFound, TooLarge
+from .analytics import task_analytics
+from .appeals import staff_recheck, submit_appeal
+from .exports import grades_csv, reviews_csv
+from .learner import learner_state
+from .lifecycle import (
+    advance_task,
+    complete_cross_check,
+    due_tasks,
+    retry_scores,
+    run_due_transitions,
+    start_cross_check,
+    sweep_is_stale,
+    sweep_status,
+    sweep_turn,
+)
+from .names import usernames
+from .rates import simulated_rates
+from .registry import TaskRef, delete_task, find_task, sync_task, task_started
+from .retirement import forget_username
+from .reviews import save_draft, submit_review, submit_self_check
+from .staff import staff_appeals, staff_overview
+from .submissions import submit_work
+from .task_settings import AGGREGATIONS, RANGES, WARNING_RULES, TaskSettings
+
+__all__ = [
+    "AGGREGATIONS", "RANGES", "WARNING_RULES",
+    "BadRequest", "Conflict", "CrossCheckError", "NotAllowed", "NotFound", "TooLarge",
+    "TaskRef", "TaskSettings",
+    "advance_task", "complete_cross_check", "delete_task", "due_tasks", "find_task", "forget_username",
+    "grades_csv", "learner_state", "retry_scores", "reviews_csv", "run_due_transitions",
+    "save_draft", "simulated_rates", "staff_appeals", "staff_overview", "staff_recheck",
+    "start_cross_check", "submit_appeal", "submit_review", "submit_self_check", "submit_work",
+    "sweep_is_stale", "sweep_status", "sweep_turn", "sync_task", "task_analytics",
+    "task_started", "usernames",
+]

@@ -1,0 +1,179 @@
+"""Staff analytics of one task: how far self-checks and reviews agree, what the two warning rules
+would say, and the grade distribution (A1, A2, A3, A5).
+
+It reads the models (a fixed number of queries, whatever the number of works) and hands the
+numbers to the pure functions of `scoring/`. Staff only: the answers name learners by username.
+"""
+import math
+from collections import defaultdict
+from datetime import datetime
+
+import numpy as np
+from django.db.models import Count
+
+from .. import schedule
+from ..models import Grade, LearnerWarning, Work
+from ..scoring.agreement import IDEAL_WITHIN, agreement_all
+from ..scoring.warning_rules import flag_reviewers, outlier_check_all
+from . import grading, latest
+from .guard import guarded
+from .names import staff_name
+from .rates import simulated_rates
+from .registry import TaskRef
+from .task_settings import WARNING_RULES
+
+HISTOGRAM_BINS = 10
+
+
+@guarded
+def task_analytics(task: TaskRef, now: datetime) -> dict:
+    """Everything the staff analytics view shows; a fixed number of queries for any number of works."""
+    settings = task.settings
+    max_score, policy, threshold = settings.max_score, settings.grading_policy, settings.threshold
+    works = list(Work.objects.filter(task_id=task.id).order_by("submitted_at", "pk"))
+    by_id = {work.pk: work for work in works}
+    reviews = latest.latest_reviews(task)
+    latest_rows = [(r.number, r.reviewer_id, r.work_id, r.total) for r in reviews]  # by work, then reviewer no.
+    self_checks = latest.latest_self_checks(task)
+    grades = {grade.work_id: grade for grade in Grade.objects.filter(work__task_id=task.id)}
+
+    triples = [(reviewer_id, work_id, total) for _, reviewer_id, work_id, total in latest_rows]
+    agreements = agreement_all(triples, self_checks, max_score=max_score)
+    # What grading would give now, with the task's aggregation and warning rule.
+    graded = grading.grade_reviews(task, reviews).outcome
+    expected = graded.works
+    # The evidence rule is shown whatever rule the task uses; grading ran it already if it is the task's.
+    evidence = ({reviewer: finding.reason for reviewer, finding in graded.evidence.items()}
+                if settings.warning_rule == "evidence"
+                else flag_reviewers(triples, max_score=max_score) if triples else {})
+
+    # The proposal's fixed rule (A3), over the whole task at once.
+    index = {work.pk: i for i, work in enumerate(works)}
+    rows = [row for row in latest_rows if row[2] in index]
+    self_array = np.array([self_checks.get(work.pk, np.nan) for work in works], dtype=float)
+    outliers = outlier_check_all(np.array([index[row[2]] for row in rows], dtype=np.intp),
+                                 np.array([row[3] for row in rows], dtype=float),
+                                 n_works=len(works), max_score=max_score, threshold=threshold,
+                                 self_check=self_array) if works else None
+
+    # Per reviewer: mean signed deviation from the other reviewers of the same work.
+    received = defaultdict(list)
+    for _, reviewer_id, work_id, total in rows:
+        received[work_id].append(total)
+    deviations = defaultdict(list)
+    fixed_warned = set()
+    reviews_by_work = defaultdict(list)
+    for i, (number, reviewer_id, work_id, total) in enumerate(rows):
+        others = list(received[work_id])
+        others.remove(total)
+        deviation = total - sum(others) / len(others) if others else None
+        if deviation is not None:
+            deviations[reviewer_id].append(deviation)
+        far, excluded = bool(outliers.far[i]), bool(outliers.excluded[i])
+        if far:
+            fixed_warned.add(reviewer_id)
+        reviewer = by_id.get(reviewer_id)
+        self_check = self_checks.get(work_id)
+        reviews_by_work[work_id].append({
+            "reviewer": number,
+            "reviewer_learner": staff_name(reviewer) if reviewer else "",
+            "total": total,
+            "spread": None if self_check is None else round(abs(total - self_check), 4),
+            "excluded_by_fixed_rule": excluded,
+            "warned_by_fixed_rule": far,
+            "evidence_flag": evidence.get(reviewer_id, ""),
+        })
+
+    table, values, graded_count = [], [], 0
+    for i, work in enumerate(works):
+        agreement = agreements.get(work.pk)
+        grade = grades.get(work.pk)
+        explanation = expected.get(work.pk)
+        expected_points = (None if explanation is None
+                           else round(min(max(explanation.points, 0.0), float(max_score)), 4))
+        if grade is not None and grade.exact_points is not None:
+            values.append(grade.exact_points)
+            graded_count += 1
+        elif grade is None and expected_points is not None:
+            values.append(expected_points)
+        table.append({
+            "work_id": work.pk,
+            "learner": staff_name(work),
+            "url": work.url,
+            "self_check": self_checks.get(work.pk),
+            "reviews": reviews_by_work.get(work.pk, []),
+            "largest_spread": None if agreement is None else round(agreement.largest, 4),
+            "reviewer_range": None if agreement is None else round(agreement.reviewer_range, 4),
+            "ideal": bool(agreement and agreement.ideal),
+            "needs_staff": bool(outliers.needs_staff[i]),
+            "author_warned_by_fixed_rule": bool(outliers.author_warned[i]),
+            "fixed_rule_points": (None if math.isnan(outliers.points[i])
+                                  else round(float(outliers.points[i]), 4)),
+            "evidence_flag": evidence.get(work.pk, ""),  # the author's own reviewing, as a reviewer
+            "expected": expected_points,
+            "grade": None if grade is None else {
+                "status": grade.status, "points": grade.points, "exact": grade.exact_points,
+                "max": grade.max_points},
+        })
+    # Staff re-check the works with the largest spread first (A4).
+    table.sort(key=lambda row: -(row["largest_spread"] or 0))
+
+    reviewers = sorted(
+        ({"reviewer_learner": staff_name(by_id[reviewer_id]) if reviewer_id in by_id else "",
+          "reviews": len(devs), "mean_deviation": round(sum(devs) / len(devs), 4),
+          "warned_by_fixed_rule": reviewer_id in fixed_warned,
+          "evidence_flag": evidence.get(reviewer_id, "")}
+         for reviewer_id, devs in deviations.items()),
+        key=lambda row: row["mean_deviation"])
+    reviewer_count = len({row[1] for row in rows})
+    fixed_count, authors_count = len(fixed_warned), int(outliers.author_warned.sum()) if works else 0
+    return {
+        "status": task.status,
+        "phase": task.phase(now),
+        "generated_at": schedule.format_datetime(now),
+        "max_score": max_score,
+        "policy": policy,
+        "threshold": threshold,
+        "warning_rule": settings.warning_rule,
+        "warning_rule_text": WARNING_RULES[settings.warning_rule],
+        "aggregation": settings.aggregation,
+        # Both rules measured on simulated classes like this task (k, threshold, maximum), to
+        # read this task's counts against; memoised, so only the first view pays.
+        "simulated": simulated_rates(settings.reviews_per_work, threshold, max_score),
+        "ideal_within": IDEAL_WITHIN,
+        "works": table,
+        "reviewers": reviewers,
+        "histogram": _histogram(values, max_score, graded_count),
+        "warnings": {
+            "reviewers": reviewer_count,
+            "fixed_rule": fixed_count,
+            "fixed_rule_authors": authors_count,
+            "evidence_rule": len(evidence),
+            "fixed_rule_share": round(fixed_count / reviewer_count, 4) if reviewer_count else None,
+            "evidence_rule_share": round(len(evidence) / reviewer_count, 4) if reviewer_count else None,
+            # What grading (and staff re-checks) actually wrote, by kind of warning.
+            "written": _written_warnings(task),
+        },
+        "message": ("" if rows else "No reviews yet: the numbers appear once reviews come in."
+                    if works else "No works submitted yet."),
+    }
+
+
+def _written_warnings(task: TaskRef) -> dict:
+    """{kind: number} of the warnings written for this task so far (one query)."""
+    counts = dict.fromkeys((kind for kind, _ in LearnerWarning.KINDS), 0)
+    for kind, count in (LearnerWarning.objects.filter(task_id=task.id).order_by().values_list("kind")
+                        .annotate(count=Count("id"))):
+        counts[kind] = count
+    return counts
+
+
+def _histogram(values: list[float], max_score: int, graded: int) -> dict:
+    """10 equal bins over 0..max (the last one includes the maximum)."""
+    counts = [0] * HISTOGRAM_BINS
+    for value in values:
+        counts[min(max(int(value / max_score * HISTOGRAM_BINS), 0), HISTOGRAM_BINS - 1)] += 1
+    width = max_score / HISTOGRAM_BINS
+    return {"bins": [{"from": round(i * width, 4), "to": round((i + 1) * width, 4), "count": count}
+                     for i, count in enumerate(counts)],
+            "graded": graded, "expected": len(values) - graded}

@@ -1,0 +1,81 @@
+"""CSV downloads for staff: one row per work (grades), one row per review version (reviews).
+
+Every field is quoted, and a text cell that a spreadsheet would run as a formula (=, +, -, @, a
+tab or a carriage return at the start) gets a leading apostrophe, so learner text stays text.
+"""
+import csv
+import io
+from collections import defaultdict
+
+from .. import schedule
+from ..models import Grade, Review, Work
+from . import latest
+from .guard import guarded
+from .names import staff_name
+from .registry import TaskRef
+
+REVIEW_COLUMNS = ["work_id", "author", "work_url", "reviewer_number", "reviewer", "version",
+                  "latest", "submitted_at", "total", "best_work", "comment"]
+GRADE_COLUMNS = ["work_id", "learner", "work_url", "submitted_at", "self_check", "reviews_received",
+                 "status", "points", "exact_points", "max_points", "policy"]
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    """A spreadsheet must not run learner text as a formula."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return "" if value is None else value
+
+
+def _csv(columns: list[str], rows) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(value) for value in row])
+    return out.getvalue()
+
+
+@guarded
+def reviews_csv(task: TaskRef) -> str:
+    """Every version of every review of the task, one row each (one query)."""
+    reviews = list(Review.objects.filter(assignment__task_id=task.id)
+                   .select_related("assignment__work", "assignment__reviewer")
+                   .order_by("assignment__work_id", "assignment__reviewer_number", "created_at", "id"))
+    version_count = defaultdict(int)
+    for review in reviews:
+        version_count[review.assignment_id] += 1
+    seen = defaultdict(int)
+    rows = []
+    for review in reviews:
+        seen[review.assignment_id] += 1
+        assignment = review.assignment
+        rows.append([assignment.work_id, staff_name(assignment.work), assignment.work.url,
+                     assignment.reviewer_number, staff_name(assignment.reviewer), seen[review.assignment_id],
+                     seen[review.assignment_id] == version_count[review.assignment_id],
+                     schedule.format_datetime(review.created_at), review.total, review.best_work,
+                     review.comment])
+    return _csv(REVIEW_COLUMNS, rows)
+
+
+@guarded
+def grades_csv(task: TaskRef) -> str:
+    """One row per work: the latest self-check, reviews received and the grade (four queries)."""
+    works = list(Work.objects.filter(task_id=task.id).order_by("submitted_at", "pk"))
+    self_checks = latest.latest_self_checks(task)
+    received = defaultdict(int)
+    for review in latest.latest_reviews(task):
+        received[review.work_id] += 1
+    grades = {grade.work_id: grade for grade in Grade.objects.filter(work__task_id=task.id)}
+    settings = task.settings
+    rows = []
+    for work in works:
+        grade = grades.get(work.pk)
+        rows.append([work.pk, staff_name(work), work.url, schedule.format_datetime(work.submitted_at),
+                     self_checks.get(work.pk), received[work.pk],
+                     grade.status if grade else "", grade.points if grade else None,
+                     grade.exact_points if grade else None,
+                     grade.max_points if grade else settings.max_score,
+                     grade.policy if grade else settings.grading_policy])
+    return _csv(GRADE_COLUMNS, rows)

@@ -1,0 +1,139 @@
+"""Computing the grades of a task (A3, A5, A6, A7): the numbers in, Grade and warning rows out.
+
+It reads the latest reviews (services/latest.py), hands the numbers to the pure
+`scoring.grading.grade_task` with the task's policy, aggregation and warning rule, and turns the
+answer into the grade details learners read and the `LearnerWarning` rows written with the
+grades. The writes to the gradebook are services/gradebook.py's; the transaction and the lock
+around all of it are services/lifecycle.py's.
+"""
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..models import Assignment, Grade, LearnerWarning, Work
+from ..scoring import grading, round_half_up
+from . import latest
+from .registry import TaskRef
+
+
+@dataclass(frozen=True)
+class TaskGrading:
+    """The outcome of grading one task, with what is needed to word it for people."""
+
+    outcome: grading.TaskOutcome
+    latest: list[latest.LatestReview]
+    checklists: dict
+    rule: str
+    max_score: int
+
+    def work(self, work_id: int) -> grading.WorkOutcome | None:
+        """The work's grade, None when it received no reviews."""
+        return self.outcome.works.get(work_id)
+
+    def detail(self, work_id: int) -> dict:
+        """Grade.detail: the scores (which counted and why), the summary, and for a work graded
+        item by item the items with every reviewer's points (reviewers by number only)."""
+        work = self.work(work_id)
+        if work is None:
+            return {"scores": [], "summary": "", "aggregation": "total", "warning_rule": self.rule,
+                    "items": []}
+        scores = [{"reviewer": self.latest[s.review].number, "total": s.points,
+                   "weight": None if s.weight is None else round(s.weight, 4),
+                   "adjusted": round(s.adjusted, 2), "reason": s.reason, "counted": s.counted,
+                   "excluded": s.excluded}
+                  for s in work.scores]
+        return {"scores": scores, "summary": work.summary, "aggregation": work.aggregation,
+                "warning_rule": self.rule, "items": self._items(work)}
+
+    def _items(self, work: grading.WorkOutcome) -> list[dict]:
+        if not work.items:
+            return []
+        checklist = self.checklists[self.latest[work.items[0].scores[0].review].version_id]
+        results = {result.item: result for result in work.items}
+        return [{"id": item.id, "type": item.type, "text": item.text, "max": item.max,
+                 "points": round(results[item.id].points, 4),
+                 "given": [{"reviewer": self.latest[s.review].number, "points": s.points,
+                            "counted": s.counted, "reason": s.reason}
+                           for s in results[item.id].scores]}
+                for item in checklist.scored_items if item.id in results]
+
+    def warnings(self, task: TaskRef, now: datetime) -> list[LearnerWarning]:
+        """The warnings of the task's rule, as rows: each keeps the numbers its sentence needs
+        (services/warnings.py words it when it is shown) and, for staff, the ids."""
+        rows = []
+        limit = self.outcome.limit
+        for far in self.outcome.far_reviews:
+            review = self.latest[far.review]
+            rows.append(LearnerWarning(
+                task_id=task.id, work_id=review.reviewer_id, kind=LearnerWarning.OUTLIER_REVIEW,
+                created_at=now,
+                detail={"rule": "fixed", "reviewed_work_id": review.work_id,
+                        "reviewer_number": review.number, "work_position": review.position,
+                        "points": review.total, "others_median": far.others_median,
+                        "limit": limit, "excluded": far.excluded, "max_score": self.max_score}))
+        for far in self.outcome.far_self_checks:
+            rows.append(LearnerWarning(
+                task_id=task.id, work_id=far.author, kind=LearnerWarning.OUTLIER_SELF_CHECK,
+                created_at=now,
+                detail={"rule": "fixed", "self_check": far.self_check, "median": far.median,
+                        "limit": limit, "max_score": self.max_score}))
+        for reviewer_id in sorted(self.outcome.evidence):
+            finding = self.outcome.evidence[reviewer_id]
+            rows.append(LearnerWarning(
+                task_id=task.id, work_id=reviewer_id, kind=LearnerWarning.EVIDENCE_REVIEWER,
+                created_at=now,
+                detail={"rule": "evidence", "bias": round(finding.bias, 4),
+                        "noise": round(finding.noise, 4), "reviews": finding.reviews,
+                        "biased": finding.biased, "noisy": finding.noisy,
+                        "reason": finding.reason, "max_score": self.max_score}))
+        return rows
+
+
+def grade_reviews(task: TaskRef, reviews: list[latest.LatestReview]) -> TaskGrading:
+    """Grade the task's works from their latest reviews with the task's policy, aggregation and
+    warning rule. At most two queries (self-checks for the fixed rule, checklist versions per
+    item)."""
+    settings = task.settings
+    rule, how = settings.warning_rule, settings.aggregation
+    versions = latest.checklists(task) if how == "per_item" and reviews else {}
+    inputs = [grading.ReviewInput(reviewer=review.reviewer_id, author=review.work_id,
+                                  points=review.total,
+                                  items=latest.item_points_of(review, versions.get(review.version_id))
+                                  if versions else None,
+                                  version=review.version_id)
+              for review in reviews]
+    self_checks = latest.latest_self_checks(task) if rule == "fixed" and reviews else {}
+    outcome = grading.grade_task(inputs, policy=settings.grading_policy, max_score=settings.max_score,
+                                 aggregation=how, warning_rule=rule, threshold=settings.threshold,
+                                 self_checks=self_checks)
+    return TaskGrading(outcome=outcome, latest=reviews, checklists=versions, rule=rule,
+                       max_score=settings.max_score)
+
+
+def compute_grades(task: TaskRef, now: datetime) -> tuple[list[Grade], list[LearnerWarning]]:
+    """Every learner's grade from the latest versions of the reviews they received (A6, A7), and
+    the warnings of the task's warning rule (A3, A5), not yet saved.
+
+    The policy runs over the whole task at once: `reliability` needs every review of the task to
+    estimate each reviewer's bias; the per-work policies give the same result as one work at a
+    time. Learners who did not finish their assigned reviews get 0 (A7). A fixed number of
+    queries, whatever the number of works.
+    """
+    max_score, policy = task.settings.max_score, task.settings.grading_policy
+    unfinished = set(Assignment.objects.filter(task_id=task.id, submitted_at__isnull=True)
+                     .values_list("reviewer_id", flat=True))
+    graded = grade_reviews(task, latest.latest_reviews(task))
+    grades = []
+    for work_id in Work.objects.filter(task_id=task.id).values_list("pk", flat=True):
+        base = {"work_id": work_id, "max_points": max_score, "policy": policy, "created_at": now}
+        outcome = graded.work(work_id)
+        detail = graded.detail(work_id)
+        if work_id in unfinished:
+            grades.append(Grade(status=Grade.REVIEWS_UNFINISHED, points=0, exact_points=0.0,
+                                detail=detail, **base))
+        elif outcome is None:
+            grades.append(Grade(status=Grade.NO_REVIEWS, detail=detail, **base))
+        else:
+            exact = min(max(outcome.points, 0.0), float(max_score))
+            grades.append(Grade(status=Grade.GRADED, exact_points=exact,
+                                points=round_half_up(exact), detail=detail, **base))
+    return grades, graded.warnings(task, now)

@@ -1,0 +1,234 @@
+"""What the learner's page shows, built once per request (M3: pseudonyms only).
+
+Visibility: an author sees every version of every review of their work as it arrives (R7,
+R10); a reviewer sees the author's self-check once their own review is in, and after the
+cross-check end also the other reviewers' points for that work (R8). Other learners appear as
+"Work N" / "Reviewer N" only. The times of reviews and self-checks are shown to the minute, on
+both sides alike (R10: author and reviewer see the same history), so that a time to the second
+cannot tell an author which of their peers a reviewer is.
+"""
+from collections import defaultdict
+from datetime import datetime
+
+from django.core.exceptions import ObjectDoesNotExist
+
+from .. import sanitize, schedule
+from ..checklist import checklist_from_rs
+from ..models import Assignment, ChecklistVersion, Draft, Grade, Review, SelfCheck, Work
+from ..scoring import POLICIES
+from . import appeals, warnings
+from .guard import guarded
+from .registry import TaskRef
+from .reviews import SELF_FORM
+from .submissions import link_changes
+
+
+@guarded
+def learner_state(task: TaskRef, student_id: str | None, now: datetime) -> dict:
+    """Everything the learner view needs, in a fixed number of queries."""
+    phase = task.phase(now)
+    versions = _Versions(task)
+    state = {
+        "phase": phase,
+        "phase_text": schedule.PHASE_TEXT[phase],
+        "settings": task.settings.public(),
+        "checklist": versions.current_public(),
+        "checklist_versions": {},
+        "submission": None,
+        # submit / late_replace (S3: allowed with a warning, flagged) / closed
+        "submission_rule": schedule.submission_rule(phase, False),
+        "self_check": None,
+        "reviews": [],
+        "received": [],
+        "grade": None,
+        "progress": {"reviews_done": 0, "reviews_assigned": 0},
+        "appeal": None,
+        "warnings": [],
+    }
+    work = (Work.objects.filter(task_id=task.id, student_id=student_id)
+            .select_related("grade", "appeal__checklist_version").first() if student_id else None)
+    if work is None:
+        return state
+    changes = link_changes([work.pk]).get(work.pk, [])
+    state["submission"] = {"url": work.url, "submitted_at": schedule.format_datetime(work.submitted_at),
+                           "updated_at": schedule.format_datetime(work.updated_at),
+                           "link_changes": changes}
+    state["submission_rule"] = schedule.submission_rule(phase, True)
+    to_do = list(Assignment.objects.filter(reviewer=work).select_related("work").order_by("position"))
+    received = list(Assignment.objects.filter(work=work).order_by("reviewer_number"))
+    ended = phase in (schedule.REVIEW_CLOSED, schedule.CLOSED)
+    peers = list(Assignment.objects.filter(work_id__in=[a.work_id for a in to_do])
+                 .exclude(reviewer=work)) if ended and to_do else []
+    history = _histories([a.pk for a in (*to_do, *received, *peers)])
+    checks = _self_check_histories([work.pk, *(a.work_id for a in to_do)])
+    drafts = dict(Draft.objects.filter(task_id=task.id, student_id=student_id).values_list("form", "data"))
+
+    state["self_check"] = {
+        "open": phase in (schedule.SUBMISSION, schedule.WAITING),
+        "history": [versions.json(check) for check in checks.get(work.pk, [])],
+        "draft": drafts.get(SELF_FORM),
+    }
+    peers_by_work = defaultdict(list)
+    for peer in peers:
+        if history.get(peer.pk):
+            peers_by_work[peer.work_id].append(peer)
+    state["reviews"] = [
+        _review_to_do(a, history.get(a.pk, []), drafts.get(a.token), checks.get(a.work_id, []),
+                      peers_by_work.get(a.work_id, []), history, versions)
+        for a in to_do]
+    state["received"] = [_review_received(a, history[a.pk], versions) for a in received if a.pk in history]
+    state["progress"] = {"reviews_done": sum(1 for a in to_do if a.submitted_at),
+                         "reviews_assigned": len(to_do)}
+    grade, appeal = _related(work, "grade"), _related(work, "appeal")
+    if grade is not None:
+        state["grade"] = grade_explanation(grade)
+    state["warnings"] = warnings.of_work(work.pk)
+    state["appeal"] = _appeal_part(task, grade, appeal, any(c["after_deadline"] for c in changes), now)
+    state["checklist_versions"] = versions.older()
+    return state
+
+
+def _related(work: Work, name: str):
+    """A reverse one-to-one of the work loaded with select_related, or None."""
+    try:
+        return getattr(work, name)
+    except ObjectDoesNotExist:
+        return None
+
+
+def _appeal_part(task: TaskRef, grade, appeal, late_change: bool, now: datetime) -> dict | None:
+    """What the learner may do about their grade, what they sent, and the re-check."""
+    if grade is None and appeal is None:
+        return None
+    code, why_not = appeals.why_not(task, grade, appeal, late_change, now)
+    if code == "appeals_off" and appeal is None:
+        return None
+    return {
+        "open": not code, "why_not": why_not, "code": code,
+        "deadline": schedule.format_datetime(appeals.appeal_deadline(task)),
+        "submitted": None if appeal is None else {
+            "origin": appeal.origin, "status": appeal.status, "reason": appeal.reason,
+            "items": appeal.items, "created_at": schedule.format_datetime(appeal.created_at),
+            "recheck": appeals.recheck_json(appeal, grade)},
+    }
+
+
+class _Versions:
+    """Numbers of the checklist versions assessments were made with, and the older checklists."""
+
+    def __init__(self, task: TaskRef):
+        self.task = task
+        self.numbers = {task.checklist_version_id: task.checklist_version}
+        self.older_checklists = {}
+
+    def current_public(self) -> dict:
+        """The task's current checklist for the page, item texts sanitized."""
+        public = self.task.settings.checklist.to_public()
+        public["items"] = sanitize.public_items(public["items"])
+        public["version"] = self.task.checklist_version
+        return public
+
+    def json(self, assessment) -> dict:
+        """One version of a review or self-check as the page shows it (its time to the minute)."""
+        version_id = assessment.checklist_version_id
+        if version_id is not None and version_id not in self.numbers:
+            version = ChecklistVersion.objects.get(pk=version_id)  # an older version: rare
+            self.numbers[version_id] = version.number
+            self.older_checklists[version.number] = version.checklist
+        data = {"submitted_at": schedule.format_minute(assessment.created_at), "total": assessment.total,
+                "items": assessment.items, "item_comments": assessment.item_comments,
+                "comment": assessment.comment,
+                "checklist_version": self.numbers.get(version_id, self.task.checklist_version)}
+        if isinstance(assessment, Review):
+            data["best_work"] = assessment.best_work
+        return data
+
+    def older(self) -> dict:
+        """{number: public checklist} of every other version an assessment shown was made with."""
+        return {str(number): {"items": sanitize.public_items(checklist_from_rs(rs).to_public()["items"])}
+                for number, rs in self.older_checklists.items()}
+
+
+def _histories(assignment_ids: list[int]) -> dict[int, list[Review]]:
+    """Every submitted version of these assignments' reviews, oldest first."""
+    history = defaultdict(list)
+    for review in Review.objects.filter(assignment_id__in=assignment_ids).order_by("created_at", "id"):
+        history[review.assignment_id].append(review)
+    return history
+
+
+def _self_check_histories(work_ids: list[int]) -> dict[int, list[SelfCheck]]:
+    history = defaultdict(list)
+    for check in SelfCheck.objects.filter(work_id__in=work_ids).order_by("created_at", "id"):
+        history[check.work_id].append(check)
+    return history
+
+
+def _review_to_do(assignment: Assignment, versions_of_mine: list[Review], draft: dict | None,
+                  author_checks: list[SelfCheck], peers: list[Assignment], history: dict,
+                  versions: _Versions) -> dict:
+    latest = versions_of_mine[-1] if versions_of_mine else None
+    return {
+        "id": assignment.token,
+        "title": f"Work {assignment.position}",
+        "url": assignment.work.url,
+        "status": "submitted" if latest else "todo",
+        "submitted_at": schedule.format_minute(latest.created_at) if latest else None,
+        "total": latest.total if latest else None,
+        "latest": versions.json(latest) if latest else None,
+        "history": [versions.json(review) for review in versions_of_mine],
+        "draft": draft,
+        # R8: the author's self-check only once this reviewer's own review is in.
+        "author_self_check": versions.json(author_checks[-1]) if latest and author_checks else None,
+        # R8: after the end, what the other reviewers gave this work.
+        "other_reviews": [{"title": f"Reviewer {peer.reviewer_number}",
+                           **versions.json(history[peer.pk][-1])}
+                          for peer in sorted(peers, key=lambda p: p.reviewer_number)],
+    }
+
+
+def _review_received(assignment: Assignment, versions_of_review: list[Review], versions: _Versions) -> dict:
+    latest = versions_of_review[-1]
+    return {"title": f"Reviewer {assignment.reviewer_number}", **versions.json(latest),
+            "history": [versions.json(review) for review in versions_of_review]}
+
+
+def grade_explanation(grade: Grade) -> dict:
+    """The grade with how it was computed, in words a learner understands: every score received
+    (counted, or left out and why) and, for a grade computed item by item, every item."""
+    explained = [{"reviewer": f"Reviewer {score['reviewer']}", "total": score["total"],
+                  # Grades written before per-item grading have no "counted": their weight says.
+                  "counted": score["counted"] if "counted" in score else score.get("weight", 1) > 0,
+                  "weight": score.get("weight"), "adjusted": score.get("adjusted"),
+                  "reason": score.get("reason", "")}
+                 for score in grade.detail.get("scores", [])]
+    messages = {
+        Grade.GRADED: f"Your grade is {grade.points} of {grade.max_points}: "
+                      f"{grade.detail.get('summary') or POLICIES.get(grade.policy, grade.policy)}",
+        Grade.REVIEWS_UNFINISHED: "Your grade is 0 because you did not finish all the reviews "
+                                  "assigned to you. Only learners who finish their reviews are graded.",
+        Grade.NO_REVIEWS: "Your work received no reviews, so it has no grade yet. "
+                          "The course staff have been told and will grade it.",
+    }
+    recheck = grade.detail.get("recheck")
+    if recheck is not None:  # a staff re-check (services/appeals.py) replaced the reviewers' grade
+        before = recheck.get("previous_points")
+        messages[Grade.GRADED] = (f"Your grade is {grade.points} of {grade.max_points}, from a re-check by course "
+                                  "staff" + ("" if before is None else f" (the reviewers' grade was {before})")
+                                  + ". The reviewers' scores below no longer count.")
+    return {"status": grade.status, "points": grade.points, "max": grade.max_points,
+            "exact": grade.exact_points, "policy": grade.policy, "message": messages[grade.status],
+            "rechecked": recheck is not None,
+            "scores": explained, "aggregation": grade.detail.get("aggregation", "total"),
+            "items": learner_items(grade.detail)}
+
+
+def learner_items(detail: dict) -> list[dict]:
+    """The per-item results of a grade for the learner: items with their sanitized `html`, and
+    each reviewer as "Reviewer N"."""
+    return [{"id": item["id"], "type": item["type"], "text": item["text"],
+             "html": sanitize.inline_html(item["text"]), "max": item["max"], "points": item["points"],
+             "scores": [{"reviewer": f"Reviewer {given['reviewer']}", "points": given["points"],
+                         "counted": given["counted"], "reason": given["reason"]}
+                        for given in item["given"]]}
+            for item in detail.get("items") or []]

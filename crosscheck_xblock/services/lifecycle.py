@@ -1,0 +1,293 @@
+"""The automatic steps of a task (T3, T4, P3): distribute at the start, grade at the end.
+
+The schedule lives in the database (Task.starts_at / closes_at and the status), not in the
+broker: Open edX runs no celery beat, and Redis redelivers a task scheduled hours ahead after
+its visibility timeout. Four drivers find what is due and run the same idempotent steps: the
+self-re-queuing sweep (tasks.sweep_due_tasks), the cron command `crosscheck_tick`, any page view
+of the block after a due time (run_due_transitions), and the staff buttons.
+
+Every step takes the task row lock and re-reads the status under it, so however many drivers
+race, one distribution and one grading happen.
+"""
+import logging
+import random
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Q
+
+from .. import schedule
+from ..distribution import assign_reviewers, reviews_per_work, shortfall_message
+from ..errors import Conflict
+from ..models import Assignment, Grade, LearnerWarning, SweepState, Task, Work
+from . import gradebook, grading, registry
+from .guard import guarded
+from .registry import TaskRef
+
+log = logging.getLogger(__name__)
+SWEEP_NAME = "default"
+BUSY = "Another process is working on this cross-check right now."
+
+
+# ---------------------------------------------------------------- distribution (D1–D3, T3)
+
+@guarded
+def start_cross_check(task: TaskRef, now: datetime, wait: bool = True) -> dict:
+    """Distribute the works for review. Idempotent: a started task is left as it is.
+
+    One transaction under the task row lock: however many workers, sweeps, page views and
+    staff clicks race, one distribution happens, and a crash in the middle leaves none.
+    With fewer than two works nothing is distributed and the task stays open, so it can be
+    started later (the rs app marked such a task distributed and it stayed stuck). A task whose
+    cross-check end has passed is refused (409 review_period_over): nobody could review any
+    more, so starting it would grade everyone 0; staff move the end in Studio first.
+    `wait=False` answers `busy` at once when another process holds the task.
+    """
+    with transaction.atomic():
+        row = registry.lock_row(task, wait=wait)
+        if row is None:
+            return {"started": False, "status": None, "busy": True, "message": BUSY}
+        if row.status != Task.OPEN:
+            return {"started": False, "status": row.status, "message": "The cross-check has already started."}
+        review_due = task.settings.timeline.review_due
+        if review_due is not None and now >= review_due:
+            raise Conflict(f"The cross-check end ({schedule.format_datetime(review_due)}) has passed, so "
+                           "nobody could review any more and everyone would get 0. Move the cross-check "
+                           "end in Studio and publish, then start it.", "review_period_over")
+        work_ids = list(Work.objects.filter(task_id=task.id).values_list("pk", flat=True))
+        k = task.settings.reviews_per_work
+        note = shortfall_message(len(work_ids), k) or ""
+        if len(work_ids) < 2:
+            Task.objects.filter(pk=task.id).update(distribution_note=note)
+            return {"started": False, "status": row.status, "message": note}
+        plan = assign_reviewers(work_ids, k=k, seed=row.seed)
+        Assignment.objects.bulk_create(assignment_rows(task.id, plan, row.seed), batch_size=2000)
+        row.status = Task.DISTRIBUTED
+        row.distributed_at = now
+        row.reviewers_per_work = reviews_per_work(len(work_ids), k)
+        row.distribution_note = note
+        row.save(update_fields=["status", "distributed_at", "reviewers_per_work", "distribution_note"])
+    return {"started": True, "status": row.status,
+            "message": f"{len(work_ids)} works distributed, {row.reviewers_per_work} reviewers each."}
+
+
+def assignment_rows(task_id: int, plan: dict, seed: str) -> list[Assignment]:
+    """The assignments of a plan {reviewer: [work, …]}: "Work N" is the position in the
+    reviewer's (already random) list; "Reviewer N" is drawn at random per work from the task's
+    secret seed, so the numbers tell an author nothing about who submitted first."""
+    reviewers_of = defaultdict(list)
+    for reviewer_id in sorted(plan):
+        for work_id in plan[reviewer_id]:
+            reviewers_of[work_id].append(reviewer_id)
+    rng = random.Random(f"{seed}:reviewer-numbers")
+    number = {}
+    for work_id in sorted(reviewers_of):
+        reviewers = reviewers_of[work_id]
+        rng.shuffle(reviewers)
+        for n, reviewer_id in enumerate(reviewers, start=1):
+            number[reviewer_id, work_id] = n
+    return [Assignment(task_id=task_id, reviewer_id=reviewer_id, work_id=work_id, position=position,
+                       reviewer_number=number[reviewer_id, work_id], token=secrets.token_hex(12))
+            for reviewer_id in sorted(plan)
+            for position, work_id in enumerate(plan[reviewer_id], start=1)]
+
+
+# ---------------------------------------------------------------- grading (A6, A7, T4)
+
+@guarded
+def complete_cross_check(task: TaskRef, now: datetime, wait: bool = True,
+                         max_batches: int | None = None) -> dict:
+    """Compute every grade and write it to the gradebook (T4). Idempotent and resumable.
+
+    Two steps, each safe to interrupt anywhere:
+    1. one transaction under the task row lock computes every grade, stores them with the
+       warnings of the task's rule and sets the status to `grading`; a crash leaves nothing and
+       the next run starts over. Reviews wait for this lock (registry.lock_status), so a review
+       is either in the grades or refused, never lost in between;
+    2. the gradebook writes, in batches (services/gradebook.py): each transaction holds the
+       task row; a write that fails is marked and retried later, the others go on; once every
+       grade was tried the task is `completed`. A crash rolls back the batch in flight (its
+       Score rows too) and the next run goes on from there.
+    `max_batches` bounds one call's work (a page view writes one batch; workers and staff all);
+    `wait=False` answers `busy` at once when another process holds the task.
+    """
+    with transaction.atomic():
+        row = registry.lock_row(task, wait=wait)
+        if row is None:
+            return {"completed": False, "status": None, "busy": True, "message": BUSY}
+        if row.status in (Task.OPEN, Task.COMPLETED):
+            message = ("The cross-check is already complete." if row.status == Task.COMPLETED
+                       else "The cross-check has not started yet.")
+            return {"completed": False, "status": row.status, "message": message}
+        if row.status == Task.DISTRIBUTED:
+            grades, warnings = grading.compute_grades(task, now)
+            Grade.objects.bulk_create(grades, batch_size=2000)
+            # The warnings of the task's rule (A3, A5) belong to these grades: both or neither.
+            LearnerWarning.objects.bulk_create(warnings, batch_size=2000)
+            row.status = Task.GRADING
+            row.save(update_fields=["status"])
+    batches = 0
+    status = Task.GRADING
+    while status == Task.GRADING and (max_batches is None or batches < max_batches):
+        status = _write_score_batch(task, now, wait)
+        batches += 1
+    if status is None:
+        status = Task.GRADING  # another process holds the task and is writing the rest
+    grades = Grade.objects.filter(work__task_id=task.id)
+    total, graded = grades.count(), grades.filter(status=Grade.GRADED).count()
+    failed = grades.filter(score_written=False).exclude(score_error="").count()
+    retry = f" {failed} gradebook writes failed and will be retried." if failed else ""
+    if status == Task.COMPLETED:
+        return {"completed": True, "status": status,
+                "message": f"{graded} of {total} learners graded.{retry}"}
+    waiting = grades.filter(points__isnull=False, score_written=False, score_retry_at__isnull=True).count()
+    return {"completed": False, "status": status,
+            "message": f"{graded} of {total} learners graded; {waiting} grades are still being "
+                       f"written to the gradebook.{retry}"}
+
+
+def _write_score_batch(task: TaskRef, now: datetime, wait: bool) -> str | None:
+    """Write one batch of grades to the gradebook; the task's status after it (None: busy)."""
+    with transaction.atomic():
+        row = registry.lock_row(task, wait=wait)
+        if row is None:
+            return None
+        if row.status != Task.GRADING:
+            return row.status
+        gradebook.write_batch(task.id, now)
+        if not gradebook.first_writes_left(task.id):  # the lock is ours: every grade was tried
+            row.status = Task.COMPLETED
+            row.completed_at = now
+            row.save(update_fields=["status", "completed_at"])
+        return row.status
+
+
+@guarded
+def retry_scores(task: TaskRef, now: datetime, wait: bool = False) -> dict:
+    """Try again the failed gradebook writes of a completed task whose time has come."""
+    tried = 0
+    while True:
+        with transaction.atomic():
+            row = registry.lock_row(task, wait=wait)
+            if row is None:
+                return {"retried": tried, "busy": True, "message": BUSY}
+            if row.status != Task.COMPLETED:
+                break
+            batch = gradebook.write_batch(task.id, now)
+        tried += batch
+        if batch < gradebook.SCORE_BATCH_SIZE:
+            break
+    failed = Grade.objects.filter(work__task_id=task.id, score_written=False).exclude(score_error="").count()
+    return {"retried": tried, "message": f"{tried} gradebook writes retried; {failed} still failing."}
+
+
+# ---------------------------------------------------------------- what is due, and the drivers
+
+@guarded
+def due_tasks(now: datetime, limit: int = 1000) -> list[str]:
+    """Usage keys of tasks with a step due (see schedule.due_step): interrupted gradings, then
+    gradings due, then starts due, each oldest first, then failed gradebook writes due again.
+
+    Each query is a range scan of an index ((status, starts_at), (status, closes_at), or the
+    grades' (score_written, score_retry_at)); an OR of them would tempt the database into a full
+    scan. advance_task checks the exact rule again per task, so this only has to find them.
+    """
+    keys = Task.objects.order_by().values_list("usage_key", flat=True)
+    grading_ = keys.filter(status=Task.GRADING).order_by("closes_at")
+    finishing = keys.filter(status=Task.DISTRIBUTED, closes_at__lte=now).order_by("closes_at")
+    starting = (keys.filter(status=Task.OPEN, starts_at__lte=now)
+                .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now)).order_by("starts_at"))
+    due = []
+    for query in (grading_, finishing, starting):
+        due.extend(query[:limit - len(due)])
+        if len(due) >= limit:
+            return due
+    seen = set(due)
+    due.extend(key for key in gradebook.tasks_with_due_retries(now, limit - len(due)) if key not in seen)
+    return due
+
+
+@guarded
+def advance_task(task: TaskRef, now: datetime, wait: bool = False,
+                 max_batches: int | None = None) -> dict | None:
+    """Run the step that is due for this task now, if any: distribute, grade, or retry failed
+    gradebook writes. Idempotent: the step re-checks the status under the task row lock, so
+    racing callers do the work once."""
+    step = schedule.due_step(task.status, now, task.settings.timeline)
+    if step == schedule.START:
+        return start_cross_check(task, now, wait=wait)
+    if step == schedule.FINISH:
+        return complete_cross_check(task, now, wait=wait, max_batches=max_batches)
+    if task.status == Task.COMPLETED and gradebook.unwritten(task.id, now).exists():
+        return retry_scores(task, now, wait=wait)
+    return None
+
+
+@guarded
+def run_due_transitions(task: TaskRef, now: datetime) -> TaskRef:
+    """The lazy check when someone opens the block: run a due step, answer the current task.
+
+    Costs no query when nothing is due (the common case). When something is, it runs here,
+    without waiting for a worker that holds the task, and with at most one batch of gradebook
+    writes, so a page view stays short; the sweep or cron writes the rest of a large task.
+    Failed gradebook writes are left to the sweep and cron.
+    """
+    if schedule.due_step(task.status, now, task.settings.timeline) is None:
+        return task
+    try:
+        advance_task(task, now, wait=False, max_batches=1)
+    except Exception:  # noqa: BLE001 - a failing step must not break the learner's page
+        # It rolled back; the sweep, cron or the next view tries again.
+        log.exception("crosscheck: the due step of %s failed in a page view", task.usage_key)
+    return registry.refresh(task)
+
+
+# ---------------------------------------------------------------- the sweep chain
+
+@dataclass(frozen=True)
+class SweepTurn:
+    """What one sweep message may do: go on as `step` of `chain`, and advance the `due` tasks."""
+
+    chain: str
+    step: int
+    due: list
+
+
+@guarded
+def sweep_turn(chain: str | None, step: int, now: datetime) -> SweepTurn | None:
+    """Claim one turn of the self-re-queuing sweep; None when this message must stop.
+
+    `chain=None` starts a new chain that replaces any running one (so starting the sweep again
+    never doubles it). A message of an old chain, or a second delivery of the same step,
+    gets None and is not re-queued: one sweep message is alive at a time.
+    """
+    SweepState.objects.get_or_create(name=SWEEP_NAME, defaults={"chain": "", "beat_at": now})
+    with transaction.atomic():
+        state = SweepState.objects.select_for_update().get(name=SWEEP_NAME)
+        if chain is None:
+            state.chain, state.step = secrets.token_hex(8), 0
+        elif chain != state.chain or step != state.step:
+            return None
+        state.step += 1
+        state.beat_at = now
+        state.save()
+    return SweepTurn(state.chain, state.step, due_tasks(now))
+
+
+@guarded
+def sweep_is_stale(now: datetime, seconds: float) -> bool:
+    """True when no sweep ran in the last `seconds` (never started, or its chain was lost)."""
+    state = SweepState.objects.filter(name=SWEEP_NAME).first()
+    return state is None or not state.chain or (now - state.beat_at).total_seconds() > seconds
+
+
+@guarded
+def sweep_status() -> dict | None:
+    """When the sweep last ran, for operators (None: it never ran)."""
+    state = SweepState.objects.filter(name=SWEEP_NAME).first()
+    if state is None:
+        return None
+    return {"chain": state.chain, "step": state.step, "beat_at": schedule.format_datetime(state.beat_at)}

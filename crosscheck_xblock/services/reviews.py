@@ -1,0 +1,163 @@
+"""Filling the checklist (R1–R6, R10, T5, T6): reviews of peers' works, self-checks, drafts.
+
+Reviews and self-checks are what grading reads, so each is written under the task row's share
+lock with the phase checked again inside the transaction (registry.lock_status): a review
+answered 200 is in the grades, a review that comes after the grading took the row is refused.
+"""
+import json
+from datetime import datetime
+
+from django.db import transaction
+
+from .. import schedule
+from ..checklist import Checklist, ReviewError, normalize_review_items, review_total
+from ..errors import BadRequest, Conflict, NotAllowed, TooLarge
+from ..models import Assignment, Draft, Review, SelfCheck, Work
+from . import registry
+from .guard import guarded
+from .registry import TaskRef
+
+MAX_COMMENT_LENGTH = 20_000
+MAX_ITEM_COMMENT_LENGTH = 5_000
+MAX_DRAFT_CHARS = 200_000
+# Versions a review (or a self-check) may have: room for every honest correction, and a bound
+# on what the author's page carries.
+MAX_VERSIONS = 20
+SELF_FORM = "self"  # the Draft.form of the self-check
+MAX_TOKEN_LENGTH = 64
+
+
+@guarded
+def submit_review(task: TaskRef, student_id: str | None, token: object, form: object,
+                  now: datetime) -> None:
+    """Store a new version of the reviewer's review of one assigned work (R1–R5, R10).
+
+    `form` is `{"items": {item_id: value}, "item_comments": {item_id: text}, "comment": text,
+    "best_work": bool}`; every scored item must be present and in range. While the cross-check
+    runs, reviews are submitted and changed freely. In the adjustment period after the end (T6)
+    a reviewer may only correct the points of a review they already submitted: its comment,
+    item comments and best-work mark must stay as in their latest version, and no new review is
+    accepted. Before the start and after the adjustment period nothing is accepted (T5).
+    """
+    with transaction.atomic():
+        phase = task.settings.phase(registry.lock_status(task), now)
+        if phase not in (schedule.REVIEW, schedule.ADJUSTMENT):
+            raise Conflict("Reviews are not accepted now: the cross-check is not running.",
+                           "review_closed")
+        assignment = own_assignment(task, student_id, token, lock=True)
+        versions = list(Review.objects.filter(assignment_id=assignment.pk).order_by("created_at", "id")
+                        .values_list("comment", "item_comments", "best_work"))
+        rule = schedule.review_rule(phase, bool(versions))
+        if rule == schedule.REVIEW_CLOSED_RULE:
+            raise Conflict("The cross-check has ended: new reviews are not accepted. In the adjustment "
+                           "period you may only correct the points of reviews you submitted.",
+                           "review_closed")
+        fields = check_form(task, form, allow_best_work=True)
+        if rule == schedule.POINTS_ONLY and (
+                fields["comment"], fields["item_comments"], fields["best_work"]) != versions[-1]:
+            raise Conflict("In the adjustment period only the points of a submitted review may change; "
+                           "keep its comments and best-work mark as they were.", "adjustment_points_only")
+        _check_versions(len(versions), "review")
+        Review.objects.create(assignment_id=assignment.pk, created_at=now, **fields)
+        Assignment.objects.filter(pk=assignment.pk).update(submitted_at=now)
+        Draft.objects.filter(task_id=task.id, student_id=student_id, form=assignment.token).delete()
+
+
+@guarded
+def submit_self_check(task: TaskRef, student_id: str | None, form: object, now: datetime) -> None:
+    """Store a new version of the author's check of their own work, before the cross-check (R6)."""
+    with transaction.atomic():
+        phase = task.settings.phase(registry.lock_status(task), now)
+        if phase not in (schedule.SUBMISSION, schedule.WAITING):
+            raise Conflict("The self-check closes when the cross-check starts.", "self_check_closed")
+        work = (Work.objects.filter(task_id=task.id, student_id=student_id).only("pk").first()
+                if student_id else None)
+        if work is None:
+            raise Conflict("Submit your work before checking it.", "no_submission")
+        fields = check_form(task, form, allow_best_work=False)
+        _check_versions(SelfCheck.objects.filter(work_id=work.pk).count(), "self-check")
+        SelfCheck.objects.create(work_id=work.pk, created_at=now, **fields)
+        Draft.objects.filter(task_id=task.id, student_id=student_id, form=SELF_FORM).delete()
+
+
+@guarded
+def save_draft(task: TaskRef, student_id: str | None, form_key: object, data: object,
+               now: datetime) -> str:
+    """Keep an unsent form as the learner types (R4); the time it was saved, ISO 8601. The draft
+    is loose; submitting checks it."""
+    if form_key != SELF_FORM:
+        own_assignment(task, student_id, form_key)
+    elif not student_id:
+        raise NotAllowed("Sign in to save a draft.", "not_signed_in")
+    if not isinstance(data, dict):
+        raise BadRequest("A draft must be an object.", "bad_draft")
+    if len(json.dumps(data)) > MAX_DRAFT_CHARS:
+        raise TooLarge(f"The draft is too large (over {MAX_DRAFT_CHARS:,} characters).", "too_large")
+    Draft.objects.update_or_create(task_id=task.id, student_id=student_id, form=form_key,
+                                   defaults={"data": data, "updated_at": now})
+    return schedule.format_datetime(now)
+
+
+def _check_versions(count: int, what: str) -> None:
+    if count >= MAX_VERSIONS:
+        raise Conflict(f"This {what} already has {MAX_VERSIONS} versions, the most it may have.",
+                       "too_many_versions")
+
+
+def own_assignment(task: TaskRef, student_id: str | None, token: object,
+                   lock: bool = False) -> Assignment:
+    """The assignment `token` names, if it is this learner's to review (403 not_assigned);
+    with `lock`, its row is locked until the transaction ends (one version at a time)."""
+    if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_LENGTH:
+        raise BadRequest("Say which work the review is for (review_id).", "bad_review_id")
+    found = (Assignment.objects.filter(task_id=task.id, token=token, reviewer__student_id=student_id)
+             .values_list("pk", flat=True).first() if student_id else None)
+    if found is None:
+        raise NotAllowed("This work is not assigned to you for review.", "not_assigned")
+    rows = Assignment.objects.select_for_update() if lock else Assignment.objects
+    return rows.only("pk", "token").get(pk=found)
+
+
+def check_form(task: TaskRef, form: object, allow_best_work: bool) -> dict:
+    """The model fields of a filled checklist (the task's current version), or a BadRequest
+    naming what is wrong. Used for reviews, self-checks and staff re-checks alike."""
+    if not isinstance(form, dict):
+        raise BadRequest("The form must be an object.", "bad_items")
+    items = form.get("items")
+    if not isinstance(items, dict):
+        raise BadRequest("`items` must be an object of item id → value.", "bad_items")
+    comment = form.get("comment") or ""
+    if not isinstance(comment, str) or len(comment) > MAX_COMMENT_LENGTH:
+        raise BadRequest(f"The comment must be text of at most {MAX_COMMENT_LENGTH} characters.",
+                         "bad_comment")
+    checklist = task.settings.checklist
+    try:
+        values = normalize_review_items(checklist, items)
+    except ReviewError as err:
+        raise BadRequest(str(err), err.code) from err
+    item_comments = _checked_item_comments(checklist, form.get("item_comments") or {})
+    best_work = form.get("best_work", False)
+    if not isinstance(best_work, bool) or (best_work and not allow_best_work):
+        raise BadRequest("`best_work` must be true or false (and only in a review).", "bad_best_work")
+    fields = {"items": values, "item_comments": item_comments, "comment": comment,
+              "total": review_total(checklist, values, task.settings.max_score),
+              "checklist_version_id": task.checklist_version_id}
+    if allow_best_work:
+        fields["best_work"] = best_work
+    return fields
+
+
+def _checked_item_comments(checklist: Checklist, comments: object) -> dict:
+    if not isinstance(comments, dict):
+        raise BadRequest("`item_comments` must be an object of item id → text.", "bad_comment")
+    scored = {item.id for item in checklist.scored_items}
+    kept = {}
+    for item_id, text in comments.items():
+        if item_id not in scored:
+            raise BadRequest(f"There is no scored item “{item_id[:40]}” in the checklist.", "unknown_item")
+        if not isinstance(text, str) or len(text) > MAX_ITEM_COMMENT_LENGTH:
+            raise BadRequest(f"An item comment must be text of at most {MAX_ITEM_COMMENT_LENGTH} "
+                             "characters.", "bad_comment")
+        if text.strip():
+            kept[item_id] = text
+    return kept

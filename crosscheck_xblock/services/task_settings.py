@@ -1,0 +1,162 @@
+"""The settings of one task as one typed, frozen value, read once from the task's settings copy.
+
+`Task.config` is the copy of the block's settings that background jobs read (see
+`block.task_config`). Every service reads the settings through `TaskSettings.from_config`, which
+validates each value once, the same way: a value Studio would refuse (hand-edited OLX, an old
+copy) falls back to its default, so grading never fails on a bad setting. Studio's editor
+(`studio.py`) refuses such values with a message instead; both use the choices and ranges below.
+
+No framework imports: this module is plain Python on top of the pure core.
+"""
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from .. import links, schedule
+from ..checklist import Checklist, ChecklistError, checklist_from_rs
+from ..scoring import DEFAULT_POLICY, POLICIES
+from ..scoring.warning_rules import DEFAULT_THRESHOLD
+
+# The choices with their one-line explanations (Studio shows them next to the choice; the order
+# is the order of the menu).
+WARNING_RULES = {
+    "fixed": ("The proposal's rule: a score more than the threshold away from the other scores of "
+              "a work is left out of the grade and its reviewer warned; an author whose self-check "
+              "is that far from the reviews is warned too."),
+    "evidence": ("Reviewers whose scores, across all their reviews in the task, run well above or "
+                 "below the other reviewers' or scatter widely are warned; no grade changes."),
+    "none": "Nobody is warned when the grades are computed (staff still see both rules' numbers).",
+}
+AGGREGATIONS = {
+    "total": "The grading policy is applied to each review's total.",
+    "per_item": ("The grading policy is applied to each checklist item across the reviews, then the "
+                 "items are added up (where all reviews of a work used the same checklist version)."),
+}
+DEFAULT_WARNING_RULE = "evidence"
+DEFAULT_AGGREGATION = "total"
+DEFAULT_K = 4
+DEFAULT_MAX_SCORE = 100
+DEFAULT_DISPLAY_NAME = "Cross-check"
+
+# Inclusive ranges, in the units Studio and OLX use (the threshold in percent of the maximum).
+RANGES = {
+    "reviews_per_work": (1, 10),
+    "max_score": (1, 10_000),
+    "adjustment_days": (0, 30),
+    "appeal_days": (0, 30),
+    # The proposal says 15-20 %; below 5 % ordinary honest disagreement would leave out nearly
+    # every score.
+    "outlier_threshold": (5, 50),
+}
+
+
+def whole_number(value: object) -> int | None:
+    """The integer a JSON value stands for (5, 5.0, "5"), or None; booleans are not numbers."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit() and len(value) < 20:
+        return int(value.strip())
+    return None
+
+
+def number(value: object) -> float | None:
+    """The finite number a JSON value stands for (5, 2.5, "2.5"), or None; booleans are not
+    numbers, and neither are NaN, infinities or integers too large for a float."""
+    if isinstance(value, bool):
+        return None
+    try:
+        if isinstance(value, int | float):
+            result = float(value)
+        elif isinstance(value, str) and len(value) < 40:
+            result = float(value)
+        else:
+            return None
+    except (OverflowError, ValueError):
+        return None
+    return result if result == result and abs(result) != float("inf") else None
+
+
+def _in_range(name: str, value: int | float | None) -> bool:
+    low, high = RANGES[name]
+    return value is not None and low <= value <= high
+
+
+@dataclass(frozen=True)
+class TaskSettings:
+    """What a task is set to, every value valid. `threshold` is a share of the maximum (0.15)."""
+
+    display_name: str = DEFAULT_DISPLAY_NAME
+    submission_kind: str = links.DEFAULT_KIND
+    reviews_per_work: int = DEFAULT_K
+    max_score: int = DEFAULT_MAX_SCORE
+    grading_policy: str = DEFAULT_POLICY
+    warning_rule: str = DEFAULT_WARNING_RULE
+    aggregation: str = DEFAULT_AGGREGATION
+    threshold: float = DEFAULT_THRESHOLD
+    timeline: schedule.Timeline = field(default_factory=schedule.Timeline)
+    checklist: Checklist = field(default_factory=lambda: Checklist(task_name="", items=()))
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> "TaskSettings":
+        """The settings of a settings copy; a missing or invalid value takes its default."""
+        k = whole_number(config.get("reviews_per_work"))
+        max_score = whole_number(config.get("max_score"))
+        share = number(config.get("outlier_threshold"))
+        try:
+            checklist = checklist_from_rs(config.get("checklist") or {})
+        except ChecklistError:
+            checklist = Checklist(task_name="", items=())  # the block refuses to sync such a copy
+        return cls(
+            display_name=_text(config.get("display_name")) or DEFAULT_DISPLAY_NAME,
+            submission_kind=_choice(config.get("submission_kind"), links.KINDS, links.DEFAULT_KIND),
+            reviews_per_work=k if _in_range("reviews_per_work", k) else DEFAULT_K,
+            max_score=max_score if _in_range("max_score", max_score) else DEFAULT_MAX_SCORE,
+            grading_policy=_choice(config.get("grading_policy"), POLICIES, DEFAULT_POLICY),
+            warning_rule=_choice(config.get("warning_rule"), WARNING_RULES, DEFAULT_WARNING_RULE),
+            aggregation=_choice(config.get("aggregation"), AGGREGATIONS, DEFAULT_AGGREGATION),
+            # The copy stores the threshold as a share of the maximum (Studio's 15 % is 0.15).
+            threshold=share if share is not None and 0 < share <= 1 else DEFAULT_THRESHOLD,
+            timeline=schedule.timeline_from_config(config),
+            checklist=checklist,
+        )
+
+    def phase(self, status: str, now) -> str:
+        """Where a task with this status is at `now` (see schedule.py)."""
+        return schedule.timeline_phase(status, now, self.timeline)
+
+    def public(self) -> dict:
+        """The settings a learner may see (dates in ISO 8601 UTC, the T1 defaults filled in)."""
+        return {
+            "display_name": self.display_name,
+            "submission_kind": self.submission_kind,
+            "submission_help": links.KINDS[self.submission_kind],
+            "reviews_per_work": self.reviews_per_work,
+            "max_score": self.max_score,
+            "grading_policy": self.grading_policy,
+            "policy_text": POLICIES[self.grading_policy],
+            **self.public_dates(),
+        }
+
+    def public_dates(self) -> dict:
+        """The dates with the T1 defaults filled in, and the adjustment period (T6)."""
+        timeline = self.timeline
+        return {
+            "submission_start": schedule.format_datetime(timeline.opens),
+            "submission_due": schedule.format_datetime(timeline.submission_due),
+            "review_start": schedule.format_datetime(timeline.review_start),
+            "review_due": schedule.format_datetime(timeline.review_due),
+            "adjustment_days": timeline.adjustment.total_seconds() / 86400,
+            "adjustment_due": schedule.format_datetime(timeline.closes) if timeline.adjustment else "",
+            "late_change_warning": schedule.LATE_CHANGE_WARNING,
+        }
+
+
+def _text(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _choice(value: object, choices: Mapping, default: str) -> str:
+    return value if isinstance(value, str) and value in choices else default
