@@ -1,4 +1,5 @@
-/* What the learner page and the Studio editor share: building DOM nodes and calling handlers. */
+/* What the learner page and the Studio editor share: building DOM nodes, calling handlers,
+ * formatting dates, points and shares. */
 var CrossCheckCommon = (function () {
   "use strict";
 
@@ -56,5 +57,29 @@ var CrossCheckCommon = (function () {
     };
   }
 
-  return {el: el, csrfToken: csrfToken, handlerCaller: handlerCaller};
+  // ------------------------------------------------------------------ formatting
+
+  /** An ISO 8601 date in the browser's locale and time zone; text that is not a date as it is. */
+  function fmtDate(iso) {
+    if (!iso) { return ""; }
+    var date = new Date(iso);
+    return isNaN(date) ? iso : date.toLocaleString();
+  }
+
+  /** Points rounded to two decimals, as a number: for points that are still compared or added
+   * (a review total against the maximum); fmtPoints for text. */
+  function round2(value) { return Math.round(value * 100) / 100; }
+
+  /** Points as text, two decimals at most ("12.5", "0.33"). With `missing` (the staff analytics
+   * pass "–"), null and undefined show as it; without, a null shows as "0". */
+  function fmtPoints(value, missing) {
+    if (missing !== undefined && (value === null || value === undefined)) { return missing; }
+    return String(round2(value));
+  }
+
+  /** A share (0..1) as a whole percentage: 0.6871 → "69 %". */
+  function percent(share) { return Math.round(share * 100) + " %"; }
+
+  return {el: el, csrfToken: csrfToken, handlerCaller: handlerCaller,
+          fmtDate: fmtDate, round2: round2, fmtPoints: fmtPoints, percent: percent};
 })();

@@ -14,10 +14,10 @@ var CrossCheckAnalytics = (function () {
     return node;
   }
 
-  function fmt(value) {
-    if (value === null || value === undefined) { return "–"; }
-    return String(Math.round(value * 100) / 100);
-  }
+  var percent = CrossCheckCommon.percent;
+
+  /** Points in the staff tables and charts: a missing value (no self-check, no grade yet) shows "–". */
+  function fmt(value) { return CrossCheckCommon.fmtPoints(value, "–"); }
 
   function histogram(data) {
     var bins = data.histogram.bins;
@@ -59,8 +59,6 @@ var CrossCheckAnalytics = (function () {
       [svg("title", {text: "Mean signed deviation of each reviewer from the other reviewers"}),
        svg("line", {x1: mid, y1: 0, x2: mid, y2: height, stroke: "#555"})].concat(bars));
   }
-
-  function percent(share) { return Math.round(share * 100) + " %"; }
 
   function flags(work, threshold) {
     var rule = Math.round(threshold * 1000) / 10 + " % rule";

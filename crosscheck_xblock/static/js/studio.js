@@ -324,7 +324,7 @@ function CrossCheckStudio(runtime, element) {
 
   var rates = init.warning_rates;  // the simulated rates for the saved k, threshold and maximum
 
-  function percent(share) { return Math.round(share * 100) + " %"; }
+  var percent = CrossCheckCommon.percent;
 
   function choiceHelp(list, value) {
     var found = list.filter(function (choice) { return choice.value === value; })[0];
