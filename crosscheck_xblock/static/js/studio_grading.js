@@ -8,7 +8,7 @@
 function CrossCheckStudioGrading(page) {
   "use strict";
   var $ = page.$, field = page.field, form = page.form, init = page.init, uid = page.uid;
-  var el = CrossCheckCommon.el, percent = CrossCheckCommon.percent;
+  var el = CrossCheckCommon.el;
 
   var rates = init.warning_rates;  // the simulated rates for the saved k, threshold and maximum
 
@@ -78,25 +78,18 @@ function CrossCheckStudioGrading(page) {
       node.appendChild(el("p", {"class": "ccs-help", text: "Save valid settings to see how often each rule warns."}));
       return;
     }
-    var chosen = field("warning_rule").value;
-    // Inline layout only: studio.css predates the table (left-aligned cells, some room between).
-    var cell = "text-align: left; padding: 2px 16px 2px 0;";
-    var head = el("tr", {}, ["Rule", "Honest reviewers warned", "Careless reviewers caught"].map(function (h) {
-      return el("th", {scope: "col", style: cell, text: h});
-    }));
-    var rows = init.warning_rules.map(function (rule) {
-      var measured = rates.rules[rule.value];
-      return el("tr", {"class": "ccs-rate" + (rule.value === chosen ? " ccs-rate-chosen" : ""), "data-rule": rule.value}, [
-        el("th", {scope: "row", style: cell, text: rule.value + (rule.value === chosen ? " (chosen)" : "")}),
-        el("td", {style: cell, text: percent(measured.honest_warned)}),
-        el("td", {style: cell, text: percent(measured.careless_caught)})
-      ]);
-    });
-    node.appendChild(el("table", {"class": "ccs-rates-table"}, [
-      el("caption", {"class": "ccs-help", style: "text-align: left;", text: "How often each rule warns, measured on " + rates.classes + " " + rates.scenario_text +
+    // Every rule, under its own name; the layout of the table is in studio.css (.ccs-rates-table).
+    node.appendChild(CrossCheckCommon.ratesTable(init.warning_rules.map(function (rule) {
+      return {rule: rule.value, label: rule.value};
+    }), {
+      simulated: rates,
+      marked: field("warning_rule").value, mark: " (chosen)",
+      tableClass: "ccs-rates-table", rowClass: "ccs-rate", markedClass: "ccs-rate-chosen",
+      caption: "How often each rule warns, measured on " + rates.classes + " " + rates.scenario_text +
         " (" + rates.learners + " learners each; k = " + rates.k + ", threshold " +
-        Math.round(rates.threshold * 1000) / 10 + " %, maximum " + rates.max_score + ")."}),
-      el("thead", {}, [head]), el("tbody", {}, rows)]));
+        Math.round(rates.threshold * 1000) / 10 + " %, maximum " + rates.max_score + ").",
+      captionClass: "ccs-help"
+    }));
     if (rates.note) { node.appendChild(el("p", {"class": "ccs-help ccs-rates-note", text: rates.note})); }
     node.appendChild(el("p", {"class": "ccs-help ccs-rates-stale", hidden: true}));
     showRatesFreshness();
