@@ -346,6 +346,9 @@ def editor_fragment(block) -> Fragment:
     frag = Fragment()
     frag.add_css(_package_text("static/css/studio.css"))
     frag.add_javascript(_package_text("static/js/common.js"))
+    frag.add_javascript(_package_text("static/js/studio_dates.js"))
+    frag.add_javascript(_package_text("static/js/studio_grading.js"))
+    frag.add_javascript(_package_text("static/js/studio_checklist.js"))
     frag.add_javascript(_package_text("static/js/studio.js"))
     # The checklist is staff-written text that may contain "</script>": it travels escaped.
     frag.add_content(_package_text("templates/studio.html").replace(

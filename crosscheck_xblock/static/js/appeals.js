@@ -8,15 +8,7 @@
 var CrossCheckAppeals = (function () {
   "use strict";
 
-  var el = CrossCheckCommon.el;
-
-  function fmtDate(iso) {
-    if (!iso) { return ""; }
-    var date = new Date(iso);
-    return isNaN(date) ? iso : date.toLocaleString();
-  }
-
-  function fmtPoints(value) { return (Math.round(value * 100) / 100).toString(); }
+  var el = CrossCheckCommon.el, fmtDate = CrossCheckCommon.fmtDate, fmtPoints = CrossCheckCommon.fmtPoints;
 
   function scored(items) {
     return items.filter(function (item) { return item.type === "subtask" || item.type === "penalty"; });

@@ -1,4 +1,5 @@
-/* What the learner page and the Studio editor share: building DOM nodes and calling handlers. */
+/* What the learner page and the Studio editor share: building DOM nodes, calling handlers,
+ * formatting dates, points and shares, and the table of the warning rules' simulated rates. */
 var CrossCheckCommon = (function () {
   "use strict";
 
@@ -56,5 +57,61 @@ var CrossCheckCommon = (function () {
     };
   }
 
-  return {el: el, csrfToken: csrfToken, handlerCaller: handlerCaller};
+  // ------------------------------------------------------------------ formatting
+
+  /** An ISO 8601 date in the browser's locale and time zone; text that is not a date as it is. */
+  function fmtDate(iso) {
+    if (!iso) { return ""; }
+    var date = new Date(iso);
+    return isNaN(date) ? iso : date.toLocaleString();
+  }
+
+  /** Points rounded to two decimals, as a number: for points that are still compared or added
+   * (a review total against the maximum); fmtPoints for text. */
+  function round2(value) { return Math.round(value * 100) / 100; }
+
+  /** Points as text, two decimals at most ("12.5", "0.33"). With `missing` (the staff analytics
+   * pass "–"), null and undefined show as it; without, a null shows as "0". */
+  function fmtPoints(value, missing) {
+    if (missing !== undefined && (value === null || value === undefined)) { return missing; }
+    return String(round2(value));
+  }
+
+  /** A share (0..1) as a whole percentage: 0.6871 → "69 %". */
+  function percent(share) { return Math.round(share * 100) + " %"; }
+
+  // ------------------------------------------------------------------ the warning rules' rates
+
+  /** A table of warning rules beside their simulated rates: per rule, the share of honest
+   * reviewers it warns and of careless reviewers it catches (`simulated.rules[rule]`, the
+   * object studio_submit answers as warning_rates and staff_analytics as simulated). The Studio
+   * editor and the staff analytics both draw it; what differs comes in:
+   *
+   *   rows      [{rule, label, cells}]: the rule (data-rule), its row heading, and the texts of
+   *             any columns of the page's own between the heading and the rates
+   *   options   simulated (null: the rates show "–"), marked (the rule to mark) and mark (the text
+   *             added to its heading), tableClass, rowClass, markedClass, columns (headings of
+   *             the page's own columns), rateHeads (the two rates' headings), caption, captionClass
+   */
+  function ratesTable(rows, options) {
+    var rateHeads = options.rateHeads || ["Honest reviewers warned", "Careless reviewers caught"];
+    var head = el("tr", {}, ["Rule"].concat(options.columns || [], rateHeads).map(function (h) {
+      return el("th", {scope: "col", text: h});
+    }));
+    var body = rows.map(function (row) {
+      var measured = options.simulated ? options.simulated.rules[row.rule] : null;
+      var marked = row.rule === options.marked;
+      return el("tr", {"class": options.rowClass + (marked ? " " + options.markedClass : ""), "data-rule": row.rule},
+        [el("th", {scope: "row", text: row.label + (marked ? options.mark : "")})]
+          .concat((row.cells || []).map(function (text) { return el("td", {text: text}); }))
+          .concat([el("td", {text: measured ? percent(measured.honest_warned) : "–"}),
+                   el("td", {text: measured ? percent(measured.careless_caught) : "–"})]));
+    });
+    return el("table", {"class": options.tableClass}, [
+      options.caption ? el("caption", {"class": options.captionClass, text: options.caption}) : null,
+      el("thead", {}, [head]), el("tbody", {}, body)]);
+  }
+
+  return {el: el, csrfToken: csrfToken, handlerCaller: handlerCaller,
+          fmtDate: fmtDate, round2: round2, fmtPoints: fmtPoints, percent: percent, ratesTable: ratesTable};
 })();

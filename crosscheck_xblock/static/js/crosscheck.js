@@ -13,7 +13,7 @@ function CrossCheckBlock(runtime, element) {
 
   function $(sel) { return box.querySelector(sel); }
 
-  var el = CrossCheckCommon.el;
+  var el = CrossCheckCommon.el, fmtDate = CrossCheckCommon.fmtDate, fmtPoints = CrossCheckCommon.fmtPoints;
   var call = CrossCheckCommon.handlerCaller(runtime, root);
 
   function showError(message) {
@@ -21,16 +21,6 @@ function CrossCheckBlock(runtime, element) {
     node.textContent = message || "";
     node.hidden = !message;
     if (message && node.scrollIntoView) { node.scrollIntoView({block: "nearest"}); }
-  }
-
-  function fmtDate(iso) {
-    if (!iso) { return ""; }
-    var date = new Date(iso);
-    return isNaN(date) ? iso : date.toLocaleString();
-  }
-
-  function fmtPoints(value) {
-    return (Math.round(value * 100) / 100).toString();
   }
 
   // ------------------------------------------------------------------ submission

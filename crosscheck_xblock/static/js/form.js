@@ -11,9 +11,7 @@ var CrossCheckForms = (function () {
   var STEPS = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
   var AUTOSAVE_MS = 800;
 
-  var el = CrossCheckCommon.el;
-
-  function round2(value) { return Math.round(value * 100) / 100; }
+  var el = CrossCheckCommon.el, round2 = CrossCheckCommon.round2, fmtPoints = CrossCheckCommon.fmtPoints;
 
   function same(a, b) { return typeof a === "number" && Math.abs(a - b) < 1e-9; }
 
@@ -83,7 +81,7 @@ var CrossCheckForms = (function () {
     var group;
     function setValue(value, source) {
       if (typeof value === "number") { values[item.id] = value; } else { delete values[item.id]; }
-      if (points && source !== "points") { points.value = typeof value === "number" ? String(round2(value * item.max)) : ""; }
+      if (points && source !== "points") { points.value = typeof value === "number" ? fmtPoints(value * item.max) : ""; }
       if (source !== "group") { group.pick(value); }
       onChange();
     }
@@ -96,7 +94,7 @@ var CrossCheckForms = (function () {
     } else {
       group = choiceGroup("Points for this item", STEPS.map(function (step) {
         var star = step > 0 && step < 1;
-        return {value: step, star: star, label: scaleLabel(step) + " (" + round2(step * item.max) + " points)",
+        return {value: step, star: star, label: scaleLabel(step) + " (" + fmtPoints(step * item.max) + " points)",
                 text: star ? "★" : scaleLabel(step), className: star ? "cc-star" : "cc-opt"};
       }), values[item.id], function (value) { setValue(value, "group"); });
       points.addEventListener("input", function () {
@@ -104,7 +102,7 @@ var CrossCheckForms = (function () {
         if (points.value === "" || isNaN(number) || item.max === 0) { setValue(undefined, "points"); return; }
         setValue(number / item.max, "points");
       });
-      if (typeof values[item.id] === "number") { points.value = String(round2(values[item.id] * item.max)); }
+      if (typeof values[item.id] === "number") { points.value = fmtPoints(values[item.id] * item.max); }
     }
     var note = el("textarea", {"class": "cc-item-comment", rows: "2", "aria-label": "Comment on this item",
                                oninput: function () { comments[item.id] = note.value; onChange(); }});
@@ -199,7 +197,7 @@ var CrossCheckForms = (function () {
   /* Points per item side by side: columns [{title, assessment}] (R7, R8). */
   function pointsTable(items, columns, caption) {
     var head = el("tr", {}, [el("th", {text: "Item"})].concat(columns.map(function (column) {
-      return el("th", {text: column.title + ": " + round2(column.assessment.total)});
+      return el("th", {text: column.title + ": " + fmtPoints(column.assessment.total)});
     })));
     var rows = items.filter(function (item) { return item.type === "subtask" || item.type === "penalty"; })
       .map(function (item) {
@@ -207,7 +205,7 @@ var CrossCheckForms = (function () {
           var value = column.assessment.items[item.id];
           var note = (column.assessment.item_comments || {})[item.id];
           return el("td", {"class": "cc-cell"}, [
-            typeof value === "number" ? String(round2(value * item.max)) : "–",
+            typeof value === "number" ? fmtPoints(value * item.max) : "–",
             note ? el("div", {"class": "cc-cell-note", text: note}) : null]);
         })));
       });

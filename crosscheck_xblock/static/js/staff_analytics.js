@@ -14,10 +14,10 @@ var CrossCheckAnalytics = (function () {
     return node;
   }
 
-  function fmt(value) {
-    if (value === null || value === undefined) { return "–"; }
-    return String(Math.round(value * 100) / 100);
-  }
+  var percent = CrossCheckCommon.percent;
+
+  /** Points in the staff tables and charts: a missing value (no self-check, no grade yet) shows "–". */
+  function fmt(value) { return CrossCheckCommon.fmtPoints(value, "–"); }
 
   function histogram(data) {
     var bins = data.histogram.bins;
@@ -60,8 +60,6 @@ var CrossCheckAnalytics = (function () {
        svg("line", {x1: mid, y1: 0, x2: mid, y2: height, stroke: "#555"})].concat(bars));
   }
 
-  function percent(share) { return Math.round(share * 100) + " %"; }
-
   function flags(work, threshold) {
     var rule = Math.round(threshold * 1000) / 10 + " % rule";
     var parts = [];
@@ -83,22 +81,18 @@ var CrossCheckAnalytics = (function () {
     function counted(count, share) {
       return count + " of " + w.reviewers + (share === null ? "" : " (" + percent(share) + ")");
     }
-    var rows = [
-      ["fixed", "fixed (" + threshold + " %)", counted(w.fixed_rule, w.fixed_rule_share) + ", and " +
-        w.fixed_rule_authors + " authors"],
-      ["evidence", "evidence", counted(w.evidence_rule, w.evidence_rule_share)]
-    ].map(function (row) {
-      var rates = sim ? sim.rules[row[0]] : null;
-      var used = row[0] === data.warning_rule;
-      return el("tr", {"class": "cc-rule" + (used ? " cc-rule-used" : ""), "data-rule": row[0]}, [
-        el("th", {scope: "row", text: row[1] + (used ? " (used)" : "")}),
-        el("td", {text: row[2]}),
-        el("td", {text: rates ? percent(rates.honest_warned) : "–"}),
-        el("td", {text: rates ? percent(rates.careless_caught) : "–"})
-      ]);
+    // The same table as the Studio editor's, with this task's own counts beside the rates.
+    var table = CrossCheckCommon.ratesTable([
+      {rule: "fixed", label: "fixed (" + threshold + " %)",
+       cells: [counted(w.fixed_rule, w.fixed_rule_share) + ", and " + w.fixed_rule_authors + " authors"]},
+      {rule: "evidence", label: "evidence", cells: [counted(w.evidence_rule, w.evidence_rule_share)]}
+    ], {
+      simulated: sim,
+      marked: data.warning_rule, mark: " (used)",
+      tableClass: "cc-staff-table cc-analytics-rules-table", rowClass: "cc-rule", markedClass: "cc-rule-used",
+      columns: ["Reviewers it warns in this task"],
+      rateHeads: ["Simulated: honest reviewers warned", "Simulated: careless reviewers caught"]
     });
-    var head = el("tr", {}, ["Rule", "Reviewers it warns in this task", "Simulated: honest reviewers warned",
-                             "Simulated: careless reviewers caught"].map(function (h) { return el("th", {scope: "col", text: h}); }));
     var written = Object.keys(w.written || {}).filter(function (kind) { return w.written[kind]; })
       .map(function (kind) { return w.written[kind] + " " + kind.replace(/_/g, " "); });
     return el("div", {"class": "cc-analytics-rules"}, [
@@ -106,7 +100,7 @@ var CrossCheckAnalytics = (function () {
       el("p", {"class": "cc-analytics-rule-used", text: data.warning_rule === "none"
         ? "This task warns nobody at grading (rule: none)."
         : "This task uses the " + data.warning_rule + " rule at grading: " + data.warning_rule_text}),
-      el("table", {"class": "cc-staff-table cc-analytics-rules-table"}, [el("thead", {}, [head]), el("tbody", {}, rows)]),
+      table,
       el("p", {"class": "cc-note cc-analytics-simulated", text: sim
         ? "Simulated: " + sim.classes + " " + sim.scenario_text + " (" + sim.learners + " learners each; k = " +
           sim.k + ", threshold " + threshold + " %, maximum " + sim.max_score + ")." + (sim.note ? " " + sim.note : "")
