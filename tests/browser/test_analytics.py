@@ -44,6 +44,6 @@ def test_demo_staff_analytics(workbench, context, artifacts):
     expect(box.locator(".cc-analytics-written")).to_have_text("Warnings written so far: none.")
     # The grades export answers a CSV to staff (same session cookie as the page).
     answer = context.request.get(workbench.url(links.first.get_attribute("href")))
-    assert answer.status == 200 and answer.text().startswith("work_id,learner,")
+    assert answer.status == 200 and answer.text().startswith("\"work_id\",\"learner\",")
     screenshot(page, artifacts / "staff-analytics.png")
     expect(page.locator(".cc-phase")).to_have_text(PHASE_SUBMISSION)  # not started

@@ -18,7 +18,7 @@ function CrossCheckPreview(runtime, element) {
   var settings = init.settings;
   box.querySelector(".cc-title").textContent = settings.display_name;
 
-  function when(iso) { return iso ? new Date(iso).toLocaleString() : "not set"; }
+  function when(iso) { return iso ? CrossCheckCommon.fmtDate(iso) : "not set"; }
 
   box.querySelector(".cc-preview-settings").appendChild(el("dl", {"class": "cc-preview-list"}, [
     el("dt", {text: "Learners submit"}), el("dd", {text: settings.submission_help}),
