@@ -5,6 +5,7 @@ No models: the simulation is pure (scoring.simulation) and memoised in the proce
 """
 from ..scoring import simulation
 from ..scoring.warning_rules import MIN_SCORES
+from .guard import guarded
 
 RATES_SCENARIO_TEXT = ("simulated classes in which one reviewer in five is careless (full marks for "
                        "everyone, random scores, about the class average for everyone, 25 points too "
@@ -12,6 +13,7 @@ RATES_SCENARIO_TEXT = ("simulated classes in which one reviewer in five is carel
                        "own bias and scatter")
 
 
+@guarded
 def simulated_rates(k: int, share: float, max_score: float) -> dict | None:
     """Both warning rules measured on simulated classes with this k, threshold (a share of the
     maximum) and maximum score: the share of honest reviewers each warns and of careless ones

@@ -15,14 +15,15 @@ class Block:
         self.client = client
         self.usage_id = usage_id
 
-    def call(self, handler, student="alice", body=None, raw=None, method="post"):
+    def call(self, handler, student="alice", body=None, raw=None, method="post",
+             content_type="application/json"):
         """Call a handler as `student`; returns (status, parsed JSON)."""
         url = f"/handler/{self.usage_id}/{handler}/?student={student}"
         if method == "get":
             response = self.client.get(url)
         else:
             data = raw if raw is not None else json.dumps(body or {})
-            response = self.client.post(url, data=data, content_type="application/json")
+            response = self.client.post(url, data=data, content_type=content_type)
         try:
             payload = response.json()
         except ValueError:
@@ -35,9 +36,10 @@ class Block:
         assert status == 200, (handler, student, payload)
         return payload
 
-    def page(self, student="alice"):
-        """The rendered student_view page as HTML."""
-        response = self.client.get(f"/scenario/{self.scenario}/?student={student}")
+    def page(self, student="alice", view=""):
+        """The rendered page of a view (student_view unless `view` names another) as HTML."""
+        path = f"/scenario/{self.scenario}/{view + '/' if view else ''}?student={student}"
+        response = self.client.get(path)
         assert response.status_code == 200
         return response.content.decode()
 
@@ -62,6 +64,18 @@ def make_block(client, db):  # pylint: disable=unused-argument
         block.scenario = name
         return block
     return make
+
+
+def table_snapshot() -> dict:
+    """Every row of the block's tables, edx-submissions' and the stand-in gradebook's, as
+    values: equal snapshots mean a request wrote nothing."""
+    from django.apps import apps  # noqa: PLC0415 - Django is set up by then
+
+    snapshot = {}
+    for label in ("crosscheck_xblock", "submissions", "cc_workbench"):
+        for model in apps.get_app_config(label).get_models():
+            snapshot[model._meta.label] = sorted(map(repr, model.objects.values_list()))
+    return snapshot
 
 
 def anon(name: str) -> str:

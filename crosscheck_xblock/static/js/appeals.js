@@ -62,7 +62,7 @@ var CrossCheckAppeals = (function () {
     ]);
   }
 
-  /* ctx: {state, call(handler, data) → Promise, onState(fresh), showError(message)}. */
+  /* ctx: {state, call(handler, data) → Promise, onState(fresh), showError(message), readOnly}. */
   function renderLearner(section, ctx) {
     var state = ctx.state;
     section.textContent = "";
@@ -89,7 +89,7 @@ var CrossCheckAppeals = (function () {
     }
     if (sent && sent.recheck) {
       section.appendChild(recheckBlock(sent.recheck, state.checklist.items, state.settings.max_score));
-    } else if (appeal.open) {
+    } else if (appeal.open && !ctx.readOnly) {
       section.appendChild(appealForm(appeal, state.checklist.items, function (body) {
         ctx.showError("");
         return ctx.call("submit_appeal", body).then(ctx.onState)

@@ -10,6 +10,9 @@ function CrossCheckBlock(runtime, element) {
   var box = root.querySelector(".crosscheck");
   var init = JSON.parse(box.querySelector("script.cc-init").textContent);
   var state = init.state || null;
+  // Staff viewing the course as this learner: the page is theirs, but nothing is sent in their
+  // name (the server refuses with 403 masquerade), so no form is offered.
+  var readOnly = !!init.read_only;
 
   function $(sel) { return box.querySelector(sel); }
 
@@ -46,7 +49,7 @@ function CrossCheckBlock(runtime, element) {
         })));
       }
     }
-    if (rule === "closed") {
+    if (rule === "closed" || readOnly) {
       if (!sub && state.phase !== "not_open") { section.appendChild(el("p", {text: "You did not submit a work for this task."})); }
       if (state.phase === "not_open" && settings.submission_start) {
         section.appendChild(el("p", {"class": "cc-note", text: "Submission opens " + fmtDate(settings.submission_start) + "."}));
@@ -128,7 +131,7 @@ function CrossCheckBlock(runtime, element) {
     if (!check || (!check.open && !check.history.length)) { return; }
     var latest = check.history.length ? check.history[check.history.length - 1] : null;
     section.appendChild(el("h3", {text: "Self-check"}));
-    if (check.open) {
+    if (check.open && !readOnly) {
       section.appendChild(el("p", {"class": "cc-note", text: "Check your own work with the same checklist your " +
         "reviewers will use. Your reviewers see it after they submit their review; you see it beside their points."}));
       section.appendChild(Forms.form({
@@ -162,7 +165,7 @@ function CrossCheckBlock(runtime, element) {
         el("p", {}, ["Link: ", el("a", {href: review.url, target: "_blank", rel: "noopener noreferrer", text: review.url})])
       ]);
       var pointsOnly = state.phase === "adjustment" && done;  // T6: only points may change
-      if (state.phase === "review" || pointsOnly) {
+      if ((state.phase === "review" || pointsOnly) && !readOnly) {
         block.appendChild(Forms.form({
           items: state.checklist.items, maxScore: state.settings.max_score, className: "cc-review-form",
           initial: pointsOnly ? review.latest : (review.draft || review.latest || {}), bestWork: true,
@@ -254,6 +257,18 @@ function CrossCheckBlock(runtime, element) {
       text: overview.submissions + " works submitted. " + overview.phase_text +
             (overview.reviewers_per_work ? " Reviewers per work: " + overview.reviewers_per_work + "." : "")}));
     if (overview.distribution_note) { section.appendChild(el("p", {"class": "cc-note cc-distribution-note", text: overview.distribution_note})); }
+    if (overview.start_blocked) { section.appendChild(el("p", {"class": "cc-warning cc-start-blocked", text: overview.start_blocked})); }
+    var failed = overview.gradebook ? overview.gradebook.failed : [];
+    if (failed.length) {
+      // Gradebook writes that failed wait for their retry; staff see which and why.
+      section.appendChild(el("div", {"class": "cc-warning cc-gradebook-failed", role: "note"}, [
+        el("p", {text: failed.length + " grade" + (failed.length === 1 ? "" : "s") + " could not be written to the " +
+                       "gradebook yet; they are tried again by themselves:"}),
+        el("ul", {}, failed.map(function (row) {
+          return el("li", {text: row.learner + ": " + row.error + " (tried " + row.attempts + " time" +
+                                 (row.attempts === 1 ? "" : "s") + "; next " + CrossCheckCommon.fmtDate(row.retry_at) + ")"});
+        }))]));
+    }
     if (message) { section.appendChild(el("p", {"class": "cc-ok", text: message})); }
     function action(label, handler, enabled) {
       return el("button", {type: "button", "class": "cc-" + handler, disabled: !enabled, onclick: function () {
@@ -344,11 +359,16 @@ function CrossCheckBlock(runtime, element) {
     renderReceived();
     renderGrade();
     CrossCheckAppeals.renderLearner($(".cc-appeal"), {
-      state: state, call: call, showError: showError,
+      state: state, call: call, showError: showError, readOnly: readOnly,
       onState: function (fresh) { state = fresh; render(); }});
   }
 
   if (init.error) { showError(init.error); }
+  if (readOnly) {
+    var notice = $(".cc-read-only");
+    notice.textContent = init.read_only;
+    notice.hidden = false;
+  }
   render();
   setInterval(renderCountdown, 30000);
   if (init.is_staff) {
