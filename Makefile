@@ -11,11 +11,12 @@ MANAGE := $(PY) workbench/manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help venv install-workbench install-test system-deps workbench workbench-db test test-sqlite test-mariadb bench clean
+.PHONY: help venv install-workbench install-test system-deps workbench workbench-db quality test test-sqlite test-mariadb bench clean
 
 help:
 	@echo "make workbench   build everything and serve the workbench on http://$(HOST):$(PORT)"
-	@echo "make test        install test dependencies and run every test (SQLite, MariaDB, browser)"
+	@echo "make test        install test dependencies, lint, and run every test (SQLite, MariaDB, browser)"
+	@echo "make quality     lint the package, tests and benchmarks (ruff)"
 	@echo "make bench       print benchmark numbers"
 
 $(PY):
@@ -59,10 +60,15 @@ workbench: workbench-db
 	@echo "Workbench: http://$(HOST):$(PORT)/  (learners: ?student=alice … ?student=oscar, staff: ?student=staff)"
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-# Pass 1: everything on SQLite except the tests that need a database shared by several
-# connections or processes (races, the Celery worker). Pass 2: the database tests, those
+# ruff (pinned in requirements/test.in, settings in ruff.toml) over the package, the tests, the
+# workbench and the benchmarks.
+quality: install-test
+	$(VENV)/bin/ruff check crosscheck_xblock tests workbench bench
+
+# Lint first, then pass 1: everything on SQLite except the tests that need a database shared by
+# several connections or processes (races, the Celery worker). Pass 2: the database tests, those
 # included, on MariaDB (the worker tests also need Redis on 127.0.0.1:6379).
-test: install-test
+test: install-test quality
 	$(PY) -m pytest -m "not shared_db"
 	CROSSCHECK_DB=mariadb $(PY) -m pytest -m db
 

@@ -10,7 +10,7 @@ from pathlib import Path
 # Make the package importable without installing it.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from crosscheck_xblock.distribution import assign_reviewers  # noqa: E402
+from crosscheck_xblock.distribution import assign_reviewers
 
 SIZES = (1_000, 10_000, 100_000)
 K = 4

@@ -30,12 +30,15 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from submissions import api as submissions_api  # noqa: E402
 from workbench.scenarios import SCENARIOS, add_xml_scenario  # noqa: E402
 
 from cc_workbench.services import anonymous_id  # noqa: E402
-from crosscheck_xblock import api, clock  # noqa: E402
-from crosscheck_xblock.models import Task, Work  # noqa: E402
-from submissions import api as submissions_api  # noqa: E402
+from crosscheck_xblock import clock, services  # noqa: E402
+# The bench seeds 10,000 works straight into the table, as a data import would (the one place
+# outside the services that writes a model; tests/unit/test_layers.py allows it here).
+from crosscheck_xblock.models import Work  # noqa: E402
+from crosscheck_xblock.services.submissions import student_item  # noqa: E402
 
 
 def measure(client, url, body, repeat=20):
@@ -55,11 +58,10 @@ def _works(task, n, now):
     """n works with real edx-submissions rows, so the grading at the end can set_score them."""
     works = []
     for i in range(n):
-        student = {"student_id": anonymous_id(f"u{i}"), "course_id": task.course_id,
-                   "item_id": task.usage_key, "item_type": api.ITEM_TYPE}
+        student = student_item(task, anonymous_id(f"u{i}"))
         url = f"https://u{i}.example.org/"
         uuid_ = submissions_api.create_submission(student, {"url": url})["uuid"]
-        works.append(Work(task=task, student_id=student["student_id"], url=url, submission_uuid=uuid_,
+        works.append(Work(task_id=task.id, student_id=student["student_id"], url=url, submission_uuid=uuid_,
                           submitted_at=now, updated_at=now, username=f"u{i}"))
     return works
 
@@ -73,14 +75,14 @@ def main(n=10_000):
     client = Client()
     base = f"/handler/{usage_id}"
     client.post(f"{base}/get_state/?student=u0", data="{}", content_type="application/json")
-    task = Task.objects.get(usage_key=usage_id)
+    task = services.find_task(usage_id)
     now = clock.now()
     started = time.perf_counter()
     with transaction.atomic():  # one commit, not 10,000 (SQLite syncs on every commit)
         Work.objects.bulk_create(_works(task, n, now), batch_size=2000)
     print(f"setup: {n} works in {time.perf_counter() - started:.2f} s")
     started = time.perf_counter()
-    api.start_cross_check(usage_id, clock.now())
+    services.start_cross_check(task, clock.now())
     print(f"start_cross_check n={n} k=4: {time.perf_counter() - started:.2f} s (distribution + {4 * n} assignments)")
 
     state = json.loads(client.post(f"{base}/get_state/?student=u1", data="{}",
@@ -93,7 +95,7 @@ def main(n=10_000):
     ms, queries = measure(client, f"{base}/submit_review/?student=u1", lambda: review)
     print(f"submit_review with {n} works: {ms:.1f} ms median, {queries} queries")
     started = time.perf_counter()
-    api.complete_cross_check(usage_id, clock.now())
+    services.complete_cross_check(services.find_task(usage_id), clock.now())
     print(f"complete_cross_check n={n}: {time.perf_counter() - started:.2f} s")
 
 

@@ -20,9 +20,9 @@ from pathlib import Path
 # Make the package importable without installing it.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from crosscheck_xblock.distribution import assign_reviewers  # noqa: E402
-from crosscheck_xblock.scoring import POLICIES, grade_all  # noqa: E402
-from crosscheck_xblock.scoring import simulation as sim  # noqa: E402
+from crosscheck_xblock.distribution import assign_reviewers
+from crosscheck_xblock.scoring import POLICIES, grade_all
+from crosscheck_xblock.scoring import simulation as sim
 
 KS = (3, 4, 5)
 SEED = 20_240_601

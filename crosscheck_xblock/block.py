@@ -12,12 +12,24 @@ from web_fragments.fragment import Fragment
 from webob import Response
 from xblock.core import XBlock
 from xblock.fields import Date, Float, Integer, Scope, String
+from xblock.validation import ValidationMessage
 
 from . import clock, compat, links, preview, schedule, services, studio
 from .checklist import ChecklistError, parse_checklist
 from .errors import BadRequest, Conflict, CrossCheckError
-from .handlers import (EDITOR, LEARNER_READ, LEARNER_WRITE, MASQUERADE_REFUSAL, STAFF_READ, STAFF_WRITE, Call,
-                       check_access, json_api, json_response, json_script_tag)
+from .handlers import (
+    EDITOR,
+    LEARNER_READ,
+    LEARNER_WRITE,
+    MASQUERADE_REFUSAL,
+    STAFF_READ,
+    STAFF_WRITE,
+    Call,
+    check_access,
+    json_api,
+    json_response,
+    json_script_tag,
+)
 from .olx import OlxMixin
 from .scoring import DEFAULT_POLICY, POLICIES
 
@@ -145,11 +157,11 @@ class CrossCheckXBlock(OlxMixin, XBlock):
 
     # ------------------------------------------------------------------ views
 
-    def student_view(self, context=None):
+    def student_view(self, _context=None):
         """The learner's page; course staff also get the progress panel and the start/complete
         buttons. In Studio and its preview: the static preview (nothing touches the live task)."""
         if compat.in_author_mode(self):
-            return self.author_view(context)
+            return self.author_view()
         viewer = compat.current_viewer(self)
         now = clock.now()
         frag = Fragment()
@@ -171,7 +183,7 @@ class CrossCheckXBlock(OlxMixin, XBlock):
         frag.initialize_js("CrossCheckBlock")
         return frag
 
-    def author_view(self, context=None):  # noqa: ARG002 - the runtime passes a context
+    def author_view(self, _context=None):
         """Studio's view of the block: a static preview of the learner's form and the settings,
         from the block's (draft) settings. No database reads or writes."""
         return preview.preview_fragment(self)
@@ -183,7 +195,7 @@ class CrossCheckXBlock(OlxMixin, XBlock):
         return services.learner_state(call.task, call.viewer.student_id, call.now)
 
     @json_api(LEARNER_READ)
-    def get_state(self, call, data):
+    def get_state(self, call, _data):
         """The learner's whole state (see README: JSON API)."""
         call.task = services.run_due_transitions(call.task, call.now)
         return self._state(call)
@@ -224,29 +236,29 @@ class CrossCheckXBlock(OlxMixin, XBlock):
     # ------------------------------------------------------------------ staff handlers
 
     @json_api(STAFF_READ)
-    def staff_overview(self, call, data):
+    def staff_overview(self, call, _data):
         """Progress of every learner, for course staff."""
         return services.staff_overview(call.task, call.now)
 
     @json_api(STAFF_WRITE)
-    def staff_start(self, call, data):
+    def staff_start(self, call, _data):
         """Distribute the works now (the same code the scheduled start runs)."""
         result = services.start_cross_check(call.task, call.now)
         return {"result": result, "overview": services.staff_overview(self.live_task(), call.now)}
 
     @json_api(STAFF_WRITE)
-    def staff_complete(self, call, data):
+    def staff_complete(self, call, _data):
         """Compute and write the grades now (the same code the scheduled end runs)."""
         result = services.complete_cross_check(call.task, call.now)
         return {"result": result, "overview": services.staff_overview(self.live_task(), call.now)}
 
     @json_api(STAFF_READ)
-    def staff_analytics(self, call, data):
+    def staff_analytics(self, call, _data):
         """Agreement, the two warning rules and the grade distribution of the task, for course staff."""
         return services.task_analytics(call.task, call.now)
 
     @json_api(STAFF_READ)
-    def staff_appeals(self, call, data):
+    def staff_appeals(self, call, _data):
         """Appeals (waiting ones by spread, then settled ones) and works to re-check, for course staff."""
         return services.staff_appeals(call.task, call.now)
 
@@ -275,12 +287,12 @@ class CrossCheckXBlock(OlxMixin, XBlock):
 
     # ------------------------------------------------------------------ Studio
 
-    def studio_view(self, context=None):
+    def studio_view(self, _context=None):
         """The Studio editor: the checklist item by item, the settings and a live preview (studio.py)."""
         return studio.editor_fragment(self)
 
     @json_api(EDITOR)
-    def studio_submit(self, call, data):
+    def studio_submit(self, _call, data):
         """Save settings: `{"values": {<OLX name>: value, …}}` → `{"saved": true, "values"}`; all or nothing.
 
         Course staff in the LMS and the workbench; in Studio (author mode) Studio's own check of
@@ -289,7 +301,7 @@ class CrossCheckXBlock(OlxMixin, XBlock):
         return studio.submit(self, data)
 
     @json_api(EDITOR)
-    def studio_preview(self, call, data):
+    def studio_preview(self, _call, data):
         """The learner's form for a checklist text: `{"checklist", "max_score"}` → items, totals, error."""
         return studio.preview(data.get("checklist"), data.get("max_score"))
 
@@ -301,8 +313,6 @@ class CrossCheckXBlock(OlxMixin, XBlock):
 
     def validate_field_data(self, validation, data):
         """Add an error for every invalid setting of `data` (the block, or anything with its fields)."""
-        from xblock.validation import ValidationMessage  # pylint: disable=import-outside-toplevel
-
         values = {olx: getattr(data, python) for olx, python in studio.FIELDS.items()}
         for problem in studio.problems(values):
             validation.add(ValidationMessage(ValidationMessage.ERROR, problem))

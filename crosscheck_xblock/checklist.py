@@ -6,9 +6,11 @@ Django or XBlock.
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -491,9 +493,6 @@ def _check_file(path: str) -> tuple[bool, str]:
 
 def main(argv: list[str] | None = None) -> int:
     """Check rs checklist files (JSON or YAML): 0 when all are valid, 1 otherwise."""
-    import argparse  # pylint: disable=import-outside-toplevel
-    import sys  # pylint: disable=import-outside-toplevel
-
     parser = argparse.ArgumentParser(
         prog="python -m crosscheck_xblock.checklist",
         description="Check rs checklist files (JSON or YAML) as the block would import them. "

@@ -1,7 +1,7 @@
 """The current time, in one replaceable place so tests can move the clock."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 def now() -> datetime:
     """Aware UTC now."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

@@ -162,7 +162,7 @@ def json_api(access: str):
                 if isinstance(err, MethodNotAllowed):
                     response.allow = ["POST"]
                 return response
-            except Exception:  # noqa: BLE001 - a bug: log it, and still answer in the API's shape
+            except Exception:  # a bug: log it, and still answer in the API's shape
                 log.exception("crosscheck %s failed", func.__name__)
                 return json_response({"error": "Something went wrong on the server; please try again.",
                                       "code": "server_error"}, 500)

@@ -4,6 +4,7 @@
 - The checklist may come as an attribute or as a `<checklist>` child element holding rs JSON or
   YAML text; export writes the child element, which keeps a long checklist readable.
 """
+from lxml import etree
 from xblock.core import XBlock
 
 ATTRIBUTE_RENAMES = {"max_score": "max_points"}
@@ -34,6 +35,5 @@ class OlxMixin:
         for python_name in ("max_points", "checklist", "due"):
             node.attrib.pop(python_name, None)
         node.set("max_score", str(self.max_points))
-        from lxml import etree  # pylint: disable=import-outside-toplevel
         checklist = etree.SubElement(node, "checklist")
         checklist.text = etree.CDATA(self.checklist)

@@ -8,7 +8,7 @@ buttons, Celery tasks and the cron command all decide the same way.
 """
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 # Life-cycle statuses of a task, as stored (models.Task uses the same strings).
 OPEN = "open"                  # works may be submitted; not distributed yet
@@ -65,15 +65,15 @@ def parse_datetime(value: object) -> datetime | None:
     else:
         raise ValueError(f"not a date-time: {value!r}")
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
 
 
 def format_datetime(value: datetime | None) -> str:
     """ISO 8601 in UTC with a trailing Z, the form the JSON API and OLX use ("" for None)."""
     if value is None:
         return ""
-    return value.astimezone(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return value.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def format_minute(value: datetime | None) -> str:

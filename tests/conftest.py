@@ -5,6 +5,7 @@ absent and CI is unset; under CI=true a missing server fails the run.
 """
 import os
 import socket
+from datetime import UTC
 
 import pytest
 
@@ -46,16 +47,16 @@ class Clock:
 
     def advance(self, **delta):
         """Move the clock forward by a timedelta(**delta)."""
-        from datetime import timedelta  # pylint: disable=import-outside-toplevel
+        from datetime import timedelta
         self.current += timedelta(**delta)
 
 
 @pytest.fixture
 def clock(monkeypatch):
     """The current time under test control, starting at 2026-03-02 10:00 UTC."""
-    from datetime import datetime, timezone  # pylint: disable=import-outside-toplevel
+    from datetime import datetime
 
-    from crosscheck_xblock import clock as clock_module  # pylint: disable=import-outside-toplevel
-    fake = Clock(datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc))
+    from crosscheck_xblock import clock as clock_module
+    fake = Clock(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
     monkeypatch.setattr(clock_module, "now", fake)
     return fake

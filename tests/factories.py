@@ -4,7 +4,7 @@ Tasks here have no block and no modulestore, as in a Celery worker: everything t
 the task row's settings copy (`task_config`). Learners are workbench learners (their anonymous
 id is the workbench's), so the handler tests' users and these agree.
 """
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from cc_workbench.services import anonymous_id
 from crosscheck_xblock import services
@@ -12,7 +12,7 @@ from crosscheck_xblock.block import DEFAULT_CHECKLIST
 from crosscheck_xblock.checklist import parse_checklist
 
 COURSE = "course-v1:Test+CrossCheck+Schedule"
-T0 = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)  # the `clock` fixture's start
+T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)  # the `clock` fixture's start
 DEADLINE = T0 + timedelta(days=1)                        # = the cross-check start (T1)
 END = T0 + timedelta(days=3)
 CLOSES = END + timedelta(days=0.5)                       # end + adjustment: grading is due

@@ -6,8 +6,8 @@ JSON setting, overrides it). Set CROSSCHECK_DB=mariadb to use MariaDB on 127.0.0
 import os
 from pathlib import Path
 
-from workbench.settings import *  # noqa: F401,F403  pylint: disable=wildcard-import,unused-wildcard-import
-from workbench.settings import DATABASES, INSTALLED_APPS, LOGGING, WORKBENCH  # noqa: F401
+from workbench.settings import *  # noqa: F403
+from workbench.settings import DATABASES, INSTALLED_APPS, LOGGING, WORKBENCH
 
 # var/ of this checkout, whatever the working directory (xblock-sdk assumes the cwd).
 VAR_DIR = Path(os.environ.get("CROSSCHECK_VAR_DIR", Path(__file__).resolve().parent.parent / "var"))

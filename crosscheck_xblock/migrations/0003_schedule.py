@@ -10,7 +10,7 @@ from django.db import migrations, models
 def backfill(apps, schema_editor):
     """Fill the new due-date columns of existing tasks; grades of completed tasks were written."""
     # The pure schedule rules, as the app applies them (a backfill only; it never runs twice).
-    from crosscheck_xblock.schedule import timeline_from_config  # pylint: disable=import-outside-toplevel
+    from crosscheck_xblock.schedule import timeline_from_config
     Task = apps.get_model("crosscheck_xblock", "Task")
     Grade = apps.get_model("crosscheck_xblock", "Grade")
     for task in Task.objects.all().only("pk", "config").iterator():

@@ -9,6 +9,10 @@ warning_rules.py, agreement.py   who gets warned, and how far self-checks and re
 simulation.py   synthetic classes to measure all of the above (bench/bench_scoring.py)
 """
 
+# tests/unit/test_pure_core.py allowlists the package and policies.py by module name (every file
+# here is still checked for pure imports), so the other modules are reached through the package.
+from crosscheck_xblock.scoring import cohort as _cohort
+
 from .policies import (
     DEFAULT_POLICY,
     DROP_FROM,
@@ -17,10 +21,6 @@ from .policies import (
     apply_policy,
     round_half_up,
 )
-
-# tests/unit/test_pure_core.py allowlists the package and policies.py by module name (every file
-# here is still checked for pure imports), so the other modules are reached through the package.
-from crosscheck_xblock.scoring import cohort as _cohort
 
 GradeExplanation = _cohort.GradeExplanation
 ScoreExplanation = _cohort.ScoreExplanation

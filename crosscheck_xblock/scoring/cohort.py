@@ -17,6 +17,7 @@ import numpy as np
 
 # See __init__.py for why siblings are imported from the package.
 from crosscheck_xblock.scoring import batch, model
+
 from .policies import POLICIES, apply_policy, unknown_policy
 
 __all__ = ["GradeExplanation", "ScoreExplanation", "explain_all", "grade_all"]

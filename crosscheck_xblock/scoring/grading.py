@@ -28,6 +28,7 @@ import numpy as np
 
 # See __init__.py for why siblings are imported from the package.
 from crosscheck_xblock.scoring import cohort, items, warning_rules
+
 from .policies import POLICIES, exact, unknown_policy
 
 __all__ = ["AGGREGATIONS", "FarReview", "FarSelfCheck", "ItemOutcome", "ItemScore",

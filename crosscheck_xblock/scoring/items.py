@@ -17,6 +17,7 @@ import numpy as np
 
 # See __init__.py for why siblings are imported from the package.
 from crosscheck_xblock.scoring import batch
+
 from .policies import POLICIES, PolicyResult, apply_policy, exact, unknown_policy
 
 __all__ = ["ItemGrade", "grade_all_by_item", "grade_by_item"]

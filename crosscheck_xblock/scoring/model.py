@@ -88,7 +88,7 @@ class ModelFit:
     noise_prior_sd: float
 
 
-def _median_shares(reviewer: np.ndarray, work: np.ndarray, points: np.ndarray,
+def _median_shares(work: np.ndarray, points: np.ndarray,
                    counts: np.ndarray) -> np.ndarray:
     """Per review, its share in the median of its work (ties by position, as apply_policy)."""
     order = np.lexsort((np.arange(len(points)), points, work))
@@ -122,7 +122,7 @@ def fit_reviews(reviewer: np.ndarray, work: np.ndarray, points: np.ndarray, *,
     counts = np.bincount(work, minlength=n_works)
     groups = batch.group_reviews(work, n_works)
     medians = batch.policy_points(groups, points, "median")
-    shares = _median_shares(reviewer, work, points, counts)
+    shares = _median_shares(work, points, counts)
 
     fitted = counts[work] >= 2
     rf, wf, zf = reviewer[fitted], work[fitted], z[fitted]
@@ -145,7 +145,7 @@ def fit_reviews(reviewer: np.ndarray, work: np.ndarray, points: np.ndarray, *,
     prior_precision = np.full(n_reviewers, 1.0 / bias_var)
     converged = False
     iterations = 0
-    for iterations in range(1, MAX_ITERATIONS + 1):
+    for iterations in range(1, MAX_ITERATIONS + 1):  # noqa: B007 - read after the loop
         precision = 1.0 / noise_var[rf]
         # Scores: precision-weighted mean of the bias-corrected reviews.
         total_precision = np.bincount(wf, precision, n_works)

@@ -19,6 +19,7 @@ from functools import lru_cache
 import numpy as np
 
 from crosscheck_xblock.distribution import assign_reviewers
+
 # See __init__.py for why siblings are imported from the package.
 from crosscheck_xblock.scoring import batch, model, warning_rules
 

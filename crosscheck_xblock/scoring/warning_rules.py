@@ -23,6 +23,7 @@ import numpy as np
 
 # See __init__.py for why siblings are imported from the package.
 from crosscheck_xblock.scoring import model
+
 from .policies import exact
 
 __all__ = ["DEFAULT_THRESHOLD", "EvidenceFinding", "EvidenceLimits", "MIN_SCORES", "OutlierCheck",

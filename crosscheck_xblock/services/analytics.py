@@ -58,7 +58,7 @@ def task_analytics(task: TaskRef, now: datetime) -> dict:
 
     # Per reviewer: mean signed deviation from the other reviewers of the same work.
     received = defaultdict(list)
-    for _, reviewer_id, work_id, total in rows:
+    for _, _reviewer_id, work_id, total in rows:
         received[work_id].append(total)
     deviations = defaultdict(list)
     fixed_warned = set()

@@ -88,7 +88,7 @@ def _spread(totals: list[float]) -> float | None:
 
 
 @guarded
-def staff_appeals(task: TaskRef, now: datetime) -> dict:
+def staff_appeals(task: TaskRef, now: datetime) -> dict:  # noqa: ARG001 - as every read model
     """The appeals for staff: waiting ones first, the largest spread first (A4), then the settled
     ones, newest first; and the unappealed works with the largest spreads, to re-check on staff's
     own initiative. A fixed number of queries however many works and appeals there are.

@@ -31,7 +31,7 @@ SERVER_START_TIMEOUT = 60  # seconds
 DEFAULT_TIMEOUT_MS = 15_000  # Playwright's wait for a selector / response
 
 
-def pytest_collection_modifyitems(config, items):  # pylint: disable=unused-argument
+def pytest_collection_modifyitems(config, items):
     """Every test in this folder is a browser test (`-m "not browser"` leaves them out)."""
     here = Path(__file__).resolve().parent
     for item in items:
@@ -122,14 +122,14 @@ def chromium_path() -> str:
     if not os.path.exists(CHROMIUM):
         _skip_or_fail(f"{CHROMIUM} is missing: install Debian's chromium package to run the browser tests")
     try:
-        import playwright.sync_api  # noqa: F401  pylint: disable=import-outside-toplevel,unused-import
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         _skip_or_fail("the playwright package is missing: pip install -r requirements/test.txt")
     return CHROMIUM
 
 
 @pytest.fixture(scope="session")
-def workbench(tmp_path_factory, chromium_path):  # pylint: disable=unused-argument,redefined-outer-name
+def workbench(tmp_path_factory, chromium_path):
     """A workbench server with a fresh database holding the demo (12 submitted works).
 
     It asks for chromium_path only so that no server is started when the tests will be skipped.
@@ -150,7 +150,7 @@ def workbench(tmp_path_factory, chromium_path):  # pylint: disable=unused-argume
     with open(log_path, "a", encoding="utf-8") as log:
         _manage(["migrate", "--run-syncdb", "-v", "0"], env, log)
         _manage(["crosscheck_demo"], env, log)
-        proc = subprocess.Popen(  # pylint: disable=consider-using-with
+        proc = subprocess.Popen(
             [sys.executable, str(MANAGE), "runserver", f"127.0.0.1:{port}", "--noreload"],
             cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True)  # its own process group, so the whole group can be stopped
@@ -163,9 +163,9 @@ def workbench(tmp_path_factory, chromium_path):  # pylint: disable=unused-argume
 
 
 @pytest.fixture(scope="session")
-def browser(chromium_path):  # pylint: disable=redefined-outer-name
+def browser(chromium_path):
     """Headless Debian Chromium driven by Playwright's sync API."""
-    from playwright.sync_api import sync_playwright  # pylint: disable=import-outside-toplevel
+    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True)
@@ -178,7 +178,7 @@ def browser(chromium_path):  # pylint: disable=redefined-outer-name
 @pytest.fixture
 def context(browser):
     """A fresh browser context (cookies, storage) per test."""
-    from playwright.sync_api import expect  # pylint: disable=import-outside-toplevel
+    from playwright.sync_api import expect
     ctx = browser.new_context(viewport={"width": 1280, "height": 900})
     ctx.set_default_timeout(DEFAULT_TIMEOUT_MS)
     expect.set_options(timeout=DEFAULT_TIMEOUT_MS)

@@ -22,7 +22,8 @@ def test_demo_staff_analytics(workbench, context, artifacts):
     data = response.value.json()
     assert data["status"] == "open" and len(data["works"]) == len(DEMO_LEARNERS)
     box = page.locator(".cc-staff .cc-analytics")
-    expect(box.locator(".cc-analytics-message")).to_have_text("No reviews yet: the numbers appear once reviews come in.")
+    expect(box.locator(".cc-analytics-message")).to_have_text(
+        "No reviews yet: the numbers appear once reviews come in.")
     expect(box.locator("table.cc-analytics-table thead th")).to_have_text(
         ["Work", "Self-check", "Reviewer totals", "Largest spread", "Grade", "Ideal / flags"])
     expect(box.locator("table.cc-analytics-table tbody tr")).to_have_count(len(DEMO_LEARNERS))

@@ -19,8 +19,10 @@ GRADE = {
     "message": "Your grade is 78 of 100: First, 1 score more than 15 points from the other scores of "
                "your work was left out. Each checklist item was graded on its own (the middle of the "
                "reviewers' points for it), then the items were added up.",
-    "scores": [{"reviewer": "Reviewer 1", "total": 80.0, "counted": True, "weight": None, "adjusted": 80.0, "reason": ""},
-               {"reviewer": "Reviewer 2", "total": 75.0, "counted": True, "weight": None, "adjusted": 75.0, "reason": ""},
+    "scores": [{"reviewer": "Reviewer 1", "total": 80.0, "counted": True, "weight": None, "adjusted": 80.0,
+                "reason": ""},
+               {"reviewer": "Reviewer 2", "total": 75.0, "counted": True, "weight": None, "adjusted": 75.0,
+                "reason": ""},
                {"reviewer": "Reviewer 3", "total": 20.0, "counted": False, "weight": 0.0, "adjusted": 20.0,
                 "reason": "more than 15 points from the other scores"}],
     "aggregation": "per_item",

@@ -68,7 +68,8 @@ def test_review_form_end_to_end(workbench, context, artifacts):
     # ---- a reviewer of the author's work: the total with penalties, floor and cap
     reviewer, block = None, None
     for name in LEARNERS[1:]:
-        open_block(page, workbench.scenario(TASK, name), "The cross-check is running: review the works assigned to you.")
+        open_block(page, workbench.scenario(TASK, name),
+                   "The cross-check is running: review the works assigned to you.")
         candidate = page.locator(".cc-work").filter(has=page.locator(f'a[href="{links[author]}"]'))
         if candidate.count():
             reviewer, block = name, candidate

@@ -54,7 +54,7 @@ class Block:
 
 
 @pytest.fixture
-def make_block(client, db):  # pylint: disable=unused-argument
+def make_block(client, db):
     """make_block(xml_attributes) → Block in a new scenario (`<crosscheck {attributes}/>`)."""
     def make(attributes="", body=""):
         name = f"test-{uuid.uuid4().hex[:10]}"
@@ -69,7 +69,7 @@ def make_block(client, db):  # pylint: disable=unused-argument
 def table_snapshot() -> dict:
     """Every row of the block's tables, edx-submissions' and the stand-in gradebook's, as
     values: equal snapshots mean a request wrote nothing."""
-    from django.apps import apps  # noqa: PLC0415 - Django is set up by then
+    from django.apps import apps
 
     snapshot = {}
     for label in ("crosscheck_xblock", "submissions", "cc_workbench"):

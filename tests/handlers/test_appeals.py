@@ -296,8 +296,8 @@ def _graded_without_dates(make_block, names):
 
 
 def test_the_staff_list_costs_the_same_queries_for_any_class_size(make_block):
-    from django.db import connection  # pylint: disable=import-outside-toplevel
-    from django.test.utils import CaptureQueriesContext  # pylint: disable=import-outside-toplevel
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
     costs = []
     for size in (6, 24):

@@ -1,9 +1,9 @@
 """Start → review → complete through the handlers: distribution, review validation, grades (D, R, A)."""
 import pytest
+from submissions import api as submissions_api
 
 from cc_workbench.models import GradebookEntry
 from crosscheck_xblock.models import Assignment, Grade, Review, Task
-from submissions import api as submissions_api
 
 from .conftest import anon, full_review
 
@@ -182,7 +182,7 @@ def test_reliability_policy_grades_the_whole_task_at_once(make_block):
     block = make_block('reviews_per_work="4" grading_policy="reliability"')
     block.submit_all(NINE)
     block.ok("staff_start", "staff")
-    for index, name in enumerate(NINE):
+    for name in NINE:
         state = block.state(name)
         for review_index in range(4):
             # l0 is a harsh reviewer (−30 points); everyone else agrees on 70.

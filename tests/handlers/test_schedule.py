@@ -3,7 +3,7 @@
 Nobody clicks a staff button here: the steps run because someone opens the block after their
 time (the lazy check in student_view / get_state).
 """
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from django.db import connection
@@ -36,10 +36,10 @@ def test_dates_fill_from_the_deadline_and_due_is_the_deadline(make_block):
     # workbench runtime, which sets `due = utcnow()` on every request, leaves it alone.
     block.ok("submit_work", "p0", {"url": "https://p0.example.org/"})
     loaded = CrossCheckWorkbenchRuntime("p0").get_block(block.usage_id)
-    assert loaded.due == datetime(2026, 3, 3, 10, 0, tzinfo=timezone.utc)
+    assert loaded.due == datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
     task = Task.objects.get()
-    assert task.starts_at == datetime(2026, 3, 3, 10, 0, tzinfo=timezone.utc)
-    assert task.closes_at == datetime(2026, 3, 7, 10, 0, tzinfo=timezone.utc)
+    assert task.starts_at == datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
+    assert task.closes_at == datetime(2026, 3, 7, 10, 0, tzinfo=UTC)
 
 
 def test_a_block_without_deadline_has_no_due(make_block):
@@ -120,11 +120,11 @@ def test_the_lazy_check_costs_no_query_when_nothing_is_due(make_block, clock):
 
 
 def test_olx_export_leaves_due_out_and_import_derives_it():
-    from lxml import etree  # pylint: disable=import-outside-toplevel
+    from lxml import etree
     runtime = CrossCheckWorkbenchRuntime("staff")
     block = runtime.get_block(runtime.parse_xml_string(
         '<crosscheck submission_due="2026-04-01T12:00:00Z" due="2020-01-01T00:00:00Z"/>'))
-    assert block.due == datetime(2026, 4, 1, 12, 0, tzinfo=timezone.utc)  # the deadline wins
+    assert block.due == datetime(2026, 4, 1, 12, 0, tzinfo=UTC)  # the deadline wins
     node = etree.Element("crosscheck")
     block.add_xml_to_node(node)
     assert node.get("due") is None and node.get("submission_due") == "2026-04-01T12:00:00Z"

@@ -7,8 +7,6 @@ from xml.sax.saxutils import quoteattr
 import pytest
 from workbench.runtime import WorkbenchRuntime
 
-from crosscheck_xblock import studio
-
 pytestmark = [pytest.mark.db, pytest.mark.django_db]
 
 RS = {"taskName": "Tiny task", "criteria": [
@@ -101,7 +99,7 @@ def test_partial_values_keep_the_others(block):
 
 def test_grading_options_reach_the_settings_copy(block):
     """The four options are stored as typed and copied into the task config grading reads."""
-    from crosscheck_xblock.models import Task  # pylint: disable=import-outside-toplevel
+    from crosscheck_xblock.models import Task
     values = {"outlier_threshold": "17.5", "warning_rule": "none", "aggregation": "per_item",
               "appeal_days": 0}
     body = block.ok("studio_submit", "staff", {"values": values})

@@ -1,8 +1,8 @@
 """Submitting a link (S1, S2, S5) and the JSON error contract, through the workbench runtime."""
 import pytest
+from submissions import api as submissions_api
 
 from crosscheck_xblock.models import Work
-from submissions import api as submissions_api
 
 from .conftest import anon
 

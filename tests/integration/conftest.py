@@ -7,13 +7,27 @@ from collections import Counter
 
 import pytest
 from django.db import connection
+from submissions.models import Score
 
 from cc_workbench.models import GradebookEntry
 from crosscheck_xblock.models import Assignment, Grade, Task
-from submissions.models import Score
 
-from ..factories import (CLOSES, COURSE, DEADLINE, END, T0, advance, complete, full_items, learners,  # noqa: F401
-                         make_task, review_all, start, task, task_config)
+from ..factories import (  # noqa: F401
+    CLOSES,
+    COURSE,
+    DEADLINE,
+    END,
+    T0,
+    advance,
+    complete,
+    full_items,
+    learners,
+    make_task,
+    review_all,
+    start,
+    task,
+    task_config,
+)
 
 
 def assert_distributed_once(usage_key: str, n: int, k: int) -> None:

@@ -21,8 +21,18 @@ from django.db import connection
 from crosscheck_xblock.models import Grade, SweepState, Task
 
 from ..conftest import port_open, service_missing
-from .conftest import (CLOSES, DEADLINE, END, T0, assert_distributed_once, assert_graded_once, make_task,
-                       review_all, score_rows, start)
+from .conftest import (
+    CLOSES,
+    DEADLINE,
+    END,
+    T0,
+    assert_distributed_once,
+    assert_graded_once,
+    make_task,
+    review_all,
+    score_rows,
+    start,
+)
 
 pytestmark = [pytest.mark.db, pytest.mark.shared_db, pytest.mark.celery,
               pytest.mark.django_db(transaction=True)]
@@ -49,7 +59,7 @@ class Worker:
 
     def __init__(self, env: dict, log: Path, queue: str):
         self.log = log
-        self.proc = subprocess.Popen(  # pylint: disable=consider-using-with
+        self.proc = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "tests.integration.worker_app", "worker", "--pool=solo",
              "-Q", queue, "-n", f"{queue}-{uuid.uuid4().hex[:4]}@%h", "--without-gossip", "--without-mingle",
              "--without-heartbeat", "-l", "INFO"],
@@ -74,12 +84,12 @@ class Worker:
 
 
 @pytest.fixture
-def celery_env(shared_database, tmp_path):  # pylint: disable=unused-argument
+def celery_env(shared_database, tmp_path):
     """Environment for worker and command subprocesses: the broker, a fresh queue, the test
     database, a one-second sweep and the clock file. Removes the queue afterwards."""
     if not port_open(REDIS_HOST, REDIS_PORT):
         service_missing(f"Redis on {REDIS_HOST}:{REDIS_PORT}")
-    import redis  # pylint: disable=import-outside-toplevel
+    import redis
     broker = f"redis://{REDIS_HOST}:{REDIS_PORT}/{os.environ.get('CROSSCHECK_TEST_REDIS_DB', '15')}"
     queue = f"crosscheck-test-{uuid.uuid4().hex[:10]}"
     clock_file = tmp_path / "now"

@@ -11,8 +11,20 @@ from crosscheck_xblock import services
 from crosscheck_xblock.models import Assignment, Grade, Task
 from crosscheck_xblock.services import gradebook
 
-from .conftest import (CLOSES, DEADLINE, T0, advance, assert_distributed_once, assert_graded_once, complete,
-                       make_task, review_all, score_rows, start, task)
+from .conftest import (
+    CLOSES,
+    DEADLINE,
+    T0,
+    advance,
+    assert_distributed_once,
+    assert_graded_once,
+    complete,
+    make_task,
+    review_all,
+    score_rows,
+    start,
+    task,
+)
 
 pytestmark = [pytest.mark.db, pytest.mark.django_db]
 

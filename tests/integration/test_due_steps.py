@@ -8,8 +8,22 @@ from django.core.management import call_command
 from crosscheck_xblock import services, tasks
 from crosscheck_xblock.models import Assignment, Grade, SweepState, Task
 
-from .conftest import (CLOSES, COURSE, DEADLINE, END, T0, advance, assert_distributed_once, assert_graded_once,
-                       complete, make_task, review_all, score_rows, start, task_config)
+from .conftest import (
+    CLOSES,
+    COURSE,
+    DEADLINE,
+    END,
+    T0,
+    advance,
+    assert_distributed_once,
+    assert_graded_once,
+    complete,
+    make_task,
+    review_all,
+    score_rows,
+    start,
+    task_config,
+)
 
 pytestmark = [pytest.mark.db, pytest.mark.django_db]
 MINUTE = timedelta(minutes=1)

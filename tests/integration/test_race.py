@@ -10,15 +10,26 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from submissions.models import Score
 
 from crosscheck_xblock import services, tasks
 from crosscheck_xblock.errors import CrossCheckError
 from crosscheck_xblock.models import Appeal, Assignment, Grade, LearnerWarning, Review, Work
 from crosscheck_xblock.services import gradebook
-from submissions.models import Score
 
-from .conftest import (CLOSES, DEADLINE, advance, assert_distributed_once, assert_graded_once, complete, full_items,
-                       make_task, review_all, start, task)
+from .conftest import (
+    CLOSES,
+    DEADLINE,
+    advance,
+    assert_distributed_once,
+    assert_graded_once,
+    complete,
+    full_items,
+    make_task,
+    review_all,
+    start,
+    task,
+)
 
 pytestmark = [pytest.mark.db, pytest.mark.shared_db, pytest.mark.django_db(transaction=True)]
 N, K = 40, 4
@@ -59,7 +70,7 @@ def racers(usage_key: str, now) -> list:
     ] * 2
 
 
-def test_racing_triggers_distribute_once_and_grade_once(shared_database, clock, monkeypatch):  # noqa: ARG001
+def test_racing_triggers_distribute_once_and_grade_once(shared_database, clock, monkeypatch):
     make_task("race", N, k=K)
 
     clock.current = DEADLINE + timedelta(minutes=1)
@@ -74,7 +85,7 @@ def test_racing_triggers_distribute_once_and_grade_once(shared_database, clock, 
     assert_graded_once("race", N)
 
 
-def test_reviews_racing_the_grading_are_counted_or_refused_never_lost(shared_database, clock):  # noqa: ARG001
+def test_reviews_racing_the_grading_are_counted_or_refused_never_lost(shared_database, clock):
     """Reviews submitted while staff press "Complete now": every review answered 200 is in the
     grades (its score counted, its reviewer not graded 0 for unfinished reviews), every other
     one was answered 409 and left nothing behind."""
@@ -119,7 +130,7 @@ def test_reviews_racing_the_grading_are_counted_or_refused_never_lost(shared_dat
     assert accepted and set(answers) - accepted
 
 
-def test_racing_appeals_and_rechecks_settle_once(shared_database, clock):  # noqa: ARG001
+def test_racing_appeals_and_rechecks_settle_once(shared_database, clock):
     """Double clicks on "Send appeal" give one appeal; racing staff re-checks leave one consistent
     result: the grade row, the latest gradebook score and the warnings all belong to the same one."""
     make_task("appeal-race", 8, k=3)

@@ -20,7 +20,7 @@ from pathlib import Path
 import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cc_settings")
-from cc_celery import app  # noqa: E402,F401
+from cc_celery import app  # noqa: F401
 
 django.setup()
 

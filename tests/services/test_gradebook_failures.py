@@ -28,7 +28,7 @@ class GradebookDown(RuntimeError):
 @pytest.fixture
 def broken_receiver():
     """A score_set receiver that raises for learner w002; `broken_receiver.fixed()` mends it."""
-    def receiver(sender, anonymous_user_id, **kwargs):  # noqa: ARG001 - score_set's signature
+    def receiver(sender, anonymous_user_id, **kwargs):
         if anonymous_user_id == FAILING:
             raise GradebookDown("the grades app is down for this learner")
 
@@ -124,7 +124,7 @@ def test_a_recheck_whose_write_fails_keeps_the_new_grade_and_retries(broken_rece
     work_id = Grade.objects.get(work__student_id=FAILING).work_id
     services.advance_task(current, CLOSES + gradebook.RETRY_FIRST)  # the first write goes through
 
-    def down_again(sender, **kwargs):  # noqa: ARG001 - score_set's signature
+    def down_again(sender, **kwargs):
         raise GradebookDown("down again")
 
     score_set.connect(down_again, weak=False, dispatch_uid="test-broken-receiver")

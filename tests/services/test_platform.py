@@ -79,7 +79,7 @@ def test_publishing_a_course_refreshes_its_blocks_settings_copy(monkeypatch):
 
     add_xml_scenario("published", "published", '<crosscheck display_name="As published" reviews_per_work="2"/>')
     block = WorkbenchRuntime("staff").get_block(SCENARIOS["published"].usage_id)
-    monkeypatch.setattr(compat, "published_blocks", lambda course_key: [block])
+    monkeypatch.setattr(compat, "published_blocks", lambda _course_key: [block])
     signals.course_published(sender=None, course_key="course-v1:Test+Published+Now")  # Celery runs it eagerly
     row = Task.objects.get(usage_key=compat.usage_key(block))
     assert row.config["display_name"] == "As published" and row.config["reviews_per_work"] == 2

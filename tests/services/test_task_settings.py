@@ -1,6 +1,6 @@
 """One typed, frozen settings object, read from a settings copy once, the same way everywhere."""
 import dataclasses
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -15,7 +15,7 @@ def test_a_full_copy_is_read_as_given():
                                                     outlier_threshold=0.2))
     assert (settings.reviews_per_work, settings.max_score, settings.grading_policy) == (5, 60, "median")
     assert (settings.warning_rule, settings.aggregation, settings.threshold) == ("fixed", "per_item", 0.2)
-    assert settings.timeline.review_due == datetime(2026, 3, 5, 10, 0, tzinfo=timezone.utc)
+    assert settings.timeline.review_due == datetime(2026, 3, 5, 10, 0, tzinfo=UTC)
     assert settings.timeline.adjustment == timedelta(days=0.5)
     assert settings.checklist.scored_items  # the demo checklist
 

@@ -1,12 +1,12 @@
 """The link check (S2) and the phase rules, pure."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from crosscheck_xblock import schedule
 from crosscheck_xblock.links import LinkError, check_link
 
-NOW = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("url", [

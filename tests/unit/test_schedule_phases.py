@@ -1,11 +1,11 @@
 """The timed phases, the automatic steps and the submission/review rules, pure (T1–T6, S1, S3)."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from crosscheck_xblock import schedule as s
 
-T0 = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 DUE = T0 + timedelta(days=7)
 DAY = timedelta(days=1)
 
@@ -27,7 +27,7 @@ def test_given_dates_win_and_adjustment_zero_turns_it_off():
     line = timeline(submission_due="2026-03-09T10:00:00Z", review_start="2026-03-10T10:00:00Z",
                     review_due="2026-03-12T10:00:00+02:00", adjustment_days=0)
     assert line.review_start == DUE + DAY
-    assert line.review_due == datetime(2026, 3, 12, 8, 0, tzinfo=timezone.utc)  # stored in UTC
+    assert line.review_due == datetime(2026, 3, 12, 8, 0, tzinfo=UTC)  # stored in UTC
     assert line.adjustment == timedelta(0) and line.closes == line.review_due
 
 
@@ -63,7 +63,7 @@ def test_every_phase_in_order():
                     review_start="2026-03-10T10:00:00Z", review_due="2026-03-13T10:00:00Z",
                     adjustment_days=1)
     start, end = DUE + DAY, DUE + 4 * DAY
-    assert s.timeline_phase("open", datetime(2026, 2, 28, tzinfo=timezone.utc), line) == s.NOT_OPEN
+    assert s.timeline_phase("open", datetime(2026, 2, 28, tzinfo=UTC), line) == s.NOT_OPEN
     assert s.timeline_phase("open", T0, line) == s.SUBMISSION
     assert s.timeline_phase("open", DUE, line) == s.WAITING              # the deadline itself is closed
     assert s.timeline_phase("open", start + DAY, line) == s.WAITING      # start passed, not distributed yet

@@ -5,8 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crosscheck_xblock.scoring import POLICIES, apply_policy, grade_all, round_half_up
-from crosscheck_xblock.scoring import batch
+from crosscheck_xblock.scoring import POLICIES, apply_policy, batch, grade_all, round_half_up
 
 PER_WORK = ["mean", "median", "drop_min", "drop_discordant"]
 

@@ -4,8 +4,7 @@ itself, and its work does not grow with Python loops over works."""
 import numpy as np
 import pytest
 
-from crosscheck_xblock.scoring import explain_all, grade_all
-from crosscheck_xblock.scoring import model
+from crosscheck_xblock.scoring import explain_all, grade_all, model
 
 
 def synthetic_task(seed: int = 7, works: int = 200, reviewers: int = 100, k: int = 4):
@@ -120,7 +119,7 @@ def test_explanation_of_the_model() -> None:
     explained = explain_all(reviews, policy="reliability", max_score=100)
     grades = grade_all(reviews, policy="reliability", max_score=100)
     assert {a: e.points for a, e in explained.items()} == pytest.approx(grades)
-    for author, e in explained.items():
+    for e in explained.values():
         assert e.policy == "reliability"
         assert sum(s.weight for s in e.scores) == pytest.approx(1.0)
         # The grade is the weighted mean of the scores as they counted (unless clipped).

@@ -11,8 +11,9 @@ class WorkbenchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        import cc_celery  # noqa: F401  pylint: disable=import-outside-toplevel,unused-import  (the Celery app)
+        # Imported once the apps are loaded: they import models and the workbench's views.
+        import cc_celery  # noqa: F401, PLC0415 - makes the Celery app
 
-        from . import gradebook  # noqa: F401  pylint: disable=import-outside-toplevel,unused-import
-        from .runtime import install  # pylint: disable=import-outside-toplevel
+        from . import gradebook  # noqa: F401, PLC0415 - connects the receiver
+        from .runtime import install  # noqa: PLC0415
         install()

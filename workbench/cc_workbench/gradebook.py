@@ -6,8 +6,8 @@ from .models import GradebookEntry
 
 
 @receiver(score_set)
-def record_score(sender, points_possible, points_earned, anonymous_user_id, course_id, item_id,
-                 created_at, **kwargs):  # pylint: disable=unused-argument
+def record_score(sender, points_earned, points_possible, anonymous_user_id, course_id, item_id,  # noqa: ARG001
+                 created_at, **kwargs):  # noqa: ARG001 - score_set's signature
     """Store the delivered score."""
     GradebookEntry.objects.create(
         anonymous_user_id=anonymous_user_id, course_id=course_id, item_id=item_id,

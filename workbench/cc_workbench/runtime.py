@@ -11,8 +11,9 @@ import logging
 from datetime import timedelta
 from unittest.mock import Mock
 
-from workbench import views
 from workbench.runtime import WorkbenchRuntime
+
+from workbench import views
 
 log = logging.getLogger(__name__)
 STUDIO_USER = "studio"

@@ -33,7 +33,7 @@ class Command(BaseCommand):
                                 "starting it again replaces the running one.")
         group.add_argument("--status", action="store_true", help="Show when the sweep last ran.")
 
-    def handle(self, *args, **options):
+    def handle(self, *_args, **options):
         now = clock.now()
         if options["start_sweep"]:
             tasks.sweep_due_tasks.delay()
@@ -56,7 +56,7 @@ class Command(BaseCommand):
                 continue
             try:
                 result = services.advance_task(services.find_task(usage_key), now)
-            except Exception as err:  # noqa: BLE001 - report it, and go on with the other blocks
+            except Exception as err:  # report it, and go on with the other blocks
                 log.exception("crosscheck_tick: the due step of %s failed", usage_key)
                 failed.append(usage_key)
                 self.stdout.write(f"{usage_key}: failed: {type(err).__name__}: {err}")

@@ -28,7 +28,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--reset", action="store_true", help="Delete the demo task's data first.")
 
-    def handle(self, *args, **options):
+    def handle(self, *_args, **options):
         usage_id = scenario_usage_id(DEMO_SCENARIO)
         if options["reset"]:
             services.delete_task(usage_id)
