@@ -8,11 +8,11 @@ reads the status again inside its own transaction (`lock_status`, `lock_row`).
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import connection
+from django.db import connection, transaction
 
 from .. import schedule
 from ..errors import NotFound
-from ..models import ChecklistVersion, Task
+from ..models import Appeal, ChecklistVersion, Review, SelfCheck, Task
 from .guard import guarded
 from .task_settings import TaskSettings
 
@@ -74,8 +74,17 @@ def find_task(usage_key: str) -> TaskRef:
 def delete_task(usage_key: str) -> bool:
     """Delete a block's task with everything in it (works, reviews, grades); True if it existed.
     For resetting a demo or a test course; the gradebook keeps what it received."""
-    deleted, _ = Task.objects.filter(usage_key=usage_key).delete()
-    return bool(deleted)
+    with transaction.atomic():
+        task = Task.objects.filter(usage_key=usage_key).first()
+        if task is None:
+            return False
+        # What points at a checklist version (kept from deletion on purpose: a version must not
+        # vanish under its reviews) goes first, then the task with everything else.
+        Review.objects.filter(assignment__task=task).delete()
+        SelfCheck.objects.filter(work__task=task).delete()
+        Appeal.objects.filter(work__task=task).delete()
+        task.delete()
+    return True
 
 
 @guarded

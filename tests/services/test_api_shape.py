@@ -102,3 +102,18 @@ def test_answers_are_plain_values():
                    services.learner_state(current, "nobody", CLOSES)):
         assert json.loads(json.dumps(answer)) == answer
     assert isinstance(current, services.TaskRef)
+
+
+def test_a_task_with_reviews_and_grades_can_be_deleted():
+    """`crosscheck_demo --reset` deletes a demo whose learners reviewed and were graded."""
+    from crosscheck_xblock.models import ChecklistVersion, Review, Work
+
+    make_task("reset-me", 5, k=2)
+    start("reset-me", DEADLINE)
+    review_all("reset-me", DEADLINE + timedelta(minutes=1), skip=0)
+    services.complete_cross_check(task("reset-me"), CLOSES)
+    assert Review.objects.exists()
+    assert services.delete_task("reset-me") is True
+    assert not (Task.objects.exists() or Work.objects.exists() or Review.objects.exists()
+                or ChecklistVersion.objects.exists())
+    assert services.delete_task("reset-me") is False
