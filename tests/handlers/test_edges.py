@@ -139,3 +139,18 @@ def test_hostile_bodies_get_a_4xx_and_change_nothing(make_block, raw, code):
     status, body = block.call("submit_work", "carol", raw=raw)
     assert 400 <= status < 500 and body["code"] == code and body["error"]
     assert table_snapshot() == before
+
+
+def test_nan_settings_from_hand_written_olx_still_run(make_block):
+    """NaN or infinity in a Float setting (the modulestore can hold them; Studio refuses them) read
+    as the defaults: a JSON column could not even store them."""
+    from cc_workbench.runtime import CrossCheckWorkbenchRuntime
+    from crosscheck_xblock import clock, services
+
+    usage_id = make_block().usage_id
+    block = CrossCheckWorkbenchRuntime("alice").get_block(usage_id)
+    block.adjustment_days, block.outlier_threshold, block.appeal_days = float("nan"), float("inf"), float("-inf")
+    task = block.live_task()
+    assert Task.objects.get().config["adjustment_days"] is None
+    assert task.settings.threshold == 0.15 and task.settings.timeline.adjustment.days == 1
+    assert services.learner_state(task, None, clock.now())["settings"]["adjustment_days"] == 1.0
