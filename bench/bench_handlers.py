@@ -35,9 +35,7 @@ from workbench.scenarios import SCENARIOS, add_xml_scenario  # noqa: E402
 
 from cc_workbench.services import anonymous_id  # noqa: E402
 from crosscheck_xblock import clock, services  # noqa: E402
-# The bench seeds 10,000 works straight into the table, as a data import would (the one place
-# outside the services that writes a model; tests/unit/test_layers.py allows it here).
-from crosscheck_xblock.models import Work  # noqa: E402
+from crosscheck_xblock.models import Work  # noqa: E402 - seeds 10,000 works as a data import would
 from crosscheck_xblock.services.submissions import student_item  # noqa: E402
 
 

@@ -236,10 +236,10 @@ def parse_checklist(text: str | bytes) -> Checklist:
 
 def _load_json_or_yaml(text: str) -> Any:
     try:
-        return json.loads(text)
+        data = _load_json(text)
     except json.JSONDecodeError as json_exc:
         try:
-            return yaml.safe_load(text)
+            data = _load_yaml(text)
         except yaml.YAMLError as yaml_exc:
             # Report the error of the format the author most likely meant.
             if text.lstrip().startswith(("{", "[")):
@@ -251,6 +251,58 @@ def _load_json_or_yaml(text: str) -> Any:
             problem = getattr(yaml_exc, "problem", None) or "syntax error"
             raise ChecklistError(
                 f"The file is neither valid JSON nor valid YAML: {problem}{where}.") from yaml_exc
+    return data
+
+
+def _load_json(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except RecursionError as exc:
+        raise ChecklistError("The file is nested too deeply to be a checklist.") from exc
+    except ValueError as exc:
+        if isinstance(exc, json.JSONDecodeError):
+            raise
+        # Python refuses integers of over 4,300 digits: no checklist has such points.
+        raise ChecklistError("The file holds a number too long to be points.") from exc
+
+
+def _load_yaml(text: str) -> Any:
+    try:
+        return yaml.safe_load(text)
+    except RecursionError as exc:
+        raise ChecklistError("The file is nested too deeply to be a checklist.") from exc
+    except ValueError as exc:
+        raise ChecklistError("The file holds a number too long to be points.") from exc
+
+
+_MAX_NODES = 200_000  # values in a checklist: 500 items of a few fields, with room to spare
+
+
+def _check_text(data: Any) -> None:
+    """Refuse text no database or page can hold (lone surrogates, from `\\ud800` escapes), and
+    structures no checklist has: YAML aliases can make a list that holds itself, or one that
+    expands to billions of values from a few lines."""
+    stack, seen, count = [data], set(), 0
+    while stack:
+        value = stack.pop()
+        count += 1
+        if count > _MAX_NODES:
+            raise ChecklistError("The file holds far more values than a checklist has.")
+        if isinstance(value, Mapping | list):
+            if id(value) in seen:
+                raise ChecklistError("The file repeats parts of itself with YAML aliases (& and *); write "
+                                     "each item out in full.")
+            seen.add(id(value))
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise ChecklistError("The file holds text that is not valid Unicode.") from exc
+        elif isinstance(value, Mapping):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
 
 
 def checklist_from_rs(data: Mapping[str, Any]) -> Checklist:
@@ -258,6 +310,7 @@ def checklist_from_rs(data: Mapping[str, Any]) -> Checklist:
     if not isinstance(data, Mapping):
         raise ChecklistError(
             'The checklist must be a mapping with "taskName" and "criteria" at the top level.')
+    _check_text(data)
     task_name = _top_text(data, "taskName")
     information = _top_text(data, "information")
     github = _top_text(data, "github")

@@ -112,7 +112,13 @@ def parse_body(request) -> dict:
     if request.content_type != "application/json":
         raise UnsupportedMediaType("Send the request as JSON (Content-Type: application/json).",
                                    "unsupported_media_type")
-    body = request.body
+    # Checked before the body is read: Django refuses to read one over its own limit (2.5 MB).
+    if (request.content_length or 0) > MAX_BODY_BYTES:
+        raise TooLarge("The request is too large.", "too_large")
+    try:
+        body = request.body
+    except Exception as err:  # Django's RequestDataTooBig, or a client that hung up
+        raise TooLarge("The request is too large.", "too_large") from err
     if len(body) > MAX_BODY_BYTES:
         raise TooLarge("The request is too large.", "too_large")
     if not body.strip():

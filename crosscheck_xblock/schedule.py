@@ -51,8 +51,14 @@ LATE_CHANGE_WARNING = ("The submission deadline has passed. You may still replac
                        "but a work changed after the deadline loses the right to appeal its grade. "
                        "The change is recorded with its time and the old link, and course staff see it.")
 
+# Dates of a task lie in these years: everything derived from them (the end = start + 3 days, the
+# end of the adjustment period, the appeal deadline, each at most a year later) stays a date.
+MIN_YEAR, MAX_YEAR = 1970, 9000
+
+
 def parse_datetime(value: object) -> datetime | None:
-    """Parse an ISO 8601 date-time; a value without a zone is UTC. Empty → None; bad → ValueError."""
+    """Parse an ISO 8601 date-time; a value without a zone is UTC. Empty → None; bad or out of
+    MIN_YEAR…MAX_YEAR → ValueError."""
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -66,6 +72,8 @@ def parse_datetime(value: object) -> datetime | None:
         raise ValueError(f"not a date-time: {value!r}")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:  # also keeps astimezone from overflowing
+        raise ValueError(f"a date between the years {MIN_YEAR} and {MAX_YEAR}, not {parsed.year}")
     return parsed.astimezone(UTC)
 
 

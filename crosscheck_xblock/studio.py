@@ -179,8 +179,9 @@ def _clean_date(name: str, value: object) -> str:
             raise ValueError(value)
         return schedule.format_datetime(schedule.parse_datetime(value))
     except ValueError as err:
-        raise _refused(f"{LABELS[name]}: {_shown(value)} is not an ISO 8601 date-time "
-                          "(e.g. 2026-04-01T12:00:00Z).", "bad_date", name) from err
+        raise _refused(f"{LABELS[name]}: {_shown(value)} is not an ISO 8601 date-time between the years "
+                       f"{schedule.MIN_YEAR} and {schedule.MAX_YEAR} (e.g. 2026-04-01T12:00:00Z).", "bad_date",
+                       name) from err
 
 
 def _clean_checklist(name: str, value: object) -> str:
@@ -235,6 +236,7 @@ def save(block, clean: dict) -> None:
         if olx == "checklist" and _same_checklist(block.checklist, clean[olx]):
             continue
         setattr(block, python, clean[olx])
+    block.mirror_due()  # T2: the LMS lists `due`, the submission deadline, in the course dates
 
 
 def _same_checklist(old_text: str, new_text: str) -> bool:

@@ -18,6 +18,8 @@ log = logging.getLogger(__name__)
 
 # MySQL/MariaDB error numbers of a lock the server gave up waiting for; SQLite's own words.
 _LOCK_ERRORS = {1205, 1213}
+# MariaDB's CHECK constraint (its JSON columns check JSON_VALID): a value, not a race.
+_CHECK_FAILED = 4025
 
 
 def _is_lock_error(err: OperationalError) -> bool:
@@ -37,6 +39,8 @@ def guarded(func):
         except ObjectDoesNotExist as err:
             raise NotFound("What this request names does not exist (any more).", "not_found") from err
         except IntegrityError as err:
+            if err.args and err.args[0] == _CHECK_FAILED:
+                raise BadRequest("A value in the request cannot be stored (not valid text).", "bad_value") from err
             log.info("crosscheck %s: integrity error, answered as a conflict: %s", func.__name__, err)
             raise Conflict("Something changed at the same moment; reload the page and try again.",
                            "concurrent_change") from err

@@ -5,6 +5,7 @@ lock with the phase checked again inside the transaction (registry.lock_status):
 answered 200 is in the grades, a review that comes after the grading took the row is refused.
 """
 import json
+import re
 from datetime import datetime
 
 from django.db import transaction
@@ -24,7 +25,9 @@ MAX_DRAFT_CHARS = 200_000
 # on what the author's page carries.
 MAX_VERSIONS = 20
 SELF_FORM = "self"  # the Draft.form of the self-check
-MAX_TOKEN_LENGTH = 64
+# A review id is an assignment's random token (24 lowercase hex digits); anything else names no
+# assignment. Checked before the database sees it: MariaDB's collation would match "ABC " to "abc".
+_TOKEN = re.compile(r"[0-9a-f]{24}")
 
 
 @guarded
@@ -108,7 +111,7 @@ def own_assignment(task: TaskRef, student_id: str | None, token: object,
                    lock: bool = False) -> Assignment:
     """The assignment `token` names, if it is this learner's to review (403 not_assigned);
     with `lock`, its row is locked until the transaction ends (one version at a time)."""
-    if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_LENGTH:
+    if not isinstance(token, str) or not _TOKEN.fullmatch(token):
         raise BadRequest("Say which work the review is for (review_id).", "bad_review_id")
     found = (Assignment.objects.filter(task_id=task.id, token=token, reviewer__student_id=student_id)
              .values_list("pk", flat=True).first() if student_id else None)

@@ -8,6 +8,7 @@ copy) falls back to its default, so grading never fails on a bad setting. Studio
 
 No framework imports: this module is plain Python on top of the pure core.
 """
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -49,6 +50,9 @@ RANGES = {
 }
 
 
+_INTEGER = re.compile(r"-?[0-9]{1,18}")  # ASCII digits only: str.isdigit() also takes "²"
+
+
 def whole_number(value: object) -> int | None:
     """The integer a JSON value stands for (5, 5.0, "5"), or None; booleans are not numbers."""
     if isinstance(value, bool):
@@ -57,7 +61,7 @@ def whole_number(value: object) -> int | None:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit() and len(value) < 20:
+    if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
         return int(value.strip())
     return None
 

@@ -11,7 +11,7 @@ from .conftest import full_review, table_snapshot
 pytestmark = [pytest.mark.db, pytest.mark.django_db]
 LEARNER_WRITES = {
     "submit_work": {"url": "https://alice.example.org/"},
-    "submit_review": {"review_id": "x", "items": {}},
+    "submit_review": {"review_id": "0" * 24, "items": {}},
     "submit_self_check": {"items": {}},
     "save_draft": {"form": "self", "data": {}},
     "submit_appeal": {"reason": "why", "items": ["c2"]},
@@ -154,3 +154,24 @@ def test_nan_settings_from_hand_written_olx_still_run(make_block):
     assert Task.objects.get().config["adjustment_days"] is None
     assert task.settings.threshold == 0.15 and task.settings.timeline.adjustment.days == 1
     assert services.learner_state(task, None, clock.now())["settings"]["adjustment_days"] == 1.0
+
+
+def test_a_body_over_djangos_own_limit_is_too_large_not_a_crash(make_block):
+    """Django refuses to read a body over 2.5 MB at all: the size is checked before reading."""
+    block = make_block()
+    before = table_snapshot()
+    status, body = block.call("submit_work", "alice", raw='{"url": "' + "x" * 3_000_000 + '"}')
+    assert (status, body["code"]) == (413, "too_large")
+    assert table_snapshot() == before
+
+
+@pytest.mark.parametrize("token", ["TOKEN", "upper", "a" * 25, "g" * 24])
+def test_review_ids_are_exact(make_block, token):
+    """Review ids are 24 lowercase hex digits: MariaDB's collation would otherwise match an id in
+    capitals, or with a trailing space, as if it were the real one."""
+    block = running(make_block)
+    real = block.state("alice")["reviews"][0]["id"]
+    for spoiled in (real.upper(), real + " ", token):
+        status, body = block.call("submit_review", "alice", {**full_review(block.state("alice"), 0),
+                                                            "review_id": spoiled})
+        assert (status, body["code"]) == (400, "bad_review_id"), spoiled

@@ -376,3 +376,44 @@ def test_validate_names_bad_grading_options_from_olx():
     assert any("Warning rule: unknown choice 'strict'" in m for m in messages)
     assert any("Aggregation: unknown choice 'items'" in m for m in messages)
     assert any("Appeal window must be a number of days from 0 to 30" in m for m in messages)
+
+
+# ---------------------------------------------------------------- hostile values (found by test_fuzz.py)
+
+@pytest.mark.parametrize("values, code", [
+    ({"reviews_per_work": "--5"}, "bad_value"), ({"reviews_per_work": "²"}, "bad_value"),
+    ({"max_score": "-²"}, "bad_value"), ({"max_score": "9" * 30}, "bad_value"),
+    ({"submission_due": "9999-12-31T23:59:59-01:00"}, "bad_date"),
+    ({"submission_due": "0001-01-01T00:00:00+01:00"}, "bad_date"),
+    ({"submission_due": "9999-12-31T23:59:59Z"}, "bad_date"),
+    ({"submission_due": "2026-04-01T12:00:00Z", "review_due": "9999-12-31T23:59:59Z"}, "bad_date"),
+    ({"checklist": "[" * 100_000}, "bad_checklist"), ({"checklist": '{"a":' * 5000}, "bad_checklist"),
+    ({"checklist": "- " * 3000 + "x"}, "bad_checklist"),
+    ({"checklist": '{"taskName": "T", "criteria": [{"type": "subtask", "text": "t", "max": 1' + "0" * 5000 + "}]}"},
+     "bad_checklist"),
+    ({"checklist": "taskName: T\ncriteria:\n  - type: subtask\n    text: t\n    max: 1" + "0" * 5000},
+     "bad_checklist"),
+    ({"checklist": '{"taskName": "T", "criteria": [{"type": "subtask", "text": "\\ud800", "max": 1}]}'},
+     "bad_checklist"),
+    ({"checklist": 'taskName: T\ncriteria:\n  - type: subtask\n    text: "\\ud800"\n    max: 1'}, "bad_checklist"),
+])
+def test_hostile_values_are_refused_and_the_block_keeps_working(block, values, code):
+    before = values_of(block)
+    status, body = block.call("studio_submit", "staff", {"values": values})
+    assert (status, body["code"]) == (400, code), body
+    assert values_of(block) == before
+    if "checklist" in values:
+        preview = block.ok("studio_preview", "staff", {"checklist": values["checklist"], "max_score": 100})
+        assert preview["error"]["code"] == "bad_checklist"
+    assert block.call("get_state", "alice")[0] == 200
+
+
+def test_saving_the_deadline_sets_the_blocks_due_date(block):
+    """T2: the LMS lists `due` in the course dates; it follows the submission deadline on save."""
+    from datetime import UTC, datetime
+
+    block.ok("studio_submit", "staff", {"values": {"submission_due": "2026-04-01T12:00:00Z"}})
+    saved = WorkbenchRuntime("staff").get_block(block.usage_id)
+    assert saved.due == datetime(2026, 4, 1, 12, 0, tzinfo=UTC)
+    block.ok("studio_submit", "staff", {"values": {"submission_due": "", "review_start": "", "review_due": ""}})
+    assert WorkbenchRuntime("staff").get_block(block.usage_id).due is None

@@ -377,3 +377,21 @@ def test_review_total_rounds_to_hundredths() -> None:
 def test_review_total_rejects_bad_max_score(sample: Checklist) -> None:
     with pytest.raises(ValueError):
         review_total(sample, full_marks(sample), max_score=float("nan"))
+
+
+@pytest.mark.parametrize("text, words", [
+    ("[" * 100_000, "nested too deeply"),
+    ("- " * 3000 + "x", "nested too deeply"),
+    ('{"taskName": "T", "criteria": [{"type": "subtask", "text": "t", "max": 1' + "0" * 5000 + "}]}",
+     "number too long"),
+    ("taskName: T\ncriteria:\n  - type: subtask\n    text: t\n    max: 1" + "0" * 5000, "number too long"),
+    ('{"taskName": "T", "criteria": [{"type": "subtask", "text": "\\ud800", "max": 1}]}', "not valid Unicode"),
+    ("taskName: T\ncriteria: &c\n  - *c", "YAML aliases"),
+    ("a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+     "c: [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]", "YAML aliases"),
+])
+def test_hostile_checklist_files_are_refused_at_once(text, words):
+    """What a fuzz of the Studio editor found: each was a server error (or, for the alias that
+    holds itself, a hang); now each is a ChecklistError saying what is wrong."""
+    with pytest.raises(ChecklistError, match=words):
+        parse_checklist(text)
