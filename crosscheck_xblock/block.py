@@ -4,7 +4,6 @@ Each handler is a few lines: `json_api` has parsed the body and checked who may 
 handler calls one service, and the answer goes back as JSON. Business rules live in `services`
 and in the pure modules, so Celery tasks and commands share them.
 """
-import math
 import os
 from importlib import resources
 
@@ -33,17 +32,11 @@ from .handlers import (
 )
 from .olx import OlxMixin
 from .scoring import DEFAULT_POLICY, POLICIES
+from .services.task_settings import number
 
 
 def _package_text(name: str) -> str:
     return resources.files("crosscheck_xblock").joinpath(name).read_text(encoding="utf-8")
-
-
-def _finite(value):
-    """A Float field's value for the settings copy; NaN and infinities (possible from hand-written
-    OLX, which Studio would refuse) become None, which the copy reads as "the default", because
-    JSON columns cannot store them."""
-    return value if isinstance(value, int | float) and math.isfinite(value) else None
 
 
 DEFAULT_CHECKLIST = _package_text("demo/portfolio-checklist.json")
@@ -131,11 +124,13 @@ class CrossCheckXBlock(OlxMixin, XBlock):
             "submission_due": self.submission_due,
             "review_start": self.review_start,
             "review_due": self.review_due,
-            "adjustment_days": _finite(self.adjustment_days),
-            "outlier_threshold": None if _finite(self.outlier_threshold) is None else self.outlier_threshold / 100,
+            # NaN and infinities (possible from hand-written OLX; Studio refuses them) go into the
+            # copy as None, "the default": a JSON column cannot store them.
+            "adjustment_days": number(self.adjustment_days),
+            "outlier_threshold": None if number(self.outlier_threshold) is None else self.outlier_threshold / 100,
             "warning_rule": self.warning_rule,
             "aggregation": self.aggregation,
-            "appeal_days": _finite(self.appeal_days),
+            "appeal_days": number(self.appeal_days),
             "checklist": parse_checklist(self.checklist).to_rs(),
         }
 

@@ -32,6 +32,7 @@ __all__ = [
     "normalize_review_items",
     "parse_checklist",
     "review_total",
+    "short_repr",
 ]
 
 MAX_FILE_BYTES = 1_000_000
@@ -236,10 +237,10 @@ def parse_checklist(text: str | bytes) -> Checklist:
 
 def _load_json_or_yaml(text: str) -> Any:
     try:
-        data = _load_json(text)
+        data = _load(json.loads, text, json.JSONDecodeError)
     except json.JSONDecodeError as json_exc:
         try:
-            data = _load_yaml(text)
+            data = _load(yaml.safe_load, text, yaml.YAMLError)
         except yaml.YAMLError as yaml_exc:
             # Report the error of the format the author most likely meant.
             if text.lstrip().startswith(("{", "[")):
@@ -254,21 +255,14 @@ def _load_json_or_yaml(text: str) -> Any:
     return data
 
 
-def _load_json(text: str) -> Any:
+def _load(load, text: str, syntax_error: type[Exception]) -> Any:
+    """`load(text)`; its own syntax errors pass (the caller words them), and what no parser
+    reports as one becomes a ChecklistError: nesting past the recursion limit, and integers of
+    over 4,300 digits (Python refuses to convert them; no checklist has such points)."""
     try:
-        return json.loads(text)
-    except RecursionError as exc:
-        raise ChecklistError("The file is nested too deeply to be a checklist.") from exc
-    except ValueError as exc:
-        if isinstance(exc, json.JSONDecodeError):
-            raise
-        # Python refuses integers of over 4,300 digits: no checklist has such points.
-        raise ChecklistError("The file holds a number too long to be points.") from exc
-
-
-def _load_yaml(text: str) -> Any:
-    try:
-        return yaml.safe_load(text)
+        return load(text)
+    except syntax_error:
+        raise
     except RecursionError as exc:
         raise ChecklistError("The file is nested too deeply to be a checklist.") from exc
     except ValueError as exc:
@@ -458,7 +452,7 @@ def _finite_float(value: object) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def _short_repr(value: object, limit: int = 40) -> str:
+def short_repr(value: object, limit: int = 40) -> str:
     """repr of a value for a message, cut to `limit` characters (a request may send megabytes)."""
     text = repr(value)
     return text if len(text) <= limit else text[:limit - 1] + "…"
@@ -475,7 +469,7 @@ def normalize_review_items(checklist: Checklist, items: Mapping[str, object]) ->
     for key in items:
         if key not in scored:
             raise ReviewError("unknown_item",
-                              f"There is no scored item {_short_repr(key)} in this checklist.", str(key))
+                              f"There is no scored item {short_repr(key)} in this checklist.", str(key))
     result: dict[str, float] = {}
     for position, item in enumerate(checklist.items, start=1):
         if not item.scored:
@@ -488,13 +482,13 @@ def normalize_review_items(checklist: Checklist, items: Mapping[str, object]) ->
         number = _finite_float(value)
         if number is None:
             raise ReviewError("bad_value", f"{where}: the score must be a number, not "
-                              f"{_short_repr(value)}.", item.id)
+                              f"{short_repr(value)}.", item.id)
         if item.type == "penalty" and number not in (0.0, 1.0):
             raise ReviewError("bad_value", f"{where}: a penalty is either applied (1) or not (0), "
-                              f"not {_short_repr(value)}.", item.id)
+                              f"not {short_repr(value)}.", item.id)
         if item.type == "subtask" and not 0.0 <= number <= 1.0:
             raise ReviewError("bad_value", f"{where}: the score must be a fraction from 0 to 1, "
-                              f"not {_short_repr(value)}.", item.id)
+                              f"not {short_repr(value)}.", item.id)
         result[item.id] = number
     return result
 

@@ -12,6 +12,7 @@ from web_fragments.fragment import Fragment
 
 from . import compat, links, schedule, services
 from .checklist import MAX_CRITERIA, MAX_FILE_BYTES, Checklist, ChecklistError, parse_checklist
+from .checklist import short_repr as _shown
 from .errors import BadRequest
 from .handlers import json_script_tag
 from .sanitize import inline_html
@@ -120,12 +121,6 @@ def _clean_display_name(name: str, value: object) -> str:
         raise _refused(f"{LABELS[name]}: at most {MAX_DISPLAY_NAME} characters, not {len(value)}.",
                           "bad_value", name)
     return value
-
-
-def _shown(value: object) -> str:
-    """A value as a message quotes it, cut short (a request may send megabytes)."""
-    text = repr(value)
-    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _clean_int(name: str, value: object) -> int:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from .. import schedule
 from ..distribution import assign_reviewers, reviews_per_work, shortfall_message
@@ -136,14 +136,15 @@ def complete_cross_check(task: TaskRef, now: datetime, wait: bool = True,
         batches += 1
     if status is None:
         status = Task.GRADING  # another process holds the task and is writing the rest
-    grades = Grade.objects.filter(work__task_id=task.id)
-    total, graded = grades.count(), grades.filter(status=Grade.GRADED).count()
-    failed = grades.filter(score_written=False).exclude(score_error="").count()
+    counts = Grade.objects.filter(work__task_id=task.id).aggregate(
+        total=Count("pk"), graded=Count("pk", filter=Q(status=Grade.GRADED)),
+        failed=Count("pk", filter=Q(score_written=False) & ~Q(score_error="")),
+        waiting=Count("pk", filter=Q(points__isnull=False, score_written=False, score_retry_at__isnull=True)))
+    total, graded, failed, waiting = counts["total"], counts["graded"], counts["failed"], counts["waiting"]
     retry = f" {failed} gradebook writes failed and will be retried." if failed else ""
     if status == Task.COMPLETED:
         return {"completed": True, "status": status,
                 "message": f"{graded} of {total} learners graded.{retry}"}
-    waiting = grades.filter(points__isnull=False, score_written=False, score_retry_at__isnull=True).count()
     return {"completed": False, "status": status,
             "message": f"{graded} of {total} learners graded; {waiting} grades are still being "
                        f"written to the gradebook.{retry}"}
