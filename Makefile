@@ -11,12 +11,13 @@ MANAGE := $(PY) workbench/manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help venv install-workbench install-test system-deps workbench workbench-db quality test test-sqlite test-mariadb bench clean
+.PHONY: help venv install-workbench install-test system-deps workbench workbench-db quality translations test test-sqlite test-mariadb bench clean
 
 help:
 	@echo "make workbench   build everything and serve the workbench on http://$(HOST):$(PORT)"
 	@echo "make test        install test dependencies, lint, and run every test (SQLite, MariaDB, browser)"
 	@echo "make quality     lint the package, tests and benchmarks (ruff)"
+	@echo "make translations  extract the marked strings into the en/ru catalogs and compile them"
 	@echo "make bench       print benchmark numbers"
 
 $(PY):
@@ -63,7 +64,14 @@ workbench: workbench-db
 # ruff (pinned in requirements/test.in, settings in ruff.toml) over the package, the tests, the
 # workbench and the benchmarks.
 quality: install-test
-	$(VENV)/bin/ruff check crosscheck_xblock tests workbench bench
+	$(VENV)/bin/ruff check crosscheck_xblock tests workbench bench i18n_tools
+
+# The catalogs (crosscheck_xblock/translations/<lang>/LC_MESSAGES/{text,djangojs}.po): new marked
+# strings are added empty, gone ones dropped; then .mo and the JS catalogs are compiled. Write the
+# Russian of every new entry in ru/…/*.po and run it again; `make test` fails while one is missing.
+translations: install-test
+	$(PY) -m i18n_tools.translations update
+	$(PY) -m i18n_tools.translations compile
 
 # Lint first, then pass 1: everything on SQLite except the tests that need a database shared by
 # several connections or processes (races, the Celery worker). Pass 2: the database tests, those

@@ -24,7 +24,7 @@ setup(
     include_package_data=True,
     package_data={
         "crosscheck_xblock": [
-            "static/*/*", "templates/*", "demo/*", "migrations/*.py",
+            "static/*/*", "public/js/translations/*/*", "translations/*/LC_MESSAGES/*", "templates/*", "demo/*", "migrations/*.py",
         ],
     },
     install_requires=requirements("base"),

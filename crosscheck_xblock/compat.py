@@ -107,3 +107,31 @@ def connect_course_published(receiver) -> bool:
     SignalHandler.course_published.connect(receiver, weak=False,
                                            dispatch_uid="crosscheck_xblock.course_published")
     return True
+
+
+# ---------------------------------------------------------------- language
+
+def i18n_service(block):
+    """The runtime's i18n service for the block (the LMS's and Studio's XBlockI18nService load
+    this package's catalogs in the request's language), or None."""
+    return block.runtime.service(block, "i18n")
+
+
+def current_language() -> str:
+    """The request's language, as Django's LocaleMiddleware (LMS, Studio, workbench) chose it."""
+    from django.utils import translation  # noqa: PLC0415 - settings may not be configured yet
+
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
+def javascript_catalog_url(block, packaged: str | None) -> str | None:
+    """Where the page loads the block's JS catalog: the platform's compiled one (OEP-58: the
+    i18n service of Redwood and later answers `get_javascript_i18n_catalog_url`), else the
+    one shipped in the package (`packaged`, a resource path), else None (English)."""
+    service = i18n_service(block)
+    getter = getattr(service, "get_javascript_i18n_catalog_url", None)
+    if getter is not None:
+        url = getter(block)
+        if url:
+            return url
+    return block.runtime.local_resource_url(block, packaged) if packaged else None

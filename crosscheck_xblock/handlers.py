@@ -21,8 +21,9 @@ from datetime import datetime
 from webob import Response
 from xblock.core import XBlock
 
-from . import clock, compat
+from . import clock, compat, i18n
 from .errors import BadRequest, CrossCheckError, MethodNotAllowed, NotAllowed, TooLarge, UnsupportedMediaType
+from .i18n import gettext
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 2_000_000
@@ -149,6 +150,14 @@ def check_access(block, access: str) -> Call:
     return Call(viewer=viewer, now=clock.now(), block=block)
 
 
+def translated(block):
+    """For the rest of the request, texts in its language: through the runtime's i18n service
+    (the LMS's loads this package's catalogs), else this package's own catalog."""
+    language = i18n.language_code(compat.current_language())
+    service = compat.i18n_service(block)
+    return i18n.active(service if service is not None else i18n.catalog(language), language)
+
+
 def json_api(access: str):
     """Make `func(self, call: Call, data: dict)` a POST-only JSON handler open to `access`."""
     if access not in ACCESS:
@@ -158,22 +167,28 @@ def json_api(access: str):
         @XBlock.handler
         @functools.wraps(func)
         def wrapper(self, request, suffix=""):  # noqa: ARG001 - the runtime passes suffix
-            try:
-                data = parse_body(request)
-                call = check_access(self, access)
-                return json_response(func(self, call, data))
-            except CrossCheckError as err:
-                log.info("crosscheck %s refused: %s (%s)", func.__name__, err.code, err.message)
-                response = json_response(err.as_json(), err.status)
-                if isinstance(err, MethodNotAllowed):
-                    response.allow = ["POST"]
-                return response
-            except Exception:  # a bug: log it, and still answer in the API's shape
-                log.exception("crosscheck %s failed", func.__name__)
-                return json_response({"error": "Something went wrong on the server; please try again.",
-                                      "code": "server_error"}, 500)
+            with translated(self):
+                return _answer(self, func, access, request)
 
         wrapper.access = access
         return wrapper
 
     return decorate
+
+
+def _answer(block, func, access: str, request) -> Response:
+    """The handler's JSON answer, or the error it refused with, in the API's shape."""
+    try:
+        data = parse_body(request)
+        call = check_access(block, access)
+        return json_response(func(block, call, data))
+    except CrossCheckError as err:
+        log.info("crosscheck %s refused: %s (%s)", func.__name__, err.code, err.message)
+        response = json_response(err.as_json(), err.status)
+        if isinstance(err, MethodNotAllowed):
+            response.allow = ["POST"]
+        return response
+    except Exception:  # a bug: log it, and still answer in the API's shape
+        log.exception("crosscheck %s failed", func.__name__)
+        return json_response({"error": gettext("Something went wrong on the server; please try again."),
+                              "code": "server_error"}, 500)

@@ -6,21 +6,16 @@ task, whose settings copy follows the published block only (publishing.py). Befo
 publish Studio therefore shows this preview and the editor; the task itself appears when the
 published block is first opened in the LMS or the course is published.
 """
-from importlib import resources
 
 from web_fragments.fragment import Fragment
 
-from . import sanitize
+from . import i18n, pages, sanitize
 from .checklist import ChecklistError
 from .handlers import json_script_tag
 from .services.task_settings import TaskSettings
 
 PREVIEW_NOTE = ("Preview: this is the form learners fill in for each work they review. Nothing you "
                 "enter here is saved. The cross-check runs in the LMS with the published settings.")
-
-
-def _package_text(name: str) -> str:
-    return resources.files("crosscheck_xblock").joinpath(name).read_text(encoding="utf-8")
 
 
 def preview_init(block) -> dict:
@@ -38,11 +33,9 @@ def preview_init(block) -> dict:
 
 def preview_fragment(block) -> Fragment:
     """The preview page: the learner page's styles and form, with its own small script."""
-    frag = Fragment()
-    frag.add_css(_package_text("static/css/crosscheck.css"))
-    for name in ("common.js", "form.js", "preview.js"):
-        frag.add_javascript(_package_text(f"static/js/{name}"))
-    frag.add_content(_package_text("templates/preview.html").replace(
-        "<!--INIT-->", json_script_tag(preview_init(block), "cc-preview-init")))
+    frag = pages.fragment(block, "crosscheck.css", ("common.js", "form.js", "preview.js"))
+    init = {**preview_init(block), "language": i18n.language()}
+    frag.add_content(pages.render_template("preview.html").replace(
+        "<!--INIT-->", json_script_tag(init, "cc-preview-init")))
     frag.initialize_js("CrossCheckPreview")
     return frag

@@ -6,11 +6,10 @@ not the Python field `max_points`), so the editor, the JSON API and OLX speak th
 
 Validation runs on every value before anything is written: a save is all or nothing.
 """
-from importlib import resources
 
 from web_fragments.fragment import Fragment
 
-from . import compat, links, schedule, services
+from . import compat, i18n, links, pages, schedule, services
 from .checklist import MAX_CRITERIA, MAX_FILE_BYTES, Checklist, ChecklistError, parse_checklist
 from .checklist import short_repr as _shown
 from .errors import BadRequest
@@ -311,14 +310,11 @@ def preview(text: object, max_score: object) -> dict:
 
 # ---------------------------------------------------------------- the editor page
 
-def _package_text(name: str) -> str:
-    return resources.files("crosscheck_xblock").joinpath(name).read_text(encoding="utf-8")
-
-
 def editor_init(block) -> dict:
     """Everything the editor's JS starts from: values, choices, limits, preview, started flag."""
     values = current_values(block)
     return {
+        "language": i18n.language(),
         "values": values,
         "preview": preview(values["checklist"], values["max_score"]),
         "kinds": [{"value": kind, "label": KIND_LABELS.get(kind, kind), "help": text}
@@ -338,17 +334,15 @@ def editor_init(block) -> dict:
     }
 
 
+# The editor's scripts, in load order (common.js first: the others use it).
+STUDIO_JS = ("common.js", "studio_dates.js", "studio_grading.js", "studio_checklist.js", "studio.js")
+
+
 def editor_fragment(block) -> Fragment:
     """The Studio editor: template, CSS, JS and its initial data in an escaped JSON element."""
-    frag = Fragment()
-    frag.add_css(_package_text("static/css/studio.css"))
-    frag.add_javascript(_package_text("static/js/common.js"))
-    frag.add_javascript(_package_text("static/js/studio_dates.js"))
-    frag.add_javascript(_package_text("static/js/studio_grading.js"))
-    frag.add_javascript(_package_text("static/js/studio_checklist.js"))
-    frag.add_javascript(_package_text("static/js/studio.js"))
+    frag = pages.fragment(block, "studio.css", STUDIO_JS)
     # The checklist is staff-written text that may contain "</script>": it travels escaped.
-    frag.add_content(_package_text("templates/studio.html").replace(
+    frag.add_content(pages.render_template("studio.html").replace(
         "<!--INIT-->", json_script_tag(editor_init(block), "ccs-init")))
     frag.initialize_js("CrossCheckStudio")
     return frag

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from workbench.settings import *  # noqa: F403
-from workbench.settings import DATABASES, INSTALLED_APPS, LOGGING, WORKBENCH
+from workbench.settings import DATABASES, INSTALLED_APPS, LOGGING, MIDDLEWARE, WORKBENCH
 
 # var/ of this checkout, whatever the working directory (xblock-sdk assumes the cwd).
 VAR_DIR = Path(os.environ.get("CROSSCHECK_VAR_DIR", Path(__file__).resolve().parent.parent / "var"))
@@ -38,7 +38,18 @@ if os.environ.get("CROSSCHECK_DB") == "mariadb":
 
 # Keep field values (Studio edits) across restarts, like a real course.
 WORKBENCH = {**WORKBENCH, "reset_state_on_restart": False,
-             "services": {**WORKBENCH.get("services", {}), "user": "cc_workbench.services.WorkbenchUserService"}}
+             "services": {**WORKBENCH.get("services", {}), "user": "cc_workbench.services.WorkbenchUserService",
+                          "i18n": "cc_workbench.i18n.WorkbenchI18nService"}}
+
+# The language follows the browser (Accept-Language), as in the LMS; ?lang=ru switches it
+# (cc_workbench/i18n.py). The block's catalogs are English and Russian.
+USE_I18N = True
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("ru", "Русский")]
+_sessions = MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware")
+MIDDLEWARE = [*MIDDLEWARE[:_sessions + 1], "cc_workbench.i18n.LanguageSwitchMiddleware",
+              "django.middleware.locale.LocaleMiddleware", *MIDDLEWARE[_sessions + 1:],
+              "cc_workbench.i18n.PageLanguageMiddleware"]
 
 # Only our block in the workbench list (xblock-sdk's samples stay out of the way).
 EXCLUDED_XBLOCKS = {

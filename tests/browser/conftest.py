@@ -177,9 +177,19 @@ def browser(chromium_path):
 
 @pytest.fixture
 def context(browser):
-    """A fresh browser context (cookies, storage) per test."""
+    """A fresh browser context (cookies, storage) per test, its browser asking for English."""
+    yield from _context(browser, "en-US")
+
+
+@pytest.fixture
+def context_ru(browser):
+    """A fresh browser context whose browser asks for Russian (Accept-Language, navigator.language)."""
+    yield from _context(browser, "ru-RU")
+
+
+def _context(browser, locale: str):
     from playwright.sync_api import expect
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale=locale)
     ctx.set_default_timeout(DEFAULT_TIMEOUT_MS)
     expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
     try:
@@ -193,3 +203,32 @@ def artifacts() -> Path:
     """test-artifacts/ at the repository root, for screenshots."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+# Impacts the audits fail on (axe-core's scale: minor, moderate, serious, critical).
+FAILING_IMPACTS = ("serious", "critical")
+
+
+@pytest.fixture
+def audit(artifacts):
+    """audit(page, name): run axe-core (axe-playwright-python's bundled copy) on the page as it
+    is now; fail on any serious or critical violation, with axe's report, which is also saved
+    to test-artifacts/axe/<name>.txt."""
+    from axe_playwright_python.sync_playwright import Axe
+    axe = Axe()
+    folder = artifacts / "axe"
+    folder.mkdir(exist_ok=True)
+
+    def run(page, name: str):
+        results = axe.run(page)
+        failing = [v for v in results.response["violations"] if v.get("impact") in FAILING_IMPACTS]
+        report = "\n".join(
+            f"{v['impact']}: {v['id']} ({v['help']}): " + "; ".join(
+                node["target"][0] if isinstance(node["target"][0], str) else str(node["target"])
+                for node in v["nodes"][:8])
+            for v in results.response["violations"]) or "no violations"
+        (folder / f"{name}.txt").write_text(report + "\n")
+        assert not failing, f"axe found serious or critical violations on {name}:\n{report}"
+        return results
+
+    return run

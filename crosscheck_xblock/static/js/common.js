@@ -1,7 +1,50 @@
-/* What the learner page and the Studio editor share: building DOM nodes, calling handlers,
- * formatting dates, points and shares, and the table of the warning rules' simulated rates. */
+/* What the learner page and the Studio editor share: translation, building DOM nodes, calling
+ * handlers, formatting dates, points and shares, and the table of the warning rules' rates. */
 var CrossCheckCommon = (function () {
   "use strict";
+
+  // ------------------------------------------------------------------ language
+
+  // The page's language ("en", "ru"): each page's init data sets it (setLanguage); dates and
+  // numbers are formatted for it.
+  var language = "en";
+
+  function setLanguage(code) { if (code) { language = code; } }
+
+  /** The JS catalog of the page's language (pages.py loads it before these scripts), if any. */
+  function catalog() { return window.CrossCheckI18N || null; }
+
+  /** Fill %(name)s placeholders from `params` (numbers formatted for the language). */
+  function fill(text, params) {
+    if (!params) { return text; }
+    return text.replace(/%\((\w+)\)s/g, function (whole, name) {
+      if (!Object.prototype.hasOwnProperty.call(params, name)) { return whole; }
+      var value = params[name];
+      return typeof value === "number" ? fmtNumber(value) : String(value);
+    });
+  }
+
+  /** `message` in the page's language, its %(name)s placeholders filled from `params`.
+   * Every text a person reads goes through t or nt (`make translations` extracts them). */
+  function t(message, params) {
+    var i18n = catalog();
+    return fill(i18n ? i18n.gettext(message) : message, params);
+  }
+
+  /** The form of singular/plural for the count n in the page's language (Russian has three:
+   * 1 работа, 2 работы, 5 работ); %(n)s is the count. */
+  function nt(singular, plural, n, params) {
+    var i18n = catalog();
+    var text = i18n ? i18n.ngettext(singular, plural, n) : (n === 1 ? singular : plural);
+    var values = {n: n};
+    Object.keys(params || {}).forEach(function (key) { values[key] = params[key]; });
+    return fill(text, values);
+  }
+
+  /** A number with at most two decimals and the language's separators ("12.5", "12,5"). */
+  function fmtNumber(value) {
+    return new Intl.NumberFormat(language, {maximumFractionDigits: 2}).format(value);
+  }
 
   /** A DOM element with attributes, `text` (textContent), children and handlers (onX). `html` is
    * only for text the server has sanitized (checklist items); nothing a learner wrote goes there. */
@@ -45,13 +88,14 @@ var CrossCheckCommon = (function () {
         body: JSON.stringify(body || {})
       }).then(function (response) {
         return response.json().catch(function () {
-          return {error: "The server answered " + response.status + ".", code: "http_" + response.status};
+          return {error: t("The server answered %(status)s.", {status: String(response.status)}),
+                  code: "http_" + response.status};
         }).then(function (data) {
           if (!response.ok) { throw failure(data); }
           return data;
         });
       }, function () {
-        throw failure({error: "The server could not be reached. Check the connection and try again.",
+        throw failure({error: t("The server could not be reached. Check the connection and try again."),
                        code: "network"});
       });
     };
@@ -59,26 +103,29 @@ var CrossCheckCommon = (function () {
 
   // ------------------------------------------------------------------ formatting
 
-  /** An ISO 8601 date in the browser's locale and time zone; text that is not a date as it is. */
+  /** An ISO 8601 date in the page's language and the browser's time zone ("1 Dec 2026, 22:25",
+   * "1 дек. 2026 г., 22:25"); text that is not a date as it is. */
   function fmtDate(iso) {
     if (!iso) { return ""; }
     var date = new Date(iso);
-    return isNaN(date) ? iso : date.toLocaleString();
+    return isNaN(date) ? iso : date.toLocaleString(language, {dateStyle: "medium", timeStyle: "short"});
   }
 
   /** Points rounded to two decimals, as a number: for points that are still compared or added
    * (a review total against the maximum); fmtPoints for text. */
   function round2(value) { return Math.round(value * 100) / 100; }
 
-  /** Points as text, two decimals at most ("12.5", "0.33"). With `missing` (the staff analytics
-   * pass "–"), null and undefined show as it; without, a null shows as "0". */
+  /** Points as text, two decimals at most, for the language ("12.5", "12,5"). With `missing`
+   * (the staff analytics pass "–"), null and undefined show as it; without, a null shows as "0". */
   function fmtPoints(value, missing) {
     if (missing !== undefined && (value === null || value === undefined)) { return missing; }
-    return String(round2(value));
+    return fmtNumber(round2(value || 0));
   }
 
-  /** A share (0..1) as a whole percentage: 0.6871 → "69 %". */
-  function percent(share) { return Math.round(share * 100) + " %"; }
+  /** A share (0..1) as a whole percentage for the language: 0.6871 → "69%" / "69 %". */
+  function percent(share) {
+    return new Intl.NumberFormat(language, {style: "percent", maximumFractionDigits: 0}).format(share);
+  }
 
   // ------------------------------------------------------------------ the warning rules' rates
 
@@ -94,8 +141,8 @@ var CrossCheckCommon = (function () {
    *             the page's own columns), rateHeads (the two rates' headings), caption, captionClass
    */
   function ratesTable(rows, options) {
-    var rateHeads = options.rateHeads || ["Honest reviewers warned", "Careless reviewers caught"];
-    var head = el("tr", {}, ["Rule"].concat(options.columns || [], rateHeads).map(function (h) {
+    var rateHeads = options.rateHeads || [t("Honest reviewers warned"), t("Careless reviewers caught")];
+    var head = el("tr", {}, [t("Rule")].concat(options.columns || [], rateHeads).map(function (h) {
       return el("th", {scope: "col", text: h});
     }));
     var body = rows.map(function (row) {
@@ -112,6 +159,7 @@ var CrossCheckCommon = (function () {
       el("thead", {}, [head]), el("tbody", {}, body)]);
   }
 
-  return {el: el, csrfToken: csrfToken, handlerCaller: handlerCaller,
+  return {t: t, nt: nt, setLanguage: setLanguage, language: function () { return language; },
+          fmtNumber: fmtNumber, el: el, csrfToken: csrfToken, handlerCaller: handlerCaller,
           fmtDate: fmtDate, round2: round2, fmtPoints: fmtPoints, percent: percent, ratesTable: ratesTable};
 })();

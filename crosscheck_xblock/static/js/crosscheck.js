@@ -9,6 +9,7 @@ function CrossCheckBlock(runtime, element) {
   var root = element.querySelector ? element : element[0];
   var box = root.querySelector(".crosscheck");
   var init = JSON.parse(box.querySelector("script.cc-init").textContent);
+  CrossCheckCommon.setLanguage(init.language);
   var state = init.state || null;
   // Staff viewing the course as this learner: the page is theirs, but nothing is sent in their
   // name (the server refuses with 403 masquerade), so no form is offered.

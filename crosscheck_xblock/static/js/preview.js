@@ -6,6 +6,7 @@ function CrossCheckPreview(runtime, element) {
   var root = element.querySelector ? element : element[0];
   var box = root.querySelector(".cc-preview");
   var init = JSON.parse(box.querySelector("script.cc-preview-init").textContent);
+  CrossCheckCommon.setLanguage(init.language);
   var el = CrossCheckCommon.el;
 
   box.querySelector(".cc-preview-note").textContent = init.note;

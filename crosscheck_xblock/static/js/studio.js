@@ -18,6 +18,7 @@ function CrossCheckStudio(runtime, element) {
   var root = element && element.jquery ? element[0] : element;
   var box = root.querySelector(".ccs");
   var init = JSON.parse(box.querySelector("script.ccs-init").textContent);
+  CrossCheckCommon.setLanguage(init.language);
   var form = box.querySelector(".ccs-form");
   var uid = "ccs-" + Math.random().toString(36).slice(2, 8);  // unique ids: Studio may render twice
 

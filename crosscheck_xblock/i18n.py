@@ -1,0 +1,182 @@
+"""Translation of everything the block shows, in the reader's language.
+
+Open edX translates an XBlock through the runtime's `i18n` service: in the LMS and Studio it is
+`XBlockI18nService`, which loads this package's catalogs,
+`crosscheck_xblock/translations/<locale>/LC_MESSAGES/text.mo`, in the request's language (and
+falls back to the platform's own catalog). The services and the pure core have no block to ask,
+so the block puts the service in a context variable for the length of one request (`active`),
+and `gettext` / `ngettext` here read it. Without one (a Celery worker, the checklist CLI, a
+test) texts are English unless a caller activates `catalog(language)`.
+
+Sentences that are stored and read later (how a grade came about) are `Text`: the English
+template and its values, worded when they are shown, so each reader gets their own language.
+Numbers and dates in sentences are formatted for the language (Babel's CLDR data).
+
+Mark a string for the catalog where it is written: `gettext("…")` / `ngettext("…", "…", n)` when
+it is shown at once, `N_("…")` when it is a template worded later (`Text`, tables of messages).
+"""
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import gettext as gettext_module
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+
+DOMAIN = "text"  # the catalog name XBlockI18nService loads
+LOCALE_DIR = Path(__file__).resolve().parent / "translations"
+LANGUAGES = ("en", "ru")
+DEFAULT_LANGUAGE = "en"
+
+
+@dataclass(frozen=True)
+class _Active:
+    translator: object  # anything with gettext(msg) and ngettext(singular, plural, n)
+    language: str
+
+
+_active: contextvars.ContextVar[_Active | None] = contextvars.ContextVar("crosscheck_i18n", default=None)
+
+
+def N_(message: str) -> str:
+    """Mark `message` for the catalog without translating it now (it is worded later)."""
+    return message
+
+
+def language_code(value: str | None) -> str:
+    """The catalog language for a Django/Open edX language code ("ru-ru", "ru_RU", "pt-br" …):
+    one of LANGUAGES, else the default."""
+    primary = (value or "").replace("_", "-").split("-")[0].lower()
+    return primary if primary in LANGUAGES else DEFAULT_LANGUAGE
+
+
+@cache
+def catalog(language: str) -> gettext_module.NullTranslations:
+    """This package's compiled catalog for `language` (English: the texts as written)."""
+    return gettext_module.translation(DOMAIN, str(LOCALE_DIR), [language_code(language)], fallback=True)
+
+
+@contextlib.contextmanager
+def active(translator, language: str):
+    """Within the block, texts come from `translator` (the runtime's i18n service) in `language`."""
+    token = _active.set(_Active(translator, language_code(language)))
+    try:
+        yield
+    finally:
+        _active.reset(token)
+
+
+def using(language: str):
+    """Within the block, texts in `language` from this package's own catalog (workers, the CLI)."""
+    return active(catalog(language), language)
+
+
+def language() -> str:
+    """The language texts are being worded in."""
+    current = _active.get()
+    return current.language if current else DEFAULT_LANGUAGE
+
+
+def gettext(message: str) -> str:
+    """`message` in the current language."""
+    current = _active.get()
+    return current.translator.gettext(message) if current else message
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The form of `singular`/`plural` for the count `n` in the current language (Russian has
+    three: 1 работа, 2 работы, 5 работ)."""
+    current = _active.get()
+    if current is None:
+        return singular if n == 1 else plural
+    return current.translator.ngettext(singular, plural, n)
+
+
+def format_number(value: float, digits: int = 2) -> str:
+    """A number for the reader: at most `digits` decimals, the language's separators
+    (12.5 → "12.5" in English, "12,5" in Russian)."""
+    pattern = "#,##0" + ("." + "#" * digits if digits else "")
+    return babel_numbers.format_decimal(round(float(value), digits), format=pattern, locale=language())
+
+
+def format_date(moment: datetime) -> str:
+    """A moment in a sentence, in UTC (the server does not know the reader's time zone; pages
+    show dates in the browser's own): "1 December 2026, 22:25 UTC" / "1 декабря 2026, 22:25 UTC"."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return babel_dates.format_datetime(moment, "d MMMM y, HH:mm 'UTC'", tzinfo=UTC, locale=language())
+
+
+def _worded(value) -> str:
+    if isinstance(value, Text):
+        return value.render()
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (int, float)):
+        return format_number(value)
+    if isinstance(value, datetime):
+        return format_date(value)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Text:
+    """A sentence kept as its English template (`%(name)s` placeholders) and values, worded in
+    the reader's language when shown. With `plural`, `n` picks the form. Values may be Texts
+    (a sentence inside a sentence); numbers are formatted for the reader's language."""
+
+    msgid: str
+    params: Mapping = field(default_factory=dict)
+    plural: str | None = None
+    n: int | None = None
+
+    def render(self) -> str:
+        """The sentence in the current language."""
+        if self.plural is not None:
+            template = ngettext(self.msgid, self.plural, self.n or 0)
+        else:
+            template = gettext(self.msgid)
+        values = {key: _worded(value) for key, value in self.params.items()}
+        if self.n is not None:
+            values.setdefault("n", format_number(self.n, 0))
+        try:
+            return template % values if values or "%(" in template else template
+        except (KeyError, ValueError, TypeError):
+            # A translation with a broken placeholder must not break the page: use the English.
+            return self.msgid % values if values else self.msgid
+
+    def __str__(self) -> str:
+        return self.render()
+
+    def as_json(self) -> dict:
+        """The stored form (a JSON object); `Text.from_json` reads it back."""
+        data: dict = {"msgid": self.msgid}
+        if self.params:
+            data["params"] = {key: value.as_json() if isinstance(value, Text) else value
+                              for key, value in self.params.items()}
+        if self.plural is not None:
+            data["plural"], data["n"] = self.plural, self.n
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> Text:
+        """The Text stored as `data` (see `as_json`)."""
+        params = {key: cls.from_json(value) if isinstance(value, Mapping) and "msgid" in value else value
+                  for key, value in (data.get("params") or {}).items()}
+        return cls(data["msgid"], params, data.get("plural"), data.get("n"))
+
+
+def render(stored) -> str:
+    """A stored sentence in the current language: a `Text` or its JSON form; a plain string
+    (written before sentences were stored as Texts) as it is."""
+    if isinstance(stored, Text):
+        return stored.render()
+    if isinstance(stored, Mapping) and "msgid" in stored:
+        return Text.from_json(stored).render()
+    return "" if stored is None else str(stored)

@@ -1,0 +1,50 @@
+"""What every page of the block (learner page, Studio editor, Studio preview) is built from.
+
+- Templates are HTML with `{% trans "…" %}` marks, worded in the request's language (the marks
+  are what `make translations` extracts; the text is escaped, so a translation cannot inject
+  markup). Nothing else is templated: data travels as an escaped JSON script element.
+- The page's scripts come after the JS catalog of the reader's language: the platform's compiled
+  one where the LMS has it (OEP-58), else the one shipped in `public/js/translations/`, the way
+  Open edX XBlocks ship theirs. The scripts read it as `CrossCheckI18N` (common.js `t`, `nt`).
+"""
+import html
+import re
+from importlib import resources
+
+from web_fragments.fragment import Fragment
+
+from . import compat, i18n
+
+TRANS_MARK = re.compile(r"""\{%\s*(?:trans|translate)\s+(?P<q>["'])(?P<text>.*?)(?P=q)\s*%\}""", re.S)
+
+
+def package_text(name: str) -> str:
+    """A file of the package, as text."""
+    return resources.files("crosscheck_xblock").joinpath(name).read_text(encoding="utf-8")
+
+
+def render_template(name: str) -> str:
+    """The template `templates/<name>` with each `{% trans "…" %}` in the current language."""
+    return TRANS_MARK.sub(lambda match: html.escape(i18n.gettext(match.group("text"))),
+                      package_text(f"templates/{name}"))
+
+
+def javascript_catalog(language: str) -> str | None:
+    """The package's JS catalog for `language` (a resource path), or None (English needs none)."""
+    if language == i18n.DEFAULT_LANGUAGE:
+        return None
+    path = f"public/js/translations/{language}/djangojs.js"
+    return path if resources.files("crosscheck_xblock").joinpath(path).is_file() else None
+
+
+def fragment(block, css: str, scripts: tuple[str, ...]) -> Fragment:
+    """A fragment with the stylesheet `static/css/<css>`, the JS catalog of the current
+    language, then the scripts `static/js/<name>` in order."""
+    frag = Fragment()
+    frag.add_css(package_text(f"static/css/{css}"))
+    catalog_url = compat.javascript_catalog_url(block, javascript_catalog(i18n.language()))
+    if catalog_url:
+        frag.add_javascript_url(catalog_url)
+    for name in scripts:
+        frag.add_javascript(package_text(f"static/js/{name}"))
+    return frag
