@@ -4,6 +4,7 @@ django-statici18n, as Open edX XBlocks ship theirs).
     python -m i18n_tools.translations update   # sources → .po (new strings empty, old ones dropped)
     python -m i18n_tools.translations compile  # .po → .mo and the JS catalogs
     python -m i18n_tools.translations check    # what is missing, fuzzy or stale (exit 1 if anything)
+    python -m i18n_tools.translations apply ru FILE.json  # fill translations from {msgid: text | [forms]}
 
 Two domains, as Django names them: `text` (Python and templates; XBlockI18nService's name) and
 `djangojs` (the static JS). English is the source language: its catalogs repeat each msgid, so
@@ -154,12 +155,36 @@ def problems() -> list[str]:
     return found
 
 
+def apply(language: str, path: Path) -> list[str]:
+    """Write the translations of a JSON file ({msgid: text, or the list of plural forms}) into
+    the language's catalogs; answers the msgids that are in no catalog."""
+    import json  # noqa: PLC0415
+
+    wanted = json.loads(Path(path).read_text(encoding="utf-8"))
+    used = set()
+    for domain in DOMAINS:
+        catalog = read(language, domain)
+        for message in catalog:
+            key = message.id[0] if isinstance(message.id, tuple) else message.id
+            if key in wanted:
+                value = wanted[key]
+                message.string = tuple(value) if isinstance(message.id, tuple) else value
+                message.flags.discard("fuzzy")
+                used.add(key)
+        with po_path(language, domain).open("wb") as handle:
+            write_po(handle, catalog, width=100, sort_output=True)
+    return sorted(set(wanted) - used)
+
+
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else ""
     if command == "update":
         update()
     elif command == "compile":
         compile_all()
+    elif command == "apply" and len(argv) == 4:
+        for missing in apply(argv[2], Path(argv[3])):
+            print(f"not in any catalog (run update first?): {missing!r}")
     elif command == "check":
         found = problems()
         print("\n".join(found) or "The catalogs are complete and compiled.")
