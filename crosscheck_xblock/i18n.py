@@ -23,6 +23,7 @@ import gettext as gettext_module
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 
@@ -102,7 +103,10 @@ def format_number(value: float, digits: int = 2) -> str:
     """A number for the reader: at most `digits` decimals, the language's separators
     (12.5 → "12.5" in English, "12,5" in Russian)."""
     pattern = "#,##0" + ("." + "#" * digits if digits else "")
-    return babel_numbers.format_decimal(round(float(value), digits), format=pattern, locale=language())
+    # Halves up, as people round (and as the grades are rounded), before Babel formats it.
+    exact = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    text = babel_numbers.format_decimal(exact, format=pattern, locale=language())
+    return "0" if text in ("-0", "") else text
 
 
 def format_date(moment: datetime) -> str:
@@ -138,6 +142,8 @@ class Text:
 
     def render(self) -> str:
         """The sentence in the current language."""
+        if not self.msgid:
+            return ""
         if self.plural is not None:
             template = ngettext(self.msgid, self.plural, self.n or 0)
         else:
@@ -153,6 +159,9 @@ class Text:
 
     def __str__(self) -> str:
         return self.render()
+
+    def __bool__(self) -> bool:
+        return bool(self.msgid)
 
     def as_json(self) -> dict:
         """The stored form (a JSON object); `Text.from_json` reads it back."""
@@ -172,6 +181,9 @@ class Text:
         return cls(data["msgid"], params, data.get("plural"), data.get("n"))
 
 
+EMPTY = Text("")  # no sentence (a score that counted as given has no reason)
+
+
 def render(stored) -> str:
     """A stored sentence in the current language: a `Text` or its JSON form; a plain string
     (written before sentences were stored as Texts) as it is."""
@@ -180,3 +192,8 @@ def render(stored) -> str:
     if isinstance(stored, Mapping) and "msgid" in stored:
         return Text.from_json(stored).render()
     return "" if stored is None else str(stored)
+
+
+def plural_text(singular: str, plural: str, n: int, params: Mapping | None = None) -> Text:
+    """A Text whose form follows the count `n` (`%(n)s` in it is the count)."""
+    return Text(singular, dict(params or {}), plural, n)

@@ -16,6 +16,8 @@ from typing import TypeVar
 import numpy as np
 
 # See __init__.py for why siblings are imported from the package.
+from crosscheck_xblock.i18n import EMPTY as NO_REASON
+from crosscheck_xblock.i18n import N_, Text
 from crosscheck_xblock.scoring import batch, model
 
 from .policies import POLICIES, apply_policy, unknown_policy
@@ -34,7 +36,7 @@ class ScoreExplanation:
     ``reliability``; as given otherwise). reviewer_bias, reviewer_noise: the model's estimates of
     the reviewer's habit (points above the others on average) and scatter, None when the policy
     has no model or the reviewer had too few reviews to judge. reason: why a score was left out
-    or adjusted, in words for the learner ("" when it counted as given).
+    or adjusted, in words for the learner (empty when it counted as given), worded when shown.
     """
 
     reviewer: Hashable
@@ -43,7 +45,7 @@ class ScoreExplanation:
     adjusted: float
     reviewer_bias: float | None
     reviewer_noise: float | None
-    reason: str
+    reason: Text
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ class GradeExplanation:
 
     points: float
     policy: str
-    summary: str
+    summary: Text
     scores: tuple[ScoreExplanation, ...]
 
 
@@ -124,9 +126,14 @@ def grade_all(reviews: Iterable[tuple[Hashable, K, float]], *, policy: str,
     return dict(zip(data.authors, values.tolist()))
 
 
-def _bias_words(bias: float) -> str:
-    direction = "above" if bias >= 0 else "below"
-    return f"{abs(bias):.1f} points {direction} the other reviewers on average"
+def _habit(bias: float, adjusted: float) -> Text:
+    """Why a reliability-model score counted as it did: the reviewer's measured habit."""
+    values = {"bias": round(abs(bias), 1), "adjusted": round(adjusted, 1)}
+    if bias >= 0:
+        return Text(N_("this reviewer scores %(bias)s points above the other reviewers on average; "
+                       "counted as %(adjusted)s"), values)
+    return Text(N_("this reviewer scores %(bias)s points below the other reviewers on average; "
+                   "counted as %(adjusted)s"), values)
 
 
 def explain_all(reviews: Iterable[tuple[Hashable, K, float]], *, policy: str,
@@ -154,32 +161,31 @@ def explain_all(reviews: Iterable[tuple[Hashable, K, float]], *, policy: str,
                 ScoreExplanation(reviewer=data.reviewers[data.reviewer[i]], points=values[i],
                                  weight=0.0 if j in reasons else share, adjusted=values[i],
                                  reviewer_bias=None, reviewer_noise=None,
-                                 reason=reasons.get(j, ""))
+                                 reason=reasons.get(j, NO_REASON))
                 for j, i in enumerate(rows))
             points = min(max(outcome.points, 0.0), float(max_score))
-            result[data.authors[a]] = GradeExplanation(points, policy, POLICIES[policy], scores)
+            result[data.authors[a]] = GradeExplanation(points, policy, Text(POLICIES[policy]), scores)
         return result
 
     fit = _fit(data, max_score)
     for a, rows in enumerate(by_author):
         if fit.by_model[a]:
-            summary = POLICIES["reliability"]
+            summary = Text(POLICIES["reliability"])
         else:
-            summary = ("Too few reviews to learn from: the grade is the middle score (with two "
-                       "scores, their average).")
+            summary = Text(N_("Too few reviews to learn from: the grade is the middle score (with two "
+                              "scores, their average)."))
         scores = []
         for i in rows:
             v = int(data.reviewer[i])
             known = bool(fit.by_model[a] and fit.assessed[v])
             bias = float(fit.bias[v]) if known else None
             if not fit.by_model[a]:
-                reason = "" if fit.weight[i] > 0 else "not the middle score"
+                reason = NO_REASON if fit.weight[i] > 0 else Text(N_("not the middle score"))
             elif bias is None:
-                reason = ("the reviewer has too few reviews to measure their habits; "
-                          "counted as given")
+                reason = Text(N_("the reviewer has too few reviews to measure their habits; "
+                                 "counted as given"))
             else:
-                reason = (f"this reviewer scores {_bias_words(bias)}; "
-                          f"counted as {fit.adjusted[i]:.1f}")
+                reason = _habit(bias, float(fit.adjusted[i]))
             scores.append(ScoreExplanation(
                 reviewer=data.reviewers[v], points=values[i], weight=float(fit.weight[i]),
                 adjusted=float(fit.adjusted[i]), reviewer_bias=bias,

@@ -26,6 +26,8 @@ from statistics import median
 
 import numpy as np
 
+from crosscheck_xblock.i18n import EMPTY, N_, Text, plural_text
+
 # See __init__.py for why siblings are imported from the package.
 from crosscheck_xblock.scoring import cohort, items, warning_rules
 
@@ -42,17 +44,20 @@ WARNING_RULES = ("fixed", "evidence", "none")
 # How one item's points are combined, per policy, for the learner's explanation. The
 # reliability model needs whole reviews across the task; per item it is the median.
 _ITEM_WORDS = {
-    "mean": "the average of the reviewers' points for it",
-    "median": "the middle of the reviewers' points for it",
-    "reliability": "the middle of the reviewers' points for it",
-    "drop_min": ("the average of the reviewers' points for it, with 4 or more reviews the lowest "
-                 "left out"),
-    "drop_discordant": ("the average of the reviewers' points for it, with 4 or more reviews the "
-                        "points that agree least with the others left out"),
+    "mean": N_("the average of the reviewers' points for it"),
+    "median": N_("the middle of the reviewers' points for it"),
+    "reliability": N_("the middle of the reviewers' points for it"),
+    "drop_min": N_("the average of the reviewers' points for it, with 4 or more reviews the lowest "
+                   "left out"),
+    "drop_discordant": N_("the average of the reviewers' points for it, with 4 or more reviews the "
+                          "points that agree least with the others left out"),
 }
-VERSIONS_DIFFER = ("The reviews of your work were made with different versions of the checklist, "
-                   "so their items cannot be compared one by one: your grade comes from each "
-                   "review's total instead.")
+# Why a work meant to be graded item by item was graded from its totals, then how they were
+# combined (`base`).
+_VERSIONS_DIFFER_THEN = N_("The reviews of your work were made with different versions of the checklist, "
+                           "so their items cannot be compared one by one: your grade comes from each "
+                           "review's total instead. %(base)s")
+VERSIONS_DIFFER = _VERSIONS_DIFFER_THEN.removesuffix(" %(base)s")
 
 
 @dataclass(frozen=True)
@@ -84,7 +89,7 @@ class ScoreOutcome:
     counted: bool
     weight: float | None
     adjusted: float
-    reason: str
+    reason: Text
     excluded: bool
 
 
@@ -118,7 +123,7 @@ class WorkOutcome:
     """
 
     points: float
-    summary: str
+    summary: Text
     aggregation: str
     scores: tuple[ScoreOutcome, ...]
     items: tuple[ItemOutcome, ...]
@@ -166,9 +171,9 @@ def format_points(value: float, decimals: int = 2) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def left_out_reason(limit: float) -> str:
+def left_out_reason(limit: float) -> Text:
     """Why the fixed rule left a score out, for the learner ("left out: …")."""
-    return f"more than {format_points(limit)} points from the other scores"
+    return Text(N_("more than %(limit)s points from the other scores"), {"limit": limit})
 
 
 def _check_options(policy: str, max_score: float, aggregation: str, warning_rule: str,
@@ -247,27 +252,28 @@ def _item_outcomes(graded: items.ItemGrade, reviews: list[ReviewInput],
         reasons = dict(result.dropped)
         outcomes.append(ItemOutcome(item=item_id, points=result.points, scores=tuple(
             ItemScore(review=i, points=float(reviews[i].items[item_id]),
-                      counted=j not in reasons, reason=reasons.get(j, ""))
+                      counted=j not in reasons, reason=reasons.get(j, EMPTY))
             for j, i in enumerate(kept))))
     return tuple(outcomes)
 
 
-def _summary(base: str, *, left_out: int, needs_staff: bool, limit: float) -> str:
+def _summary(base: Text, *, left_out: int, needs_staff: bool, limit: float) -> Text:
     """The grade's sentence, with what the fixed rule did to this work first."""
     if left_out:
-        scores = "score" if left_out == 1 else "scores"
-        return (f"First, {left_out} {scores} more than {format_points(limit)} points from the "
-                f"other scores of your work {'was' if left_out == 1 else 'were'} left out. {base}")
+        return plural_text("First, %(n)s score more than %(limit)s points from the other scores of "
+                           "your work was left out. %(base)s",
+                           "First, %(n)s scores more than %(limit)s points from the other scores of "
+                           "your work were left out. %(base)s", left_out, {"limit": limit, "base": base})
     if needs_staff:
-        return (f"Every score of your work is more than {format_points(limit)} points from the "
-                f"others, so none was left out. {base}")
+        return Text(N_("Every score of your work is more than %(limit)s points from the others, so "
+                       "none was left out. %(base)s"), {"limit": limit, "base": base})
     return base
 
 
-def _item_summary(policy: str, max_score: float) -> str:
-    return (f"Each checklist item was graded on its own ({_ITEM_WORDS[policy]}), then the items "
-            f"were added up: penalties subtract, and the total is at least 0 and at most "
-            f"{format_points(max_score)}.")
+def _item_summary(policy: str, max_score: float) -> Text:
+    return Text(N_("Each checklist item was graded on its own (%(how)s), then the items were added "
+                   "up: penalties subtract, and the total is at least 0 and at most %(max)s."),
+                {"how": Text(_ITEM_WORDS[policy]), "max": max_score})
 
 
 def _work(author: Hashable, rows: list[int], reviews: list[ReviewInput], fixed: _Fixed,
@@ -285,7 +291,7 @@ def _work(author: Hashable, rows: list[int], reviews: list[ReviewInput], fixed: 
                                        reason=left_out_reason(limit), excluded=True))
         elif graded is not None:
             scores.append(ScoreOutcome(review=i, points=float(reviews[i].points), counted=True,
-                                       weight=None, adjusted=float(reviews[i].points), reason="",
+                                       weight=None, adjusted=float(reviews[i].points), reason=EMPTY,
                                        excluded=False))
         else:
             s = by_row[i]
@@ -298,7 +304,7 @@ def _work(author: Hashable, rows: list[int], reviews: list[ReviewInput], fixed: 
     else:
         base, points, item_results = totals.summary, totals.points, ()
         if aggregation == "per_item":
-            base = f"{VERSIONS_DIFFER} {base}"
+            base = Text(_VERSIONS_DIFFER_THEN, {"base": base})
     needs_staff = author in fixed.needs_staff
     summary = _summary(base, left_out=len(rows) - len(kept), needs_staff=needs_staff, limit=limit)
     return WorkOutcome(points=min(max(points, 0.0), float(max_score)), summary=summary,
@@ -353,41 +359,51 @@ def grade_task(reviews: Iterable[ReviewInput], *, policy: str, max_score: float,
 
 # ---------------------------------------------------------------- the warnings, in words
 
-def far_review_message(*, work_title: str, points: float, max_score: float,
-                       others_median: float, limit: float, excluded: bool) -> str:
+def far_review_message(*, work_title: Text | str, points: float, max_score: float,
+                       others_median: float, limit: float, excluded: bool) -> Text:
     """The fixed rule's warning to a reviewer. ``work_title`` is the work's name as this
     reviewer knows it ("Work 3"); nobody else is named."""
-    head = (f"Your review of {work_title} gave {format_points(points)} of "
-            f"{format_points(max_score)}; the other reviewers' median was "
-            f"{format_points(others_median)}, more than {format_points(limit)} points away")
+    values = {"work": work_title, "points": points, "max": max_score, "median": others_median,
+              "limit": limit}
     if excluded:
-        return (f"{head}, so your score was left out of that work's grade. Please check each "
-                "checklist item against the work itself before you score it.")
-    return (f"{head}. The reviews of that work all disagree this much, so none was left out; "
-            "please check each checklist item against the work itself before you score it.")
+        return Text(N_("Your review of %(work)s gave %(points)s of %(max)s; the other reviewers' median "
+                       "was %(median)s, more than %(limit)s points away, so your score was left out of "
+                       "that work's grade. Please check each checklist item against the work itself "
+                       "before you score it."), values)
+    return Text(N_("Your review of %(work)s gave %(points)s of %(max)s; the other reviewers' median was "
+                   "%(median)s, more than %(limit)s points away. The reviews of that work all disagree "
+                   "this much, so none was left out; please check each checklist item against the "
+                   "work itself before you score it."), values)
 
 
 def far_self_check_message(*, self_check: float, max_score: float, median: float,
-                           limit: float) -> str:
+                           limit: float) -> Text:
     """The fixed rule's warning to an author whose self-check was far from the reviews."""
-    return (f"Your self-check gave {format_points(self_check)} of {format_points(max_score)}; "
-            f"the median of the reviews of your work was {format_points(median)}, more than "
-            f"{format_points(limit)} points away. Please compare your work with each checklist "
-            "item carefully when you check it yourself.")
+    return Text(N_("Your self-check gave %(points)s of %(max)s; the median of the reviews of your work "
+                   "was %(median)s, more than %(limit)s points away. Please compare your work with "
+                   "each checklist item carefully when you check it yourself."),
+                {"points": self_check, "max": max_score, "median": median, "limit": limit})
 
 
-def evidence_message(finding: warning_rules.EvidenceFinding) -> str:
+def evidence_message(finding: warning_rules.EvidenceFinding) -> Text:
     """The evidence rule's warning to a reviewer: the habit the model found, in plain words."""
-    habits = []
-    if finding.biased:
-        direction = "above" if finding.bias > 0 else "below"
-        habits.append(f"your scores were on average {format_points(abs(finding.bias), 1)} points "
-                      f"{direction} those of the other reviewers of the same works")
-    if finding.noisy:
-        habits.append(f"your scores scattered by about {format_points(finding.noise, 1)} points "
-                      "around theirs")
-    found = " and ".join(habits)
-    return (f"Across your {finding.reviews} reviews in this cross-check, {found}. Please score "
-            "each checklist item by what the work shows. This warning does not change anyone's "
-            "grade.")
+    values = {"bias": round(abs(finding.bias), 1), "noise": round(finding.noise, 1)}
+    if finding.biased and finding.noisy:
+        habit = (Text(N_("your scores were on average %(bias)s points above those of the other reviewers "
+                         "of the same works and your scores scattered by about %(noise)s points around theirs"), values)
+                 if finding.bias > 0 else
+                 Text(N_("your scores were on average %(bias)s points below those of the other reviewers "
+                         "of the same works and your scores scattered by about %(noise)s points around theirs"), values))
+    elif finding.biased:
+        habit = (Text(N_("your scores were on average %(bias)s points above those of the other reviewers "
+                         "of the same works"), values) if finding.bias > 0 else
+                 Text(N_("your scores were on average %(bias)s points below those of the other reviewers "
+                         "of the same works"), values))
+    else:
+        habit = Text(N_("your scores scattered by about %(noise)s points around theirs"), values)
+    return plural_text("Across your %(n)s review in this cross-check, %(habit)s. Please score each "
+                       "checklist item by what the work shows. This warning does not change anyone's grade.",
+                       "Across your %(n)s reviews in this cross-check, %(habit)s. Please score each "
+                       "checklist item by what the work shows. This warning does not change anyone's grade.",
+                       finding.reviews, {"habit": habit})
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from crosscheck_xblock.i18n import N_, Text
+
 __all__ = [
     "DEFAULT_POLICY",
     "DROP_FROM",
@@ -30,16 +32,17 @@ __all__ = [
 
 # Plain explanations shown to staff next to the choice and to learners under their grade; the
 # order is the order of the menu.
+# English msgids: translate them where they are shown (gettext(POLICIES[name]), Text(...)).
 POLICIES: dict[str, str] = {
-    "mean": "The grade is the average of all the scores the work received.",
-    "median": ("The grade is the middle score (with an even number of scores, the average of "
-               "the two middle ones), so one very high or very low score changes little."),
-    "drop_min": "With 4 or more scores, the lowest score is left out and the rest are averaged.",
-    "drop_discordant": ("With 4 or more scores, the score that agrees least with the others "
-                        "is left out and the rest are averaged."),
-    "reliability": ("Each reviewer's habit of scoring above or below the others is measured over "
-                    "all their reviews in this task and taken out, and reviewers who agree with "
-                    "the others more count more; with too few reviews, the middle score is used."),
+    "mean": N_("The grade is the average of all the scores the work received."),
+    "median": N_("The grade is the middle score (with an even number of scores, the average of "
+                 "the two middle ones), so one very high or very low score changes little."),
+    "drop_min": N_("With 4 or more scores, the lowest score is left out and the rest are averaged."),
+    "drop_discordant": N_("With 4 or more scores, the score that agrees least with the others "
+                          "is left out and the rest are averaged."),
+    "reliability": N_("Each reviewer's habit of scoring above or below the others is measured over "
+                      "all their reviews in this task and taken out, and reviewers who agree with "
+                      "the others more count more; with too few reviews, the middle score is used."),
 }
 # What the course team asked for (A6); see the README for when another policy is the better choice.
 DEFAULT_POLICY = "drop_discordant"
@@ -53,7 +56,7 @@ class PolicyResult:
 
     points: float
     counted: tuple[int, ...]
-    dropped: tuple[tuple[int, str], ...] = ()
+    dropped: tuple[tuple[int, Text], ...] = ()  # (score index, why it was dropped)
 
 
 def unknown_policy(policy: str) -> str:
@@ -80,13 +83,7 @@ def _mean(values: Iterable[Fraction]) -> Fraction:
     return sum(values, Fraction(0)) / len(values)
 
 
-def _format_points(value: Fraction) -> str:
-    """'12.5 points', '1 point', '0.33 points': at most two decimals, no trailing zeros."""
-    text = f"{Decimal(value.numerator) / Decimal(value.denominator):.2f}".rstrip("0").rstrip(".")
-    return f"{text} point" if text == "1" else f"{text} points"
-
-
-def _average(scores: list[Fraction], dropped: tuple[tuple[int, str], ...]) -> PolicyResult:
+def _average(scores: list[Fraction], dropped: tuple[tuple[int, Text], ...]) -> PolicyResult:
     gone = {index for index, _ in dropped}
     counted = tuple(i for i in range(len(scores)) if i not in gone)
     return PolicyResult(points=float(_mean(scores[i] for i in counted)), counted=counted,
@@ -100,8 +97,8 @@ def _median(scores: list[Fraction]) -> PolicyResult:
     middle = order[(n - 1) // 2:n // 2 + 1]
     value = _mean(scores[i] for i in middle)
     dropped = tuple(
-        (i, "same as the middle score" if scores[i] == value
-         else "below the middle score" if scores[i] < value else "above the middle score")
+        (i, Text(N_("same as the middle score")) if scores[i] == value
+         else Text(N_("below the middle score")) if scores[i] < value else Text(N_("above the middle score")))
         for i in range(n) if i not in middle)
     return PolicyResult(points=float(value), counted=tuple(sorted(middle)), dropped=dropped)
 
@@ -130,13 +127,14 @@ def apply_policy(policy: str, scores: Sequence[float]) -> PolicyResult:
 
     if policy == "drop_min":
         lowest = min(range(n), key=lambda i: (values[i], i))
-        return _average(values, ((lowest, f"lowest of {n} scores"),))
+        return _average(values, ((lowest, Text(N_("lowest of %(count)s scores"), {"count": n})),))
 
     total = sum(values, Fraction(0))
     distance = [abs(values[i] - (total - values[i]) / (n - 1)) for i in range(n)]
     # Farthest first; among equally far, the lower score; then the earlier one, for determinism.
     worst = min(range(n), key=lambda i: (-distance[i], values[i], i))
-    reason = f"farthest from the mean of the others ({_format_points(distance[worst])} away)"
+    reason = Text(N_("farthest from the mean of the others (a distance of %(distance)s)"),
+                  {"distance": float(distance[worst])})
     return _average(values, ((worst, reason),))
 
 

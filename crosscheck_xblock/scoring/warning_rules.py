@@ -22,6 +22,7 @@ from statistics import median
 import numpy as np
 
 # See __init__.py for why siblings are imported from the package.
+from crosscheck_xblock.i18n import EMPTY, N_, Text, plural_text
 from crosscheck_xblock.scoring import model
 
 from .policies import exact
@@ -180,20 +181,26 @@ def _flagged(fit: model.ModelFit, max_score: float,
 
 
 def evidence_flags(fit: model.ModelFit, *, max_score: float,
-                   limits: EvidenceLimits = EvidenceLimits()) -> list[str]:
-    """Per reviewer (index as in the fit), why they are flagged, or "" when they are not."""
+                   limits: EvidenceLimits = EvidenceLimits()) -> list[Text]:
+    """Per reviewer (index as in the fit), why they are flagged (an empty Text when not)."""
     biased, noisy = _flagged(fit, max_score, limits)
     reasons = []
     for v, (b, n) in enumerate(zip(biased.tolist(), noisy.tolist())):
-        parts = []
+        values = {"bias": round(abs(float(fit.bias[v])), 1), "noise": round(float(fit.noise_sd[v]), 1)}
+        above = fit.bias[v] > 0
         if b:
-            direction = "above" if fit.bias[v] > 0 else "below"
-            parts.append(f"scores {abs(fit.bias[v]):.1f} points {direction} the other reviewers "
-                         f"on average")
-        if n:
-            parts.append(f"scores scatter by {fit.noise_sd[v]:.1f} points around the others")
-        reasons.append(" and ".join(parts) + (f" over {fit.reviews_counted[v]} reviews"
-                                              if parts else ""))
+            habit = (Text(N_("scores %(bias)s points above the other reviewers on average"), values) if above
+                     else Text(N_("scores %(bias)s points below the other reviewers on average"), values))
+        if b and n:
+            habit = Text(N_("%(bias_habit)s and scores scatter by %(noise)s points around the others"),
+                         {**values, "bias_habit": habit})
+        elif n:
+            habit = Text(N_("scores scatter by %(noise)s points around the others"), values)
+        if not (b or n):
+            reasons.append(EMPTY)
+            continue
+        reasons.append(plural_text("%(habit)s over %(n)s review", "%(habit)s over %(n)s reviews",
+                                   int(fit.reviews_counted[v]), {"habit": habit}))
     return reasons
 
 
@@ -212,7 +219,7 @@ class EvidenceFinding:
     reviews: int
     biased: bool
     noisy: bool
-    reason: str
+    reason: Text
 
 
 def evidence_findings(reviews: Iterable[tuple[Hashable, Hashable, float]], *, max_score: float,
@@ -239,7 +246,7 @@ def evidence_findings(reviews: Iterable[tuple[Hashable, Hashable, float]], *, ma
 
 
 def flag_reviewers(reviews: Iterable[tuple[Hashable, Hashable, float]], *, max_score: float,
-                   limits: EvidenceLimits = EvidenceLimits()) -> dict[Hashable, str]:
+                   limits: EvidenceLimits = EvidenceLimits()) -> dict[Hashable, Text]:
     """The evidence rule on (reviewer_id, author_id, points) triples: {reviewer_id: reason} for
     the flagged reviewers only."""
     return {reviewer: finding.reason for reviewer, finding in

@@ -46,6 +46,7 @@ def task_analytics(task: TaskRef, now: datetime) -> dict:
     evidence = ({reviewer: finding.reason for reviewer, finding in graded.evidence.items()}
                 if settings.warning_rule == "evidence"
                 else flag_reviewers(triples, max_score=max_score) if triples else {})
+    evidence = {reviewer: str(reason) for reviewer, reason in evidence.items()}  # in the reader's language
 
     # The proposal's fixed rule (A3), over the whole task at once.
     index = {work.pk: i for i, work in enumerate(works)}

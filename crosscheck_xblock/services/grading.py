@@ -9,6 +9,7 @@ around all of it are services/lifecycle.py's.
 from dataclasses import dataclass
 from datetime import datetime
 
+from ..i18n import EMPTY
 from ..models import Assignment, Grade, LearnerWarning, Work
 from ..scoring import grading, round_half_up
 from . import latest
@@ -34,14 +35,15 @@ class TaskGrading:
         item by item the items with every reviewer's points (reviewers by number only)."""
         work = self.work(work_id)
         if work is None:
-            return {"scores": [], "summary": "", "aggregation": "total", "warning_rule": self.rule,
+            return {"scores": [], "summary": EMPTY.as_json(), "aggregation": "total", "warning_rule": self.rule,
                     "items": []}
         scores = [{"reviewer": self.latest[s.review].number, "total": s.points,
                    "weight": None if s.weight is None else round(s.weight, 4),
-                   "adjusted": round(s.adjusted, 2), "reason": s.reason, "counted": s.counted,
+                   "adjusted": round(s.adjusted, 2), "reason": s.reason.as_json(), "counted": s.counted,
                    "excluded": s.excluded}
                   for s in work.scores]
-        return {"scores": scores, "summary": work.summary, "aggregation": work.aggregation,
+        # Sentences are stored as Texts (template and numbers): each reader gets their language.
+        return {"scores": scores, "summary": work.summary.as_json(), "aggregation": work.aggregation,
                 "warning_rule": self.rule, "items": self._items(work)}
 
     def _items(self, work: grading.WorkOutcome) -> list[dict]:
@@ -52,7 +54,7 @@ class TaskGrading:
         return [{"id": item.id, "type": item.type, "text": item.text, "max": item.max,
                  "points": round(results[item.id].points, 4),
                  "given": [{"reviewer": self.latest[s.review].number, "points": s.points,
-                            "counted": s.counted, "reason": s.reason}
+                            "counted": s.counted, "reason": s.reason.as_json()}
                            for s in results[item.id].scores]}
                 for item in checklist.scored_items if item.id in results]
 
@@ -84,7 +86,7 @@ class TaskGrading:
                 detail={"rule": "evidence", "bias": round(finding.bias, 4),
                         "noise": round(finding.noise, 4), "reviews": finding.reviews,
                         "biased": finding.biased, "noisy": finding.noisy,
-                        "reason": finding.reason, "max_score": self.max_score}))
+                        "max_score": self.max_score}))
         return rows
 
 

@@ -12,9 +12,11 @@ from datetime import datetime
 
 from django.core.exceptions import ObjectDoesNotExist
 
-from .. import sanitize, schedule
+from .. import i18n, sanitize, schedule
 from ..checklist import checklist_from_rs
+from ..i18n import N_, Text, gettext
 from ..models import Assignment, ChecklistVersion, Draft, Grade, Review, SelfCheck, Work
+from ..pseudonyms import reviewer_title, work_title
 from ..scoring import POLICIES
 from . import appeals, warnings
 from .guard import guarded
@@ -170,7 +172,7 @@ def _review_to_do(assignment: Assignment, versions_of_mine: list[Review], draft:
     latest = versions_of_mine[-1] if versions_of_mine else None
     return {
         "id": assignment.token,
-        "title": f"Work {assignment.position}",
+        "title": str(work_title(assignment.position)),
         "url": assignment.work.url,
         "status": "submitted" if latest else "todo",
         "submitted_at": schedule.format_minute(latest.created_at) if latest else None,
@@ -181,7 +183,7 @@ def _review_to_do(assignment: Assignment, versions_of_mine: list[Review], draft:
         # R8: the author's self-check only once this reviewer's own review is in.
         "author_self_check": versions.json(author_checks[-1]) if latest and author_checks else None,
         # R8: after the end, what the other reviewers gave this work.
-        "other_reviews": [{"title": f"Reviewer {peer.reviewer_number}",
+        "other_reviews": [{"title": str(reviewer_title(peer.reviewer_number)),
                            **versions.json(history[peer.pk][-1])}
                           for peer in sorted(peers, key=lambda p: p.reviewer_number)],
     }
@@ -189,38 +191,47 @@ def _review_to_do(assignment: Assignment, versions_of_mine: list[Review], draft:
 
 def _review_received(assignment: Assignment, versions_of_review: list[Review], versions: _Versions) -> dict:
     latest = versions_of_review[-1]
-    return {"title": f"Reviewer {assignment.reviewer_number}", **versions.json(latest),
+    return {"title": str(reviewer_title(assignment.reviewer_number)), **versions.json(latest),
             "history": [versions.json(review) for review in versions_of_review]}
 
 
 def grade_explanation(grade: Grade) -> dict:
     """The grade with how it was computed, in words a learner understands: every score received
     (counted, or left out and why) and, for a grade computed item by item, every item."""
-    explained = [{"reviewer": f"Reviewer {score['reviewer']}", "total": score["total"],
+    explained = [{"reviewer": str(reviewer_title(score["reviewer"])), "total": score["total"],
                   # Grades written before per-item grading have no "counted": their weight says.
                   "counted": score["counted"] if "counted" in score else score.get("weight", 1) > 0,
                   "weight": score.get("weight"), "adjusted": score.get("adjusted"),
-                  "reason": score.get("reason", "")}
+                  "reason": i18n.render(score.get("reason"))}
                  for score in grade.detail.get("scores", [])]
-    messages = {
-        Grade.GRADED: f"Your grade is {grade.points} of {grade.max_points}: "
-                      f"{grade.detail.get('summary') or POLICIES.get(grade.policy, grade.policy)}",
-        Grade.REVIEWS_UNFINISHED: "Your grade is 0 because you did not finish all the reviews "
-                                  "assigned to you. Only learners who finish their reviews are graded.",
-        Grade.NO_REVIEWS: "Your work received no reviews, so it has no grade yet. "
-                          "The course staff have been told and will grade it.",
-    }
+    return {"status": grade.status, "points": grade.points, "max": grade.max_points,
+            "exact": grade.exact_points, "policy": grade.policy, "message": _grade_message(grade),
+            "rechecked": grade.detail.get("recheck") is not None,
+            "scores": explained, "aggregation": grade.detail.get("aggregation", "total"),
+            "items": learner_items(grade.detail)}
+
+
+def _grade_message(grade: Grade) -> str:
+    """The grade in one sentence, in the reader's language, with how it came about."""
+    values = {"points": grade.points, "max": grade.max_points}
+    if grade.status == Grade.REVIEWS_UNFINISHED:
+        return gettext("Your grade is 0 because you did not finish all the reviews assigned to you. "
+                       "Only learners who finish their reviews are graded.")
+    if grade.status == Grade.NO_REVIEWS:
+        return gettext("Your work received no reviews, so it has no grade yet. "
+                       "The course staff have been told and will grade it.")
     recheck = grade.detail.get("recheck")
     if recheck is not None:  # a staff re-check (services/appeals.py) replaced the reviewers' grade
         before = recheck.get("previous_points")
-        messages[Grade.GRADED] = (f"Your grade is {grade.points} of {grade.max_points}, from a re-check by course "
-                                  "staff" + ("" if before is None else f" (the reviewers' grade was {before})")
-                                  + ". The reviewers' scores below no longer count.")
-    return {"status": grade.status, "points": grade.points, "max": grade.max_points,
-            "exact": grade.exact_points, "policy": grade.policy, "message": messages[grade.status],
-            "rechecked": recheck is not None,
-            "scores": explained, "aggregation": grade.detail.get("aggregation", "total"),
-            "items": learner_items(grade.detail)}
+        if before is None:
+            return Text(N_("Your grade is %(points)s of %(max)s, from a re-check by course staff. "
+                           "The reviewers' scores below no longer count."), values).render()
+        return Text(N_("Your grade is %(points)s of %(max)s, from a re-check by course staff (the "
+                       "reviewers' grade was %(before)s). The reviewers' scores below no longer count."),
+                    {**values, "before": before}).render()
+    summary = grade.detail.get("summary") or Text(POLICIES.get(grade.policy, grade.policy))
+    return Text(N_("Your grade is %(points)s of %(max)s: %(how)s"),
+                {**values, "how": i18n.render(summary)}).render()
 
 
 def learner_items(detail: dict) -> list[dict]:
@@ -228,7 +239,7 @@ def learner_items(detail: dict) -> list[dict]:
     each reviewer as "Reviewer N"."""
     return [{"id": item["id"], "type": item["type"], "text": item["text"],
              "html": sanitize.inline_html(item["text"]), "max": item["max"], "points": item["points"],
-             "scores": [{"reviewer": f"Reviewer {given['reviewer']}", "points": given["points"],
-                         "counted": given["counted"], "reason": given["reason"]}
+             "scores": [{"reviewer": str(reviewer_title(given["reviewer"])), "points": given["points"],
+                         "counted": given["counted"], "reason": i18n.render(given["reason"])}
                         for given in item["given"]]}
             for item in detail.get("items") or []]

@@ -1,12 +1,14 @@
 """The warnings learners receive, worded when they are read.
 
 A `LearnerWarning` row keeps its kind and its numbers (`detail`); the sentence comes from here,
-so it can be reworded (and translated) without touching stored data. A sentence names nobody:
-the only work it may mention is the warned reviewer's own "Work N".
+in the reader's language, so it can be reworded (and translated) without touching stored data.
+A sentence names nobody: the only work it may mention is the warned reviewer's own "Work N".
 """
 from .. import schedule
+from ..i18n import EMPTY, N_, Text
 from ..models import LearnerWarning
-from ..scoring.grading import evidence_message, far_review_message, far_self_check_message, format_points
+from ..pseudonyms import work_title
+from ..scoring.grading import evidence_message, far_review_message, far_self_check_message
 from ..scoring.warning_rules import EvidenceFinding
 
 # The kinds, as stored (models.LearnerWarning.KINDS has their labels for staff).
@@ -17,42 +19,46 @@ APPEAL_REVIEW = LearnerWarning.APPEAL_REVIEW
 APPEAL_SELF_CHECK = LearnerWarning.APPEAL_SELF_CHECK
 
 
-def _work_title(detail: dict) -> str:
+def _work_title(detail: dict) -> Text:
     position = detail.get("work_position")
-    return f"Work {position}" if position else "a work you reviewed"
+    return work_title(position) if position else Text(N_("a work you reviewed"))
 
 
-def _apart(detail: dict) -> str:
-    limit, max_score = detail.get("limit", 0), detail.get("max_score") or 100
-    return (f"more than {format_points(limit)} points apart (the task's limit is "
-            f"{format_points(limit / max_score * 100)} % of the maximum)")
+def _recheck_values(detail: dict, max_score: float) -> dict:
+    limit = detail.get("limit", 0)
+    return {"max": max_score, "limit": limit, "share": limit / max_score * 100,
+            "recheck": detail["recheck_total"], "work": _work_title(detail)}
 
 
 def warning_text(kind: str, detail: dict) -> str:
     """The sentence the warned learner reads, from the warning's kind and numbers."""
     max_score = detail.get("max_score") or 100
     if kind == OUTLIER_REVIEW:
-        return far_review_message(work_title=_work_title(detail), points=detail["points"],
+        text = far_review_message(work_title=_work_title(detail), points=detail["points"],
                                   max_score=max_score, others_median=detail["others_median"],
                                   limit=detail["limit"], excluded=detail["excluded"])
-    if kind == OUTLIER_SELF_CHECK:
-        return far_self_check_message(self_check=detail["self_check"], max_score=max_score,
+    elif kind == OUTLIER_SELF_CHECK:
+        text = far_self_check_message(self_check=detail["self_check"], max_score=max_score,
                                       median=detail["median"], limit=detail["limit"])
-    if kind == EVIDENCE_REVIEWER:
-        return evidence_message(EvidenceFinding(
+    elif kind == EVIDENCE_REVIEWER:
+        text = evidence_message(EvidenceFinding(
             bias=detail["bias"], noise=detail["noise"], reviews=detail["reviews"],
-            biased=detail["biased"], noisy=detail["noisy"], reason=detail.get("reason", "")))
-    if kind == APPEAL_REVIEW:
-        return (f"Course staff re-checked {_work_title(detail)}, which you reviewed: your review gave "
-                f"{format_points(detail['review_total'])} of {format_points(max_score)}, the re-check "
-                f"{format_points(detail['recheck_total'])}, {_apart(detail)}. Please review more "
-                "carefully against the checklist.")
-    if kind == APPEAL_SELF_CHECK:
-        return (f"Course staff re-checked your work: your self-check gave "
-                f"{format_points(detail['self_check'])} of {format_points(max_score)}, the re-check "
-                f"{format_points(detail['recheck_total'])}, {_apart(detail)}. Check your own work as "
-                "strictly as a reviewer would.")
-    return "Course staff have noted something about your reviewing in this cross-check."
+            biased=detail["biased"], noisy=detail["noisy"], reason=EMPTY))
+    elif kind == APPEAL_REVIEW:
+        text = Text(N_("Course staff re-checked %(work)s, which you reviewed: your review gave %(points)s "
+                       "of %(max)s, the re-check %(recheck)s, more than %(limit)s points apart (the "
+                       "task's limit is %(share)s %% of the maximum). Please review more carefully "
+                       "against the checklist."),
+                    {**_recheck_values(detail, max_score), "points": detail["review_total"]})
+    elif kind == APPEAL_SELF_CHECK:
+        text = Text(N_("Course staff re-checked your work: your self-check gave %(points)s of %(max)s, "
+                       "the re-check %(recheck)s, more than %(limit)s points apart (the task's limit "
+                       "is %(share)s %% of the maximum). Check your own work as strictly as a "
+                       "reviewer would."),
+                    {**_recheck_values(detail, max_score), "points": detail["self_check"]})
+    else:
+        text = Text(N_("Course staff have noted something about your reviewing in this cross-check."))
+    return text.render()
 
 
 def as_json(warning: LearnerWarning) -> dict:

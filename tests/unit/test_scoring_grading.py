@@ -56,8 +56,8 @@ def test_fixed_rule_leaves_the_far_score_out_before_the_policy() -> None:
     assert got.points == pytest.approx(80.0)
     left_out = [s for s in got.scores if not s.counted]
     assert [(s.review, s.excluded, s.weight) for s in left_out] == [(2, True, 0.0)]
-    assert left_out[0].reason == "more than 15 points from the other scores"
-    assert got.summary.startswith("First, 1 score more than 15 points from the other scores of "
+    assert str(left_out[0].reason) == "more than 15 points from the other scores"
+    assert str(got.summary).startswith("First, 1 score more than 15 points from the other scores of "
                                   "your work was left out. ")
     assert [(f.review, f.others_median, f.excluded) for f in outcome.far_reviews] == [(2, 80.0, True)]
     assert outcome.limit == 15.0
@@ -74,7 +74,7 @@ def test_fixed_rule_threshold_is_read_as_a_share_of_the_maximum() -> None:
     small = work("a", 8, 8, 8, 6.2)  # the same on a maximum of 10
     assert grade_task(small, policy="mean", max_score=10, warning_rule="fixed",
                       threshold=0.15).works["a"].points == 8.0
-    assert left_out_reason(1.5) == "more than 1.5 points from the other scores"
+    assert str(left_out_reason(1.5)) == "more than 1.5 points from the other scores"
 
 
 def test_fixed_rule_with_every_score_far_leaves_none_out_and_warns_all() -> None:
@@ -83,7 +83,7 @@ def test_fixed_rule_with_every_score_far_leaves_none_out_and_warns_all() -> None
     got = outcome.works["a"]
     assert got.needs_staff and all(s.counted for s in got.scores)
     assert got.points == pytest.approx(130 / 3)
-    assert "so none was left out" in got.summary
+    assert "so none was left out" in str(got.summary)
     assert [f.excluded for f in outcome.far_reviews] == [False, False, False]
 
 
@@ -113,14 +113,14 @@ def test_per_item_aggregates_each_item_then_totals() -> None:
     got = outcome.works["a"]
     # Per item: layout 10, js 10, late 0 -> 20; the median of the totals would be 10.
     assert got.points == 20.0 and got.aggregation == "per_item"
-    assert got.summary.startswith("Each checklist item was graded on its own (the middle of the "
+    assert str(got.summary).startswith("Each checklist item was graded on its own (the middle of the "
                                   "reviewers' points for it)")
-    assert "at most 20" in got.summary
+    assert "at most 20" in str(got.summary)
     items = {item.item: item for item in got.items}
     assert items["layout"].points == 10.0 and items["late"].points == 0.0
     assert [(s.review, s.points) for s in items["js"].scores] == [(0, 0.0), (1, 10.0), (2, 10.0)]
     assert [s.counted for s in items["late"].scores] == [True, False, False]  # the middle one
-    assert items["late"].scores[2].reason == "below the middle score"
+    assert str(items["late"].scores[2].reason) == "below the middle score"
     assert all(s.counted and s.weight is None for s in got.scores)
 
 
@@ -129,7 +129,7 @@ def test_per_item_falls_back_to_totals_when_checklist_versions_differ() -> None:
     reviews[2] = ReviewInput("r2", "a", 15, ITEMS[2], version=2)
     got = grade_task(reviews, policy="median", max_score=20, aggregation="per_item").works["a"]
     assert got.aggregation == "total" and got.items == () and got.points == 10.0
-    assert got.summary.startswith(VERSIONS_DIFFER)
+    assert str(got.summary).startswith(VERSIONS_DIFFER)
     unknown = work("b", 10, 10, items=None)
     got = grade_task(unknown, policy="mean", max_score=20, aggregation="per_item").works["b"]
     assert got.aggregation == "total"
@@ -183,26 +183,26 @@ def test_evidence_rule_flags_the_habit_and_changes_no_grade() -> None:
 # ---------------------------------------------------------------- the words of the warnings
 
 def test_far_review_message_names_only_the_reviewers_own_pseudonym() -> None:
-    text = far_review_message(work_title="Work 3", points=40, max_score=100, others_median=80,
-                              limit=15, excluded=True)
+    text = str(far_review_message(work_title="Work 3", points=40, max_score=100, others_median=80,
+                              limit=15, excluded=True))
     assert text.startswith("Your review of Work 3 gave 40 of 100; the other reviewers' median "
                            "was 80, more than 15 points away, so your score was left out")
-    kept = far_review_message(work_title="Work 1", points=0, max_score=10, others_median=6.5,
-                              limit=1.5, excluded=False)
+    kept = str(far_review_message(work_title="Work 1", points=0, max_score=10, others_median=6.5,
+                              limit=1.5, excluded=False))
     assert "median was 6.5, more than 1.5 points away" in kept and "none was left out" in kept
 
 
 def test_self_check_and_evidence_messages() -> None:
-    text = far_self_check_message(self_check=95, max_score=100, median=70, limit=15)
+    text = str(far_self_check_message(self_check=95, max_score=100, median=70, limit=15))
     assert text.startswith("Your self-check gave 95 of 100; the median of the reviews of your "
                            "work was 70, more than 15 points away.")
     both = EvidenceFinding(bias=-17.26, noise=21.04, reviews=4, biased=True, noisy=True, reason="")
-    words = evidence_message(both)
+    words = str(evidence_message(both))
     assert words.startswith("Across your 4 reviews in this cross-check, your scores were on "
                             "average 17.3 points below those of the other reviewers of the same "
                             "works and your scores scattered by about 21 points around theirs.")
     assert "does not change anyone's grade" in words
-    scatter = evidence_message(EvidenceFinding(3.0, 25.0, 5, False, True, ""))
+    scatter = str(evidence_message(EvidenceFinding(3.0, 25.0, 5, False, True, "")))
     assert "above" not in scatter and "below" not in scatter and "scattered by about 25 points" in scatter
 
 

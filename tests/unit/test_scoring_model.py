@@ -128,16 +128,16 @@ def test_explanation_of_the_model() -> None:
     generous = [s for e in explained.values() for s in e.scores if s.reviewer == "r0"]
     assert generous and all(s.reviewer_bias > 10 for s in generous)
     assert all(s.adjusted < s.points for s in generous)
-    assert "above the other reviewers" in generous[0].reason
+    assert "above the other reviewers" in str(generous[0].reason)
 
 
 def test_explanation_of_a_median_fallback() -> None:
     explained = explain_all([("r1", "a", 10), ("r2", "a", 30), ("r3", "a", 90)],
                             policy="reliability", max_score=100)["a"]
     assert explained.points == 30.0
-    assert "Too few reviews" in explained.summary
+    assert "Too few reviews" in str(explained.summary)
     assert [s.weight for s in explained.scores] == [0.0, 1.0, 0.0]
-    assert explained.scores[0].reason == "not the middle score"
+    assert str(explained.scores[0].reason) == "not the middle score"
     assert all(s.reviewer_bias is None for s in explained.scores)
 
 

@@ -108,7 +108,7 @@ def _task_with(kinds: dict[int, str], works: int = 120, reviewers: int = 60, see
 def test_evidence_rule_flags_careless_reviewers_only() -> None:
     reviewer, work, points = _task_with({0: "always_max", 1: "harsh", 2: "random"})
     fit = model.fit_reviews(reviewer, work, points, n_reviewers=60, n_works=120, max_score=100)
-    reasons = evidence_flags(fit, max_score=100)
+    reasons = [str(reason) for reason in evidence_flags(fit, max_score=100)]
     flagged = [v for v, reason in enumerate(reasons) if reason]
     assert flagged == [0, 1, 2]
     assert "above the other reviewers" in reasons[0] and "over 8 reviews" in reasons[0]
