@@ -29,6 +29,7 @@ from .handlers import (
     json_script_tag,
     translated,
 )
+from .i18n import N_, Text, gettext
 from .olx import OlxMixin
 from .scoring import DEFAULT_POLICY, POLICIES
 from .services.task_settings import number
@@ -36,8 +37,9 @@ from .services.task_settings import number
 DEFAULT_CHECKLIST = pages.package_text("demo/portfolio-checklist.json")
 # The learner page's scripts, in load order (common.js first: the others use it).
 LEARNER_JS = ("common.js", "staff_analytics.js", "form.js", "appeals.js", "crosscheck.js")
-DEMO_SCENARIO = "Cross-check: demo (12 learners submitted)"
-EMPTY_SCENARIO = "Cross-check: from scratch"
+# The workbench's scenario names (they also identify the scenarios; the LMS never shows them).
+DEMO_SCENARIO = "Cross-check: demo (12 learners submitted)"  # i18n: code
+EMPTY_SCENARIO = "Cross-check: from scratch"  # i18n: code
 
 
 @XBlock.needs("user")
@@ -153,8 +155,9 @@ class CrossCheckXBlock(OlxMixin, XBlock):
         try:
             config = self.task_config()
         except ChecklistError as err:
-            raise Conflict(f"The task's checklist is invalid, so the cross-check cannot run: {err} "
-                           "Course staff must correct it in Studio.", "misconfigured") from err
+            raise Conflict(Text(N_("The task's checklist is invalid, so the cross-check cannot run: %(error)s "
+                                   "Course staff must correct it in Studio."), {"error": str(err)}).render(),
+                           "misconfigured") from err
         return services.sync_task(compat.usage_key(self), compat.course_id(self), config)
 
     # ------------------------------------------------------------------ views
@@ -172,7 +175,7 @@ class CrossCheckXBlock(OlxMixin, XBlock):
         now = clock.now()
         frag = pages.fragment(self, "crosscheck.css", LEARNER_JS)
         init = {"is_staff": viewer.is_staff, "signed_in": bool(viewer.student_id), "language": i18n.language(),
-                "read_only": i18n.gettext(MASQUERADE_REFUSAL) if viewer.masquerading else None}
+                "read_only": gettext(MASQUERADE_REFUSAL) if viewer.masquerading else None}
         try:
             # Runs a step whose time has come (distribution, grading) if no worker did yet.
             task = services.run_due_transitions(self.live_task(), now)
@@ -285,7 +288,7 @@ class CrossCheckXBlock(OlxMixin, XBlock):
             call = check_access(self, STAFF_READ)
             kind = request.GET.get("kind", "")
             if kind not in exports:
-                raise BadRequest("Say which export: kind=grades or kind=reviews.", "bad_kind")
+                raise BadRequest(gettext("Say which export: kind=grades or kind=reviews."), "bad_kind")
             body = exports[kind](call.task)
         except CrossCheckError as err:
             return json_response(err.as_json(), err.status)
@@ -343,7 +346,7 @@ class CrossCheckXBlock(OlxMixin, XBlock):
                              'reviews_per_work="3" max_score="100" grading_policy="mean"/>'),
         ]
         if os.environ.get("CROSSCHECK_TEST_SCENARIOS"):
-            scenarios.append(("Cross-check: browser test task",
+            scenarios.append(("Cross-check: browser test task",  # i18n: code
                               '<crosscheck display_name="Review form test" reviews_per_work="2" '
                               'max_score="60"/>'))
         return scenarios

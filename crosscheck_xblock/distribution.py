@@ -15,6 +15,8 @@ import random
 from collections.abc import Hashable, Sequence
 from typing import TypeVar
 
+from .i18n import N_, Text, plural_text
+
 __all__ = ["MAX_K", "assign_reviewers", "reviews_per_work", "shortfall_message"]
 
 A = TypeVar("A", bound=Hashable)
@@ -40,19 +42,22 @@ def reviews_per_work(n: int, k: int) -> int:
     return 0 if n < 2 else min(k, n - 1)
 
 
-def shortfall_message(n: int, k: int) -> str | None:
-    """A sentence for staff when the cohort is too small for the full rules (n ≤ 2k); None otherwise."""
+def shortfall_message(n: int, k: int) -> Text | None:
+    """A sentence for staff when the cohort is too small for the full rules (n ≤ 2k); None otherwise
+    (a Text: it is stored, and worded in each reader's language)."""
     m = reviews_per_work(n, k)
     if n < 2:
-        return "Fewer than 2 works were submitted: nothing can be distributed yet."
+        return Text(N_("Fewer than 2 works were submitted: nothing can be distributed yet."))
     if n >= 2 * k + 1:
         return None
     if m >= k:
-        return (f"Only {n} works were submitted (at least {2 * k + 1} are needed to avoid it), "
-                f"so some learners review each other; each work still gets {k} reviewers.")
-    reviewers = "reviewer" if m == 1 else "reviewers"
-    return (f"Only {n} works were submitted, so each work gets {m} {reviewers} instead of {k}, "
-            "and some learners review each other.")
+        return Text(N_("Only %(count)s works were submitted (at least %(needed)s are needed to avoid it), "
+                       "so some learners review each other; each work still gets %(k)s reviewers."),
+                    {"count": n, "needed": 2 * k + 1, "k": k})
+    return plural_text("Only %(count)s works were submitted, so each work gets %(n)s reviewer instead of "
+                       "%(k)s, and some learners review each other.",
+                       "Only %(count)s works were submitted, so each work gets %(n)s reviewers instead of "
+                       "%(k)s, and some learners review each other.", m, {"count": n, "k": k})
 
 
 def _canonical_order(authors: Sequence[A]) -> list[A]:

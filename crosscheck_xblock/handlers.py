@@ -23,7 +23,7 @@ from xblock.core import XBlock
 
 from . import clock, compat, i18n
 from .errors import BadRequest, CrossCheckError, MethodNotAllowed, NotAllowed, TooLarge, UnsupportedMediaType
-from .i18n import gettext
+from .i18n import N_, Text, gettext
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 2_000_000
@@ -37,10 +37,11 @@ STAFF_WRITE = "staff_write"      # course staff only, never as another learner
 EDITOR = "editor"                # the Studio editor: Studio (author mode) or course staff
 ACCESS = (LEARNER_READ, LEARNER_WRITE, STAFF_READ, STAFF_WRITE, EDITOR)
 
-PREVIEW_REFUSAL = ("This is a preview in Studio: nothing here is saved or sent. Learners use the "
-                   "published cross-check in the LMS.")
-MASQUERADE_REFUSAL = ("You are viewing this cross-check as a learner: the page is read-only, so "
-                      "nothing is saved in their name.")
+# msgids: translated where they are raised or shown.
+PREVIEW_REFUSAL = N_("This is a preview in Studio: nothing here is saved or sent. Learners use the "
+                     "published cross-check in the LMS.")
+MASQUERADE_REFUSAL = N_("You are viewing this cross-check as a learner: the page is read-only, so "
+                        "nothing is saved in their name.")
 
 
 def json_response(body: dict, status: int = 200) -> Response:
@@ -86,6 +87,10 @@ def _finite_float(text: str) -> float:
     return value
 
 
+def _too_deep() -> str:
+    return Text(N_("The request is nested more than %(depth)s levels deep."), {"depth": MAX_DEPTH}).render()
+
+
 def _check_values(data) -> None:
     """Refuse nesting deeper than MAX_DEPTH and text that no database can store (lone
     surrogates from `\\ud800` escapes); iterative, so depth costs no recursion."""
@@ -93,7 +98,7 @@ def _check_values(data) -> None:
     while stack:
         value, depth = stack.pop()
         if depth > MAX_DEPTH:
-            raise BadRequest(f"The request is nested more than {MAX_DEPTH} levels deep.", "bad_json")
+            raise BadRequest(_too_deep(), "bad_json")
         if isinstance(value, dict):
             stack.extend((key, depth) for key in value)
             stack.extend((item, depth + 1) for item in value.values())
@@ -103,35 +108,35 @@ def _check_values(data) -> None:
             try:
                 value.encode("utf-8")
             except UnicodeEncodeError as err:
-                raise BadRequest("The request holds text that is not valid Unicode.", "bad_json") from err
+                raise BadRequest(gettext("The request holds text that is not valid Unicode."), "bad_json") from err
 
 
 def parse_body(request) -> dict:
     """The request's JSON object, or the 4xx error saying what is wrong with it."""
     if request.method != "POST":
-        raise MethodNotAllowed("Use POST.", "method_not_allowed")
+        raise MethodNotAllowed(gettext("Use POST."), "method_not_allowed")
     if request.content_type != "application/json":
-        raise UnsupportedMediaType("Send the request as JSON (Content-Type: application/json).",
+        raise UnsupportedMediaType(gettext("Send the request as JSON (Content-Type: application/json)."),
                                    "unsupported_media_type")
     # Checked before the body is read: Django refuses to read one over its own limit (2.5 MB).
     if (request.content_length or 0) > MAX_BODY_BYTES:
-        raise TooLarge("The request is too large.", "too_large")
+        raise TooLarge(gettext("The request is too large."), "too_large")
     try:
         body = request.body
     except Exception as err:  # Django's RequestDataTooBig, or a client that hung up
-        raise TooLarge("The request is too large.", "too_large") from err
+        raise TooLarge(gettext("The request is too large."), "too_large") from err
     if len(body) > MAX_BODY_BYTES:
-        raise TooLarge("The request is too large.", "too_large")
+        raise TooLarge(gettext("The request is too large."), "too_large")
     if not body.strip():
         return {}
     try:
         data = json.loads(body.decode("utf-8"), parse_constant=_refuse_constant, parse_float=_finite_float)
     except RecursionError as err:
-        raise BadRequest(f"The request is nested more than {MAX_DEPTH} levels deep.", "bad_json") from err
+        raise BadRequest(_too_deep(), "bad_json") from err
     except (UnicodeDecodeError, ValueError) as err:
-        raise BadRequest("The request body is not valid JSON.", "bad_json") from err
+        raise BadRequest(gettext("The request body is not valid JSON."), "bad_json") from err
     if not isinstance(data, dict):
-        raise BadRequest("The request body must be a JSON object.", "bad_json")
+        raise BadRequest(gettext("The request body must be a JSON object."), "bad_json")
     _check_values(data)
     return data
 
@@ -141,12 +146,12 @@ def check_access(block, access: str) -> Call:
     viewer = compat.current_viewer(block)
     author_mode = compat.in_author_mode(block)
     if author_mode and access != EDITOR:
-        raise NotAllowed(PREVIEW_REFUSAL, "preview")
+        raise NotAllowed(gettext(PREVIEW_REFUSAL), "preview")
     if viewer.masquerading and access in (LEARNER_WRITE, STAFF_WRITE):
-        raise NotAllowed(MASQUERADE_REFUSAL, "masquerade")
+        raise NotAllowed(gettext(MASQUERADE_REFUSAL), "masquerade")
     needs_staff = access in (STAFF_READ, STAFF_WRITE) or (access == EDITOR and not author_mode)
     if needs_staff and not viewer.is_staff:
-        raise NotAllowed("Only course staff can do this.", "staff_only")
+        raise NotAllowed(gettext("Only course staff can do this."), "staff_only")
     return Call(viewer=viewer, now=clock.now(), block=block)
 
 

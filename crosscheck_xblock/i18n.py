@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import gettext as gettext_module
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -184,9 +185,19 @@ class Text:
 EMPTY = Text("")  # no sentence (a score that counted as given has no reason)
 
 
+def dumps(text: Text | None) -> str:
+    """A Text for a text column (JSON of `as_json`); None as ""."""
+    return "" if text is None else json.dumps(text.as_json(), ensure_ascii=False)
+
+
 def render(stored) -> str:
-    """A stored sentence in the current language: a `Text` or its JSON form; a plain string
-    (written before sentences were stored as Texts) as it is."""
+    """A stored sentence in the current language: a `Text`, its JSON form (an object, or the
+    text `dumps` wrote); a plain string (written before sentences were Texts) as it is."""
+    if isinstance(stored, str) and stored.startswith('{"msgid"'):
+        try:
+            stored = json.loads(stored)
+        except ValueError:
+            return stored
     if isinstance(stored, Text):
         return stored.render()
     if isinstance(stored, Mapping) and "msgid" in stored:

@@ -12,10 +12,11 @@ from web_fragments.fragment import Fragment
 from . import i18n, pages, sanitize
 from .checklist import ChecklistError
 from .handlers import json_script_tag
+from .i18n import N_, Text, gettext
 from .services.task_settings import TaskSettings
 
-PREVIEW_NOTE = ("Preview: this is the form learners fill in for each work they review. Nothing you "
-                "enter here is saved. The cross-check runs in the LMS with the published settings.")
+PREVIEW_NOTE = N_("Preview: this is the form learners fill in for each work they review. Nothing you "
+                  "enter here is saved. The cross-check runs in the LMS with the published settings.")
 
 
 def preview_init(block) -> dict:
@@ -24,11 +25,12 @@ def preview_init(block) -> dict:
     try:
         config = block.task_config()
     except ChecklistError as err:
-        return {"error": f"The checklist is invalid, so learners could not use it: {err}", "note": PREVIEW_NOTE}
+        return {"error": Text(N_("The checklist is invalid, so learners could not use it: %(error)s"),
+                              {"error": str(err)}).render(), "note": gettext(PREVIEW_NOTE)}
     settings = TaskSettings.from_config(config)
     checklist = settings.checklist.to_public()
     checklist["items"] = sanitize.public_items(checklist["items"])
-    return {"settings": settings.public(), "checklist": checklist, "note": PREVIEW_NOTE}
+    return {"settings": settings.public(), "checklist": checklist, "note": gettext(PREVIEW_NOTE)}
 
 
 def preview_fragment(block) -> Fragment:

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from .i18n import N_
+
 # Life-cycle statuses of a task, as stored (models.Task uses the same strings).
 OPEN = "open"                  # works may be submitted; not distributed yet
 DISTRIBUTED = "distributed"    # assignments exist; reviews are running
@@ -24,32 +26,33 @@ ADJUSTMENT = "adjustment"      # after the end: submitted reviews' points may st
 REVIEW_CLOSED = "review_closed"  # the end (and adjustment) passed; grades are being computed
 CLOSED = "closed"              # grades written
 
+# What each phase means for a learner and for staff (msgids: translated where shown).
 PHASE_TEXT = {
-    NOT_OPEN: "Submission has not opened yet.",
-    SUBMISSION: "Submission is open.",
-    WAITING: "Submission is closed. The cross-check starts soon.",
-    REVIEW: "The cross-check is running: review the works assigned to you.",
-    ADJUSTMENT: "The cross-check has ended. Until the adjustment period ends you may correct the "
-                "points of reviews you submitted; new reviews are not accepted.",
-    REVIEW_CLOSED: "The cross-check has ended. Grades are being computed.",
-    CLOSED: "The cross-check is complete.",
+    NOT_OPEN: N_("Submission has not opened yet."),
+    SUBMISSION: N_("Submission is open."),
+    WAITING: N_("Submission is closed. The cross-check starts soon."),
+    REVIEW: N_("The cross-check is running: review the works assigned to you."),
+    ADJUSTMENT: N_("The cross-check has ended. Until the adjustment period ends you may correct the "
+                   "points of reviews you submitted; new reviews are not accepted."),
+    REVIEW_CLOSED: N_("The cross-check has ended. Grades are being computed."),
+    CLOSED: N_("The cross-check is complete."),
 }
 
 STAFF_PHASE_TEXT = {
-    NOT_OPEN: "Submission has not opened yet.",
-    SUBMISSION: "Submission is open.",
-    WAITING: "Submission is closed; the cross-check has not started.",
-    REVIEW: "The cross-check is running.",
-    ADJUSTMENT: "The cross-check end has passed; reviewers may correct their points until the "
-                "adjustment period ends.",
-    REVIEW_CLOSED: "The cross-check end has passed; grades are not written yet.",
-    CLOSED: "The cross-check is complete; grades are written.",
+    NOT_OPEN: N_("Submission has not opened yet."),
+    SUBMISSION: N_("Submission is open."),
+    WAITING: N_("Submission is closed; the cross-check has not started."),
+    REVIEW: N_("The cross-check is running."),
+    ADJUSTMENT: N_("The cross-check end has passed; reviewers may correct their points until the "
+                   "adjustment period ends."),
+    REVIEW_CLOSED: N_("The cross-check end has passed; grades are not written yet."),
+    CLOSED: N_("The cross-check is complete; grades are written."),
 }
 
 # S3: what a learner is told before replacing their link after the deadline.
-LATE_CHANGE_WARNING = ("The submission deadline has passed. You may still replace a broken link, "
-                       "but a work changed after the deadline loses the right to appeal its grade. "
-                       "The change is recorded with its time and the old link, and course staff see it.")
+LATE_CHANGE_WARNING = N_("The submission deadline has passed. You may still replace a broken link, "
+                         "but a work changed after the deadline loses the right to appeal its grade. "
+                         "The change is recorded with its time and the old link, and course staff see it.")
 
 # Dates of a task lie in these years: everything derived from them (the end = start + 3 days, the
 # end of the adjustment period, the appeal deadline, each at most a year later) stays a date.

@@ -389,11 +389,11 @@ def evidence_message(finding: warning_rules.EvidenceFinding) -> Text:
     """The evidence rule's warning to a reviewer: the habit the model found, in plain words."""
     values = {"bias": round(abs(finding.bias), 1), "noise": round(finding.noise, 1)}
     if finding.biased and finding.noisy:
-        habit = (Text(N_("your scores were on average %(bias)s points above those of the other reviewers "
-                         "of the same works and your scores scattered by about %(noise)s points around theirs"), values)
-                 if finding.bias > 0 else
-                 Text(N_("your scores were on average %(bias)s points below those of the other reviewers "
-                         "of the same works and your scores scattered by about %(noise)s points around theirs"), values))
+        above = N_("your scores were on average %(bias)s points above those of the other reviewers of the "
+                   "same works and your scores scattered by about %(noise)s points around theirs")
+        below = N_("your scores were on average %(bias)s points below those of the other reviewers of the "
+                   "same works and your scores scattered by about %(noise)s points around theirs")
+        habit = Text(above if finding.bias > 0 else below, values)
     elif finding.biased:
         habit = (Text(N_("your scores were on average %(bias)s points above those of the other reviewers "
                          "of the same works"), values) if finding.bias > 0 else

@@ -61,7 +61,7 @@ class PolicyResult:
 
 def unknown_policy(policy: str) -> str:
     """The error sentence for a policy name that is not in POLICIES."""
-    return f"Unknown grading policy {policy!r}; expected one of {', '.join(POLICIES)}."
+    return f"Unknown grading policy {policy!r}; expected one of {', '.join(POLICIES)}."  # i18n: code (ValueError)
 
 
 def exact(value: float) -> Fraction:

@@ -12,6 +12,7 @@ import numpy as np
 from django.db.models import Count
 
 from .. import schedule
+from ..i18n import gettext
 from ..models import Grade, LearnerWarning, Work
 from ..scoring.agreement import IDEAL_WITHIN, agreement_all
 from ..scoring.warning_rules import flag_reviewers, outlier_check_all
@@ -136,7 +137,7 @@ def task_analytics(task: TaskRef, now: datetime) -> dict:
         "policy": policy,
         "threshold": threshold,
         "warning_rule": settings.warning_rule,
-        "warning_rule_text": WARNING_RULES[settings.warning_rule],
+        "warning_rule_text": gettext(WARNING_RULES[settings.warning_rule]),
         "aggregation": settings.aggregation,
         # Both rules measured on simulated classes like this task (k, threshold, maximum), to
         # read this task's counts against; memoised, so only the first view pays.
@@ -155,8 +156,8 @@ def task_analytics(task: TaskRef, now: datetime) -> dict:
             # What grading (and staff re-checks) actually wrote, by kind of warning.
             "written": _written_warnings(task),
         },
-        "message": ("" if rows else "No reviews yet: the numbers appear once reviews come in."
-                    if works else "No works submitted yet."),
+        "message": ("" if rows else gettext("No reviews yet: the numbers appear once reviews come in.")
+                    if works else gettext("No works submitted yet.")),
     }
 
 

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 
 from .. import schedule
 from ..errors import BadRequest, Conflict, NotFound
+from ..i18n import N_, Text, gettext, plural_text
 from ..models import Appeal, Grade, LearnerWarning, LinkChange, Work
 from ..scoring import round_half_up
 from . import gradebook, latest, registry, reviews
@@ -37,22 +38,22 @@ def why_not(task: TaskRef, grade: Grade | None, appeal: Appeal | None, late_chan
     """("", "") when this learner may appeal now, else (code, sentence saying why not).
     `status` is the task's status when it was read under a lock (default: the snapshot's)."""
     if not task.settings.timeline.appeal_window:
-        return "appeals_off", "This task takes no appeals."
+        return "appeals_off", gettext("This task takes no appeals.")
     if (status or task.status) != schedule.COMPLETED or grade is None:
-        return "not_graded", "Appeals open once the grades are published."
+        return "not_graded", gettext("Appeals open once the grades are published.")
     if appeal is not None:
-        return "already_appealed", "You have already appealed this grade."
+        return "already_appealed", gettext("You have already appealed this grade.")
     if grade.status != Grade.GRADED or grade.points is None:
         return ("not_appealable",
-                "Your grade is 0 because you did not finish your reviews, so there is nothing to appeal."
+                gettext("Your grade is 0 because you did not finish your reviews, so there is nothing to appeal.")
                 if grade.status == Grade.REVIEWS_UNFINISHED else
-                "Your work received no reviews: course staff grade it themselves, no appeal is needed.")
+                gettext("Your work received no reviews: course staff grade it themselves, no appeal is needed."))
     if late_change:
-        return ("late_link_change", "You changed your link after the deadline, so this grade cannot be "
-                                    "appealed (you were told so when you changed it).")
+        return ("late_link_change", gettext("You changed your link after the deadline, so this grade cannot be "
+                                    "appealed (you were told so when you changed it)."))
     deadline = appeal_deadline(task)
     if deadline is not None and now > deadline:
-        return "appeal_closed", f"Appeals closed on {schedule.format_datetime(deadline)}."
+        return "appeal_closed", Text(N_("Appeals closed on %(date)s."), {"date": deadline}).render()
     return "", ""
 
 
@@ -71,11 +72,11 @@ def recheck_json(appeal: Appeal, grade: Grade | None) -> dict | None:
 def _checked_items(task: TaskRef, items: object) -> list[str]:
     scored = [item.id for item in task.settings.checklist.scored_items]
     if not isinstance(items, list) or not items or not all(isinstance(i, str) for i in items):
-        raise BadRequest("Name at least one checklist item whose points you dispute (`items`: a list "
-                         "of item ids).", "bad_appeal_items")
+        raise BadRequest(gettext("Name at least one checklist item whose points you dispute (`items`: a list "
+                         "of item ids)."), "bad_appeal_items")
     unknown = [i for i in items if i not in scored]
     if unknown:
-        raise BadRequest(f"There is no scored item “{unknown[0][:40]}” in the checklist.", "unknown_item")
+        raise BadRequest(reviews.unknown_item(unknown[0]), "unknown_item")
     return [i for i in scored if i in set(items)]  # checklist order, each once
 
 
@@ -89,10 +90,10 @@ def submit_appeal(task: TaskRef, student_id: str | None, reason: object, items: 
     """
     work = Work.objects.filter(task_id=task.id, student_id=student_id).first() if student_id else None
     if work is None:
-        raise Conflict("Only a learner who submitted a work can appeal its grade.", "no_submission")
+        raise Conflict(gettext("Only a learner who submitted a work can appeal its grade."), "no_submission")
     if not isinstance(reason, str) or not reason.strip() or len(reason) > MAX_REASON_LENGTH:
-        raise BadRequest(f"Say why the grade is wrong: a reason of 1 to {MAX_REASON_LENGTH} characters.",
-                         "bad_reason")
+        raise BadRequest(Text(N_("Say why the grade is wrong: a reason of 1 to %(max)s characters."),
+                              {"max": MAX_REASON_LENGTH}).render(), "bad_reason")
     items = _checked_items(task, items)
     try:
         with transaction.atomic():
@@ -106,15 +107,15 @@ def submit_appeal(task: TaskRef, student_id: str | None, reason: object, items: 
             Appeal.objects.create(work=work, origin=Appeal.LEARNER, status=Appeal.PENDING,
                                   reason=reason.strip(), items=items, created_at=now)
     except IntegrityError as err:  # a second click raced the first: one appeal per work
-        raise Conflict("You have already appealed this grade.", "already_appealed") from err
+        raise Conflict(gettext("You have already appealed this grade."), "already_appealed") from err
 
 
 def _work_of(task: TaskRef, work_id: object) -> Work:
     if isinstance(work_id, bool) or not isinstance(work_id, int) or not 0 < work_id <= MAX_WORK_ID:
-        raise BadRequest("Say which work to re-check (`work_id`, a number from the staff list).", "bad_work")
+        raise BadRequest(gettext("Say which work to re-check (`work_id`, a number from the staff list)."), "bad_work")
     work = Work.objects.filter(task_id=task.id, pk=work_id).first()
     if work is None:
-        raise NotFound("There is no such work in this cross-check.", "unknown_work")
+        raise NotFound(gettext("There is no such work in this cross-check."), "unknown_work")
     return work
 
 
@@ -128,7 +129,7 @@ def staff_recheck(task: TaskRef, work_id: object, form: object, staff: str, now:
     previous re-check and replaces its warnings.
     """
     work = _work_of(task, work_id)
-    not_graded = Conflict("A re-check replaces a published grade: complete the cross-check first.",
+    not_graded = Conflict(gettext("A re-check replaces a published grade: complete the cross-check first."),
                           "not_graded")
     if task.status != schedule.COMPLETED:
         raise not_graded  # said before any problem of the form: nothing can be re-checked yet
@@ -138,9 +139,9 @@ def staff_recheck(task: TaskRef, work_id: object, form: object, staff: str, now:
             raise not_graded
         grade = Grade.objects.select_for_update().filter(work=work).first()
         if grade is None:
-            raise Conflict("This work has no grade to replace yet.", "not_graded")
+            raise Conflict(gettext("This work has no grade to replace yet."), "not_graded")
         if grade.status == Grade.REVIEWS_UNFINISHED:
-            raise Conflict("This learner did not finish their reviews, so their grade stays 0 (A7).",
+            raise Conflict(gettext("This learner did not finish their reviews, so their grade stays 0 (A7)."),
                            "reviews_unfinished")
         appeal = Appeal.objects.select_for_update().filter(work=work).first()
         if appeal is None:
@@ -167,11 +168,21 @@ def staff_recheck(task: TaskRef, work_id: object, form: object, staff: str, now:
         warnings = _recheck_warnings(task, work, appeal, grade.max_points, now)
         LearnerWarning.objects.bulk_create(warnings)
     count = len(warnings)
-    return {"message": f"The grade of {staff_name(work)} is now {points} of {grade.max_points}"
-                       + ("" if appeal.previous_points is None else f" (it was {appeal.previous_points})")
-                       + f"; {count} warning{'s' if count != 1 else ''} given."
-                       + ("" if written else " The gradebook could not be reached; the new grade is "
-                                             "written to it as soon as it can be."),
+    values = {"learner": staff_name(work), "points": points, "max": grade.max_points,
+              "before": appeal.previous_points}
+    if appeal.previous_points is None:
+        message = plural_text("The grade of %(learner)s is now %(points)s of %(max)s; %(n)s warning given.",
+                              "The grade of %(learner)s is now %(points)s of %(max)s; %(n)s warnings given.",
+                              count, values).render()
+    else:
+        message = plural_text("The grade of %(learner)s is now %(points)s of %(max)s (it was %(before)s); "
+                              "%(n)s warning given.",
+                              "The grade of %(learner)s is now %(points)s of %(max)s (it was %(before)s); "
+                              "%(n)s warnings given.", count, values).render()
+    if not written:
+        message += " " + gettext("The gradebook could not be reached; the new grade is written to it as "
+                                 "soon as it can be.")
+    return {"message": message,
             "points": points, "previous_points": appeal.previous_points, "warnings": count,
             "gradebook_written": written}
 

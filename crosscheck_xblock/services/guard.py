@@ -13,6 +13,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import DataError, IntegrityError, OperationalError
 
 from ..errors import BadRequest, Conflict, CrossCheckError, NotFound
+from ..i18n import gettext
 
 log = logging.getLogger(__name__)
 
@@ -37,21 +38,22 @@ def guarded(func):
         except CrossCheckError:
             raise
         except ObjectDoesNotExist as err:
-            raise NotFound("What this request names does not exist (any more).", "not_found") from err
+            raise NotFound(gettext("What this request names does not exist (any more)."), "not_found") from err
         except IntegrityError as err:
             if err.args and err.args[0] == _CHECK_FAILED:
-                raise BadRequest("A value in the request cannot be stored (not valid text).", "bad_value") from err
+                raise BadRequest(gettext("A value in the request cannot be stored (not valid text)."),
+                                 "bad_value") from err
             log.info("crosscheck %s: integrity error, answered as a conflict: %s", func.__name__, err)
-            raise Conflict("Something changed at the same moment; reload the page and try again.",
+            raise Conflict(gettext("Something changed at the same moment; reload the page and try again."),
                            "concurrent_change") from err
         except (DataError, ValidationError) as err:
             log.info("crosscheck %s: data error, answered as a bad request: %s", func.__name__, err)
-            raise BadRequest("A value in the request cannot be stored (too long, or not valid text).",
+            raise BadRequest(gettext("A value in the request cannot be stored (too long, or not valid text)."),
                              "bad_value") from err
         except OperationalError as err:
             if not _is_lock_error(err):
                 raise
-            raise Conflict("The cross-check is busy right now; try again in a moment.", "busy") from err
+            raise Conflict(gettext("The cross-check is busy right now; try again in a moment."), "busy") from err
 
     wrapper.guarded = True
     return wrapper

@@ -32,7 +32,7 @@ def learner_state(task: TaskRef, student_id: str | None, now: datetime) -> dict:
     versions = _Versions(task)
     state = {
         "phase": phase,
-        "phase_text": schedule.PHASE_TEXT[phase],
+        "phase_text": gettext(schedule.PHASE_TEXT[phase]),
         "settings": task.settings.public(),
         "checklist": versions.current_public(),
         "checklist_versions": {},

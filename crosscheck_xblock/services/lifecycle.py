@@ -19,9 +19,10 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import Count, Q
 
-from .. import schedule
+from .. import i18n, schedule
 from ..distribution import assign_reviewers, reviews_per_work, shortfall_message
 from ..errors import Conflict
+from ..i18n import N_, Text, gettext, plural_text
 from ..models import Assignment, Grade, LearnerWarning, SweepState, Task, Work
 from . import gradebook, grading, registry
 from .guard import guarded
@@ -29,7 +30,7 @@ from .registry import TaskRef
 
 log = logging.getLogger(__name__)
 SWEEP_NAME = "default"
-BUSY = "Another process is working on this cross-check right now."
+BUSY = N_("Another process is working on this cross-check right now.")
 
 
 # ---------------------------------------------------------------- distribution (D1–D3, T3)
@@ -49,20 +50,22 @@ def start_cross_check(task: TaskRef, now: datetime, wait: bool = True) -> dict:
     with transaction.atomic():
         row = registry.lock_row(task, wait=wait)
         if row is None:
-            return {"started": False, "status": None, "busy": True, "message": BUSY}
+            return {"started": False, "status": None, "busy": True, "message": gettext(BUSY)}
         if row.status != Task.OPEN:
-            return {"started": False, "status": row.status, "message": "The cross-check has already started."}
+            return {"started": False, "status": row.status, "message": gettext("The cross-check has already started.")}
         review_due = task.settings.timeline.review_due
         if review_due is not None and now >= review_due:
-            raise Conflict(f"The cross-check end ({schedule.format_datetime(review_due)}) has passed, so "
-                           "nobody could review any more and everyone would get 0. Move the cross-check "
-                           "end in Studio and publish, then start it.", "review_period_over")
+            raise Conflict(Text(N_("The cross-check end (%(end)s) has passed, so nobody could review any "
+                                   "more and everyone would get 0. Move the cross-check end in Studio and "
+                                   "publish, then start it."), {"end": review_due}).render(),
+                           "review_period_over")
         work_ids = list(Work.objects.filter(task_id=task.id).values_list("pk", flat=True))
         k = task.settings.reviews_per_work
-        note = shortfall_message(len(work_ids), k) or ""
+        shortfall = shortfall_message(len(work_ids), k)
+        note = i18n.dumps(shortfall)  # stored as a Text: staff read it in their own language
         if len(work_ids) < 2:
             Task.objects.filter(pk=task.id).update(distribution_note=note)
-            return {"started": False, "status": row.status, "message": note}
+            return {"started": False, "status": row.status, "message": i18n.render(shortfall)}
         plan = assign_reviewers(work_ids, k=k, seed=row.seed)
         Assignment.objects.bulk_create(assignment_rows(task.id, plan, row.seed), batch_size=2000)
         row.status = Task.DISTRIBUTED
@@ -71,7 +74,9 @@ def start_cross_check(task: TaskRef, now: datetime, wait: bool = True) -> dict:
         row.distribution_note = note
         row.save(update_fields=["status", "distributed_at", "reviewers_per_work", "distribution_note"])
     return {"started": True, "status": row.status,
-            "message": f"{len(work_ids)} works distributed, {row.reviewers_per_work} reviewers each."}
+            "message": plural_text("%(count)s works distributed, %(n)s reviewer each.",
+                                   "%(count)s works distributed, %(n)s reviewers each.",
+                                   row.reviewers_per_work, {"count": len(work_ids)}).render()}
 
 
 def assignment_rows(task_id: int, plan: dict, seed: str) -> list[Assignment]:
@@ -117,10 +122,10 @@ def complete_cross_check(task: TaskRef, now: datetime, wait: bool = True,
     with transaction.atomic():
         row = registry.lock_row(task, wait=wait)
         if row is None:
-            return {"completed": False, "status": None, "busy": True, "message": BUSY}
+            return {"completed": False, "status": None, "busy": True, "message": gettext(BUSY)}
         if row.status in (Task.OPEN, Task.COMPLETED):
-            message = ("The cross-check is already complete." if row.status == Task.COMPLETED
-                       else "The cross-check has not started yet.")
+            message = (gettext("The cross-check is already complete.") if row.status == Task.COMPLETED
+                       else gettext("The cross-check has not started yet."))
             return {"completed": False, "status": row.status, "message": message}
         if row.status == Task.DISTRIBUTED:
             grades, warnings = grading.compute_grades(task, now)
@@ -141,13 +146,19 @@ def complete_cross_check(task: TaskRef, now: datetime, wait: bool = True,
         failed=Count("pk", filter=Q(score_written=False) & ~Q(score_error="")),
         waiting=Count("pk", filter=Q(points__isnull=False, score_written=False, score_retry_at__isnull=True)))
     total, graded, failed, waiting = counts["total"], counts["graded"], counts["failed"], counts["waiting"]
-    retry = f" {failed} gradebook writes failed and will be retried." if failed else ""
     if status == Task.COMPLETED:
-        return {"completed": True, "status": status,
-                "message": f"{graded} of {total} learners graded.{retry}"}
-    return {"completed": False, "status": status,
-            "message": f"{graded} of {total} learners graded; {waiting} grades are still being "
-                       f"written to the gradebook.{retry}"}
+        message = plural_text("%(graded)s of %(n)s learner graded.", "%(graded)s of %(n)s learners graded.",
+                              total, {"graded": graded})
+    else:
+        message = plural_text("%(graded)s of %(n)s learner graded; %(waiting)s grades are still being "
+                              "written to the gradebook.",
+                              "%(graded)s of %(n)s learners graded; %(waiting)s grades are still being "
+                              "written to the gradebook.", total, {"graded": graded, "waiting": waiting})
+    text = message.render()
+    if failed:
+        text += " " + plural_text("%(n)s gradebook write failed and will be retried.",
+                                  "%(n)s gradebook writes failed and will be retried.", failed).render()
+    return {"completed": status == Task.COMPLETED, "status": status, "message": text}
 
 
 def _write_score_batch(task: TaskRef, now: datetime, wait: bool) -> str | None:
@@ -174,7 +185,7 @@ def retry_scores(task: TaskRef, now: datetime, wait: bool = False) -> dict:
         with transaction.atomic():
             row = registry.lock_row(task, wait=wait)
             if row is None:
-                return {"retried": tried, "busy": True, "message": BUSY}
+                return {"retried": tried, "busy": True, "message": gettext(BUSY)}
             if row.status != Task.COMPLETED:
                 break
             batch = gradebook.write_batch(task.id, now)
@@ -182,7 +193,9 @@ def retry_scores(task: TaskRef, now: datetime, wait: bool = False) -> dict:
         if batch < gradebook.SCORE_BATCH_SIZE:
             break
     failed = Grade.objects.filter(work__task_id=task.id, score_written=False).exclude(score_error="").count()
-    return {"retried": tried, "message": f"{tried} gradebook writes retried; {failed} still failing."}
+    return {"retried": tried, "message": plural_text("%(n)s gradebook write retried; %(failed)s still failing.",
+                                                     "%(n)s gradebook writes retried; %(failed)s still failing.",
+                                                     tried, {"failed": failed}).render()}
 
 
 # ---------------------------------------------------------------- what is due, and the drivers

@@ -3,14 +3,15 @@
 Studio (next to the rule) and the staff analytics (next to the task's own counts) show them.
 No models: the simulation is pure (scoring.simulation) and memoised in the process.
 """
+from ..i18n import N_, Text, gettext
 from ..scoring import simulation
 from ..scoring.warning_rules import MIN_SCORES
 from .guard import guarded
 
-RATES_SCENARIO_TEXT = ("simulated classes in which one reviewer in five is careless (full marks for "
-                       "everyone, random scores, about the class average for everyone, 25 points too "
-                       "harsh, or full marks for friends) and the others are honest, each with their "
-                       "own bias and scatter")
+RATES_SCENARIO_TEXT = N_("simulated classes in which one reviewer in five is careless (full marks for "
+                         "everyone, random scores, about the class average for everyone, 25 points too "
+                         "harsh, or full marks for friends) and the others are honest, each with their "
+                         "own bias and scatter")
 
 
 @guarded
@@ -24,13 +25,13 @@ def simulated_rates(k: int, share: float, max_score: float) -> dict | None:
         rates = simulation.warning_rates(int(k), round(float(share), 6), float(max_score))
     except (TypeError, ValueError):
         return None
-    note = "" if rates.k >= MIN_SCORES else (
-        f"With fewer than {MIN_SCORES} reviews per work neither rule can tell who is off, so "
-        "neither warns anybody.")
+    note = "" if rates.k >= MIN_SCORES else Text(
+        N_("With fewer than %(min)s reviews per work neither rule can tell who is off, so neither warns "
+           "anybody."), {"min": MIN_SCORES}).render()
     return {
         "k": rates.k, "threshold": rates.threshold, "max_score": rates.max_score,
         "classes": rates.runs, "learners": rates.learners, "scenario": rates.scenario,
-        "scenario_text": RATES_SCENARIO_TEXT,
+        "scenario_text": gettext(RATES_SCENARIO_TEXT),
         "honest_reviewers": rates.honest_reviewers, "careless_reviewers": rates.careless_reviewers,
         "rules": {
             "fixed": {"honest_warned": round(rates.fixed_honest, 4),

@@ -12,6 +12,7 @@ from django.db import connection, transaction
 
 from .. import schedule
 from ..errors import NotFound
+from ..i18n import gettext
 from ..models import Appeal, ChecklistVersion, Review, SelfCheck, Task
 from .guard import guarded
 from .task_settings import TaskSettings
@@ -65,7 +66,7 @@ def find_task(usage_key: str) -> TaskRef:
     """The task of a block (NotFound when nobody opened the published block yet)."""
     task = Task.objects.filter(usage_key=usage_key).first()
     if task is None:
-        raise NotFound("This cross-check has no data yet: nobody has opened it in the LMS.",
+        raise NotFound(gettext("This cross-check has no data yet: nobody has opened it in the LMS."),
                        "unknown_task")
     return task_ref(task)
 
@@ -97,7 +98,7 @@ def refresh(task: TaskRef) -> TaskRef:
     """The same task read again (after a step changed its status)."""
     row = Task.objects.filter(pk=task.id).first()
     if row is None:
-        raise NotFound("This cross-check no longer exists.", "unknown_task")
+        raise NotFound(gettext("This cross-check no longer exists."), "unknown_task")
     return task_ref(row)
 
 
@@ -139,7 +140,7 @@ def lock_row(task: TaskRef, *, wait: bool = True) -> Task | None:
     """
     row = Task.objects.select_for_update(skip_locked=not wait).filter(pk=task.id).first()
     if row is None and wait:
-        raise NotFound("This cross-check no longer exists.", "unknown_task")
+        raise NotFound(gettext("This cross-check no longer exists."), "unknown_task")
     return row
 
 
@@ -156,8 +157,8 @@ def lock_status(task: TaskRef) -> str:
     suffix = {"mysql": " LOCK IN SHARE MODE", "postgresql": " FOR SHARE"}.get(connection.vendor, "")
     table = connection.ops.quote_name(Task._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT status FROM {table} WHERE id = %s{suffix}", [task.id])
+        cursor.execute(f"SELECT status FROM {table} WHERE id = %s{suffix}", [task.id])  # i18n: code
         row = cursor.fetchone()
     if row is None:
-        raise NotFound("This cross-check no longer exists.", "unknown_task")
+        raise NotFound(gettext("This cross-check no longer exists."), "unknown_task")
     return row[0]

@@ -13,6 +13,7 @@ from django.db import transaction
 from .. import schedule
 from ..checklist import Checklist, ReviewError, normalize_review_items, review_total
 from ..errors import BadRequest, Conflict, NotAllowed, TooLarge
+from ..i18n import N_, Text, gettext
 from ..models import Assignment, Draft, Review, SelfCheck, Work
 from . import registry
 from .guard import guarded
@@ -45,21 +46,21 @@ def submit_review(task: TaskRef, student_id: str | None, token: object, form: ob
     with transaction.atomic():
         phase = task.settings.phase(registry.lock_status(task), now)
         if phase not in (schedule.REVIEW, schedule.ADJUSTMENT):
-            raise Conflict("Reviews are not accepted now: the cross-check is not running.",
+            raise Conflict(gettext("Reviews are not accepted now: the cross-check is not running."),
                            "review_closed")
         assignment = own_assignment(task, student_id, token, lock=True)
         versions = list(Review.objects.filter(assignment_id=assignment.pk).order_by("created_at", "id")
                         .values_list("comment", "item_comments", "best_work"))
         rule = schedule.review_rule(phase, bool(versions))
         if rule == schedule.REVIEW_CLOSED_RULE:
-            raise Conflict("The cross-check has ended: new reviews are not accepted. In the adjustment "
-                           "period you may only correct the points of reviews you submitted.",
+            raise Conflict(gettext("The cross-check has ended: new reviews are not accepted. In the adjustment "
+                           "period you may only correct the points of reviews you submitted."),
                            "review_closed")
         fields = check_form(task, form, allow_best_work=True)
         if rule == schedule.POINTS_ONLY and (
                 fields["comment"], fields["item_comments"], fields["best_work"]) != versions[-1]:
-            raise Conflict("In the adjustment period only the points of a submitted review may change; "
-                           "keep its comments and best-work mark as they were.", "adjustment_points_only")
+            raise Conflict(gettext("In the adjustment period only the points of a submitted review may change; "
+                           "keep its comments and best-work mark as they were."), "adjustment_points_only")
         _check_versions(len(versions), "review")
         Review.objects.create(assignment_id=assignment.pk, created_at=now, **fields)
         Assignment.objects.filter(pk=assignment.pk).update(submitted_at=now)
@@ -72,11 +73,11 @@ def submit_self_check(task: TaskRef, student_id: str | None, form: object, now: 
     with transaction.atomic():
         phase = task.settings.phase(registry.lock_status(task), now)
         if phase not in (schedule.SUBMISSION, schedule.WAITING):
-            raise Conflict("The self-check closes when the cross-check starts.", "self_check_closed")
+            raise Conflict(gettext("The self-check closes when the cross-check starts."), "self_check_closed")
         work = (Work.objects.filter(task_id=task.id, student_id=student_id).only("pk").first()
                 if student_id else None)
         if work is None:
-            raise Conflict("Submit your work before checking it.", "no_submission")
+            raise Conflict(gettext("Submit your work before checking it."), "no_submission")
         fields = check_form(task, form, allow_best_work=False)
         _check_versions(SelfCheck.objects.filter(work_id=work.pk).count(), "self-check")
         SelfCheck.objects.create(work_id=work.pk, created_at=now, **fields)
@@ -91,11 +92,12 @@ def save_draft(task: TaskRef, student_id: str | None, form_key: object, data: ob
     if form_key != SELF_FORM:
         own_assignment(task, student_id, form_key)
     elif not student_id:
-        raise NotAllowed("Sign in to save a draft.", "not_signed_in")
+        raise NotAllowed(gettext("Sign in to save a draft."), "not_signed_in")
     if not isinstance(data, dict):
-        raise BadRequest("A draft must be an object.", "bad_draft")
+        raise BadRequest(gettext("A draft must be an object."), "bad_draft")
     if len(json.dumps(data)) > MAX_DRAFT_CHARS:
-        raise TooLarge(f"The draft is too large (over {MAX_DRAFT_CHARS:,} characters).", "too_large")
+        raise TooLarge(Text(N_("The draft is too large (over %(max)s characters)."),
+                            {"max": MAX_DRAFT_CHARS}).render(), "too_large")
     Draft.objects.update_or_create(task_id=task.id, student_id=student_id, form=form_key,
                                    defaults={"data": data, "updated_at": now})
     return schedule.format_datetime(now)
@@ -103,8 +105,14 @@ def save_draft(task: TaskRef, student_id: str | None, form_key: object, data: ob
 
 def _check_versions(count: int, what: str) -> None:
     if count >= MAX_VERSIONS:
-        raise Conflict(f"This {what} already has {MAX_VERSIONS} versions, the most it may have.",
-                       "too_many_versions")
+        message = (N_("This review already has %(max)s versions, the most it may have.") if what == "review"
+                   else N_("This self-check already has %(max)s versions, the most it may have."))
+        raise Conflict(Text(message, {"max": MAX_VERSIONS}).render(), "too_many_versions")
+
+
+def unknown_item(item_id: str) -> str:
+    """The refusal of an item id the checklist has no scored item for (its first 40 characters)."""
+    return Text(N_("There is no scored item “%(item)s” in the checklist."), {"item": item_id[:40]}).render()
 
 
 def own_assignment(task: TaskRef, student_id: str | None, token: object,
@@ -112,11 +120,11 @@ def own_assignment(task: TaskRef, student_id: str | None, token: object,
     """The assignment `token` names, if it is this learner's to review (403 not_assigned);
     with `lock`, its row is locked until the transaction ends (one version at a time)."""
     if not isinstance(token, str) or not _TOKEN.fullmatch(token):
-        raise BadRequest("Say which work the review is for (review_id).", "bad_review_id")
+        raise BadRequest(gettext("Say which work the review is for (review_id)."), "bad_review_id")
     found = (Assignment.objects.filter(task_id=task.id, token=token, reviewer__student_id=student_id)
              .values_list("pk", flat=True).first() if student_id else None)
     if found is None:
-        raise NotAllowed("This work is not assigned to you for review.", "not_assigned")
+        raise NotAllowed(gettext("This work is not assigned to you for review."), "not_assigned")
     rows = Assignment.objects.select_for_update() if lock else Assignment.objects
     return rows.only("pk", "token").get(pk=found)
 
@@ -125,14 +133,14 @@ def check_form(task: TaskRef, form: object, allow_best_work: bool) -> dict:
     """The model fields of a filled checklist (the task's current version), or a BadRequest
     naming what is wrong. Used for reviews, self-checks and staff re-checks alike."""
     if not isinstance(form, dict):
-        raise BadRequest("The form must be an object.", "bad_items")
+        raise BadRequest(gettext("The form must be an object."), "bad_items")
     items = form.get("items")
     if not isinstance(items, dict):
-        raise BadRequest("`items` must be an object of item id → value.", "bad_items")
+        raise BadRequest(gettext("`items` must be an object of item id → value."), "bad_items")
     comment = form.get("comment") or ""
     if not isinstance(comment, str) or len(comment) > MAX_COMMENT_LENGTH:
-        raise BadRequest(f"The comment must be text of at most {MAX_COMMENT_LENGTH} characters.",
-                         "bad_comment")
+        raise BadRequest(Text(N_("The comment must be text of at most %(max)s characters."),
+                              {"max": MAX_COMMENT_LENGTH}).render(), "bad_comment")
     checklist = task.settings.checklist
     try:
         values = normalize_review_items(checklist, items)
@@ -141,7 +149,7 @@ def check_form(task: TaskRef, form: object, allow_best_work: bool) -> dict:
     item_comments = _checked_item_comments(checklist, form.get("item_comments") or {})
     best_work = form.get("best_work", False)
     if not isinstance(best_work, bool) or (best_work and not allow_best_work):
-        raise BadRequest("`best_work` must be true or false (and only in a review).", "bad_best_work")
+        raise BadRequest(gettext("`best_work` must be true or false (and only in a review)."), "bad_best_work")
     fields = {"items": values, "item_comments": item_comments, "comment": comment,
               "total": review_total(checklist, values, task.settings.max_score),
               "checklist_version_id": task.checklist_version_id}
@@ -152,15 +160,15 @@ def check_form(task: TaskRef, form: object, allow_best_work: bool) -> dict:
 
 def _checked_item_comments(checklist: Checklist, comments: object) -> dict:
     if not isinstance(comments, dict):
-        raise BadRequest("`item_comments` must be an object of item id → text.", "bad_comment")
+        raise BadRequest(gettext("`item_comments` must be an object of item id → text."), "bad_comment")
     scored = {item.id for item in checklist.scored_items}
     kept = {}
     for item_id, text in comments.items():
         if item_id not in scored:
-            raise BadRequest(f"There is no scored item “{item_id[:40]}” in the checklist.", "unknown_item")
+            raise BadRequest(unknown_item(item_id), "unknown_item")
         if not isinstance(text, str) or len(text) > MAX_ITEM_COMMENT_LENGTH:
-            raise BadRequest(f"An item comment must be text of at most {MAX_ITEM_COMMENT_LENGTH} "
-                             "characters.", "bad_comment")
+            raise BadRequest(Text(N_("An item comment must be text of at most %(max)s characters."),
+                                  {"max": MAX_ITEM_COMMENT_LENGTH}).render(), "bad_comment")
         if text.strip():
             kept[item_id] = text
     return kept

@@ -4,7 +4,8 @@ appeals to settle. Staff see usernames (services/names.py); learners never get t
 from collections import defaultdict
 from datetime import datetime
 
-from .. import sanitize, schedule
+from .. import i18n, sanitize, schedule
+from ..i18n import gettext
 from ..models import Appeal, Assignment, Grade, LearnerWarning, LinkChange, Work
 from . import appeals, gradebook, latest, warnings
 from .guard import guarded
@@ -55,17 +56,17 @@ def staff_overview(task: TaskRef, now: datetime) -> dict:
     return {
         "status": task.status,
         "phase": phase,
-        "phase_text": schedule.STAFF_PHASE_TEXT[phase],
+        "phase_text": gettext(schedule.STAFF_PHASE_TEXT[phase]),
         "submissions": len(learners),
         "reviewers_per_work": task.reviewers_per_work,
-        "distribution_note": task.distribution_note,
+        "distribution_note": i18n.render(task.distribution_note),
         "distributed_at": schedule.format_datetime(task.distributed_at),
         "completed_at": schedule.format_datetime(task.completed_at),
         "dates": task.settings.public_dates(),
         "can_start": task.status == schedule.OPEN and not too_late,
         # Why "Start" is off for an open task: its end passed (starting would grade everyone 0).
-        "start_blocked": ("The cross-check end has passed without a start: move the cross-check end "
-                          "in Studio and publish, then start it." if too_late else ""),
+        "start_blocked": (gettext("The cross-check end has passed without a start: move the cross-check end "
+                          "in Studio and publish, then start it.") if too_late else ""),
         # `grading`: a gradebook write was interrupted; completing again finishes it.
         "can_complete": task.status in (schedule.DISTRIBUTED, schedule.GRADING),
         "gradebook": _gradebook(task),

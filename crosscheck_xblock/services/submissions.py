@@ -7,6 +7,7 @@ from submissions import api as submissions_api
 
 from .. import links, schedule
 from ..errors import BadRequest, Conflict, NotAllowed
+from ..i18n import N_, Text, gettext
 from ..models import LinkChange, Work
 from . import registry
 from .guard import guarded
@@ -36,7 +37,7 @@ def submit_work(task: TaskRef, student_id: str | None, url: object, now: datetim
     the learner and staff. Every replacement is recorded with its time and the old link.
     """
     if not student_id:
-        raise NotAllowed("Sign in to submit your work.", "not_signed_in")
+        raise NotAllowed(gettext("Sign in to submit your work."), "not_signed_in")
     if task.phase(now) != schedule.SUBMISSION:
         # Checked before the link, so a learner who cannot submit hears that first.
         has_work = Work.objects.filter(task_id=task.id, student_id=student_id).exists()
@@ -55,8 +56,9 @@ def submit_work(task: TaskRef, student_id: str | None, url: object, now: datetim
             return  # the same link again after the deadline: nothing changes, nothing is flagged
         changed = work is not None and work.url != url
         if changed and LinkChange.objects.filter(work=work).count() >= MAX_LINK_CHANGES:
-            raise Conflict(f"You have replaced your link {MAX_LINK_CHANGES} times, the most a work "
-                           "allows. Ask course staff if it needs to change again.", "too_many_link_changes")
+            raise Conflict(Text(N_("You have replaced your link %(max)s times, the most a work allows. Ask "
+                                   "course staff if it needs to change again."), {"max": MAX_LINK_CHANGES}).render(),
+                           "too_many_link_changes")
         # Each version is an edx-submissions submission; the latest one is graded.
         submission = submissions_api.create_submission(student_item(task, student_id), {"url": url},
                                                        submitted_at=now)
@@ -78,11 +80,11 @@ def _check_allowed(task: TaskRef, status: str, has_work: bool, now: datetime, co
     phase = task.settings.phase(status, now)
     rule = schedule.submission_rule(phase, has_work)
     if rule == schedule.SUBMISSION_CLOSED:
-        message = ("Submission has not opened yet." if phase == schedule.NOT_OPEN
-                   else "Submission is closed for this task.")
+        message = (gettext("Submission has not opened yet.") if phase == schedule.NOT_OPEN
+                   else gettext("Submission is closed for this task."))
         raise Conflict(message, "submission_closed")
     if rule == schedule.LATE_REPLACE and not confirm_late:
-        raise Conflict(schedule.LATE_CHANGE_WARNING + " Confirm to replace the link anyway.",
+        raise Conflict(gettext(schedule.LATE_CHANGE_WARNING) + " " + gettext("Confirm to replace the link anyway."),
                        "confirm_late_change")
     return rule == schedule.LATE_REPLACE
 

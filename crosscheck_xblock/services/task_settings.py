@@ -14,23 +14,24 @@ from dataclasses import dataclass, field
 
 from .. import links, schedule
 from ..checklist import Checklist, ChecklistError, checklist_from_rs
+from ..i18n import N_, gettext
 from ..scoring import DEFAULT_POLICY, POLICIES
 from ..scoring.warning_rules import DEFAULT_THRESHOLD
 
 # The choices with their one-line explanations (Studio shows them next to the choice; the order
-# is the order of the menu).
+# is the order of the menu). msgids: translated where shown.
 WARNING_RULES = {
-    "fixed": ("The proposal's rule: a score more than the threshold away from the other scores of "
-              "a work is left out of the grade and its reviewer warned; an author whose self-check "
-              "is that far from the reviews is warned too."),
-    "evidence": ("Reviewers whose scores, across all their reviews in the task, run well above or "
-                 "below the other reviewers' or scatter widely are warned; no grade changes."),
-    "none": "Nobody is warned when the grades are computed (staff still see both rules' numbers).",
+    "fixed": N_("The proposal's rule: a score more than the threshold away from the other scores of "
+                "a work is left out of the grade and its reviewer warned; an author whose self-check "
+                "is that far from the reviews is warned too."),
+    "evidence": N_("Reviewers whose scores, across all their reviews in the task, run well above or "
+                   "below the other reviewers' or scatter widely are warned; no grade changes."),
+    "none": N_("Nobody is warned when the grades are computed (staff still see both rules' numbers)."),
 }
 AGGREGATIONS = {
-    "total": "The grading policy is applied to each review's total.",
-    "per_item": ("The grading policy is applied to each checklist item across the reviews, then the "
-                 "items are added up (where all reviews of a work used the same checklist version)."),
+    "total": N_("The grading policy is applied to each review's total."),
+    "per_item": N_("The grading policy is applied to each checklist item across the reviews, then the "
+                   "items are added up (where all reviews of a work used the same checklist version)."),
 }
 DEFAULT_WARNING_RULE = "evidence"
 DEFAULT_AGGREGATION = "total"
@@ -154,7 +155,7 @@ class TaskSettings:
             "review_due": schedule.format_datetime(timeline.review_due),
             "adjustment_days": timeline.adjustment.total_seconds() / 86400,
             "adjustment_due": schedule.format_datetime(timeline.closes) if timeline.adjustment else "",
-            "late_change_warning": schedule.LATE_CHANGE_WARNING,
+            "late_change_warning": gettext(schedule.LATE_CHANGE_WARNING),
         }
 
 
