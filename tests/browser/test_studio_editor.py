@@ -203,7 +203,8 @@ def test_reorder_import_download_and_dates_without_saving(workbench, context, tm
     expect(texts.nth(1)).to_have_value(second)
     expect(texts.nth(2)).to_have_value(first)
     # The focused button names the item it moves, by its new position and its text.
-    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == f"Move item 3 ‘{shown_in_name(first)}’ down"
+    focused = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert focused == f"Move item 3 ‘{shown_in_name(first)}’ down"
     page.keyboard.press("Shift+Tab")  # to "Move item 3 ‘…’ up"
     page.keyboard.press("Enter")
     expect(texts.nth(1)).to_have_value(first)

@@ -30,7 +30,9 @@ function CrossCheckPreview(runtime, element) {
                                                text: settings.policy_text})}),
     el("dt", {text: t("Submission deadline")}), el("dd", {text: when(settings.submission_due)}),
     el("dt", {text: t("Cross-check")}),
-    el("dd", {text: t("%(start)s – %(end)s", {start: when(settings.review_start), end: when(settings.review_due)})})
+    el("dd", {text: settings.review_start || settings.review_due
+      ? t("%(start)s – %(end)s", {start: when(settings.review_start), end: when(settings.review_due)})
+      : when("")})
   ]));
   var status = el("p", {"class": "cc-note cc-preview-status", role: "status"});
   var section = box.querySelector(".cc-preview-form");
