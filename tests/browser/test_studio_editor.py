@@ -45,6 +45,13 @@ def open_editor(page: Page, workbench) -> None:
     expect(page.locator(".ccs-preview-body .ccs-p-item").first).to_be_visible()
 
 
+def shown_in_name(text: str) -> str:
+    """An item's text as the editor puts it in its controls' names (studio_checklist.js plainText):
+    tags dropped, spaces collapsed, cut to 60 characters."""
+    words = " ".join(re.sub(r"<[^>]*>", " ", text).split())
+    return words if len(words) <= 60 else words[:59].strip() + "…"
+
+
 def item_row(page: Page, position: int):
     return page.locator(".ccs-items > li").nth(position - 1)
 
@@ -195,8 +202,10 @@ def test_reorder_import_download_and_dates_without_saving(workbench, context, tm
     page.keyboard.press("Enter")
     expect(texts.nth(1)).to_have_value(second)
     expect(texts.nth(2)).to_have_value(first)
-    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Move item 3 down"
-    page.keyboard.press("Shift+Tab")  # to "Move item 3 up"
+    # The focused button names the item it moves, by its new position and its text.
+    focused = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert focused == f"Move item 3 ‘{shown_in_name(first)}’ down"
+    page.keyboard.press("Shift+Tab")  # to "Move item 3 ‘…’ up"
     page.keyboard.press("Enter")
     expect(texts.nth(1)).to_have_value(first)
 
@@ -266,14 +275,15 @@ def test_grading_options_with_the_simulated_rates(workbench, context, artifacts)
 
     # The numbers to choose by: every rule's false warnings and catches, the chosen one marked.
     table = page.locator(".ccs-rates-table")
-    expect(table.locator("caption")).to_contain_text("k = 4, threshold 15 %, maximum 100")
+    # Percentages as the language writes them (common.js percent: "15%" in English).
+    expect(table.locator("caption")).to_contain_text("k = 4, threshold 15%, maximum 100")
     expect(table.locator("tbody tr")).to_have_count(3)
     expect(rates_row(page, "evidence").locator("th")).to_have_text("evidence (chosen)")
     fixed_honest = int(rates_row(page, "fixed").locator("td").first.inner_text().rstrip(" %"))
     evidence_honest = int(rates_row(page, "evidence").locator("td").first.inner_text().rstrip(" %"))
     assert fixed_honest > 50 > 15 > evidence_honest
-    expect(rates_row(page, "none").locator("td")).to_have_text(["0 %", "0 %"])
-    expect(page.locator(".ccs-rates-stale")).to_be_hidden()
+    expect(rates_row(page, "none").locator("td")).to_have_text(["0%", "0%"])
+    expect(page.locator(".ccs-rates-stale")).to_be_empty()
 
     form.locator("select[name=warning_rule]").select_option("fixed")
     expect(rates_row(page, "fixed").locator("th")).to_have_text("fixed (chosen)")
@@ -298,8 +308,8 @@ def test_grading_options_with_the_simulated_rates(workbench, context, artifacts)
     assert response.status == 200, response.text()
     assert response.json()["warning_rates"]["threshold"] == 0.2
     expect(page.locator(".ccs-status")).to_have_text("Saved.")
-    expect(table.locator("caption")).to_contain_text("threshold 20 %")
-    expect(page.locator(".ccs-rates-stale")).to_be_hidden()
+    expect(table.locator("caption")).to_contain_text("threshold 20%")
+    expect(page.locator(".ccs-rates-stale")).to_be_empty()
     after = int(rates_row(page, "fixed").locator("td").first.inner_text().rstrip(" %"))
     assert after < fixed_honest  # a wider threshold warns fewer honest reviewers
     page.locator(".ccs-grading").screenshot(path=str(artifacts / "studio-grading-options.png"))

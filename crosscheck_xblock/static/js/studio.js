@@ -14,7 +14,7 @@
  * They share `page`: the editor's nodes, its start data and a few lookups.
  */
 function CrossCheckStudio(runtime, element) {
-  "use strict";
+  "use strict";  // i18n: code
   var root = element && element.jquery ? element[0] : element;
   var box = root.querySelector(".ccs");
   var init = JSON.parse(box.querySelector("script.ccs-init").textContent);
@@ -24,6 +24,7 @@ function CrossCheckStudio(runtime, element) {
 
   var baseline = "";     // the rs JSON last saved (or loaded): tells whether the checklist changed
   var confirmed = false; // staff accepted the "cross-check has started" warning for this save
+  var saving = false;    // a save is on its way (the button stays focusable: aria-disabled)
 
   function $(sel) { return box.querySelector(sel); }
   function $$(sel) { return Array.prototype.slice.call(box.querySelectorAll(sel)); }
@@ -35,7 +36,7 @@ function CrossCheckStudio(runtime, element) {
     return value !== "" && !isNaN(Number(value)) ? Number(value) : value;
   }
 
-  var el = CrossCheckCommon.el;
+  var el = CrossCheckCommon.el, t = CrossCheckCommon.t;
   var call = CrossCheckCommon.handlerCaller(runtime, root);
   var page = {box: box, form: form, init: init, uid: uid, $: $, $$: $$, field: field, numberValue: numberValue};
 
@@ -84,7 +85,8 @@ function CrossCheckStudio(runtime, element) {
   function showKindHelp() {
     var kind = field("submission_kind").value;
     var found = init.kinds.filter(function (k) { return k.value === kind; })[0];
-    box.querySelector("[data-help=submission_kind]").textContent = found ? "Learners paste " + found.help + "." : "";
+    box.querySelector("[data-help=submission_kind]").textContent =
+      found ? t("Learners paste %(what)s.", {what: found.help}) : "";
   }
 
   /** Labels, ids and help links, made here so that two editors on one page never share ids. */
@@ -104,13 +106,21 @@ function CrossCheckStudio(runtime, element) {
     init.policies.forEach(function (policy) {
       policies.appendChild(el("label", {"class": "ccs-policy"}, [
         el("input", {type: "radio", name: "grading_policy", value: policy.value}),
-        " ", el("strong", {text: policy.value}), " — ", policy.help]));
+        // The server's label where it sends one (the policy's name otherwise).
+        " ", el("strong", {text: policy.label || policy.value}), " — ", policy.help]));
     });
     [["max_score", init.ranges.max_score], ["reviews_per_work", init.ranges.reviews_per_work],
      ["adjustment_days", init.ranges.adjustment_days]].forEach(function (pair) {
       field(pair[0]).min = pair[1][0];
       field(pair[0]).max = pair[1][1];
     });
+    $(".ccs-error").id = uid + "-error";
+    var heading = $(".ccs-preview-heading");
+    heading.id = uid + "-preview-heading";
+    $(".ccs-preview").setAttribute("aria-labelledby", heading.id);
+    var confirmText = $(".ccs-confirm-text");
+    confirmText.id = uid + "-confirm-text";
+    $(".ccs-confirm").setAttribute("aria-describedby", confirmText.id);
     if (init.started) {
       var note = $(".ccs-started");
       note.textContent = init.started_warning;
@@ -120,11 +130,25 @@ function CrossCheckStudio(runtime, element) {
 
   // ------------------------------------------------------------------ saving
 
+  /** Point a field at the error message (aria-describedby), or take the pointer back. */
+  function describeBy(input, errorId) {
+    var own = input.getAttribute("data-ccs-describedby");
+    if (own === null) {
+      own = input.getAttribute("aria-describedby") || "";
+      input.setAttribute("data-ccs-describedby", own);
+    }
+    var ids = errorId ? (own + " " + errorId).trim() : own;
+    if (ids) { input.setAttribute("aria-describedby", ids); } else { input.removeAttribute("aria-describedby"); }
+  }
+
   function showError(error) {
     var node = $(".ccs-error");
     node.textContent = error ? error.error : "";
     node.hidden = !error;
-    $$("[aria-invalid]").forEach(function (input) { input.removeAttribute("aria-invalid"); });
+    $$("[aria-invalid]").forEach(function (input) {
+      input.removeAttribute("aria-invalid");
+      describeBy(input, null);
+    });
     $$(".ccs-invalid").forEach(function (row) { row.classList.remove("ccs-invalid"); });
     if (!error) { return; }
     var target = null;
@@ -137,6 +161,7 @@ function CrossCheckStudio(runtime, element) {
     }
     if (target && target.setAttribute) {
       target.setAttribute("aria-invalid", "true");
+      describeBy(target, node.id);
       if (target.focus) { target.focus(); }
     }
     if (node.scrollIntoView) { node.scrollIntoView({block: "nearest"}); }
@@ -145,6 +170,7 @@ function CrossCheckStudio(runtime, element) {
   function setStatus(text) { $(".ccs-status").textContent = text; }
 
   function save() {
+    if (saving) { return null; }
     showError(null);
     setStatus("");
     var values = collect();
@@ -157,19 +183,26 @@ function CrossCheckStudio(runtime, element) {
     }
     confirmed = false;
     $(".ccs-confirm").hidden = true;
+    // Not disabled: a disabled button loses the keyboard focus; aria-disabled says it is busy.
     var button = $(".ccs-save");
-    button.disabled = true;
-    notify("save", {state: "start", message: "Saving"});
+    saving = true;
+    button.setAttribute("aria-disabled", "true");
+    setStatus(t("Saving…"));
+    notify("save", {state: "start", message: t("Saving…")});
     return call("studio_submit", {values: values}).then(function (answer) {
       grading.setRates(answer.warning_rates);
       fillForm(answer.values);
       baseline = values.checklist;
-      setStatus("Saved.");
+      setStatus(t("Saved."));
       notify("save", {state: "end"});
     }, function (error) {
+      setStatus(t("Not saved: see the message at the top."));
       showError(error);
-      notify("error", {title: "The settings were not saved", message: error.error});
-    }).then(function () { button.disabled = false; });
+      notify("error", {title: t("The settings were not saved"), message: error.error});
+    }).then(function () {
+      saving = false;
+      button.removeAttribute("aria-disabled");
+    });
   }
 
   // ------------------------------------------------------------------ start

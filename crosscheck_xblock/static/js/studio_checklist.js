@@ -9,11 +9,11 @@
  * numberValue(name)}; `call(handler, body)` posts to this block's handlers (CrossCheckCommon).
  */
 function CrossCheckStudioChecklist(page, call) {
-  "use strict";
+  "use strict";  // i18n: code
   var $ = page.$, $$ = page.$$, field = page.field, init = page.init;
-  var el = CrossCheckCommon.el;
+  var el = CrossCheckCommon.el, t = CrossCheckCommon.t, nt = CrossCheckCommon.nt;
 
-  var TYPES = [["title", "Title"], ["subtitle", "Subtitle"], ["subtask", "Subtask"], ["penalty", "Penalty"]];
+  var TYPES = [["title", t("Title")], ["subtitle", t("Subtitle")], ["subtask", t("Subtask")], ["penalty", t("Penalty")]];
   var RS_TYPE = {title: "title", subtitle: "sub-title", subtask: "subtask", penalty: "penalty"};
   var HEADING = {title: true, subtitle: true};
 
@@ -21,6 +21,8 @@ function CrossCheckStudioChecklist(page, call) {
   var items = [];        // [{id, type, text, max}] in order
   var previewTimer = null;
   var previewSeq = 0;    // answers to older preview requests are ignored
+  var announceTimer = null;
+  var NAME_CHARS = 60;   // the item's text in a control's accessible name is cut to this length
 
   // ------------------------------------------------------------------ checklist ⇄ rs JSON
 
@@ -77,12 +79,49 @@ function CrossCheckStudioChecklist(page, call) {
 
   function announce(text) { $(".ccs-announce").textContent = text; }
 
+  /** An item's text as it reads in a control's name: tags dropped (it is never parsed as HTML
+   * here), the common entities decoded, spaces collapsed, cut to NAME_CHARS. */
+  function plainText(text) {
+    var words = String(text || "").replace(/<[^>]*>/g, " ").replace(/&nbsp;/g, " ").replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">").replace(/&quot;/g, "\"").replace(/&amp;/g, "&").replace(/\s+/g, " ").trim();
+    return words.length > NAME_CHARS ? words.slice(0, NAME_CHARS - 1).trim() + "…" : words;
+  }
+
+  /** The accessible names of an item's controls: each names the item by position and text. */
+  function controlNames(n, text) {
+    var p = {n: n, text: plainText(text)};
+    var names = p.text ? {
+      type: t("Type of item %(n)s ‘%(text)s’", p),
+      max: t("Points for item %(n)s ‘%(text)s’", p),
+      up: t("Move item %(n)s ‘%(text)s’ up", p),
+      down: t("Move item %(n)s ‘%(text)s’ down", p),
+      remove: t("Delete item %(n)s ‘%(text)s’", p)
+    } : {
+      type: t("Type of item %(n)s (no text yet)", p),
+      max: t("Points for item %(n)s (no text yet)", p),
+      up: t("Move item %(n)s (no text yet) up", p),
+      down: t("Move item %(n)s (no text yet) down", p),
+      remove: t("Delete item %(n)s (no text yet)", p)
+    };
+    names.text = t("Text of item %(n)s", p);  // its value is the text itself
+    return names;
+  }
+
+  /** Name the row's controls after its item (again when the text changes). */
+  function nameControls(row, index) {
+    var names = controlNames(index + 1, items[index].text);
+    [[".ccs-item-type", names.type], [".ccs-item-text", names.text], [".ccs-item-max", names.max],
+     [".ccs-up", names.up], [".ccs-down", names.down], [".ccs-delete", names.remove]].forEach(function (pair) {
+      row.querySelector(pair[0]).setAttribute("aria-label", pair[1]);
+    });
+  }
+
   function renderItems(focus) {
     var list = $(".ccs-items");
     list.textContent = "";
     items.forEach(function (item, index) { list.appendChild(itemRow(item, index)); });
-    $(".ccs-count").textContent = items.length + (items.length === 1 ? " item" : " items") +
-      " (at most " + init.limits.max_items + ").";
+    $(".ccs-count").textContent = nt("%(n)s item (at most %(max)s).", "%(n)s items (at most %(max)s).",
+                                     items.length, {max: init.limits.max_items});
     if (focus) {
       var target = list.children[focus.index] && list.children[focus.index].querySelector(focus.selector);
       if (target && target.disabled) { target = list.children[focus.index].querySelector(focus.fallback || "textarea"); }
@@ -92,14 +131,14 @@ function CrossCheckStudioChecklist(page, call) {
 
   function itemRow(item, index) {
     var n = index + 1;
-    var type = el("select", {"class": "ccs-item-type", "aria-label": "Type of item " + n},
-      TYPES.map(function (t) { return el("option", {value: t[0], text: t[1], selected: t[0] === item.type}); }));
+    var type = el("select", {"class": "ccs-item-type"},
+      TYPES.map(function (pair) { return el("option", {value: pair[0], text: pair[1], selected: pair[0] === item.type}); }));
     type.addEventListener("change", function () { changeType(index, type.value); });
-    var text = el("textarea", {"class": "ccs-item-text", rows: 2, "aria-label": "Text of item " + n});
+    var text = el("textarea", {"class": "ccs-item-text", rows: 2});
     text.value = item.text;
-    text.addEventListener("input", function () { item.text = text.value; schedulePreview(); });
-    var max = el("input", {type: "number", step: "any", "class": "ccs-item-max",
-                           "aria-label": "Points of item " + n, hidden: !!HEADING[item.type],
+    var row;
+    text.addEventListener("input", function () { item.text = text.value; nameControls(row, index); schedulePreview(); });
+    var max = el("input", {type: "number", step: "any", "class": "ccs-item-max", hidden: !!HEADING[item.type],
                            max: item.type === "penalty" ? 0 : null, min: item.type === "subtask" ? 0 : null});
     max.value = HEADING[item.type] ? "" : String(item.max);
     max.addEventListener("input", function () {
@@ -107,20 +146,21 @@ function CrossCheckStudioChecklist(page, call) {
       item.max = max.value === "" || isNaN(Number(max.value)) ? null : Number(max.value);
       schedulePreview();
     });
-    return el("li", {"class": "ccs-item ccs-type-" + item.type, "data-id": item.id}, [
+    row = el("li", {"class": "ccs-item ccs-type-" + item.type, "data-id": item.id}, [
       el("span", {"class": "ccs-pos", "aria-hidden": "true", text: String(n)}),
       type, text,
       el("span", {"class": "ccs-max-wrap"}, [max]),
       el("span", {"class": "ccs-item-actions"}, [
-        el("button", {type: "button", "class": "ccs-icon ccs-up", "aria-label": "Move item " + n + " up",
-                      title: "Move up", disabled: index === 0, text: "↑", onclick: function () { move(index, -1); }}),
-        el("button", {type: "button", "class": "ccs-icon ccs-down", "aria-label": "Move item " + n + " down",
-                      title: "Move down", disabled: index === items.length - 1, text: "↓",
-                      onclick: function () { move(index, 1); }}),
-        el("button", {type: "button", "class": "ccs-icon ccs-delete", "aria-label": "Delete item " + n,
-                      title: "Delete", text: "✕", onclick: function () { remove(index); }})
+        el("button", {type: "button", "class": "ccs-icon ccs-up", title: t("Move up"), disabled: index === 0,
+                      text: "↑", onclick: function () { move(index, -1); }}),
+        el("button", {type: "button", "class": "ccs-icon ccs-down", title: t("Move down"),
+                      disabled: index === items.length - 1, text: "↓", onclick: function () { move(index, 1); }}),
+        el("button", {type: "button", "class": "ccs-icon ccs-delete", title: t("Delete"), text: "✕",
+                      onclick: function () { remove(index); }})
       ])
     ]);
+    nameControls(row, index);
+    return row;
   }
 
   function move(index, step) {
@@ -130,22 +170,25 @@ function CrossCheckStudioChecklist(page, call) {
     items.splice(to, 0, item);
     // Keep the keyboard where it was: on the same button of the moved item.
     renderItems({index: to, selector: step < 0 ? ".ccs-up" : ".ccs-down", fallback: step < 0 ? ".ccs-down" : ".ccs-up"});
-    announce("Item moved to position " + (to + 1) + ".");
+    var words = plainText(item.text);
+    announce(words ? t("Item ‘%(text)s’ moved to position %(n)s.", {text: words, n: to + 1})
+                   : t("Item moved to position %(n)s.", {n: to + 1}));
     schedulePreview();
   }
 
   function remove(index) {
-    items.splice(index, 1);
+    var words = plainText(items.splice(index, 1)[0].text);
     renderItems(items.length ? {index: Math.min(index, items.length - 1), selector: ".ccs-delete"} : null);
     if (!items.length) { $(".ccs-add button[data-add=subtask]").focus(); }
-    announce("Item " + (index + 1) + " deleted.");
+    announce(words ? t("Item %(n)s ‘%(text)s’ deleted.", {n: index + 1, text: words})
+                   : t("Item %(n)s deleted.", {n: index + 1}));
     schedulePreview();
   }
 
   function add(type) {
     items.push({id: newId(), type: type, text: "", max: HEADING[type] ? 0 : (type === "penalty" ? -10 : 10)});
     renderItems({index: items.length - 1, selector: "textarea"});
-    announce("Item " + items.length + " added.");
+    announce(t("Item %(n)s added at the end; type its text.", {n: items.length}));
     schedulePreview();
   }
 
@@ -177,21 +220,36 @@ function CrossCheckStudioChecklist(page, call) {
   function requestPreview() {
     var seq = ++previewSeq;
     return call("studio_preview", {checklist: checklistText(), max_score: page.numberValue("max_score")})
-      .then(function (answer) { if (seq === previewSeq) { renderPreview(answer); } return answer; },
-            function (error) { if (seq === previewSeq) { renderPreview({error: error}); } throw error; });
+      .then(function (answer) {
+        if (seq === previewSeq) { renderPreview(answer); announcePreview(answer); }
+        return answer;
+      }, function (error) { if (seq === previewSeq) { renderPreview({error: error}); } throw error; });
+  }
+
+  /** Say that the preview changed, once typing pauses (an error is an alert of its own). */
+  function announcePreview(answer) {
+    clearTimeout(announceTimer);
+    if (answer.error) { return; }
+    announceTimer = setTimeout(function () {
+      var n = answer.checklist.items.length;
+      $(".ccs-preview-status").textContent = nt("Preview updated: %(n)s item.", "Preview updated: %(n)s items.", n) +
+        (answer.totals ? " " + answer.totals.message : "");
+    }, 1000);
   }
 
   function renderPreview(answer) {
     var body = $(".ccs-preview-body"), problem = $(".ccs-preview-error"), totals = $(".ccs-totals");
     $$(".ccs-item.ccs-invalid").forEach(function (row) { row.classList.remove("ccs-invalid"); });
-    problem.textContent = answer.error ? answer.error.error : "";
+    var message = answer.error ? answer.error.error : "";
+    // The same sentence again is not set again: the alert would be read at every keystroke.
+    if (problem.textContent !== message) { problem.textContent = message; }
     problem.hidden = !answer.error;
     if (answer.error) {
       markItem(answer.error.position);
       return;  // keep the last good preview visible under the message
     }
     body.textContent = "";
-    totals.textContent = answer.totals ? answer.totals.message : "Enter a maximum score to compare the totals.";
+    totals.textContent = answer.totals ? answer.totals.message : t("Enter a maximum score to compare the totals.");
     totals.className = "ccs-totals" + (answer.totals ? " ccs-totals-" + answer.totals.status : "");
     var checklist = answer.checklist;
     if (checklist.task_name) { body.appendChild(el("h4", {"class": "ccs-p-task", text: checklist.task_name})); }
@@ -203,7 +261,7 @@ function CrossCheckStudioChecklist(page, call) {
         body.appendChild(el("div", {"class": "ccs-p-" + item.type}, [html]));
         return;
       }
-      var points = item.type === "penalty" ? "(" + item.max + ")" : "(+" + item.max + ")";
+      var points = "(" + (item.type === "penalty" ? "" : "+") + CrossCheckCommon.fmtPoints(item.max) + ")";
       body.appendChild(el("div", {"class": "ccs-p-item ccs-p-" + item.type}, [
         html, " ", el("span", {"class": "ccs-p-max", text: points})]));
     });
@@ -211,18 +269,23 @@ function CrossCheckStudioChecklist(page, call) {
 
   // ------------------------------------------------------------------ import / export
 
-  function importText(text, source) {
+  /** Import `text` (pasted when `file` is empty, else the name of the uploaded file). */
+  function importText(text, file) {
     var status = $(".ccs-import-status");
-    status.textContent = "Reading " + source + "…";
+    function failed(message) {
+      // The server's own sentence: the same one a save would refuse the file with.
+      status.textContent = file ? t("%(file)s: %(error)s", {file: file, error: message})
+                                : t("The pasted text: %(error)s", {error: message});
+      status.className = "ccs-import-status ccs-bad";
+    }
+    status.textContent = file ? t("Reading %(file)s…", {file: file}) : t("Reading the pasted text…");
     status.className = "ccs-import-status";
     // A preview of the old list still on its way must not overwrite the imported one.
     clearTimeout(previewTimer);
     var seq = ++previewSeq;
     return call("studio_preview", {checklist: text, max_score: page.numberValue("max_score")}).then(function (answer) {
       if (answer.error) {
-        // The server's own sentence: the same one a save would refuse the file with.
-        status.textContent = source + ": " + answer.error.error;
-        status.className = "ccs-import-status ccs-bad";
+        failed(answer.error.error);
         // The list is unchanged: bring back the preview this import may have cancelled.
         if (seq === previewSeq) { schedulePreview(); }
         return;
@@ -230,12 +293,15 @@ function CrossCheckStudioChecklist(page, call) {
       loadChecklist(answer.checklist);
       renderItems();
       if (seq === previewSeq) { renderPreview(answer); } else { schedulePreview(); }
-      status.textContent = "Imported " + answer.checklist.items.length + " items from " + source +
-        ". Check them, then save.";
+      var n = answer.checklist.items.length;
+      status.textContent = file
+        ? nt("Imported %(n)s item from %(file)s. Check it, then save.",
+             "Imported %(n)s items from %(file)s. Check them, then save.", n, {file: file})
+        : nt("Imported %(n)s item from the pasted text. Check it, then save.",
+             "Imported %(n)s items from the pasted text. Check them, then save.", n);
       status.className = "ccs-import-status ccs-good";
     }, function (error) {
-      status.textContent = source + ": " + error.error;
-      status.className = "ccs-import-status ccs-bad";
+      failed(error.error);
       if (seq === previewSeq) { schedulePreview(); }
     });
   }
@@ -246,7 +312,9 @@ function CrossCheckStudioChecklist(page, call) {
     var reader = new FileReader();
     reader.onload = function () { importText(String(reader.result), file.name); input.value = ""; };
     reader.onerror = function () {
-      $(".ccs-import-status").textContent = file.name + ": the file could not be read.";
+      var status = $(".ccs-import-status");
+      status.textContent = t("%(file)s: the file could not be read.", {file: file.name});
+      status.className = "ccs-import-status ccs-bad";
     };
     reader.readAsText(file);
   }
@@ -270,7 +338,7 @@ function CrossCheckStudioChecklist(page, call) {
   $$(".ccs-add button").forEach(function (button) {
     button.addEventListener("click", function () { add(button.getAttribute("data-add")); });
   });
-  $(".ccs-import-paste").addEventListener("click", function () { importText(field("import_text").value, "the pasted text"); });
+  $(".ccs-import-paste").addEventListener("click", function () { importText(field("import_text").value, ""); });
   $(".ccs-file").addEventListener("change", function (event) { uploadFile(event.target); });
   $(".ccs-download").addEventListener("click", download);
 

@@ -5,7 +5,7 @@
  * `page` is the editor's shared view (studio.js): {box, form, init, field(name), $(sel), …}.
  */
 function CrossCheckStudioDates(page) {
-  "use strict";
+  "use strict";  // i18n: code
   var field = page.field, init = page.init;
   var DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -53,10 +53,16 @@ function CrossCheckStudioDates(page) {
     }
   }
 
-  var zone = (window.Intl && Intl.DateTimeFormat().resolvedOptions().timeZone) || "your local time";
-  page.$(".ccs-timezone").textContent = "Times are in your time zone (" + zone + "); they are stored in UTC. " +
-    "Setting the deadline fills an empty start (= deadline) and end (= start + " + init.review_days + " days).";
-  page.box.querySelector("[data-help=review_due]").textContent = "Empty: the start + " + init.review_days + " days.";
+  var t = CrossCheckCommon.t, nt = CrossCheckCommon.nt;
+  var zone = window.Intl && Intl.DateTimeFormat().resolvedOptions().timeZone;
+  // Two sentences, each whole in the catalog.
+  page.$(".ccs-timezone").textContent = (zone
+    ? t("Times are in your time zone (%(zone)s); they are stored in UTC.", {zone: zone})
+    : t("Times are in your browser's time zone; they are stored in UTC.")) + " " +
+    nt("Setting the deadline fills an empty start (= deadline) and end (= start + %(n)s day).",
+       "Setting the deadline fills an empty start (= deadline) and end (= start + %(n)s days).", init.review_days);
+  page.box.querySelector("[data-help=review_due]").textContent =
+    nt("Empty: the start + %(n)s day.", "Empty: the start + %(n)s days.", init.review_days);
   field("submission_due").addEventListener("change", fillDates);
 
   return {

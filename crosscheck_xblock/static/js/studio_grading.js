@@ -6,11 +6,14 @@
  * numberValue(name)}.
  */
 function CrossCheckStudioGrading(page) {
-  "use strict";
+  "use strict";  // i18n: code
   var $ = page.$, field = page.field, form = page.form, init = page.init, uid = page.uid;
-  var el = CrossCheckCommon.el;
+  var el = CrossCheckCommon.el, t = CrossCheckCommon.t, nt = CrossCheckCommon.nt;
 
   var rates = init.warning_rates;  // the simulated rates for the saved k, threshold and maximum
+
+  /** A choice's name as people read it: the server's label where it sends one, else its value. */
+  function choiceLabel(choice) { return choice.label || choice.value; }
 
   function choiceHelp(list, value) {
     var found = list.filter(function (choice) { return choice.value === value; })[0];
@@ -31,27 +34,28 @@ function CrossCheckStudioGrading(page) {
   function buildGradingOptions() {
     function select(name, choices) {
       return el("select", {name: name}, choices.map(function (choice) {
-        return el("option", {value: choice.value, text: choice.value});
+        return el("option", {value: choice.value, text: choiceLabel(choice)});
       }));
     }
     var range = init.ranges;
     var group = el("fieldset", {"class": "ccs-group ccs-grading"}, [
-      el("legend", {text: "Warnings, aggregation and appeals"}),
-      labelledField("warning_rule", "Warning rule at grading", select("warning_rule", init.warning_rules)),
-      el("div", {"class": "ccs-rates", "aria-live": "polite"}),
+      el("legend", {text: t("Warnings, aggregation and appeals")}),
+      labelledField("warning_rule", t("Warning rule at grading"), select("warning_rule", init.warning_rules)),
+      // The table is drawn again on every change (not a live region: it would be read whole);
+      // the note under it, which says whether the numbers fit the form, is one.
+      el("div", {"class": "ccs-rates"}),
+      el("p", {"class": "ccs-help ccs-rates-stale", role: "status"}),
       el("div", {"class": "ccs-row"}, [
-        labelledField("outlier_threshold", "Outlier threshold (% of the maximum score)",
+        labelledField("outlier_threshold", t("Outlier threshold (% of the maximum score)"),
           el("input", {type: "number", name: "outlier_threshold", step: "any",
                        min: range.outlier_threshold[0], max: range.outlier_threshold[1]}),
-          "How far a score may be from the other scores of its work before the fixed rule leaves it " +
-          "out (the proposal says 15–20 %); a staff re-check warns at the same distance."),
-        labelledField("appeal_days", "Appeal window (days)",
+          t("How far a score may be from the other scores of its work before the fixed rule leaves it out (the proposal says 15–20 %); a staff re-check warns at the same distance.")),
+        labelledField("appeal_days", t("Appeal window (days)"),
           el("input", {type: "number", name: "appeal_days", step: "0.5",
                        min: range.appeal_days[0], max: range.appeal_days[1]}),
-          "After grading, learners whose link did not change after the deadline may appeal for " +
-          "this many days; 0 turns appeals off.")
+          t("After grading, learners whose link did not change after the deadline may appeal for this many days; 0 turns appeals off."))
       ]),
-      labelledField("aggregation", "Aggregation", select("aggregation", init.aggregations))
+      labelledField("aggregation", t("Aggregation"), select("aggregation", init.aggregations))
     ]);
     var task = form.querySelector(".ccs-group");
     form.insertBefore(group, task.nextSibling);
@@ -75,34 +79,45 @@ function CrossCheckStudioGrading(page) {
     var node = $(".ccs-rates");
     node.textContent = "";
     if (!rates) {
-      node.appendChild(el("p", {"class": "ccs-help", text: "Save valid settings to see how often each rule warns."}));
+      node.appendChild(el("p", {"class": "ccs-help", text: t("Save valid settings to see how often each rule warns.")}));
+      showRatesFreshness();
       return;
     }
-    // Every rule, under its own name; the layout of the table is in studio.css (.ccs-rates-table).
+    // Every rule, under its own name, the chosen one's heading saying so (a whole phrase, not
+    // a label with a suffix: ratesTable's `mark` stays empty); the layout is in studio.css.
+    var chosen = field("warning_rule").value;
     node.appendChild(CrossCheckCommon.ratesTable(init.warning_rules.map(function (rule) {
-      return {rule: rule.value, label: rule.value};
+      var label = choiceLabel(rule);
+      return {rule: rule.value, label: rule.value === chosen ? t("%(rule)s (chosen)", {rule: label}) : label};
     }), {
       simulated: rates,
-      marked: field("warning_rule").value, mark: " (chosen)",
+      marked: chosen, mark: "",
       tableClass: "ccs-rates-table", rowClass: "ccs-rate", markedClass: "ccs-rate-chosen",
-      caption: "How often each rule warns, measured on " + rates.classes + " " + rates.scenario_text +
-        " (" + rates.learners + " learners each; k = " + rates.k + ", threshold " +
-        Math.round(rates.threshold * 1000) / 10 + " %, maximum " + rates.max_score + ").",
+      caption: nt("How often each rule warns, measured on %(n)s simulated class of %(learners)s learners (k = %(k)s, threshold %(threshold)s, maximum %(max)s).",
+                  "How often each rule warns, measured on %(n)s simulated classes of %(learners)s learners each (k = %(k)s, threshold %(threshold)s, maximum %(max)s).",
+                  rates.classes, {learners: rates.learners, k: rates.k,
+                                  threshold: CrossCheckCommon.percent(rates.threshold),
+                                  max: CrossCheckCommon.fmtPoints(rates.max_score)}),
       captionClass: "ccs-help"
     }));
+    // The simulated classes described (the server's words), and why rules may not warn at all.
+    if (rates.scenario_text) {
+      node.appendChild(el("p", {"class": "ccs-help ccs-rates-scenario",
+                                text: t("The simulation: %(scenario)s.", {scenario: rates.scenario_text})}));
+    }
     if (rates.note) { node.appendChild(el("p", {"class": "ccs-help ccs-rates-note", text: rates.note})); }
-    node.appendChild(el("p", {"class": "ccs-help ccs-rates-stale", hidden: true}));
     showRatesFreshness();
   }
 
   /** The numbers are for the saved settings: say so when the form holds other ones. */
   function showRatesFreshness() {
     var note = $(".ccs-rates-stale");
-    if (!note || !rates) { return; }
+    if (!rates) { note.textContent = ""; return; }
     var same = page.numberValue("reviews_per_work") === rates.k && page.numberValue("max_score") === rates.max_score &&
       Math.abs(page.numberValue("outlier_threshold") - rates.threshold * 100) < 1e-6;
-    note.hidden = same;
-    note.textContent = same ? "" : "These numbers are for the saved k, threshold and maximum; save to measure the new ones.";
+    // Emptied rather than hidden: a live region must stay in the page to be read when it changes.
+    var text = same ? "" : t("These numbers are for the saved k, threshold and maximum; save to measure the new ones.");
+    if (note.textContent !== text) { note.textContent = text; }
   }
 
   buildGradingOptions();
