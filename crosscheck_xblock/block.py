@@ -278,7 +278,8 @@ class CrossCheckXBlock(OlxMixin, XBlock):
 
     @XBlock.handler
     def staff_export(self, request, suffix=""):  # noqa: ARG002 - the runtime passes suffix
-        """`GET ?kind=grades|reviews`: the task as a CSV download, for course staff."""
+        """`GET ?kind=grades|reviews`: the task as a CSV download, for course staff; its header row
+        in the reader's language, or with `&header=keys` the stable column names (for scripts)."""
         with translated(self):
             return self._export(request)
 
@@ -289,7 +290,7 @@ class CrossCheckXBlock(OlxMixin, XBlock):
             kind = request.GET.get("kind", "")
             if kind not in exports:
                 raise BadRequest(gettext("Say which export: kind=grades or kind=reviews."), "bad_kind")
-            body = exports[kind](call.task)
+            body = exports[kind](call.task, keys=request.GET.get("header") == "keys")
         except CrossCheckError as err:
             return json_response(err.as_json(), err.status)
         response = Response(body, content_type="text/csv", charset="utf8")

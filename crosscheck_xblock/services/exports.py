@@ -2,12 +2,15 @@
 
 Every field is quoted, and a text cell that a spreadsheet would run as a formula (=, +, -, @, a
 tab or a carriage return at the start) gets a leading apostrophe, so learner text stays text.
+The header row is in the reader's language; with `keys=True` it is the stable column names
+(for scripts), which never change. The columns' order is the same either way.
 """
 import csv
 import io
 from collections import defaultdict
 
 from .. import schedule
+from ..i18n import N_, gettext
 from ..models import Grade, Review, Work
 from . import latest
 from .guard import guarded
@@ -18,6 +21,16 @@ REVIEW_COLUMNS = ["work_id", "author", "work_url", "reviewer_number", "reviewer"
                   "latest", "submitted_at", "total", "best_work", "comment"]
 GRADE_COLUMNS = ["work_id", "learner", "work_url", "submitted_at", "self_check", "reviews_received",
                  "status", "points", "exact_points", "max_points", "policy"]
+# Each column's heading for people (msgids, worded in the reader's language).
+HEADINGS = {
+    "work_id": N_("Work id"), "author": N_("Author"), "work_url": N_("Link to the work"),
+    "reviewer_number": N_("Reviewer number"), "reviewer": N_("Reviewer"), "version": N_("Version"),
+    "latest": N_("Latest version"), "submitted_at": N_("Submitted at (UTC)"), "total": N_("Total points"),
+    "best_work": N_("Marked as best work"), "comment": N_("Comment"), "learner": N_("Learner"),
+    "self_check": N_("Self-check points"), "reviews_received": N_("Reviews received"),
+    "status": N_("Grade status"), "points": N_("Grade"), "exact_points": N_("Exact grade"),
+    "max_points": N_("Maximum score"), "policy": N_("Grading policy"),
+}
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -28,17 +41,17 @@ def _cell(value):
     return "" if value is None else value
 
 
-def _csv(columns: list[str], rows) -> str:
+def _csv(columns: list[str], rows, keys: bool) -> str:
     out = io.StringIO()
     writer = csv.writer(out, quoting=csv.QUOTE_ALL)
-    writer.writerow(columns)
+    writer.writerow(columns if keys else [gettext(HEADINGS[column]) for column in columns])
     for row in rows:
         writer.writerow([_cell(value) for value in row])
     return out.getvalue()
 
 
 @guarded
-def reviews_csv(task: TaskRef) -> str:
+def reviews_csv(task: TaskRef, keys: bool = False) -> str:
     """Every version of every review of the task, one row each (one query)."""
     reviews = list(Review.objects.filter(assignment__task_id=task.id)
                    .select_related("assignment__work", "assignment__reviewer")
@@ -56,11 +69,11 @@ def reviews_csv(task: TaskRef) -> str:
                      seen[review.assignment_id] == version_count[review.assignment_id],
                      schedule.format_datetime(review.created_at), review.total, review.best_work,
                      review.comment])
-    return _csv(REVIEW_COLUMNS, rows)
+    return _csv(REVIEW_COLUMNS, rows, keys)
 
 
 @guarded
-def grades_csv(task: TaskRef) -> str:
+def grades_csv(task: TaskRef, keys: bool = False) -> str:
     """One row per work: the latest self-check, reviews received and the grade (four queries)."""
     works = list(Work.objects.filter(task_id=task.id).order_by("submitted_at", "pk"))
     self_checks = latest.latest_self_checks(task)
@@ -78,4 +91,4 @@ def grades_csv(task: TaskRef) -> str:
                      grade.exact_points if grade else None,
                      grade.max_points if grade else settings.max_score,
                      grade.policy if grade else settings.grading_policy])
-    return _csv(GRADE_COLUMNS, rows)
+    return _csv(GRADE_COLUMNS, rows, keys)

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from crosscheck_xblock import i18n
 from crosscheck_xblock.services.exports import GRADE_COLUMNS, REVIEW_COLUMNS
 
 from .conftest import full_review
@@ -17,8 +18,13 @@ GIVEN = {("b", "a"): 0.8, ("c", "a"): 0.8, ("e", "a"): 0.8, ("d", "a"): 0.4,
          ("a", "b"): 0.7, ("c", "b"): 0.7, ("d", "b"): 0.7, ("e", "b"): 0.7}
 
 
-def export(block, kind, student="staff"):
-    return block.client.get(f"/handler/{block.usage_id}/staff_export/?student={student}&kind={kind}")
+def export(block, kind, student="staff", header="", language=""):
+    """The CSV export as `student`: `header="keys"` asks for the stable column names, `language`
+    is the browser's Accept-Language."""
+    extra = {"HTTP_ACCEPT_LANGUAGE": language} if language else {}
+    suffix = f"&header={header}" if header else ""
+    return block.client.get(f"/handler/{block.usage_id}/staff_export/?student={student}&kind={kind}{suffix}",
+                            **extra)
 
 
 def self_check(state, value):
@@ -132,15 +138,23 @@ def test_a_fixed_rule_task_shows_its_threshold_expected_grades_and_written_warni
 
 
 def test_csv_headers_and_rows(reviewed):
-    response = export(reviewed, "reviews")
+    response = export(reviewed, "reviews", header="keys")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0] == REVIEW_COLUMNS and len(rows) == 1 + 20
     reviewed.ok("staff_complete", "staff")
-    rows = list(csv.DictReader(io.StringIO(export(reviewed, "grades").content.decode())))
+    rows = list(csv.DictReader(io.StringIO(export(reviewed, "grades", header="keys").content.decode())))
     assert list(rows[0]) == GRADE_COLUMNS and len(rows) == 5
     assert {row["learner"]: row["status"] for row in rows} == dict.fromkeys(FIVE, "graded")
+
+
+def test_csv_header_row_is_in_the_readers_language(reviewed):
+    english = next(csv.reader(io.StringIO(export(reviewed, "grades").content.decode())))
+    russian = next(csv.reader(io.StringIO(export(reviewed, "grades", language="ru-RU,ru;q=0.9").content.decode())))
+    assert english[:3] == ["Work id", "Learner", "Link to the work"]
+    assert russian[:3] == [i18n.catalog("ru").gettext(text) for text in english[:3]]
+    assert russian[0] != english[0] and len(russian) == len(GRADE_COLUMNS)
 
 
 def test_analytics_of_an_open_task(make_block):
