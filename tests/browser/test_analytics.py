@@ -34,7 +34,7 @@ def test_demo_staff_analytics(workbench, context, audit, artifacts):
     rules = box.locator("table.cc-analytics-rules-table")
     expect(rules.locator("tbody tr")).to_have_count(2)
     expect(rules.locator("tr[data-rule=evidence] th")).to_have_text("evidence (used)")
-    expect(rules.locator("tr[data-rule=fixed] th")).to_have_text("fixed (15 %)")
+    expect(rules.locator("tr[data-rule=fixed] th")).to_have_text("fixed (15%)")
     simulated = data["simulated"]["rules"]
     for rule in ("fixed", "evidence"):
         cells = rules.locator(f"tr[data-rule={rule}] td")
@@ -42,7 +42,7 @@ def test_demo_staff_analytics(workbench, context, audit, artifacts):
         expect(cells.nth(1)).to_have_text(f"{round(simulated[rule]['honest_warned'] * 100)}%")
         expect(cells.nth(2)).to_have_text(f"{round(simulated[rule]['careless_caught'] * 100)}%")
     expect(box.locator(".cc-analytics-rule-used")).to_contain_text("This task uses the evidence rule at grading")
-    expect(box.locator(".cc-analytics-simulated")).to_contain_text("k = 4, threshold 15 %, maximum 100")
+    expect(box.locator(".cc-analytics-simulated")).to_contain_text("k = 4, threshold 15%, maximum 100")
     expect(box.locator(".cc-analytics-written")).to_have_text("Warnings written so far: none.")
     # The grades export answers a CSV to staff (same session cookie as the page).
     answer = context.request.get(workbench.url(links.first.get_attribute("href")))

@@ -41,7 +41,7 @@ def test_review_form_end_to_end(workbench, context, artifacts):
     expect(checked).to_be_focused()
     # Every control names its checklist item (the item's text as the page shows it).
     c3 = " ".join(form.locator('.cc-item[data-item="c3"] .cc-item-text > span').first.text_content().split())
-    expect(checked).to_have_attribute("aria-label", f"30 % (3 points) for ‘{c3}’")
+    expect(checked).to_have_attribute("aria-label", f"30% (3 points) for ‘{c3}’")
     expect(scale(form, "c3")).to_have_attribute("aria-label", f"Points for ‘{c3}’")
     expect(form.locator('.cc-item[data-item="c3"] .cc-points')).to_have_attribute(
         "aria-label", f"Points for ‘{c3}’ (of 10)")

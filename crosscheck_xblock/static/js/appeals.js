@@ -154,10 +154,10 @@ var CrossCheckAppeals = (function () {
     container.textContent = "";
     container.appendChild(el("h3", {text: t("Appeals (%(n)s waiting)", {n: data.pending})}));
     if (message) { container.appendChild(el("p", {"class": "cc-ok", text: message})); }
-    var values = {threshold: fmtPoints(data.threshold * 100), date: fmtDate(data.deadline)};
+    var values = {threshold: CrossCheckCommon.percent(data.threshold, 1), date: fmtDate(data.deadline)};
     var rule = data.deadline
-      ? t("A re-check replaces the grade and writes it to the gradebook; reviewers and self-checks more than %(threshold)s % of the maximum from it are warned. Learners may appeal until %(date)s.", values)
-      : t("A re-check replaces the grade and writes it to the gradebook; reviewers and self-checks more than %(threshold)s % of the maximum from it are warned.", values);
+      ? t("A re-check replaces the grade and writes it to the gradebook; reviewers and self-checks more than %(threshold)s of the maximum from it are warned. Learners may appeal until %(date)s.", values)
+      : t("A re-check replaces the grade and writes it to the gradebook; reviewers and self-checks more than %(threshold)s of the maximum from it are warned.", values);
     container.appendChild(el("p", {"class": "cc-note", text: rule}));
     if (!data.can_recheck) {
       container.appendChild(el("p", {"class": "cc-note", text: t("Re-checks open once the grades are published.")}));

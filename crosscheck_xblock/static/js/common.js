@@ -293,9 +293,10 @@ var CrossCheckCommon = (function () {
     return fmtNumber(round2(value || 0));
   }
 
-  /** A share (0..1) as a whole percentage for the language: 0.6871 → "69%" / "69 %". */
-  function percent(share) {
-    return new Intl.NumberFormat(language, {style: "percent", maximumFractionDigits: 0}).format(share);
+  /** A share (0..1) as a percentage for the language, whole unless `digits` are asked for:
+   * 0.6871 → "69%" / "69 %". (Messages never hold a bare "%": it is not a valid placeholder.) */
+  function percent(share, digits) {
+    return new Intl.NumberFormat(language, {style: "percent", maximumFractionDigits: digits || 0}).format(share);
   }
 
   // ------------------------------------------------------------------ the warning rules' rates

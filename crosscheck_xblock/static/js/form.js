@@ -35,7 +35,7 @@ var CrossCheckForms = (function () {
   function scaleLabel(value) {
     if (value === 0) { return t("Not done"); }
     if (value === 1) { return t("Done"); }
-    return t("%(percent)s %", {percent: Math.round(value * 100)});
+    return CrossCheckCommon.percent(value);
   }
 
   /* One radio group: options [{value, label, text, className}], arrow keys and Home/End. */

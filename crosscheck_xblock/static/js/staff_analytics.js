@@ -64,14 +64,14 @@ var CrossCheckAnalytics = (function () {
   }
 
   function flags(work, threshold) {
-    var share = Math.round(threshold * 1000) / 10;
+    var share = percent(threshold, 1);
     var parts = [];
     if (work.ideal) { parts.push(t("ideal")); }
     if (work.needs_staff) { parts.push(t("needs staff")); }
-    if (work.author_warned_by_fixed_rule) { parts.push(t("self-check off (%(share)s % rule)", {share: share})); }
+    if (work.author_warned_by_fixed_rule) { parts.push(t("self-check off (%(share)s rule)", {share: share})); }
     work.reviews.forEach(function (r) {
       if (r.excluded_by_fixed_rule) {
-        parts.push(t("reviewer %(number)s excluded (%(share)s % rule)", {number: r.reviewer, share: share}));
+        parts.push(t("reviewer %(number)s excluded (%(share)s rule)", {number: r.reviewer, share: share}));
       }
       if (r.evidence_flag) {
         parts.push(t("reviewer %(number)s flagged: %(flag)s", {number: r.reviewer, flag: r.evidence_flag}));
@@ -84,14 +84,13 @@ var CrossCheckAnalytics = (function () {
    * staff read "1 of 5 reviewers" against "warns 70 % of honest reviewers". */
   function ruleComparison(data) {
     var el = CrossCheckCommon.el, w = data.warnings, sim = data.simulated;
-    var threshold = Math.round(data.threshold * 1000) / 10;
     function counted(count, share) {
       return share === null ? t("%(count)s of %(n)s", {count: count, n: w.reviewers})
         : t("%(count)s of %(n)s (%(share)s)", {count: count, n: w.reviewers, share: percent(share)});
     }
     // The same table as the Studio editor's, with this task's own counts beside the rates.
     var table = CrossCheckCommon.ratesTable([
-      {rule: "fixed", label: t("fixed (%(share)s %)", {share: threshold}),
+      {rule: "fixed", label: t("fixed (%(share)s)", {share: percent(data.threshold, 1)}),
        cells: [nt("%(reviewers)s, and %(n)s author", "%(reviewers)s, and %(n)s authors", w.fixed_rule_authors,
                   {reviewers: counted(w.fixed_rule, w.fixed_rule_share)})]},
       {rule: "evidence", label: t("evidence"), cells: [counted(w.evidence_rule, w.evidence_rule_share)]}
@@ -106,8 +105,8 @@ var CrossCheckAnalytics = (function () {
     var written = Object.keys(w.written || {}).filter(function (kind) { return w.written[kind]; })
       .map(function (kind) { return t("%(n)s %(kind)s", {n: w.written[kind], kind: kind.replace(/_/g, " ")}); });
     var simValues = sim ? {classes: sim.classes, scenario: sim.scenario_text, learners: sim.learners, k: sim.k,
-                           threshold: threshold, max: sim.max_score} : {};
-    var simText = sim ? t("Simulated: %(classes)s %(scenario)s (%(learners)s learners each; k = %(k)s, threshold %(threshold)s %, maximum %(max)s).", simValues)
+                           threshold: percent(data.threshold, 1), max: sim.max_score} : {};
+    var simText = sim ? t("Simulated: %(classes)s %(scenario)s (%(learners)s learners each; k = %(k)s, threshold %(threshold)s, maximum %(max)s).", simValues)
                       : t("No simulation for these settings.");
     return el("div", {"class": "cc-analytics-rules"}, [
       el("h4", {text: t("Warning rules")}),
@@ -136,8 +135,8 @@ var CrossCheckAnalytics = (function () {
     if (data.message) { container.appendChild(el("p", {"class": "cc-note cc-analytics-message", text: data.message})); }
     var w = data.warnings;
     container.appendChild(el("p", {"class": "cc-analytics-warnings", text:
-      t("Warnings among %(n)s reviewers: the fixed %(share)s % rule warns %(fixed)s (and %(authors)s authors); the evidence rule warns %(evidence)s.",
-        {n: w.reviewers, share: Math.round(data.threshold * 100), fixed: w.fixed_rule, authors: w.fixed_rule_authors,
+      t("Warnings among %(n)s reviewers: the fixed %(share)s rule warns %(fixed)s (and %(authors)s authors); the evidence rule warns %(evidence)s.",
+        {n: w.reviewers, share: percent(data.threshold, 1), fixed: w.fixed_rule, authors: w.fixed_rule_authors,
          evidence: w.evidence_rule})}));
     container.appendChild(ruleComparison(data));
     function gradeOf(work) {
