@@ -4,12 +4,12 @@ It must not start the demo: test_flow.py (run after this file) expects it open.
 """
 import pytest
 
-from .test_flow import DEMO, DEMO_LEARNERS, PHASE_SUBMISSION, expect, handler_response, open_block, screenshot
+from .test_flow import DEMO, DEMO_LEARNERS, PHASE_SUBMISSION, expect, handler_response, open_block, open_tab, screenshot
 
 pytestmark = pytest.mark.browser
 
 
-def test_demo_staff_analytics(workbench, context, artifacts):
+def test_demo_staff_analytics(workbench, context, audit, artifacts):
     page = context.new_page()
     open_block(page, workbench.scenario(DEMO, "staff"), PHASE_SUBMISSION)
     links = page.locator(".cc-staff-exports a")
@@ -17,11 +17,11 @@ def test_demo_staff_analytics(workbench, context, artifacts):
     for link in links.all():
         href = link.get_attribute("href")
         assert "/staff_export/" in href and href.count("?") == 1 and "kind=" in href
-    with handler_response(page, "staff_analytics") as response:
-        page.locator("button.cc-staff_analytics").click()
+    with handler_response(page, "staff_analytics") as response:  # opening the tab loads the analytics
+        open_tab(page, "analytics")
     data = response.value.json()
     assert data["status"] == "open" and len(data["works"]) == len(DEMO_LEARNERS)
-    box = page.locator(".cc-staff .cc-analytics")
+    box = page.locator(".cc-staff-analytics .cc-analytics")
     expect(box.locator(".cc-analytics-message")).to_have_text(
         "No reviews yet: the numbers appear once reviews come in.")
     expect(box.locator("table.cc-analytics-table thead th")).to_have_text(
@@ -34,17 +34,34 @@ def test_demo_staff_analytics(workbench, context, artifacts):
     rules = box.locator("table.cc-analytics-rules-table")
     expect(rules.locator("tbody tr")).to_have_count(2)
     expect(rules.locator("tr[data-rule=evidence] th")).to_have_text("evidence (used)")
-    expect(rules.locator("tr[data-rule=fixed] th")).to_have_text("fixed (15 %)")
+    expect(rules.locator("tr[data-rule=fixed] th")).to_have_text("fixed (15%)")
     simulated = data["simulated"]["rules"]
     for rule in ("fixed", "evidence"):
         cells = rules.locator(f"tr[data-rule={rule}] td")
-        expect(cells.nth(1)).to_have_text(f"{round(simulated[rule]['honest_warned'] * 100)} %")
-        expect(cells.nth(2)).to_have_text(f"{round(simulated[rule]['careless_caught'] * 100)} %")
+        # Shares as English writes them (the page formats them for its language: "69%", "69 %").
+        expect(cells.nth(1)).to_have_text(f"{round(simulated[rule]['honest_warned'] * 100)}%")
+        expect(cells.nth(2)).to_have_text(f"{round(simulated[rule]['careless_caught'] * 100)}%")
     expect(box.locator(".cc-analytics-rule-used")).to_contain_text("This task uses the evidence rule at grading")
-    expect(box.locator(".cc-analytics-simulated")).to_contain_text("k = 4, threshold 15 %, maximum 100")
+    expect(box.locator(".cc-analytics-simulated")).to_contain_text("k = 4, threshold 15%, maximum 100")
     expect(box.locator(".cc-analytics-written")).to_have_text("Warnings written so far: none.")
     # The grades export answers a CSV to staff (same session cookie as the page).
     answer = context.request.get(workbench.url(links.first.get_attribute("href")))
     assert answer.status == 200 and answer.text().startswith("\"work_id\",\"learner\",")
     screenshot(page, artifacts / "staff-analytics.png")
+    audit(page, "en-staff-analytics-demo")
+    # The works table sorts by a column (header button, aria-sort) and filters by learner.
+    table = box.locator("table.cc-analytics-table")
+    work_header = table.locator("thead th").first
+    work_header.locator("button.cc-sort").click()
+    expect(work_header).to_have_attribute("aria-sort", "ascending")
+    assert table.locator("tbody tr td:first-child").all_inner_texts() == sorted(DEMO_LEARNERS)
+    work_header.locator("button.cc-sort").press("Enter")
+    expect(work_header).to_have_attribute("aria-sort", "descending")
+    assert table.locator("tbody tr td:first-child").all_inner_texts() == sorted(DEMO_LEARNERS, reverse=True)
+    box.locator("input.cc-filter-input").fill("ALI")  # case does not matter
+    expect(table.locator("tbody tr:visible")).to_have_count(1)
+    expect(table.locator("tbody tr:visible td").first).to_have_text("alice")
+    expect(box.locator(".cc-row-count")).to_have_text(f"1 of {len(DEMO_LEARNERS)} rows shown")
+    box.locator("input.cc-filter-input").fill("")
+    expect(table.locator("tbody tr:visible")).to_have_count(len(DEMO_LEARNERS))
     expect(page.locator(".cc-phase")).to_have_text(PHASE_SUBMISSION)  # not started

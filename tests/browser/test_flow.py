@@ -93,12 +93,111 @@ def screenshot(page: Page, path):
     page.screenshot(path=str(path), full_page=True)
 
 
+def open_tab(page: Page, tab: str):
+    """Show one section of the page: click its tab (WAI-ARIA tabs) and wait until it is selected."""
+    button = page.locator(f'.crosscheck [role=tab][data-tab="{tab}"]')
+    button.click()
+    expect(button).to_have_attribute("aria-selected", "true")
+    expect(page.locator(f'.crosscheck [role=tabpanel][aria-labelledby="{button.get_attribute("id")}"]')).to_be_visible()
+
+
+def expect_tab(page: Page, tab: str):
+    """The page opened on (or shows) the section `tab`."""
+    expect(page.locator('.crosscheck [role=tab][aria-selected="true"]')).to_have_attribute("data-tab", tab)
+
+
+def pick_work(page: Page, review_id: str):
+    """Show one work in "Reviews to do" (one work at a time) by its button in the list of works."""
+    page.locator(f'.cc-work-list button.cc-work-pick[data-review="{review_id}"]').click()
+    expect(page.locator(f'.cc-reviews .cc-work[data-review="{review_id}"]')).to_be_visible()
+    expect(page.locator(".cc-reviews .cc-work:visible")).to_have_count(1)
+
+
+def focused_matches(page: Page, selector: str) -> bool:
+    return page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)", selector)
+
+
+def tab_to(page: Page, selector: str, limit: int = 300):
+    """Move the keyboard focus with Tab (or Shift+Tab when the target comes earlier in the page)
+    until the focused element matches `selector`; fail if it is never reached."""
+    direction = page.evaluate("""s => {
+        const target = document.querySelector(s), here = document.activeElement;
+        if (!target) return 'missing';
+        if (!here || here === document.body || here === target) return 'Tab';
+        return here.compareDocumentPosition(target) & Node.DOCUMENT_POSITION_PRECEDING ? 'Shift+Tab' : 'Tab';
+    }""", selector)
+    assert direction != "missing", f"nothing matches {selector}"
+    for _ in range(limit):
+        if focused_matches(page, selector):
+            return
+        page.keyboard.press(direction)
+    raise AssertionError(f"Tab never reached {selector}")
+
+
 def submit_link(page: Page, url: str):
     form = page.locator(".cc-submission form.cc-submit-form")
     form.locator("input[name=url]").fill(url)
     with handler_response(page, "submit_work") as response:
         form.locator("button[type=submit]").click()
     return response.value
+
+
+class Bilingual:
+    """The same page in an English and a Russian browser: axe-core audit (no serious or critical
+    violation) and a screenshot test-artifacts/screens/<lang>-<section>.png of each."""
+
+    def __init__(self, context, context_ru, audit, artifacts):
+        self.pages = {"en": context.new_page(), "ru": context_ru.new_page()}
+        self.audit = audit
+        self.folder = artifacts / "screens"
+        self.folder.mkdir(exist_ok=True)
+        self.seen = set()
+
+    def done(self, section: str) -> bool:
+        return section in self.seen
+
+    def check(self, url: str, section: str, tab: str | None = None, ready: str | None = None,
+              action=None, then: str | None = None):
+        self.seen.add(section)
+        for lang, page in self.pages.items():
+            page.bring_to_front()
+            page.goto(url)
+            box = page.locator(".crosscheck")
+            expect(box).to_have_attribute("lang", lang)
+            expect(box.locator("[role=tab]").first).to_be_visible()
+            if tab:
+                open_tab(page, tab)
+            if ready:
+                expect(page.locator(ready).first).to_be_visible()
+            if action:
+                action(page)
+                expect(page.locator(then).first).to_be_visible()
+            expect(page.locator(".crosscheck .cc-error")).to_be_hidden()
+            screenshot(page, self.folder / f"{lang}-{section}.png")
+            self.audit(page, f"{lang}-{section}")
+
+
+def keyboard_submit(page: Page, url: str):
+    """Submit a link with the keyboard alone: Tab to the link box, type, Enter."""
+    tab_to(page, ".cc-submit-form input[name=url]")
+    page.keyboard.press("Control+A")
+    page.keyboard.type(url)
+    with handler_response(page, "submit_work") as response:
+        page.keyboard.press("Enter")
+    return response.value
+
+
+def keyboard_set_item(page: Page, review_id: str, item_id: str, item_type: str, value: Fraction):
+    """Give one checklist item `value` with the keyboard: Tab into its radio group (the checked
+    choice, or the first, is the group's tab stop), then Home and ArrowRight to the choice."""
+    group = f'.cc-work[data-review="{review_id}"] .cc-item[data-item="{item_id}"] .cc-scale'
+    tab_to(page, f'{group} button[tabindex="0"]')
+    steps = int(value) if item_type == "penalty" else int(value * 10)
+    assert Fraction(steps, 1 if item_type == "penalty" else 10) == value
+    page.keyboard.press("Home")
+    for _ in range(steps):
+        page.keyboard.press("ArrowRight")
+    expect(page.locator(f'{group} button[aria-checked="true"]')).to_be_focused()
 
 
 # ---------------------------------------------------------------- review plans
@@ -152,14 +251,21 @@ def set_item(item_row, item_type: str, value: Fraction):
 
 # ---------------------------------------------------------------- the tests
 
-def test_full_cross_check(workbench, context, artifacts):
-    """Five learners submit, staff starts, everyone reviews 3 works, staff completes, grades arrive."""
+def test_full_cross_check(workbench, context, context_ru, audit, artifacts):
+    """Five learners submit, staff starts, everyone reviews 3 works, staff completes, grades arrive.
+
+    The last learner uses the keyboard alone, from the submission through the reviews to the
+    grade (Tab / Shift+Tab to move, typing, Enter, arrow keys; no clicks, no fill()). At every
+    state the page is audited with axe-core and photographed in English and Russian
+    (test-artifacts/screens/<lang>-<section>.png)."""
     tag = secrets.token_hex(3)
     learners = [f"u{n}-{tag}" for n in range(1, 6)]
     links = {name: f"https://site-{secrets.token_hex(4)}.example.org/" for name in learners}
     owner = {link: name for name, link in links.items()}
     page = context.new_page()
     staff = context.new_page()
+    keyboard_learner = learners[-1]
+    both = Bilingual(context, context_ru, audit, artifacts)
 
     # ---- 1. submission: everyone submits a link; the first also tries bad ones, the second replaces it
     for index, name in enumerate(learners):
@@ -196,9 +302,14 @@ def test_full_cross_check(workbench, context, artifacts):
             assert submit_link(page, first).status == 200
             expect(page.locator(".cc-submitted a")).to_have_attribute("href", first)
             expect(page.locator(".cc-submit-form button[type=submit]")).to_have_text("Replace link")
-        response = submit_link(page, links[name])
+        if name == keyboard_learner:
+            response = keyboard_submit(page, links[name])
+        else:
+            response = submit_link(page, links[name])
         assert response.status == 200
         expect(page.locator(".cc-ok")).to_contain_text("Your work is saved")
+        if index == 0:
+            both.check(workbench.scenario(EMPTY, name), "my-work")
         expect(error).to_be_hidden()
         expect(page.locator(".cc-submitted a")).to_have_attribute("href", links[name])
         expect(page.locator(".cc-submitted a")).to_have_text(links[name])
@@ -209,7 +320,8 @@ def test_full_cross_check(workbench, context, artifacts):
 
     # ---- 2. staff starts the cross-check
     open_block(staff, workbench.scenario(EMPTY, "staff"), PHASE_SUBMISSION)
-    rows = staff.locator(".cc-staff-table tbody tr")
+    expect_tab(staff, "progress")
+    rows = staff.locator(".cc-progress-table tbody tr")
     expect(rows).to_have_count(len(learners))
     expect(staff.locator(".cc-staff-summary")).to_contain_text("5 works submitted.")
     for name in learners:
@@ -232,6 +344,8 @@ def test_full_cross_check(workbench, context, artifacts):
     for name in learners:
         expect(rows.filter(has_text=name).locator("td").nth(3)).to_have_text(f"0 / {K}")
     screenshot(staff, artifacts / "staff-started.png")
+    both.check(workbench.scenario(EMPTY, "staff"), "staff-progress")
+    both.check(workbench.scenario(EMPTY, "staff"), "staff-settings", tab="settings")
 
     # ---- 3. every learner reviews the 3 works assigned to them
     given = []  # (reviewer, author, total, comment)
@@ -240,15 +354,22 @@ def test_full_cross_check(workbench, context, artifacts):
         items = state["checklist"]["items"]
         kinds = {item["id"]: item["type"] for item in items}
         assert sum(item["max"] for item in items if item["type"] == "subtask") == MAX_SCORE
+        expect_tab(page, "reviews")  # the section that needs action now
         works = page.locator(".cc-reviews .cc-work")
         expect(works).to_have_count(K)
+        expect(page.locator(".cc-reviews .cc-work:visible")).to_have_count(1)  # one work at a time
         expect(page.locator(".cc-reviews h3")).to_have_text(f"Works to review (0 of {K} done)")
+        expect(page.locator(".cc-progress-reviews")).to_have_text(f"Reviews: 0 of {K} done")
+        if index == 0:
+            both.check(workbench.scenario(EMPTY, name), "review-form")
         assert_names_absent(page, [other for other in learners if other != name], f"{name}'s review page")
         review_ids, authors = [], []
         for position in range(K):
             work = works.nth(position)
             expect(work.locator("h4")).to_contain_text(f"Work {position + 1}")
-            expect(work.locator(".cc-badge")).to_have_text("to review")
+            expect(work.locator(".cc-badge")).to_have_text("Not started")
+            expect(page.locator(f'.cc-work-pick[data-review="{work.get_attribute("data-review")}"]')).to_contain_text(
+                "Not started")
             href = work.locator("a").get_attribute("href")
             assert href in owner, f"{name} got a link nobody submitted: {href}"
             authors.append(owner[href])
@@ -256,29 +377,60 @@ def test_full_cross_check(workbench, context, artifacts):
         assert name not in authors, f"{name} has to review their own work"
         assert len(set(authors)) == K, f"{name} got the same work twice: {authors}"
 
+        by_keyboard = name == keyboard_learner
         for position, (review_id, author) in enumerate(zip(review_ids, authors)):
             block = page.locator(f'.cc-work[data-review="{review_id}"]')
+            if by_keyboard:
+                tab_to(page, f'.cc-work-pick[data-review="{review_id}"]')
+                page.keyboard.press("Enter")
+                expect(block).to_be_visible()
+                expect(block.locator("h4")).to_be_focused()
+            else:
+                pick_work(page, review_id)
             form = block.locator("form.cc-review-form")
             total_text = form.locator(".cc-total")
             expect(total_text).to_have_text(f"Total: 0 of {MAX_SCORE}")
             values: dict[str, Fraction] = {}
             for item_id, value in review_plan((index + position + 1) % 4, index, items):
-                set_item(form.locator(f'.cc-item[data-item="{item_id}"]'), kinds[item_id], value)
+                row = form.locator(f'.cc-item[data-item="{item_id}"]')
+                if by_keyboard:
+                    keyboard_set_item(page, review_id, item_id, kinds[item_id], value)
+                else:
+                    set_item(row, kinds[item_id], value)
                 values[item_id] = value
                 expect(total_text).to_have_text(
                     f"Total: {fmt_points(review_total(items, values))} of {MAX_SCORE}")
             total = review_total(items, values)
             comment = f"Review {position + 1}, note {secrets.token_hex(3)}."
-            form.locator("textarea.cc-comment-input").fill(comment)
+            if by_keyboard:
+                tab_to(page, f'.cc-work[data-review="{review_id}"] textarea.cc-comment-input')
+                page.keyboard.type(comment)
+                tab_to(page, f'.cc-work[data-review="{review_id}"] button.cc-submit')
+            else:
+                form.locator("textarea.cc-comment-input").fill(comment)
             if index == 0 and position == 0:
                 screenshot(page, artifacts / "learner-review-form.png")
             with handler_response(page, "submit_review") as response:
-                form.locator("button[type=submit]").click()
+                if by_keyboard:
+                    page.keyboard.press("Enter")
+                else:
+                    form.locator("button[type=submit]").click()
             assert response.value.status == 200, response.value.text()
             expect(block).to_have_class("cc-work cc-done")
-            expect(block.locator(".cc-badge")).to_have_text(f"reviewed: {fmt_points(total)}")
+            shown = f"Submitted: {fmt_points(total)} of {MAX_SCORE}"
+            expect(block.locator(".cc-badge")).to_have_text(shown)
+            expect(page.locator(f'.cc-work-pick[data-review="{review_id}"]')).to_contain_text(shown)
             expect(block.locator("button[type=submit]")).to_have_text("Update review")
+            # A submitted review is collapsed: its form opens on demand.
+            expect(block.locator("details.cc-edit-review")).not_to_have_attribute("open", "")
             expect(page.locator(".cc-reviews h3")).to_have_text(f"Works to review ({position + 1} of {K} done)")
+            expect(page.locator(".cc-progress-reviews")).to_have_text(f"Reviews: {position + 1} of {K} done")
+            expect(page.locator(".cc-announce")).to_have_text(f"Your review of Work {position + 1} is submitted.")
+            if position + 1 < K:  # the next work not yet reviewed is shown, with the focus on it
+                following = page.locator(f'.cc-work[data-review="{review_ids[position + 1]}"]')
+                expect(following).to_be_visible()
+                expect(following.locator("h4")).to_be_focused()
+                expect(block).to_be_hidden()
             expect(page.locator(".cc-error")).to_be_hidden()
             given.append((name, author, total, comment))
         # The stored reviews survive a reload.
@@ -302,6 +454,8 @@ def test_full_cross_check(workbench, context, artifacts):
     expect(staff.locator(".cc-phase")).to_have_text(PHASE_CLOSED)
     expect(staff.locator("button.cc-staff_complete")).to_be_disabled()
     expect(staff.locator("button.cc-staff_start")).to_be_disabled()
+    both.check(workbench.scenario(EMPTY, "staff"), "staff-analytics", tab="analytics",
+               ready=".cc-analytics table.cc-analytics-table")
 
     expected = {}
     for name in learners:
@@ -313,8 +467,11 @@ def test_full_cross_check(workbench, context, artifacts):
     # ---- 5. every learner sees the grade and how it was computed
     for index, name in enumerate(learners):
         open_block(page, workbench.scenario(EMPTY, name), PHASE_CLOSED)
+        expect_tab(page, "grade")  # after grading the page opens on the grade
         received = [(total, comment) for _, author, total, comment in given if author == name]
         grade = page.locator(".cc-grade")
+        expect(grade).to_be_visible()
+        expect(page.locator(".cc-progress-grade")).to_have_text(f"Grade: {expected[name]} of {MAX_SCORE}")
         expect(grade.locator(".cc-grade-points")).to_have_text(f"{expected[name]} of {MAX_SCORE}")
         expect(grade).to_contain_text(f"Your grade is {expected[name]} of {MAX_SCORE}: {POLICY_MEAN}")
         scores = grade.locator(".cc-grade-scores li")
@@ -323,6 +480,15 @@ def test_full_cross_check(workbench, context, artifacts):
         assert shown == sorted(f"{fmt_points(total)} (counted)" for total, _ in received)
         for text in scores.all_inner_texts():
             assert text.startswith("Reviewer "), text
+        if name == keyboard_learner:  # from the grade to the feedback and back, by the arrow keys
+            tab_to(page, '.crosscheck [role=tab][aria-selected="true"]')
+            page.keyboard.press("ArrowLeft")
+            expect(page.locator('.crosscheck [role=tab][data-tab="feedback"]')).to_be_focused()
+            expect_tab(page, "feedback")
+            expect(page.locator(".cc-received")).to_be_visible()
+            expect(grade).to_be_hidden()
+        else:
+            open_tab(page, "feedback")
         reviews = page.locator(".cc-received .cc-work")
         expect(reviews).to_have_count(K)
         headings = sorted(text.split(": ", 1)[1] for text in reviews.locator("h4").all_inner_texts())
@@ -330,8 +496,15 @@ def test_full_cross_check(workbench, context, artifacts):
         assert sorted(reviews.locator(".cc-comment").all_inner_texts()) == sorted(c for _, c in received)
         expect(page.locator(".cc-reviews .cc-work form")).to_have_count(0)  # reviewing is over
         assert_names_absent(page, [other for other in learners if other != name], f"{name}'s grade page")
+        if name == keyboard_learner:
+            page.keyboard.press("ArrowRight")
+            expect_tab(page, "grade")
+            expect(grade.locator(".cc-grade-points")).to_be_visible()
         if index == 0:
+            open_tab(page, "grade")
             screenshot(page, artifacts / "learner-grade.png")
+            both.check(workbench.scenario(EMPTY, name), "grade")
+            both.check(workbench.scenario(EMPTY, name), "feedback", tab="feedback")
 
     # ---- 6. the (stand-in) LMS gradebook received one score per learner
     page.bring_to_front()
@@ -346,10 +519,10 @@ def test_full_cross_check(workbench, context, artifacts):
     assert all("cross-check-from-scratch" in row[1] for row in ours), ours
 
     # ---- 7. the first learner appeals; staff re-check; the grade, the gradebook and warnings follow
-    appeal_and_recheck(workbench, page, staff, learners, given, items, artifacts)
+    appeal_and_recheck(workbench, page, staff, learners, given, items, artifacts, both)
 
 
-def appeal_and_recheck(workbench, page, staff, learners, given, items, artifacts):
+def appeal_and_recheck(workbench, page, staff, learners, given, items, artifacts, both):
     """A4/F4 in the browser: appeal naming items, staff re-check everything Done (100), the grade
     is replaced, and the reviewers more than 15 points from 100 see a warning (only they do)."""
     author = learners[0]
@@ -357,6 +530,7 @@ def appeal_and_recheck(workbench, page, staff, learners, given, items, artifacts
     section = page.locator(".cc-appeal")
     form = section.locator("form.cc-appeal-form")
     expect(form).to_be_visible()
+    both.check(workbench.scenario(EMPTY, author), "appeal", ready="form.cc-appeal-form")
     expect(form.locator(".cc-appeal-item")).to_have_count(sum(1 for i in items if i["type"] in ("subtask", "penalty")))
     with handler_response(page, "submit_appeal") as response:
         form.locator("button.cc-appeal-submit").click()  # nothing ticked, no reason: refused
@@ -373,11 +547,26 @@ def appeal_and_recheck(workbench, page, staff, learners, given, items, artifacts
     expect(section.locator(".cc-appeal-reason-sent")).to_have_text(reason)  # as text, not markup
     expect(section.locator("form")).to_have_count(0)
     screenshot(page, artifacts / "learner-appeal-sent.png")
+    both.check(workbench.scenario(EMPTY, author), "appeal-sent", ready=".cc-appeal-status")
 
     open_block(staff, workbench.scenario(EMPTY, "staff"), PHASE_CLOSED)
     with handler_response(staff, "staff_appeals") as response:
-        staff.locator("button.cc-staff_appeals").click()
+        open_tab(staff, "appeals")
     assert response.value.status == 200
+    expect(staff.locator('[role=tab][data-tab="appeals"] .cc-tab-badge')).to_have_text("1")
+    both.check(workbench.scenario(EMPTY, "staff"), "staff-appeals", tab="appeals",
+               ready=".cc-appeals .cc-appeal-pending")
+    both.check(workbench.scenario(EMPTY, "staff"), "staff-recheck", tab="appeals",
+               ready=".cc-appeals .cc-appeal-pending",
+               action=lambda p: p.locator(".cc-appeal-pending button.cc-recheck-open").click(),
+               then="form.cc-recheck-form")
+    # The filter by learner hides the other works' blocks.
+    blocks = staff.locator(".cc-appeals [data-learner]")
+    if blocks.count() > 1:
+        staff.locator(".cc-appeals input.cc-filter-input").fill(author)
+        expect(staff.locator(".cc-appeals [data-learner]:visible")).to_have_count(1)
+        staff.locator(".cc-appeals input.cc-filter-input").fill("")
+        expect(staff.locator(".cc-appeals [data-learner]:visible")).to_have_count(blocks.count())
     pending = staff.locator(".cc-appeals .cc-appeal-pending")
     expect(pending).to_have_count(1)
     expect(pending).to_contain_text(author)
@@ -397,6 +586,8 @@ def appeal_and_recheck(workbench, page, staff, learners, given, items, artifacts
     expect(staff.locator(".cc-appeals .cc-appeal-resolved")).to_have_count(1)
     screenshot(staff, artifacts / "staff-appeals.png")
 
+    both.check(workbench.scenario(EMPTY, "staff"), "staff-appeals-resolved", tab="appeals",
+               ready=".cc-appeals .cc-appeal-resolved")
     open_block(page, workbench.scenario(EMPTY, author), PHASE_CLOSED)
     expect(page.locator(".cc-grade .cc-grade-points")).to_have_text(f"{MAX_SCORE} of {MAX_SCORE}")
     expect(page.locator(".cc-grade")).to_contain_text(f"Your grade is {MAX_SCORE} of {MAX_SCORE}, from a re-check")
@@ -416,7 +607,11 @@ def appeal_and_recheck(workbench, page, staff, learners, given, items, artifacts
         warned = page.locator(".cc-warning-appeal_review")
         expect(warned).to_have_count(1 if reviewer in far else 0)
         if reviewer in far:
+            expect_tab(page, "grade")  # a warning opens the page on it
+            expect(warned).to_be_visible()
             expect(warned).to_contain_text("Course staff re-checked Work ")
+            if not both.done("warnings"):
+                both.check(workbench.scenario(EMPTY, reviewer), "warnings", ready=".cc-warning-appeal_review")
             assert_names_absent(page, [other for other in learners if other != reviewer], f"{reviewer}'s warning")
 
     page.goto(workbench.url("/gradebook/"))
@@ -428,9 +623,9 @@ def test_demo_staff_progress(workbench, context, artifacts):
     """Staff see the demo's twelve learners, their links and the start button; a learner does not."""
     page = context.new_page()
     open_block(page, workbench.scenario(DEMO, "staff"), PHASE_SUBMISSION)
-    rows = page.locator(".cc-staff-table tbody tr")
+    rows = page.locator(".cc-progress-table tbody tr")
     expect(rows).to_have_count(len(DEMO_LEARNERS))
-    expect(page.locator(".cc-staff-table thead th")).to_have_text(
+    expect(page.locator(".cc-progress-table thead th")).to_have_text(
         ["Learner", "Link", "Submitted", "Reviews done", "Reviews received", "Grade"])
     expect(page.locator(".cc-staff-summary")).to_contain_text(f"{len(DEMO_LEARNERS)} works submitted.")
     assert sorted(rows.locator("td:first-child").all_inner_texts()) == sorted(DEMO_LEARNERS)

@@ -5,7 +5,7 @@ import secrets
 
 from playwright.sync_api import expect
 
-from .test_flow import handler_response, open_block, screenshot, submit_link
+from .test_flow import expect_tab, handler_response, open_block, open_tab, pick_work, screenshot, submit_link
 
 TASK = 2  # scenario crosscheck.2: k = 2, max score 60 (the checklist totals 100)
 LEARNERS = [f"f{n}-{secrets.token_hex(2)}" for n in range(1, 4)]
@@ -25,6 +25,8 @@ def test_review_form_end_to_end(workbench, context, artifacts):
 
     # ---- self-check: a star by mouse, stars by keyboard, autosave survives a reload
     open_block(page, workbench.scenario(TASK, author), "Submission is open.")
+    expect_tab(page, "work")
+    expect(page.locator(".cc-progress-self")).to_have_text("Self-check: not done")
     form = page.locator("form.cc-self-form")
     scale(form, "c2").locator('button[data-value="0.7"]').click()
     expect(form.locator('.cc-item[data-item="c2"] .cc-points')).to_have_value("7")
@@ -37,7 +39,14 @@ def test_review_form_end_to_end(workbench, context, artifacts):
     checked = scale(form, "c3").locator('button[aria-checked="true"]')
     expect(checked).to_have_attribute("data-value", "0.3")
     expect(checked).to_be_focused()
-    expect(checked).to_have_attribute("aria-label", "30 % (3 points)")
+    # Every control names its checklist item (the item's text as the page shows it).
+    c3 = " ".join(form.locator('.cc-item[data-item="c3"] .cc-item-text > span').first.text_content().split())
+    expect(checked).to_have_attribute("aria-label", f"30% (3 points) for ‘{c3}’")
+    expect(scale(form, "c3")).to_have_attribute("aria-label", f"Points for ‘{c3}’")
+    expect(form.locator('.cc-item[data-item="c3"] .cc-points')).to_have_attribute(
+        "aria-label", f"Points for ‘{c3}’ (of 10)")
+    expect(form.locator('.cc-item[data-item="c3"] textarea.cc-item-comment')).to_have_attribute(
+        "aria-label", f"Comment on ‘{c3}’")
     page.keyboard.press("End")
     expect(scale(form, "c3").locator('button[aria-checked="true"]')).to_have_attribute("data-value", "1")
     form.locator('.cc-item[data-item="c4"] .cc-points').fill("2.5")  # the number input alternative
@@ -57,6 +66,8 @@ def test_review_form_end_to_end(workbench, context, artifacts):
         form.locator("button.cc-submit").click()
     assert response.value.status == 200
     expect(page.locator(".cc-self-status")).to_contain_text("Self-check saved")
+    expect(page.locator(".cc-progress-self")).to_have_text("Self-check: done")
+    expect(page.locator(".cc-announce")).to_have_text("Your self-check is saved.")
 
     # ---- staff start
     staff = context.new_page()
@@ -75,6 +86,7 @@ def test_review_form_end_to_end(workbench, context, artifacts):
             reviewer, block = name, candidate
             break
     assert reviewer, "nobody reviews the author's work"
+    pick_work(page, block.get_attribute("data-review"))
     form = block.locator("form.cc-review-form")
     total = form.locator(".cc-total")
     for item_id in ("c2", "c3", "c4", "c6", "c7", "c9", "c10", "c11", "c13", "c14"):
@@ -92,6 +104,9 @@ def test_review_form_end_to_end(workbench, context, artifacts):
     form.locator('.cc-item[data-item="c2"] textarea.cc-item-comment').fill("<b>No footer</b> on mobile.")
     form.locator("textarea.cc-comment-input").fill("Solid work.")
     form.locator("input.cc-best-work").check()
+    expect(form.locator(".cc-draft-status")).to_contain_text("Draft saved", timeout=5000)
+    expect(page.locator(f'.cc-work-pick[data-review="{block.get_attribute("data-review")}"]')).to_contain_text(
+        "Draft saved")
     screenshot(page, artifacts / "learner-review-form.png")
     with handler_response(page, "submit_review") as response:
         form.locator("button.cc-submit").click()
@@ -99,11 +114,15 @@ def test_review_form_end_to_end(workbench, context, artifacts):
     # R8: after submitting, the reviewer sees the author's self-check beside their own points.
     table = block.locator(".cc-points-table")
     expect(table.locator("thead th")).to_have_text(["Item", "Your review: 60", "Author's self-check: 60"])
-    expect(table.locator('tr[data-item="c2"] td').nth(1)).to_contain_text("5")
-    expect(table.locator('tr[data-item="c2"] td').nth(2)).to_have_text("7")
+    expect(table.locator("thead th").first).to_have_attribute("scope", "col")
+    expect(table.locator('tr[data-item="c2"] th')).to_have_attribute("scope", "row")  # the item heads its row
+    expect(table.locator('tr[data-item="c2"] td').nth(0)).to_contain_text("5")
+    expect(table.locator('tr[data-item="c2"] td').nth(1)).to_have_text("7")
 
     # ---- the author sees the review per item beside the self-check (R7); text stays text
     open_block(page, workbench.scenario(TASK, author), "The cross-check is running: review the works assigned to you.")
+    expect_tab(page, "reviews")  # the author has reviews of their own to do first
+    open_tab(page, "feedback")
     received = page.locator(".cc-received")
     head = received.locator(".cc-points-table thead th")
     expect(head.nth(1)).to_have_text("Your self-check: 60")

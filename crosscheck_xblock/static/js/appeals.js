@@ -6,9 +6,10 @@
  * Everything a learner wrote (reasons, comments) is set with textContent.
  */
 var CrossCheckAppeals = (function () {
-  "use strict";
+  "use strict";  // i18n: code
 
   var el = CrossCheckCommon.el, fmtDate = CrossCheckCommon.fmtDate, fmtPoints = CrossCheckCommon.fmtPoints;
+  var t = CrossCheckCommon.t, nodes = CrossCheckCommon.nodes;
 
   function scored(items) {
     return items.filter(function (item) { return item.type === "subtask" || item.type === "penalty"; });
@@ -17,21 +18,22 @@ var CrossCheckAppeals = (function () {
   function warningsList(warnings) {
     if (!warnings || !warnings.length) { return null; }
     return el("div", {"class": "cc-warnings", role: "note"}, [
-      el("h4", {text: "Warnings"}),
+      el("h4", {text: t("Warnings")}),
       el("ul", {}, warnings.map(function (warning) {
         return el("li", {"class": "cc-warning cc-warning-" + warning.kind}, [
-          warning.message, " ", el("span", {"class": "cc-note", text: "(" + fmtDate(warning.created_at) + ")"})]);
+          warning.message, " ", el("span", {"class": "cc-note", text: t("(%(date)s)", {date: fmtDate(warning.created_at)})})]);
       }))]);
   }
 
   function recheckBlock(recheck, items, maxScore) {
-    var change = recheck.previous_points === null ? "" :
-      " Your grade was " + recheck.previous_points + " and is now " + recheck.points + " of " + maxScore + ".";
+    var values = {date: fmtDate(recheck.resolved_at), total: fmtPoints(recheck.total), max: fmtPoints(maxScore),
+                  before: fmtPoints(recheck.previous_points), after: fmtPoints(recheck.points)};
     return el("div", {"class": "cc-recheck"}, [
-      el("p", {"class": "cc-recheck-result", text: "Course staff re-checked your work on " + fmtDate(recheck.resolved_at) +
-        ": " + fmtPoints(recheck.total) + " of " + maxScore + "." + change}),
+      el("p", {"class": "cc-recheck-result", text: recheck.previous_points === null
+        ? t("Course staff re-checked your work on %(date)s: %(total)s of %(max)s.", values)
+        : t("Course staff re-checked your work on %(date)s: %(total)s of %(max)s. Your grade was %(before)s and is now %(after)s of %(max)s.", values)}),
       recheck.comment ? el("p", {"class": "cc-comment", text: recheck.comment}) : null,
-      CrossCheckForms.pointsTable(items, [{title: "Staff re-check", assessment: recheck}], "Points per item in the re-check")
+      CrossCheckForms.pointsTable(items, [{title: t("Staff re-check"), assessment: recheck}], t("Points per item in the re-check"))
     ]);
   }
 
@@ -41,9 +43,9 @@ var CrossCheckAppeals = (function () {
       return el("label", {"class": "cc-appeal-item"}, [
         el("input", {type: "checkbox", value: item.id, name: "cc-appeal-item"}), " ", el("span", {html: item.html})]);
     });
-    var reason = el("textarea", {"class": "cc-appeal-reason", rows: "4", maxlength: "5000",
-                                 "aria-label": "Why the grade is wrong"});
-    var button = el("button", {type: "submit", "class": "cc-appeal-submit", text: "Send appeal"});
+    var reasonId = CrossCheckCommon.uniqueId("cc-appeal-reason");
+    var reason = el("textarea", {"class": "cc-appeal-reason", rows: "4", maxlength: "5000", id: reasonId});
+    var button = el("button", {type: "submit", "class": "cc-appeal-submit", text: t("Send appeal")});
     return el("form", {"class": "cc-appeal-form", novalidate: true, onsubmit: function (event) {
       event.preventDefault();
       var chosen = boxes.map(function (label) { return label.querySelector("input"); })
@@ -52,12 +54,9 @@ var CrossCheckAppeals = (function () {
       submit({reason: reason.value, items: chosen}).catch(function () { return null; })
         .then(function () { button.disabled = false; });
     }}, [
-      el("p", {"class": "cc-note", text: "If you think your grade is wrong, ask course staff to re-check your work " +
-        "until " + fmtDate(appeal.deadline) + ". Tick the checklist items whose points you dispute and say why. " +
-        "Staff re-check the whole work with the same checklist; their result replaces your grade, up or down, and " +
-        "reviewers whose scores were far from it are warned. So is an author whose self-check was far from it."}),
-      el("fieldset", {"class": "cc-appeal-items"}, [el("legend", {text: "Disputed items"})].concat(boxes)),
-      el("label", {"class": "cc-block-label"}, [el("span", {text: "Why the grade is wrong"}), reason]),
+      el("p", {"class": "cc-note", text: t("If you think your grade is wrong, ask course staff to re-check your work until %(date)s. Tick the checklist items whose points you dispute and say why. Staff re-check the whole work with the same checklist; their result replaces your grade, up or down, and reviewers whose scores were far from it are warned. So is an author whose self-check was far from it.", {date: fmtDate(appeal.deadline)})}),
+      el("fieldset", {"class": "cc-appeal-items"}, [el("legend", {text: t("Disputed items")})].concat(boxes)),
+      el("label", {"class": "cc-block-label", "for": reasonId, text: t("Why the grade is wrong")}), reason,
       el("div", {"class": "cc-form-actions"}, [button])
     ]);
   }
@@ -69,22 +68,20 @@ var CrossCheckAppeals = (function () {
     var appeal = state.appeal;
     var warnings = warningsList(state.warnings);
     if (!appeal && !warnings) { return; }
-    section.appendChild(el("h3", {text: appeal ? "Appeal" : "Warnings"}));
+    section.appendChild(el("h3", {text: appeal ? t("Appeal") : t("Warnings")}));
     if (warnings) { section.appendChild(warnings); }
     if (!appeal) { return; }
     var sent = appeal.submitted;
     if (sent && sent.origin === "learner") {
       var titles = {};
       scored(state.checklist.items).forEach(function (item) {
-        var plain = document.createElement("div");
-        plain.innerHTML = item.html;  // sanitized by the server; only its text is used
-        titles[item.id] = plain.textContent;
+        titles[item.id] = CrossCheckCommon.plainText(item.html);  // only the sanitized item's text
       });
       section.appendChild(el("p", {"class": "cc-appeal-status", text: sent.status === "pending"
-        ? "You appealed on " + fmtDate(sent.created_at) + ". Course staff will re-check your work."
-        : "You appealed on " + fmtDate(sent.created_at) + "."}));
-      section.appendChild(el("p", {"class": "cc-note", text: "Disputed items: " +
-        sent.items.map(function (id) { return titles[id] || id; }).join("; ")}));
+        ? t("You appealed on %(date)s. Course staff will re-check your work.", {date: fmtDate(sent.created_at)})
+        : t("You appealed on %(date)s.", {date: fmtDate(sent.created_at)})}));
+      section.appendChild(el("p", {"class": "cc-note", text: t("Disputed items: %(items)s",
+        {items: sent.items.map(function (id) { return titles[id] || id; }).join("; ")})}));
       section.appendChild(el("p", {"class": "cc-comment cc-appeal-reason-sent", text: sent.reason}));
     }
     if (sent && sent.recheck) {
@@ -104,39 +101,85 @@ var CrossCheckAppeals = (function () {
 
   function scoresText(row) {
     var parts = row.reviews.map(function (review) {
-      return "Reviewer " + review.reviewer + " (" + review.reviewer_learner + "): " + fmtPoints(review.total);
+      return t("Reviewer %(number)s (%(learner)s): %(points)s",
+               {number: review.reviewer, learner: review.reviewer_learner, points: fmtPoints(review.total)});
     });
-    if (row.self_check !== null && row.self_check !== undefined) { parts.push("self-check: " + fmtPoints(row.self_check)); }
-    return parts.join("; ") || "no reviews";
+    if (row.self_check !== null && row.self_check !== undefined) {
+      parts.push(t("self-check: %(points)s", {points: fmtPoints(row.self_check)}));
+    }
+    return parts.join("; ") || t("no reviews");
   }
 
   function gradeText(grade) {
     if (!grade) { return "–"; }
-    return grade.points === null ? grade.status : grade.points + " / " + grade.max;
+    return grade.points === null ? grade.status
+      : t("%(points)s / %(max)s", {points: fmtPoints(grade.points), max: fmtPoints(grade.max)});
   }
 
-  /* ctx: {call, showError, items (the checklist), maxScore}. */
+  function rowHead(row) {
+    var status = row.status === "pending" ? t("waiting")
+      : (row.origin === "staff" ? t("re-checked (staff's own re-check)") : t("re-checked"));
+    var values = {learner: row.learner, status: status, grade: gradeText(row.grade), spread: fmtPoints(row.spread)};
+    return row.spread === null ? t("%(learner)s — %(status)s, grade %(grade)s", values)
+                               : t("%(learner)s — %(status)s, grade %(grade)s, spread %(spread)s", values);
+  }
+
+  function candidateHead(row) {
+    var values = {learner: row.learner, grade: gradeText(row.grade), spread: fmtPoints(row.spread)};
+    var text = row.spread === null ? t("%(learner)s — grade %(grade)s", values)
+                                   : t("%(learner)s — grade %(grade)s, spread %(spread)s", values);
+    return row.late_link_change ? t("%(text)s (link changed after the deadline)", {text: text}) : text;
+  }
+
+  /** A text box that hides the blocks (appeals, candidates) of other learners. */
+  function learnerFilter(container) {
+    var id = CrossCheckCommon.uniqueId("cc-appeals-filter");
+    var count = el("span", {"class": "cc-row-count", role: "status"});
+    var input = el("input", {type: "search", id: id, "class": "cc-filter-input", autocomplete: "off", oninput: function () {
+      var needle = input.value.trim().toLocaleLowerCase(CrossCheckCommon.language()), shown = 0;
+      var blocks = container.querySelectorAll("[data-learner]");
+      Array.prototype.forEach.call(blocks, function (block) {
+        var hit = !needle || block.getAttribute("data-learner").toLocaleLowerCase(CrossCheckCommon.language()).indexOf(needle) >= 0;
+        block.hidden = !hit;
+        if (hit) { shown += 1; }
+      });
+      count.textContent = CrossCheckCommon.nt("%(shown)s of %(n)s work shown", "%(shown)s of %(n)s works shown",
+                                              blocks.length, {shown: shown});
+    }});
+    return el("div", {"class": "cc-filter"}, [el("label", {"for": id, text: t("Filter by learner")}), " ", input, " ", count]);
+  }
+
+  /* ctx: {call, showError, announce, items (the checklist), maxScore}. */
   function renderStaff(container, data, ctx, message) {
     container.textContent = "";
-    container.appendChild(el("h4", {text: "Appeals (" + data.pending + " waiting)"}));
+    container.appendChild(el("h3", {text: t("Appeals (%(n)s waiting)", {n: data.pending})}));
     if (message) { container.appendChild(el("p", {"class": "cc-ok", text: message})); }
-    container.appendChild(el("p", {"class": "cc-note", text: "A re-check replaces the grade and writes it to the " +
-      "gradebook; reviewers and self-checks more than " + fmtPoints(data.threshold * 100) + " % of the maximum from " +
-      "it are warned." + (data.deadline ? " Learners may appeal until " + fmtDate(data.deadline) + "." : "") +
-      (data.can_recheck ? "" : " Re-checks open once the grades are published.")}));
+    var values = {threshold: CrossCheckCommon.percent(data.threshold, 1), date: fmtDate(data.deadline)};
+    var rule = data.deadline
+      ? t("A re-check replaces the grade and writes it to the gradebook; reviewers and self-checks more than %(threshold)s of the maximum from it are warned. Learners may appeal until %(date)s.", values)
+      : t("A re-check replaces the grade and writes it to the gradebook; reviewers and self-checks more than %(threshold)s of the maximum from it are warned.", values);
+    container.appendChild(el("p", {"class": "cc-note", text: rule}));
+    if (!data.can_recheck) {
+      container.appendChild(el("p", {"class": "cc-note", text: t("Re-checks open once the grades are published.")}));
+    }
+    if (data.appeals.length + data.candidates.length > 1) { container.appendChild(learnerFilter(container)); }
 
     function recheckButton(row, label) {
       var holder = el("div", {"class": "cc-recheck-holder"});
       var button = el("button", {type: "button", "class": "cc-recheck-open", disabled: !data.can_recheck,
-                                 text: label, onclick: function () {
-        if (holder.firstChild) { holder.textContent = ""; return; }
+                                 "aria-expanded": "false", text: label, onclick: function () {
+        if (holder.firstChild) { holder.textContent = ""; button.setAttribute("aria-expanded", "false"); return; }
+        button.setAttribute("aria-expanded", "true");
         holder.appendChild(CrossCheckForms.form({
           items: ctx.items, maxScore: ctx.maxScore, className: "cc-recheck-form", bestWork: false,
-          initial: row.recheck || {}, submitLabel: "Save re-check (replaces the grade)",
+          label: row.learner, initial: row.recheck || {}, submitLabel: t("Save re-check (replaces the grade)"),
           onSubmit: function (form) {
             ctx.showError("");
             return ctx.call("staff_recheck", Object.assign({work_id: row.work_id}, form)).then(function (answer) {
               renderStaff(container, answer.appeals, ctx, answer.result.message);
+              if (ctx.announce) { ctx.announce(answer.result.message); }
+              var ok = container.querySelector(".cc-ok");
+              if (ok) { ok.setAttribute("tabindex", "-1"); ok.focus(); }
             }).catch(function (err) { ctx.showError(err.message); throw err; });
           }}));
       }});
@@ -144,44 +187,43 @@ var CrossCheckAppeals = (function () {
     }
 
     if (!data.appeals.length) {
-      container.appendChild(el("p", {"class": "cc-note", text: "No appeals yet."}));
+      container.appendChild(el("p", {"class": "cc-note", text: t("No appeals yet.")}));
     }
     data.appeals.forEach(function (row) {
-      var head = row.learner + " — " + (row.status === "pending" ? "waiting" : "re-checked") +
-        (row.origin === "staff" ? " (staff's own re-check)" : "") + ", grade " + gradeText(row.grade) +
-        (row.spread === null ? "" : ", spread " + fmtPoints(row.spread));
-      var block = el("div", {"class": "cc-work cc-appeal cc-appeal-" + row.status, "data-work": String(row.work_id)}, [
-        el("p", {}, [el("strong", {text: head})]),
-        el("p", {}, ["Link: ", el("a", {href: row.url, target: "_blank", rel: "noopener noreferrer", text: row.url})]),
-        el("p", {"class": "cc-note", text: "Scores: " + scoresText(row)})
+      var block = el("div", {"class": "cc-work cc-appeal cc-appeal-" + row.status, "data-work": String(row.work_id),
+                             "data-learner": row.learner}, [
+        el("h4", {text: rowHead(row)}),
+        el("p", {}, nodes(t("Link: %(link)s"), {link: el("a", {href: row.url, target: "_blank", rel: "noopener noreferrer", text: row.url})})),  // i18n: code
+        el("p", {"class": "cc-note", text: t("Scores: %(scores)s", {scores: scoresText(row)})})
       ]);
       if (row.reason) {
-        block.appendChild(el("p", {"class": "cc-note", text: "Disputed items: " +
-          row.items.map(function (item) { return item.title; }).join("; ")}));
+        block.appendChild(el("p", {"class": "cc-note", text: t("Disputed items: %(items)s",
+          {items: row.items.map(function (item) { return item.title; }).join("; ")})}));
         block.appendChild(el("p", {"class": "cc-comment", text: row.reason}));
       }
       if (row.recheck) {
-        block.appendChild(el("p", {"class": "cc-note", text: "Re-checked by " + row.resolved_by + " on " +
-          fmtDate(row.recheck.resolved_at) + ": " + fmtPoints(row.recheck.total) +
-          (row.recheck.previous_points === null ? "" : " (was " + row.recheck.previous_points + ")") + "."}));
+        var recheck = {staff: row.resolved_by, date: fmtDate(row.recheck.resolved_at), total: fmtPoints(row.recheck.total),
+                       before: fmtPoints(row.recheck.previous_points)};
+        block.appendChild(el("p", {"class": "cc-note", text: row.recheck.previous_points === null
+          ? t("Re-checked by %(staff)s on %(date)s: %(total)s.", recheck)
+          : t("Re-checked by %(staff)s on %(date)s: %(total)s (was %(before)s).", recheck)}));
         row.warnings.forEach(function (warning) {
-          block.appendChild(el("p", {"class": "cc-note cc-warning", text: "Warned " + warning.learner + ": " + warning.message}));
+          block.appendChild(el("p", {"class": "cc-note cc-warning",
+            text: t("Warned %(learner)s: %(message)s", {learner: warning.learner, message: warning.message})}));
         });
       }
-      recheckButton(row, row.recheck ? "Correct the re-check" : "Re-check").forEach(function (node) { block.appendChild(node); });
+      recheckButton(row, row.recheck ? t("Correct the re-check") : t("Re-check")).forEach(function (node) { block.appendChild(node); });
       container.appendChild(block);
     });
 
     if (data.candidates.length) {
-      container.appendChild(el("h4", {text: "Largest spreads, not appealed"}));
+      container.appendChild(el("h3", {text: t("Largest spreads, not appealed")}));
       data.candidates.forEach(function (row) {
-        var block = el("div", {"class": "cc-work cc-candidate", "data-work": String(row.work_id)}, [
-          el("p", {text: row.learner + " — grade " + gradeText(row.grade) +
-                          (row.spread === null ? "" : ", spread " + fmtPoints(row.spread)) +
-                          (row.late_link_change ? " (link changed after the deadline)" : "")}),
-          el("p", {"class": "cc-note", text: "Scores: " + scoresText(row)})
+        var block = el("div", {"class": "cc-work cc-candidate", "data-work": String(row.work_id), "data-learner": row.learner}, [
+          el("h4", {text: candidateHead(row)}),
+          el("p", {"class": "cc-note", text: t("Scores: %(scores)s", {scores: scoresText(row)})})
         ]);
-        recheckButton(row, "Re-check").forEach(function (node) { block.appendChild(node); });
+        recheckButton(row, t("Re-check")).forEach(function (node) { block.appendChild(node); });
         container.appendChild(block);
       });
     }

@@ -1,7 +1,7 @@
 /* What the learner page and the Studio editor share: translation, building DOM nodes, calling
  * handlers, formatting dates, points and shares, and the table of the warning rules' rates. */
 var CrossCheckCommon = (function () {
-  "use strict";
+  "use strict";  // i18n: code
 
   // ------------------------------------------------------------------ language
 
@@ -65,6 +65,177 @@ var CrossCheckCommon = (function () {
     return node;
   }
 
+  /** The text of sanitized HTML (a checklist item's `html`), parsed in an inert document: for
+   * accessible names ("Points for ‘Header is sticky’") and lists of item titles. */
+  function plainText(html) {
+    var doc = new DOMParser().parseFromString("<body>" + (html || "") + "</body>", "text/html");
+    return doc.body.textContent.replace(/\s+/g, " ").trim();
+  }
+
+  /** A translated sentence whose %(name)s placeholders are DOM nodes (a link inside a sentence):
+   * `nodes(t("Submitted: %(link)s"), {link: anchor})` → [text, anchor, text]. The sentence is
+   * translated whole; its text parts become text nodes, never markup. */
+  function nodes(text, params) {
+    var parts = [], last = 0, pattern = /%\((\w+)\)s/g, match;
+    while ((match = pattern.exec(text)) !== null) {
+      if (match.index > last) { parts.push(text.slice(last, match.index)); }
+      var value = params && Object.prototype.hasOwnProperty.call(params, match[1]) ? params[match[1]] : match[0];
+      parts.push(typeof value === "number" ? fmtNumber(value) : value);
+      last = pattern.lastIndex;
+    }
+    if (last < text.length) { parts.push(text.slice(last)); }
+    return parts;
+  }
+
+  var uid = 0;
+  /** A page-unique id with a readable prefix (several blocks may share one page). */
+  function uniqueId(prefix) { uid += 1; return prefix + "-" + uid; }
+
+  // ------------------------------------------------------------------ tabs (WAI-ARIA tabs pattern)
+
+  /** Tabs over existing panels. `tabs`: [{id, label, panel, onShow}]; the tab list gets role=tablist,
+   * each button role=tab (aria-selected, aria-controls, roving tabindex), each panel role=tabpanel
+   * (aria-labelledby, focusable). Arrow keys, Home and End move between tabs and show the tab
+   * (automatic activation). Answers {select(id, focus), current(), tab(id)}. */
+  function tabList(list, tabs, onSelect) {
+    list.setAttribute("role", "tablist");
+    list.textContent = "";
+    var current = null;
+    var buttons = tabs.map(function (tab) {
+      var tabId = uniqueId("cc-tab-" + tab.id), panelId = uniqueId("cc-panel-" + tab.id);
+      var button = el("button", {type: "button", role: "tab", id: tabId, "aria-controls": panelId,
+                                 "aria-selected": "false", tabindex: "-1", "data-tab": tab.id,
+                                 "class": "cc-tab cc-tab-" + tab.id + (tab.className ? " " + tab.className : ""),
+                                 onclick: function () { select(tab.id); }}, [el("span", {"class": "cc-tab-label", text: tab.label}),
+                                                                            el("span", {"class": "cc-tab-badge"})]);
+      tab.panel.id = panelId;
+      tab.panel.setAttribute("role", "tabpanel");
+      tab.panel.setAttribute("aria-labelledby", tabId);
+      tab.panel.setAttribute("tabindex", "0");
+      tab.panel.hidden = true;
+      list.appendChild(button);
+      return button;
+    });
+    function select(id, focus) {
+      tabs.forEach(function (tab, index) {
+        var on = tab.id === id;
+        buttons[index].setAttribute("aria-selected", on ? "true" : "false");
+        buttons[index].tabIndex = on ? 0 : -1;
+        tab.panel.hidden = !on;
+        if (on && focus) { buttons[index].focus(); }
+      });
+      var changed = current !== id;
+      current = id;
+      tabs.forEach(function (tab) { if (tab.id === id && tab.onShow) { tab.onShow(changed); } });
+      if (onSelect) { onSelect(id); }
+    }
+    list.addEventListener("keydown", function (event) {
+      var index = buttons.indexOf(document.activeElement);
+      if (index < 0) { return; }
+      var next = {ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: buttons.length - 1}[event.key];
+      if (next === undefined) { return; }
+      event.preventDefault();
+      next = (next + buttons.length) % buttons.length;
+      select(tabs[next].id, true);
+    });
+    return {
+      select: select,
+      current: function () { return current; },
+      /** Set the small text after a tab's label ("2 of 4", "!"), read as part of its name. */
+      badge: function (id, text) {
+        tabs.forEach(function (tab, index) {
+          if (tab.id === id) { buttons[index].querySelector(".cc-tab-badge").textContent = text || ""; }
+        });
+      }
+    };
+  }
+
+  // ------------------------------------------------------------------ staff tables
+
+  /** A table for up to thousands of rows: sticky headers, sort by a column (a button in each
+   * header, aria-sort on the header), and a text box filtering the rows by `filter(row)`.
+   *
+   *   columns   [{label, value(row) → sort key (number or text), cell(row) → text or node,
+   *              className}]
+   *   rows      the data rows; rowAttrs(row) → attributes of its <tr>
+   *   options   tableClass, caption, filterLabel, filter(row) → text matched by the box (none: no
+   *             box), sortable (default true), regionLabel (the scrolling region's name)
+   */
+  function dataTable(columns, rows, options) {
+    options = options || {};
+    var sortable = options.sortable !== false;
+    var sortIndex = -1, ascending = true;
+    var trs = rows.map(function (row) {
+      return el("tr", options.rowAttrs ? options.rowAttrs(row) : {}, columns.map(function (column) {
+        var content = column.cell(row);
+        var attrs = {"class": column.className || null};
+        if (column.rowHeader) { attrs.scope = "row"; }
+        if (typeof content === "string" || typeof content === "number") { attrs.text = String(content); content = null; }
+        return el(column.rowHeader ? "th" : "td", attrs, content ? [content] : []);
+      }));
+    });
+    var ths = columns.map(function (column, index) {
+      var th = el("th", {scope: "col", "class": column.className || null});
+      if (sortable && column.value) {
+        th.appendChild(el("button", {type: "button", "class": "cc-sort", text: column.label,
+                                     onclick: function () { sortBy(index); }}));
+      } else {
+        th.textContent = column.label;
+      }
+      return th;
+    });
+    var tbody = el("tbody", {}, trs);
+    var table = el("table", {"class": "cc-data-table " + (options.tableClass || "")}, [
+      options.caption ? el("caption", {text: options.caption}) : null,
+      el("thead", {}, [el("tr", {}, ths)]), tbody]);
+    var count = el("span", {"class": "cc-row-count", role: "status"});
+    function showCount(shown) {
+      count.textContent = nt("%(shown)s of %(n)s row shown", "%(shown)s of %(n)s rows shown", rows.length,
+                             {shown: shown});
+    }
+    function sortBy(index) {
+      ascending = sortIndex === index ? !ascending : true;
+      sortIndex = index;
+      var key = columns[index].value;
+      var order = rows.map(function (row, i) { return i; });
+      order.sort(function (a, b) {
+        var x = key(rows[a]), y = key(rows[b]);
+        var missingX = x === null || x === undefined || x === "", missingY = y === null || y === undefined || y === "";
+        if (missingX !== missingY) { return missingX ? 1 : -1; }  // empty cells last either way
+        var diff = typeof x === "number" && typeof y === "number" ? x - y
+          : String(x).localeCompare(String(y), language, {numeric: true, sensitivity: "base"});
+        return (ascending ? diff : -diff) || a - b;
+      });
+      order.forEach(function (i) { tbody.appendChild(trs[i]); });
+      ths.forEach(function (th, i) {
+        if (i === index) { th.setAttribute("aria-sort", ascending ? "ascending" : "descending"); }
+        else { th.removeAttribute("aria-sort"); }
+      });
+    }
+    var children = [];
+    if (options.filter) {
+      var boxId = uniqueId("cc-filter");
+      var box = el("input", {type: "search", id: boxId, "class": "cc-filter-input", autocomplete: "off",
+                             oninput: function () {
+                               var needle = box.value.trim().toLocaleLowerCase(language), shown = 0;
+                               rows.forEach(function (row, i) {
+                                 var hit = !needle || options.filter(row).toLocaleLowerCase(language).indexOf(needle) >= 0;
+                                 trs[i].hidden = !hit;
+                                 if (hit) { shown += 1; }
+                               });
+                               showCount(shown);
+                             }});
+      children.push(el("div", {"class": "cc-filter"}, [
+        el("label", {"for": boxId, text: options.filterLabel || t("Filter by learner")}), " ", box, " ", count]));
+    }
+    showCount(rows.length);
+    children.push(el("div", {"class": "cc-table-scroll", role: "region", tabindex: "0",
+                             "aria-label": options.regionLabel || options.caption || t("Table")}, [table]));
+    var wrap = el("div", {"class": "cc-data-table-wrap"}, children);
+    wrap.sortBy = sortBy;
+    return wrap;
+  }
+
   function csrfToken() {
     var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
     return match ? decodeURIComponent(match[1]) : "";
@@ -122,9 +293,10 @@ var CrossCheckCommon = (function () {
     return fmtNumber(round2(value || 0));
   }
 
-  /** A share (0..1) as a whole percentage for the language: 0.6871 → "69%" / "69 %". */
-  function percent(share) {
-    return new Intl.NumberFormat(language, {style: "percent", maximumFractionDigits: 0}).format(share);
+  /** A share (0..1) as a percentage for the language, whole unless `digits` are asked for:
+   * 0.6871 → "69%" / "69 %". (Messages never hold a bare "%": it is not a valid placeholder.) */
+  function percent(share, digits) {
+    return new Intl.NumberFormat(language, {style: "percent", maximumFractionDigits: digits || 0}).format(share);
   }
 
   // ------------------------------------------------------------------ the warning rules' rates
@@ -160,6 +332,7 @@ var CrossCheckCommon = (function () {
   }
 
   return {t: t, nt: nt, setLanguage: setLanguage, language: function () { return language; },
-          fmtNumber: fmtNumber, el: el, csrfToken: csrfToken, handlerCaller: handlerCaller,
+          fmtNumber: fmtNumber, el: el, plainText: plainText, nodes: nodes, uniqueId: uniqueId, tabList: tabList,
+          dataTable: dataTable, csrfToken: csrfToken, handlerCaller: handlerCaller,
           fmtDate: fmtDate, round2: round2, fmtPoints: fmtPoints, percent: percent, ratesTable: ratesTable};
 })();

@@ -3,13 +3,20 @@
  * Everything is rendered from the JSON state the server sends (get_state); every text that
  * comes from the server is put into the page with textContent, never as HTML, so nothing a
  * learner wrote can run as markup.
+ *
+ * The page: a header (title, phase, the next date with a countdown, the learner's progress),
+ * then tabs (WAI-ARIA tabs pattern) — My work · Reviews to do · Feedback on my work · Grade and
+ * appeal, and for course staff also Progress · Analytics · Appeals · Settings. It opens on the
+ * tab that needs action now. "Reviews to do" shows one work at a time, picked from a list of the
+ * works with their status.
  */
 function CrossCheckBlock(runtime, element) {
-  "use strict";
+  "use strict";  // i18n: code
   var root = element.querySelector ? element : element[0];
   var box = root.querySelector(".crosscheck");
   var init = JSON.parse(box.querySelector("script.cc-init").textContent);
   CrossCheckCommon.setLanguage(init.language);
+  if (init.language) { box.setAttribute("lang", init.language); }
   var state = init.state || null;
   // Staff viewing the course as this learner: the page is theirs, but nothing is sent in their
   // name (the server refuses with 403 masquerade), so no form is offered.
@@ -17,6 +24,7 @@ function CrossCheckBlock(runtime, element) {
 
   function $(sel) { return box.querySelector(sel); }
 
+  var t = CrossCheckCommon.t, nt = CrossCheckCommon.nt, nodes = CrossCheckCommon.nodes;
   var el = CrossCheckCommon.el, fmtDate = CrossCheckCommon.fmtDate, fmtPoints = CrossCheckCommon.fmtPoints;
   var call = CrossCheckCommon.handlerCaller(runtime, root);
 
@@ -27,6 +35,17 @@ function CrossCheckBlock(runtime, element) {
     if (message && node.scrollIntoView) { node.scrollIntoView({block: "nearest"}); }
   }
 
+  /** Say `message` to screen readers (a polite live region that is always in the page). */
+  function announce(message) {
+    var node = $(".cc-announce");
+    node.textContent = "";
+    setTimeout(function () { node.textContent = message; }, 50);
+  }
+
+  function link(url) {
+    return el("a", {href: url, target: "_blank", rel: "noopener noreferrer", text: url});  // i18n: code
+  }
+
   // ------------------------------------------------------------------ submission
 
   function renderSubmission() {
@@ -35,57 +54,65 @@ function CrossCheckBlock(runtime, element) {
     var settings = state.settings;
     var sub = state.submission;
     var rule = state.submission_rule;
-    section.appendChild(el("h3", {text: "Your work"}));
+    section.appendChild(el("h3", {text: t("Your work")}));
     if (sub) {
-      section.appendChild(el("p", {"class": "cc-submitted"}, [
-        "Submitted: ", el("a", {href: sub.url, target: "_blank", rel: "noopener noreferrer", text: sub.url}),
-        el("span", {"class": "cc-note", text: " (" + fmtDate(sub.updated_at) + ")"})
-      ]));
+      section.appendChild(el("p", {"class": "cc-submitted"}, nodes(t("Submitted: %(link)s %(date)s"), {
+        link: link(sub.url),
+        date: el("span", {"class": "cc-note", text: t("(%(date)s)", {date: fmtDate(sub.updated_at)})})})));
       if (sub.link_changes.length) {
         section.appendChild(el("ul", {"class": "cc-link-changes"}, sub.link_changes.map(function (change) {
-          return el("li", {"class": change.after_deadline ? "cc-late" : ""}, [
-            "Replaced " + fmtDate(change.changed_at) + " (was ",
-            el("a", {href: change.old_url, target: "_blank", rel: "noopener noreferrer", text: change.old_url}),
-            ")" + (change.after_deadline ? " — after the deadline: no appeal for this task" : "")]);
+          var text = change.after_deadline
+            ? t("Replaced %(date)s (was %(link)s) — after the deadline: no appeal for this task")
+            : t("Replaced %(date)s (was %(link)s)");
+          return el("li", {"class": change.after_deadline ? "cc-late" : ""},
+                    nodes(text, {date: fmtDate(change.changed_at), link: link(change.old_url)}));
         })));
       }
     }
     if (rule === "closed" || readOnly) {
-      if (!sub && state.phase !== "not_open") { section.appendChild(el("p", {text: "You did not submit a work for this task."})); }
+      if (!sub && state.phase !== "not_open") {
+        section.appendChild(el("p", {text: t("You did not submit a work for this task.")}));
+      }
       if (state.phase === "not_open" && settings.submission_start) {
-        section.appendChild(el("p", {"class": "cc-note", text: "Submission opens " + fmtDate(settings.submission_start) + "."}));
+        section.appendChild(el("p", {"class": "cc-note",
+          text: t("Submission opens %(date)s.", {date: fmtDate(settings.submission_start)})}));
       }
       return;
     }
     if (!init.signed_in) {
-      section.appendChild(el("p", {text: "Sign in to submit your work."}));
+      section.appendChild(el("p", {text: t("Sign in to submit your work.")}));
       return;
     }
     var late = rule === "late_replace";
-    var input = el("input", {type: "url", name: "url", required: true, value: sub ? sub.url : "",
-                             placeholder: "https://", "aria-label": "Link to your work"});
+    var inputId = CrossCheckCommon.uniqueId("cc-url");
+    var input = el("input", {type: "url", name: "url", id: inputId, required: true, value: sub ? sub.url : "",
+                             placeholder: "https://", autocomplete: "url"});
     var form = el("form", {"class": "cc-submit-form", onsubmit: function (event) {
       event.preventDefault();
       showError("");
       call("submit_work", {url: input.value, confirm_late: late}).then(function (data) {
         state = data;
         render();
-        if (!late) {
-          $(".cc-submission").appendChild(el("p", {"class": "cc-ok",
-            text: "Your work is saved. It goes to review when the cross-check starts" +
-                  (state.settings.review_start ? " (" + fmtDate(state.settings.review_start) + ")" : "") +
-                  ". You can replace the link until the submission deadline."}));
-        }
-      }).catch(function (err) { showError(err.message); });
+        var message = late ? t("Your link is replaced.")
+          : (state.settings.review_start
+            ? t("Your work is saved. It goes to review when the cross-check starts (%(date)s). You can replace the link until the submission deadline.", {date: fmtDate(state.settings.review_start)})
+            : t("Your work is saved. It goes to review when the cross-check starts. You can replace the link until the submission deadline."));
+        $(".cc-submission").appendChild(el("p", {"class": "cc-ok", text: message}));
+        announce(message);
+        var submitted = $(".cc-submit-form input[name=url]");
+        if (submitted) { submitted.focus(); }
+      }).catch(function (err) { showError(err.message); input.focus(); });
     }}, [
       late ? el("p", {"class": "cc-warning", text: settings.late_change_warning}) : null,
-      el("label", {}, [el("span", {text: "Submit " + settings.submission_help + "."}), el("br"), input]),
-      el("br"),
-      el("button", {type: "submit", text: late ? "Replace link anyway" : (sub ? "Replace link" : "Submit")})
+      el("label", {"for": inputId}, [
+        t("Submit %(what)s.", {what: settings.submission_help})]),
+      el("br"), input, el("br"),
+      el("button", {type: "submit", text: late ? t("Replace link anyway") : (sub ? t("Replace link") : t("Submit"))})
     ]);
     section.appendChild(form);
     if (settings.submission_due) {
-      section.appendChild(el("p", {"class": "cc-note", text: "Submission deadline: " + fmtDate(settings.submission_due)}));
+      section.appendChild(el("p", {"class": "cc-note",
+        text: t("Submission deadline: %(date)s", {date: fmtDate(settings.submission_due)})}));
     }
   }
 
@@ -99,30 +126,43 @@ function CrossCheckBlock(runtime, element) {
   }
 
   function draftSaver(formKey) {
-    return function (data) { return call("save_draft", {form: formKey, data: data}); };
+    return function (data) {
+      return call("save_draft", {form: formKey, data: data}).then(function (answer) {
+        if (formKey !== "self") { drafted[formKey] = true; renderWorkList(); }
+        return answer;
+      });
+    };
   }
 
-  function submitter(handler, extra) {
+  function submitter(handler, extra, done) {
     return function (data) {
       showError("");
       return call(handler, Object.assign({}, data, extra || {})).then(function (fresh) {
         state = fresh;
+        if (done) { done(); }
         render();
+        keepFocus();
       }).catch(function (err) { showError(err.message); throw err; });
     };
   }
 
   function historyBlock(history, title) {
     if (history.length < 2) { return null; }
-    return el("details", {"class": "cc-history"}, [el("summary", {text: title + " (" + history.length + " versions)"})]
+    return el("details", {"class": "cc-history"}, [
+      el("summary", {text: nt("%(title)s (%(n)s version)", "%(title)s (%(n)s versions)", history.length, {title: title})})]
       .concat(history.map(function (version, index) {
         return el("div", {"class": "cc-version"}, [
-          el("p", {"class": "cc-note", text: "Version " + (index + 1) + ", " + fmtDate(version.submitted_at) +
-                                            ": " + fmtPoints(version.total) + " points"}),
+          el("p", {"class": "cc-note", text: t("Version %(number)s, %(date)s: %(points)s points", {
+            number: index + 1, date: fmtDate(version.submitted_at), points: fmtPoints(version.total)})}),
           version.comment ? el("p", {"class": "cc-comment", text: version.comment}) : null,
-          Forms.pointsTable(itemsOf(version.checklist_version), [{title: "Points", assessment: version}],
-                            "Points per item in version " + (index + 1))]);
+          Forms.pointsTable(itemsOf(version.checklist_version), [{title: t("Points"), assessment: version}],
+                            t("Points per item in version %(number)s", {number: index + 1}))]);
       })));
+  }
+
+  function latestSelfCheck() {
+    var check = state.self_check;
+    return check && check.history.length ? check.history[check.history.length - 1] : null;
   }
 
   function renderSelfCheck() {
@@ -130,61 +170,154 @@ function CrossCheckBlock(runtime, element) {
     section.textContent = "";
     var check = state.self_check;
     if (!check || (!check.open && !check.history.length)) { return; }
-    var latest = check.history.length ? check.history[check.history.length - 1] : null;
-    section.appendChild(el("h3", {text: "Self-check"}));
+    var latest = latestSelfCheck();
+    section.appendChild(el("h3", {text: t("Self-check")}));
     if (check.open && !readOnly) {
-      section.appendChild(el("p", {"class": "cc-note", text: "Check your own work with the same checklist your " +
-        "reviewers will use. Your reviewers see it after they submit their review; you see it beside their points."}));
+      section.appendChild(el("p", {"class": "cc-note", text: t("Check your own work with the same checklist your reviewers will use. Your reviewers see it after they submit their review; you see it beside their points.")}));
       section.appendChild(Forms.form({
         items: state.checklist.items, maxScore: state.settings.max_score, className: "cc-self-form",
         initial: check.draft || latest || {}, bestWork: false,
-        submitLabel: latest ? "Update self-check" : "Submit self-check",
-        onDraft: draftSaver("self"), onSubmit: submitter("submit_self_check")}));
+        submitLabel: latest ? t("Update self-check") : t("Submit self-check"),
+        onDraft: draftSaver("self"),
+        onSubmit: submitter("submit_self_check", null, function () { announce(t("Your self-check is saved.")); })}));
     } else if (latest) {
-      section.appendChild(el("p", {text: "Your self-check: " + fmtPoints(latest.total) + " of " + state.settings.max_score}));
+      section.appendChild(el("p", {text: t("Your self-check: %(points)s of %(max)s",
+        {points: fmtPoints(latest.total), max: fmtPoints(state.settings.max_score)})}));
     }
-    if (latest) { section.appendChild(el("p", {"class": "cc-note cc-self-status", text: "Self-check saved " + fmtDate(latest.submitted_at) + "."})); }
+    if (latest) {
+      section.appendChild(el("p", {"class": "cc-note cc-self-status",
+        text: t("Self-check saved %(date)s.", {date: fmtDate(latest.submitted_at)})}));
+    }
+  }
+
+  // ------------------------------------------------------------------ reviews to do: one work at a time
+
+  var selectedReview = null;   // the review id shown in "Reviews to do"
+  var drafted = {};            // review ids whose draft was saved on this page since it was drawn
+
+  function reviewStatus(review) {
+    if (review.status === "submitted") { return "submitted"; }  // i18n: code
+    return review.draft || drafted[review.id] ? "draft" : "todo";
+  }
+
+  function statusText(review) {
+    var status = reviewStatus(review);
+    if (status === "submitted") {
+      return t("Submitted: %(points)s of %(max)s",
+               {points: fmtPoints(review.total), max: fmtPoints(state.settings.max_score)});
+    }
+    return status === "draft" ? t("Draft saved") : t("Not started");
+  }
+
+  function firstUnfinished() {
+    var open = state.reviews.filter(function (review) { return review.status !== "submitted"; });
+    return (open[0] || state.reviews[0] || {}).id || null;
+  }
+
+  function renderWorkList() {
+    var list = $(".cc-work-list");
+    if (!list) { return; }
+    list.textContent = "";
+    state.reviews.forEach(function (review) {
+      var status = reviewStatus(review);
+      var current = review.id === selectedReview;
+      list.appendChild(el("li", {}, [el("button", {
+        type: "button", "class": "cc-work-pick cc-status-" + status, "data-review": review.id,
+        "aria-current": current ? "true" : null, onclick: function () { selectReview(review.id, true); }}, [
+          el("span", {"class": "cc-work-pick-title", text: review.title}), " ",
+          el("span", {"class": "cc-work-pick-status", text: statusText(review)})])]));
+    });
+  }
+
+  function selectReview(id, focus) {
+    selectedReview = id;
+    var blocks = box.querySelectorAll(".cc-reviews .cc-work");
+    Array.prototype.forEach.call(blocks, function (block) {
+      block.hidden = block.getAttribute("data-review") !== id;
+      if (!block.hidden && focus) { block.querySelector("h4").focus(); }
+    });
+    renderWorkList();
   }
 
   function renderReviews() {
     var section = $(".cc-reviews");
     section.textContent = "";
-    if (!state.reviews.length) { return; }
     var progress = state.progress;
-    section.appendChild(el("h3", {text: "Works to review (" + progress.reviews_done + " of " + progress.reviews_assigned + " done)"}));
+    if (!state.reviews.length) {
+      section.appendChild(el("h3", {text: t("Works to review")}));
+      section.appendChild(el("p", {"class": "cc-note cc-empty", text: state.settings.review_start &&
+        (state.phase === "not_open" || state.phase === "submission" || state.phase === "waiting")
+        ? t("The works to review are given out when the cross-check starts (%(date)s).", {date: fmtDate(state.settings.review_start)})
+        : t("You have no works to review.")}));
+      return;
+    }
+    section.appendChild(el("h3", {text: t("Works to review (%(done)s of %(n)s done)",
+                                          {done: progress.reviews_done, n: progress.reviews_assigned})}));
     if (state.settings.review_due) {
-      section.appendChild(el("p", {"class": "cc-note", text: "Cross-check end: " + fmtDate(state.settings.review_due)}));
+      section.appendChild(el("p", {"class": "cc-note",
+        text: t("Cross-check end: %(date)s", {date: fmtDate(state.settings.review_due)})}));
     }
     if (state.checklist.information) {
       section.appendChild(el("p", {"class": "cc-note", text: state.checklist.information}));
     }
+    section.appendChild(el("ul", {"class": "cc-work-list", "aria-label": t("Works to review and their status")}));
+    var ids = state.reviews.map(function (review) { return review.id; });
+    if (ids.indexOf(selectedReview) < 0) { selectedReview = firstUnfinished(); }
     state.reviews.forEach(function (review) {
       var done = review.status === "submitted";
       var block = el("div", {"class": "cc-work" + (done ? " cc-done" : ""), "data-review": review.id}, [
-        el("h4", {}, [review.title + " ",
-                      el("span", {"class": "cc-badge", text: done ? "reviewed: " + fmtPoints(review.total) : "to review"})]),
-        el("p", {}, ["Link: ", el("a", {href: review.url, target: "_blank", rel: "noopener noreferrer", text: review.url})])
+        el("h4", {tabindex: "-1"}, [review.title + " ", el("span", {"class": "cc-badge", text: statusText(review)})]),
+        el("p", {}, nodes(t("Link: %(link)s"), {link: link(review.url)}))
       ]);
       var pointsOnly = state.phase === "adjustment" && done;  // T6: only points may change
-      if ((state.phase === "review" || pointsOnly) && !readOnly) {
-        block.appendChild(Forms.form({
-          items: state.checklist.items, maxScore: state.settings.max_score, className: "cc-review-form",
-          initial: pointsOnly ? review.latest : (review.draft || review.latest || {}), bestWork: true,
-          pointsOnly: pointsOnly,
-          submitLabel: done ? "Update review" : "Submit review",
-          onDraft: draftSaver(review.id), onSubmit: submitter("submit_review", {review_id: review.id})}));
-      }
       var columns = [];
-      if (review.latest) { columns.push({title: "Your review", assessment: review.latest}); }
-      if (review.author_self_check) { columns.push({title: "Author's self-check", assessment: review.author_self_check}); }
+      if (review.latest) { columns.push({title: t("Your review"), assessment: review.latest}); }
+      if (review.author_self_check) { columns.push({title: t("Author's self-check"), assessment: review.author_self_check}); }
       review.other_reviews.forEach(function (other) { columns.push({title: other.title, assessment: other}); });
       if (columns.length > 1) {
-        block.appendChild(Forms.pointsTable(state.checklist.items, columns, "Points per item"));
+        block.appendChild(Forms.pointsTable(state.checklist.items, columns, t("Points per item")));
       }
-      var history = historyBlock(review.history, "History of your review");
+      if ((state.phase === "review" || pointsOnly) && !readOnly) {
+        var form = Forms.form({
+          items: state.checklist.items, maxScore: state.settings.max_score, className: "cc-review-form",
+          initial: pointsOnly ? review.latest : (review.draft || review.latest || {}), bestWork: true,
+          pointsOnly: pointsOnly, label: review.title,
+          submitLabel: done ? t("Update review") : t("Submit review"),
+          onDraft: draftSaver(review.id),
+          onSubmit: submitter("submit_review", {review_id: review.id}, function () {
+            announce(t("Your review of %(work)s is submitted.", {work: review.title}));
+            // The next work not yet reviewed, if any, is shown next.
+            var next = state.reviews.filter(function (other) { return other.status !== "submitted"; })[0];
+            if (next && !done) { selectedReview = next.id; }
+            focusAfterRender = true;
+          })});
+        if (done) {
+          // A submitted review stays collapsed: its points are above; the form opens on demand.
+          block.appendChild(el("details", {"class": "cc-edit-review"}, [
+            el("summary", {text: pointsOnly ? t("Correct the points of this review") : t("Change this review")}), form]));
+        } else {
+          block.appendChild(form);
+        }
+      } else if (review.latest && columns.length < 2) {
+        block.appendChild(Forms.pointsTable(state.checklist.items, columns, t("Points per item")));
+      }
+      var history = historyBlock(review.history, t("History of your review"));
       if (history) { block.appendChild(history); }
       section.appendChild(block);
     });
+    var focus = focusAfterRender;
+    focusAfterRender = false;
+    selectReview(selectedReview, focus);
+  }
+
+  var focusAfterRender = false;
+
+  /** After a re-render took the focused control away, put the focus on the open tab's panel,
+   * so that keyboard users go on from where they were, not from the top of the page. */
+  function keepFocus() {
+    if (box.contains(document.activeElement)) { return; }
+    var panel = tabs && box.querySelector(".cc-panel:not([hidden])");
+    if (panel) { panel.focus(); }
   }
 
   // ------------------------------------------------------------------ received reviews and grade
@@ -192,141 +325,94 @@ function CrossCheckBlock(runtime, element) {
   function renderReceived() {
     var section = $(".cc-received");
     section.textContent = "";
-    var check = state.self_check;
-    var mine = check && check.history.length ? check.history[check.history.length - 1] : null;
-    if (!state.received.length) { return; }
-    section.appendChild(el("h3", {text: "Reviews of your work"}));
-    var columns = mine ? [{title: "Your self-check", assessment: mine}] : [];
+    var mine = latestSelfCheck();
+    section.appendChild(el("h3", {text: t("Reviews of your work")}));
+    if (!state.received.length) {
+      section.appendChild(el("p", {"class": "cc-note cc-empty", text: state.submission
+        ? t("No reviews of your work yet. Each review appears here as soon as its reviewer submits it.")
+        : t("You did not submit a work, so there are no reviews of it.")}));
+      return;
+    }
+    var columns = mine ? [{title: t("Your self-check"), assessment: mine}] : [];
     state.received.forEach(function (review) { columns.push({title: review.title, assessment: review}); });
-    section.appendChild(Forms.pointsTable(state.checklist.items, columns, "Points per item"));
+    section.appendChild(Forms.pointsTable(state.checklist.items, columns, t("Points per item")));
     state.received.forEach(function (review) {
+      var values = {reviewer: review.title, points: fmtPoints(review.total), max: fmtPoints(state.settings.max_score)};
       section.appendChild(el("div", {"class": "cc-work cc-received-review"}, [
-        el("h4", {text: review.title + ": " + fmtPoints(review.total) + " of " + state.settings.max_score +
-                        (review.best_work ? " — marked your work as a best work" : "")}),
+        el("h4", {text: review.best_work
+          ? t("%(reviewer)s: %(points)s of %(max)s — marked your work as a best work", values)
+          : t("%(reviewer)s: %(points)s of %(max)s", values)}),
         review.comment ? el("p", {"class": "cc-comment", text: review.comment}) : null,
-        historyBlock(review.history, "History of this review")
+        historyBlock(review.history, t("History of this review"))
       ]));
     });
+  }
+
+  function scoreText(score) {
+    var values = {reviewer: score.reviewer, points: fmtPoints(score.total), reason: score.reason};
+    if (!score.counted) { return t("%(reviewer)s: %(points)s (left out: %(reason)s)", values); }
+    return score.reason ? t("%(reviewer)s: %(points)s (counted: %(reason)s)", values)
+                        : t("%(reviewer)s: %(points)s (counted)", values);
   }
 
   function renderGrade() {
     var section = $(".cc-grade");
     section.textContent = "";
     var grade = state.grade;
-    if (!grade) { return; }
-    section.appendChild(el("h3", {text: "Your grade"}));
-    section.appendChild(el("p", {"class": "cc-grade-points",
-      text: grade.points === null ? "No grade yet" : grade.points + " of " + grade.max}));
+    section.appendChild(el("h3", {text: t("Your grade")}));
+    if (!grade) {
+      section.appendChild(el("p", {"class": "cc-note cc-empty", text: state.settings.review_due
+        ? t("Your grade appears here once the cross-check is complete (after %(date)s).", {date: fmtDate(state.settings.adjustment_due || state.settings.review_due)})
+        : t("Your grade appears here once the cross-check is complete.")}));
+      return;
+    }
+    section.appendChild(el("p", {"class": "cc-grade-points", text: grade.points === null ? t("No grade yet")
+      : t("%(points)s of %(max)s", {points: fmtPoints(grade.points), max: fmtPoints(grade.max)})}));
     section.appendChild(el("p", {text: grade.message}));
     if (grade.rechecked) {
-      // A staff re-check replaced the grade (see the Appeal section): the scores below were the reviewers'.
-      section.appendChild(el("p", {"class": "cc-note", text: "How the reviewers' grade was computed:"}));
+      // A staff re-check replaced the grade (see the appeal below): the scores below were the reviewers'.
+      section.appendChild(el("p", {"class": "cc-note", text: t("How the reviewers' grade was computed:")}));
     }
     if (grade.scores.length) {
       section.appendChild(el("ul", {"class": "cc-grade-scores"}, grade.scores.map(function (score) {
-        return el("li", {"class": score.counted && !grade.rechecked ? "cc-counted" : "cc-dropped"},
-                  [score.reviewer + ": " + fmtPoints(score.total) +
-                   (score.counted ? (score.reason ? " (counted: " + score.reason + ")" : " (counted)")
-                                  : " (left out: " + score.reason + ")")]);
+        return el("li", {"class": score.counted && !grade.rechecked ? "cc-counted" : "cc-dropped"}, [scoreText(score)]);
       })));
     }
     if (grade.items && grade.items.length) {
       // Graded item by item: what each item counted, then what every reviewer gave it.
-      section.appendChild(el("p", {"class": "cc-grade-items-head", text: "Item by item:"}));
+      section.appendChild(el("p", {"class": "cc-grade-items-head", text: t("Item by item:")}));
       section.appendChild(el("ul", {"class": "cc-grade-items"}, grade.items.map(function (item) {
         var got = item.type === "penalty"
-          ? (item.points ? fmtPoints(item.points) + " points (penalty)" : "no penalty")
-          : fmtPoints(item.points) + " of " + fmtPoints(item.max);
+          ? (item.points ? t("%(points)s points (penalty)", {points: fmtPoints(item.points)}) : t("no penalty"))
+          : t("%(points)s of %(max)s", {points: fmtPoints(item.points), max: fmtPoints(item.max)});
         var given = item.scores.map(function (score) {
-          return score.reviewer + " " + fmtPoints(score.points) +
-                 (score.counted ? "" : " (not counted: " + score.reason + ")");
+          var values = {reviewer: score.reviewer, points: fmtPoints(score.points), reason: score.reason};
+          return score.counted ? t("%(reviewer)s %(points)s", values)
+                               : t("%(reviewer)s %(points)s (not counted: %(reason)s)", values);
         }).join(", ");
         // item.html is the checklist text sanitized by the server; everything else is text.
-        return el("li", {"class": "cc-grade-item"}, [el("span", {html: item.html}), ": " + got + " — " + given]);
+        return el("li", {"class": "cc-grade-item"}, nodes(t("%(item)s: %(points)s — %(given)s"),
+                                                          {item: el("span", {html: item.html}), points: got, given: given}));
       })));
     }
   }
 
-  // ------------------------------------------------------------------ staff
-
-  function renderStaff(overview, message) {
-    var section = $(".cc-staff");
-    section.hidden = false;
-    section.textContent = "";
-    section.appendChild(el("h3", {text: "Staff: progress"}));
-    section.appendChild(el("p", {"class": "cc-staff-summary",
-      text: overview.submissions + " works submitted. " + overview.phase_text +
-            (overview.reviewers_per_work ? " Reviewers per work: " + overview.reviewers_per_work + "." : "")}));
-    if (overview.distribution_note) { section.appendChild(el("p", {"class": "cc-note cc-distribution-note", text: overview.distribution_note})); }
-    if (overview.start_blocked) { section.appendChild(el("p", {"class": "cc-warning cc-start-blocked", text: overview.start_blocked})); }
-    var failed = overview.gradebook ? overview.gradebook.failed : [];
-    if (failed.length) {
-      // Gradebook writes that failed wait for their retry; staff see which and why.
-      section.appendChild(el("div", {"class": "cc-warning cc-gradebook-failed", role: "note"}, [
-        el("p", {text: failed.length + " grade" + (failed.length === 1 ? "" : "s") + " could not be written to the " +
-                       "gradebook yet; they are tried again by themselves:"}),
-        el("ul", {}, failed.map(function (row) {
-          return el("li", {text: row.learner + ": " + row.error + " (tried " + row.attempts + " time" +
-                                 (row.attempts === 1 ? "" : "s") + "; next " + CrossCheckCommon.fmtDate(row.retry_at) + ")"});
-        }))]));
-    }
-    if (message) { section.appendChild(el("p", {"class": "cc-ok", text: message})); }
-    function action(label, handler, enabled) {
-      return el("button", {type: "button", "class": "cc-" + handler, disabled: !enabled, onclick: function () {
-        showError("");
-        call(handler).then(function (data) {
-          renderStaff(data.overview, data.result.message);
-          return call("get_state").then(function (fresh) { state = fresh; render(); });
-        }).catch(function (err) { showError(err.message); });
-      }, text: label});
-    }
-    section.appendChild(action("Start cross-check now", "staff_start", overview.can_start));
-    section.appendChild(action("Complete now", "staff_complete", overview.can_complete));
-    var head = el("tr", {}, ["Learner", "Link", "Submitted", "Reviews done", "Reviews received", "Grade"].map(function (h) { return el("th", {text: h}); }));
-    var rows = overview.learners.map(function (row) {
-      var grade = row.grade ? (row.grade.points === null ? row.grade.status : row.grade.points + " / " + row.grade.max +
-                               (row.grade.status === "graded" ? "" : " (" + row.grade.status + ")")) : "";
-      return el("tr", {}, [
-        el("td", {text: row.learner}),
-        el("td", {}, [el("a", {href: row.url, target: "_blank", rel: "noopener noreferrer", text: row.url})]),
-        el("td", {text: fmtDate(row.submitted_at)}),
-        el("td", {text: row.reviews_done + " / " + row.reviews_assigned}),
-        el("td", {text: String(row.reviews_received)}),
-        el("td", {text: grade})
-      ]);
-    });
-    section.appendChild(el("table", {"class": "cc-staff-table"}, [el("thead", {}, [head]), el("tbody", {}, rows)]));
-    var exportUrl = runtime.handlerUrl(root, "staff_export");
-    var sep = exportUrl.indexOf("?") >= 0 ? "&" : "?";
-    var links = [{href: exportUrl + sep + "kind=grades", text: "Download grades (CSV)"},
-                 {href: exportUrl + sep + "kind=reviews", text: "Download reviews (CSV)"}];
-    var analytics = el("div", {"class": "cc-analytics"});
-    section.appendChild(el("button", {type: "button", "class": "cc-staff_analytics", onclick: function () {
-      showError("");
-      call("staff_analytics").then(function (data) { CrossCheckAnalytics.render(analytics, data); })
-        .catch(function (err) { showError(err.message); });
-    }, text: "Show analytics"}));
-    section.appendChild(el("p", {"class": "cc-staff-exports"}, links.map(function (link, i) {
-      return el("span", {}, [i ? " · " : null, el("a", {href: link.href, download: "", text: link.text})]);
-    })));
-    section.appendChild(analytics);
-    var appeals = el("div", {"class": "cc-appeals"});
-    section.appendChild(el("button", {type: "button", "class": "cc-staff_appeals", onclick: function () {
-      showError("");
-      call("staff_appeals").then(function (data) {
-        CrossCheckAppeals.renderStaff(appeals, data, {call: call, showError: showError, items: state.checklist.items,
-                                                      maxScore: state.settings.max_score});
-      }).catch(function (err) { showError(err.message); });
-    }, text: "Show appeals and re-checks"}));
-    section.appendChild(appeals);
-  }
+  // ------------------------------------------------------------------ header: countdown and progress
 
   // What the current phase is waiting for, and when (times are shown in the browser's zone).
   var NEXT_DATE = {
-    submission: ["submission_due", "Submission closes"],
-    waiting: ["review_start", "The cross-check starts"],
-    review: ["review_due", "The cross-check ends"],
-    adjustment: ["adjustment_due", "The adjustment period ends"]
+    submission: ["submission_due", function (time, date) {
+      return time ? t("Submission closes in %(time)s (%(date)s).", {time: time, date: date})
+                  : t("Submission closes now (%(date)s).", {date: date}); }],
+    waiting: ["review_start", function (time, date) {
+      return time ? t("The cross-check starts in %(time)s (%(date)s).", {time: time, date: date})
+                  : t("The cross-check starts now (%(date)s).", {date: date}); }],
+    review: ["review_due", function (time, date) {
+      return time ? t("The cross-check ends in %(time)s (%(date)s).", {time: time, date: date})
+                  : t("The cross-check ends now (%(date)s).", {date: date}); }],
+    adjustment: ["adjustment_due", function (time, date) {
+      return time ? t("The adjustment period ends in %(time)s (%(date)s).", {time: time, date: date})
+                  : t("The adjustment period ends now (%(date)s).", {date: date}); }]
   };
 
   function countdownText(now) {
@@ -335,12 +421,14 @@ function CrossCheckBlock(runtime, element) {
     if (!iso) { return ""; }
     var left = new Date(iso) - now;
     if (isNaN(left)) { return ""; }
-    if (left <= 0) { return next[1] + " now (" + fmtDate(iso) + ")."; }
+    if (left <= 0) { return next[1]("", fmtDate(iso)); }
     var minutes = Math.floor(left / 60000);
     var days = Math.floor(minutes / 1440);
     var hours = Math.floor((minutes % 1440) / 60);
-    var parts = days ? [days + " d", hours + " h"] : (hours ? [hours + " h", (minutes % 60) + " min"] : [(minutes % 60) + " min"]);
-    return next[1] + " in " + parts.join(" ") + " (" + fmtDate(iso) + ").";
+    var time = days ? t("%(days)s d %(hours)s h", {days: days, hours: hours})
+      : (hours ? t("%(hours)s h %(minutes)s min", {hours: hours, minutes: minutes % 60})
+               : t("%(minutes)s min", {minutes: minutes % 60}));
+    return next[1](time, fmtDate(iso));
   }
 
   function renderCountdown() {
@@ -349,19 +437,220 @@ function CrossCheckBlock(runtime, element) {
     node.hidden = !node.textContent;
   }
 
+  function renderProgress() {
+    var list = $(".cc-progress");
+    list.textContent = "";
+    var items = [];
+    if (init.signed_in && !(init.is_staff && !state.submission)) {
+      items.push(["work", state.submission ? t("Work: submitted") : t("Work: not submitted")]);
+      var check = state.self_check;
+      if (check && (check.open || check.history.length)) {
+        items.push(["self", check.history.length ? t("Self-check: done") : t("Self-check: not done")]);
+      }
+      if (state.progress.reviews_assigned) {
+        items.push(["reviews", t("Reviews: %(done)s of %(n)s done",
+                                 {done: state.progress.reviews_done, n: state.progress.reviews_assigned})]);
+      }
+      if (state.grade && state.grade.points !== null) {
+        items.push(["grade", t("Grade: %(points)s of %(max)s",
+                               {points: fmtPoints(state.grade.points), max: fmtPoints(state.grade.max)})]);
+      }
+    }
+    items.forEach(function (item) { list.appendChild(el("li", {"class": "cc-progress-" + item[0], text: item[1]})); });
+    list.hidden = !items.length;
+  }
+
+  // ------------------------------------------------------------------ tabs
+
+  var LEARNER_TABS = [
+    {id: "work", label: t("My work"), panel: $(".cc-panel-work")},
+    {id: "reviews", label: t("Reviews to do"), panel: $(".cc-panel-reviews")},
+    {id: "feedback", label: t("Feedback on my work"), panel: $(".cc-panel-feedback")},
+    {id: "grade", label: t("Grade and appeal"), panel: $(".cc-panel-grade")}
+  ];
+  var STAFF_TABS = [
+    {id: "progress", label: t("Progress"), panel: $(".cc-panel-progress"), className: "cc-tab-staff"},
+    {id: "analytics", label: t("Analytics"), panel: $(".cc-panel-analytics"), className: "cc-tab-staff",
+     onShow: function (changed) { if (changed) { loadAnalytics(); } }},
+    {id: "appeals", label: t("Appeals"), panel: $(".cc-panel-appeals"), className: "cc-tab-staff",
+     onShow: function (changed) { if (changed) { loadAppeals(); } }},
+    {id: "settings", label: t("Settings"), panel: $(".cc-panel-settings"), className: "cc-tab-staff"}
+  ];
+  var tabs = null;
+
+  /** The tab that needs the learner now. */
+  function defaultTab() {
+    if (init.is_staff && !readOnly) { return "progress"; }
+    if (!state) { return "work"; }
+    if (state.grade || (state.appeal && state.appeal.submitted) || state.warnings.length) { return "grade"; }
+    var unfinished = state.reviews.some(function (review) { return review.status !== "submitted"; });
+    if ((state.phase === "review" && unfinished) || (state.phase === "adjustment" && state.reviews.length)) {
+      return "reviews";
+    }
+    if (state.reviews.length && state.received.length) { return "feedback"; }
+    if (state.reviews.length) { return "reviews"; }
+    return "work";
+  }
+
+  function updateBadges() {
+    if (!tabs || !state) { return; }
+    var progress = state.progress;
+    tabs.badge("reviews", progress.reviews_assigned
+      ? t("%(done)s of %(n)s", {done: progress.reviews_done, n: progress.reviews_assigned}) : "");
+    tabs.badge("feedback", state.received.length ? String(state.received.length) : "");
+  }
+
+  // ------------------------------------------------------------------ staff: progress
+
+  function gradeCell(grade) {
+    if (!grade) { return ""; }
+    if (grade.points === null) { return grade.status; }
+    var text = t("%(points)s / %(max)s", {points: fmtPoints(grade.points), max: fmtPoints(grade.max)});
+    return grade.status === "graded" ? text : t("%(grade)s (%(status)s)", {grade: text, status: grade.status});
+  }
+
+  function renderStaff(overview, message) {
+    var section = $(".cc-staff");
+    section.textContent = "";
+    section.appendChild(el("h3", {text: t("Staff: progress")}));
+    section.appendChild(el("p", {"class": "cc-staff-summary", text: overview.reviewers_per_work
+      ? nt("%(n)s work submitted. %(phase)s Reviewers per work: %(k)s.",
+           "%(n)s works submitted. %(phase)s Reviewers per work: %(k)s.", overview.submissions,
+           {phase: overview.phase_text, k: overview.reviewers_per_work})
+      : nt("%(n)s work submitted. %(phase)s", "%(n)s works submitted. %(phase)s", overview.submissions,
+           {phase: overview.phase_text})}));
+    if (overview.distribution_note) { section.appendChild(el("p", {"class": "cc-note cc-distribution-note", text: overview.distribution_note})); }
+    if (overview.start_blocked) { section.appendChild(el("p", {"class": "cc-warning cc-start-blocked", text: overview.start_blocked})); }
+    var failed = overview.gradebook ? overview.gradebook.failed : [];
+    if (failed.length) {
+      // Gradebook writes that failed wait for their retry; staff see which and why.
+      section.appendChild(el("div", {"class": "cc-warning cc-gradebook-failed", role: "note"}, [
+        el("p", {text: nt("%(n)s grade could not be written to the gradebook yet; it is tried again by itself:",
+                          "%(n)s grades could not be written to the gradebook yet; they are tried again by themselves:",
+                          failed.length)}),
+        el("ul", {}, failed.map(function (row) {
+          return el("li", {text: nt("%(learner)s: %(error)s (tried %(n)s time; next %(date)s)",
+                                    "%(learner)s: %(error)s (tried %(n)s times; next %(date)s)", row.attempts,
+                                    {learner: row.learner, error: row.error, date: fmtDate(row.retry_at)})});
+        }))]));
+    }
+    if (message) { section.appendChild(el("p", {"class": "cc-ok", text: message})); }
+    function action(label, handler, enabled) {
+      return el("button", {type: "button", "class": "cc-" + handler, disabled: !enabled, onclick: function () {
+        showError("");
+        call(handler).then(function (data) {
+          renderStaff(data.overview, data.result.message);
+          announce(data.result.message);
+          var again = $(".cc-staff button.cc-" + handler);
+          if (again) { (again.disabled ? $(".cc-staff button:not([disabled])") || again : again).focus(); }
+          return call("get_state").then(function (fresh) { state = fresh; render(); });
+        }).catch(function (err) { showError(err.message); });
+      }, text: label});
+    }
+    section.appendChild(el("div", {"class": "cc-staff-actions"}, [
+      action(t("Start cross-check now"), "staff_start", overview.can_start),
+      action(t("Complete now"), "staff_complete", overview.can_complete)]));
+    var exportUrl = runtime.handlerUrl(root, "staff_export");
+    var sep = exportUrl.indexOf("?") >= 0 ? "&" : "?";
+    var links = [{href: exportUrl + sep + "kind=grades", text: t("Download grades (CSV)")},  // i18n: code
+                 {href: exportUrl + sep + "kind=reviews", text: t("Download reviews (CSV)")}];  // i18n: code
+    section.appendChild(el("p", {"class": "cc-staff-exports"}, links.map(function (item, i) {
+      return el("span", {}, [i ? " · " : null, el("a", {href: item.href, download: "", text: item.text})]);
+    })));
+    var columns = [
+      {label: t("Learner"), value: function (row) { return row.learner; }, cell: function (row) { return row.learner; }},
+      {label: t("Link"), value: function (row) { return row.url; }, cell: function (row) { return link(row.url); }},
+      {label: t("Submitted"), value: function (row) { return row.submitted_at; },
+       cell: function (row) { return fmtDate(row.submitted_at); }},
+      {label: t("Reviews done"), value: function (row) { return row.reviews_assigned ? row.reviews_done / row.reviews_assigned : -1; },
+       cell: function (row) { return t("%(done)s / %(n)s", {done: row.reviews_done, n: row.reviews_assigned}); }},
+      {label: t("Reviews received"), value: function (row) { return row.reviews_received; },
+       cell: function (row) { return String(row.reviews_received); }},
+      {label: t("Grade"), value: function (row) { return row.grade && row.grade.points !== null ? row.grade.points : null; },
+       cell: function (row) { return gradeCell(row.grade); }}
+    ];
+    section.appendChild(CrossCheckCommon.dataTable(columns, overview.learners, {
+      tableClass: "cc-staff-table cc-progress-table", caption: t("Learners and their progress"),
+      filter: function (row) { return row.learner; }, filterLabel: t("Filter by learner"),
+      rowAttrs: function (row) { return {"data-learner": row.learner}; }}));
+  }
+
+  // ------------------------------------------------------------------ staff: analytics, appeals, settings
+
+  function loadAnalytics() {
+    var panel = $(".cc-staff-analytics");
+    if (!panel.firstChild) {
+      panel.appendChild(el("div", {"class": "cc-panel-tools"}, [
+        el("button", {type: "button", "class": "cc-staff_analytics", onclick: loadAnalytics, text: t("Refresh analytics")})]));
+      panel.appendChild(el("div", {"class": "cc-analytics", "aria-busy": "true"},
+                           [el("p", {"class": "cc-note", text: t("Loading…")})]));
+    }
+    var target = panel.querySelector(".cc-analytics");
+    showError("");
+    call("staff_analytics").then(function (data) {
+      CrossCheckAnalytics.render(target, data);
+      target.removeAttribute("aria-busy");
+    }).catch(function (err) { showError(err.message); });
+  }
+
+  function loadAppeals() {
+    var panel = $(".cc-staff-appeals");
+    if (!panel.firstChild) {
+      panel.appendChild(el("div", {"class": "cc-panel-tools"}, [
+        el("button", {type: "button", "class": "cc-staff_appeals", onclick: loadAppeals, text: t("Refresh appeals")})]));
+      panel.appendChild(el("div", {"class": "cc-appeals", "aria-busy": "true"},
+                           [el("p", {"class": "cc-note", text: t("Loading…")})]));
+    }
+    var target = panel.querySelector(".cc-appeals");
+    showError("");
+    call("staff_appeals").then(function (data) {
+      CrossCheckAppeals.renderStaff(target, data, {call: call, showError: showError, announce: announce,
+                                                   items: state.checklist.items, maxScore: state.settings.max_score});
+      target.removeAttribute("aria-busy");
+      tabs.badge("appeals", data.pending ? String(data.pending) : "");
+    }).catch(function (err) { showError(err.message); });
+  }
+
+  function renderSettings() {
+    var panel = $(".cc-staff-settings");
+    panel.textContent = "";
+    var s = state.settings;
+    var rows = [
+      [t("Title"), s.display_name],
+      [t("What learners submit"), s.submission_help],
+      [t("Reviews per work"), String(s.reviews_per_work)],
+      [t("Maximum score"), fmtPoints(s.max_score)],
+      [t("Grading policy"), s.policy_text],
+      [t("Submission deadline"), s.submission_due ? fmtDate(s.submission_due) : t("not set")],
+      [t("Cross-check start"), s.review_start ? fmtDate(s.review_start) : t("not set")],
+      [t("Cross-check end"), s.review_due ? fmtDate(s.review_due) : t("not set")],
+      [t("Adjustment period ends"), s.adjustment_due ? fmtDate(s.adjustment_due) : t("no adjustment period")]
+    ];
+    panel.appendChild(el("h3", {text: t("Settings")}));
+    panel.appendChild(el("dl", {"class": "cc-settings-list"}, rows.reduce(function (all, row) {
+      return all.concat([el("dt", {text: row[0]}), el("dd", {text: row[1]})]);
+    }, [])));
+    panel.appendChild(el("p", {"class": "cc-note cc-settings-note", text: t("The settings and the checklist are changed in Studio: open this component's Edit view. Learners see the changes once the course is published.")}));
+  }
+
+  // ------------------------------------------------------------------ the page
+
   function render() {
     if (!state) { return; }
     $(".cc-title").textContent = state.settings.display_name;
     $(".cc-phase").textContent = state.phase_text;
     renderCountdown();
+    renderProgress();
     renderSubmission();
     renderSelfCheck();
     renderReviews();
     renderReceived();
     renderGrade();
     CrossCheckAppeals.renderLearner($(".cc-appeal"), {
-      state: state, call: call, showError: showError, readOnly: readOnly,
-      onState: function (fresh) { state = fresh; render(); }});
+      state: state, call: call, showError: showError, readOnly: readOnly, announce: announce,
+      onState: function (fresh) { state = fresh; render(); keepFocus(); }});
+    if (init.is_staff && !readOnly) { renderSettings(); }
+    updateBadges();
   }
 
   if (init.error) { showError(init.error); }
@@ -370,9 +659,16 @@ function CrossCheckBlock(runtime, element) {
     notice.textContent = init.read_only;
     notice.hidden = false;
   }
+  var staffView = init.is_staff && !readOnly;
+  if (state) {
+    tabs = CrossCheckCommon.tabList($(".cc-tablist"), staffView ? LEARNER_TABS.concat(STAFF_TABS) : LEARNER_TABS);
+  } else {
+    $(".cc-tablist").hidden = true;
+  }
   render();
+  if (tabs) { tabs.select(defaultTab()); }
   setInterval(renderCountdown, 30000);
-  if (init.is_staff) {
+  if (staffView) {
     call("staff_overview").then(function (overview) { renderStaff(overview); })
       .catch(function (err) { showError(err.message); });
   }

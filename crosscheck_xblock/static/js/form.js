@@ -6,12 +6,18 @@
  * the server already sanitized (`html`); everything learners wrote is set with textContent.
  */
 var CrossCheckForms = (function () {
-  "use strict";
+  "use strict";  // i18n: code
 
   var STEPS = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
   var AUTOSAVE_MS = 800;
 
   var el = CrossCheckCommon.el, round2 = CrossCheckCommon.round2, fmtPoints = CrossCheckCommon.fmtPoints;
+  var t = CrossCheckCommon.t, nt = CrossCheckCommon.nt;
+
+  /** "3 points", "1 point", "2,5 балла": points as text with the plural of the language. */
+  function pointsText(value) {
+    return nt("%(n)s point", "%(n)s points", round2(value));
+  }
 
   function same(a, b) { return typeof a === "number" && Math.abs(a - b) < 1e-9; }
 
@@ -27,16 +33,16 @@ var CrossCheckForms = (function () {
   }
 
   function scaleLabel(value) {
-    if (value === 0) { return "Not done"; }
-    if (value === 1) { return "Done"; }
-    return Math.round(value * 100) + " %";
+    if (value === 0) { return t("Not done"); }
+    if (value === 1) { return t("Done"); }
+    return CrossCheckCommon.percent(value);
   }
 
   /* One radio group: options [{value, label, text, className}], arrow keys and Home/End. */
   function choiceGroup(label, options, current, onPick) {
     var group = el("div", {"class": "cc-scale", role: "radiogroup", "aria-label": label});
     var buttons = options.map(function (option) {
-      return el("button", {type: "button", role: "radio", "class": option.className, title: option.label,
+      return el("button", {type: "button", role: "radio", "class": option.className, title: option.title,
                            "aria-label": option.label, "data-value": String(option.value), text: option.text,
                            onclick: function () { pick(option.value, true); }});
     });
@@ -75,26 +81,34 @@ var CrossCheckForms = (function () {
 
   function itemRow(item, values, comments, onChange) {
     var row = el("div", {"class": "cc-item cc-item-" + item.type, "data-item": item.id});
+    // Every control names its checklist item: screen readers and voice control reach a control
+    // by its name, and "Points" alone would not say which of fifteen items it is.
+    var name = CrossCheckCommon.plainText(item.html);
     var points = el("input", {type: "number", "class": "cc-points", min: item.type === "penalty" ? item.max : 0,
                               max: item.type === "penalty" ? 0 : item.max, step: "any",
-                              "aria-label": "Points for this item (of " + item.max + ")"});
+                              "aria-label": t("Points for ‘%(item)s’ (of %(max)s)", {item: name, max: fmtPoints(item.max)})});
     var group;
     function setValue(value, source) {
       if (typeof value === "number") { values[item.id] = value; } else { delete values[item.id]; }
-      if (points && source !== "points") { points.value = typeof value === "number" ? fmtPoints(value * item.max) : ""; }
+      if (points && source !== "points") { points.value = typeof value === "number" ? String(round2(value * item.max)) : ""; }
       if (source !== "group") { group.pick(value); }
       onChange();
     }
     if (item.type === "penalty") {
-      group = choiceGroup("Penalty applies?", [
-        {value: 0, label: "No", text: "No", className: "cc-opt"},
-        {value: 1, label: "Yes: " + item.max + " points", text: "Yes", className: "cc-opt cc-opt-yes"}
+      group = choiceGroup(t("Penalty ‘%(item)s’ applies?", {item: name}), [
+        {value: 0, label: t("No: no penalty for ‘%(item)s’", {item: name}), title: t("No"), text: t("No"),
+         className: "cc-opt"},
+        {value: 1, label: t("Yes: %(points)s for ‘%(item)s’", {points: pointsText(item.max), item: name}),
+         title: t("Yes: %(points)s", {points: pointsText(item.max)}), text: t("Yes"), className: "cc-opt cc-opt-yes"}
       ], values[item.id], function (value) { setValue(value, "group"); });
       points = null;
     } else {
-      group = choiceGroup("Points for this item", STEPS.map(function (step) {
+      group = choiceGroup(t("Points for ‘%(item)s’", {item: name}), STEPS.map(function (step) {
         var star = step > 0 && step < 1;
-        return {value: step, star: star, label: scaleLabel(step) + " (" + fmtPoints(step * item.max) + " points)",
+        var short = t("%(choice)s (%(points)s)", {choice: scaleLabel(step), points: pointsText(step * item.max)});
+        return {value: step, star: star, title: short,
+                label: t("%(choice)s (%(points)s) for ‘%(item)s’",
+                         {choice: scaleLabel(step), points: pointsText(step * item.max), item: name}),
                 text: star ? "★" : scaleLabel(step), className: star ? "cc-star" : "cc-opt"};
       }), values[item.id], function (value) { setValue(value, "group"); });
       points.addEventListener("input", function () {
@@ -102,14 +116,15 @@ var CrossCheckForms = (function () {
         if (points.value === "" || isNaN(number) || item.max === 0) { setValue(undefined, "points"); return; }
         setValue(number / item.max, "points");
       });
-      if (typeof values[item.id] === "number") { points.value = fmtPoints(values[item.id] * item.max); }
+      if (typeof values[item.id] === "number") { points.value = String(round2(values[item.id] * item.max)); }
     }
-    var note = el("textarea", {"class": "cc-item-comment", rows: "2", "aria-label": "Comment on this item",
+    var note = el("textarea", {"class": "cc-item-comment", rows: "2", "aria-label": t("Comment on ‘%(item)s’", {item: name}),
                                oninput: function () { comments[item.id] = note.value; onChange(); }});
     note.value = comments[item.id] || "";
     var noteWrap = el("div", {"class": "cc-item-note"}, [note]);
     noteWrap.hidden = !note.value;
-    var noteToggle = el("button", {type: "button", "class": "cc-link", text: "Comment",
+    var noteToggle = el("button", {type: "button", "class": "cc-link", text: t("Comment"),
+                                   "aria-label": t("Comment on ‘%(item)s’", {item: name}),
                                    "aria-expanded": note.value ? "true" : "false",
                                    onclick: function () {
                                      noteWrap.hidden = !noteWrap.hidden;
@@ -118,7 +133,8 @@ var CrossCheckForms = (function () {
                                    }});
     var sign = item.max > 0 ? "+" : "";
     row.appendChild(el("div", {"class": "cc-item-text"}, [
-      el("span", {html: item.html}), " ", el("span", {"class": "cc-max", text: "(" + sign + item.max + ")"})]));
+      el("span", {html: item.html}), " ",
+      el("span", {"class": "cc-max", text: t("(%(sign)s%(max)s)", {sign: sign, max: fmtPoints(item.max)})})]));
     row.appendChild(el("div", {"class": "cc-item-controls"}, [group, points, noteToggle]));
     row.appendChild(noteWrap);
     return row;
@@ -133,8 +149,8 @@ var CrossCheckForms = (function () {
     var timer = null;
     var status = el("span", {"class": "cc-draft-status", "aria-live": "polite"});
     var totalNode = el("p", {"class": "cc-total", "aria-live": "polite"});
-    var overall = el("textarea", {"class": "cc-comment-input", rows: "3", "aria-label": "Overall comment",
-                                  oninput: changed});
+    var overallId = CrossCheckCommon.uniqueId("cc-comment");
+    var overall = el("textarea", {"class": "cc-comment-input", rows: "3", id: overallId, oninput: changed});
     overall.value = initial.comment || "";
     var best = el("input", {type: "checkbox", "class": "cc-best-work", checked: !!initial.best_work, onchange: changed});
     if (opts.pointsOnly) {
@@ -149,18 +165,19 @@ var CrossCheckForms = (function () {
     }
     function updateTotal() {
       var sums = total(opts.items, values, opts.maxScore);
-      var capped = sums.raw > opts.maxScore ? " (capped at the task's maximum)" : "";
-      totalNode.textContent = "Total: " + sums.shown + " of " + opts.maxScore + capped;
+      var shown = {total: fmtPoints(sums.shown), max: fmtPoints(opts.maxScore)};
+      totalNode.textContent = sums.raw > opts.maxScore ? t("Total: %(total)s of %(max)s (capped at the task's maximum)", shown)
+                                                       : t("Total: %(total)s of %(max)s", shown);
     }
     function changed() {
       updateTotal();
       if (!opts.onDraft || opts.pointsOnly) { return; }
       clearTimeout(timer);
-      status.textContent = "Unsaved changes…";
+      status.textContent = t("Unsaved changes…");
       timer = setTimeout(function () {
         opts.onDraft(data()).then(function () {
-          status.textContent = "Draft saved " + new Date().toLocaleTimeString();
-        }).catch(function (err) { status.textContent = "Draft not saved: " + err.message; });
+          status.textContent = t("Draft saved %(time)s", {time: new Date().toLocaleTimeString(CrossCheckCommon.language())});
+        }).catch(function (err) { status.textContent = t("Draft not saved: %(error)s", {error: err.message}); });
       }, AUTOSAVE_MS);
     }
 
@@ -173,18 +190,19 @@ var CrossCheckForms = (function () {
       return row;
     });
     if (opts.pointsOnly) {
-      rows.unshift(el("p", {"class": "cc-note", text: "The cross-check has ended: you may correct the points " +
-                                                     "of this review until the adjustment period ends."}));
+      rows.unshift(el("p", {"class": "cc-note", text: t("The cross-check has ended: you may correct the points of this review until the adjustment period ends.")}));
     }
-    var extras = [totalNode, el("label", {"class": "cc-block-label"}, [el("span", {text: "Overall comment"}), overall])];
+    var extras = [totalNode, el("label", {"class": "cc-block-label", "for": overallId}, [t("Overall comment")]), overall];
     if (opts.bestWork) {
-      extras.push(el("label", {"class": "cc-best"}, [best, " Mark as best work"]));
-      extras.push(el("p", {"class": "cc-note", text: "A best work is one you would show others as an example: " +
-        "it does everything the checklist asks, and does it in a clean, thoughtful way. Course staff see the works " +
-        "marked best; the author is not told who marked it."}));
+      var noteId = CrossCheckCommon.uniqueId("cc-best-note");
+      best.setAttribute("aria-describedby", noteId);
+      extras.push(el("label", {"class": "cc-best"}, [best, " ", t("Mark as best work")]));
+      extras.push(el("p", {"class": "cc-note", id: noteId, text: t("A best work is one you would show others as an example: it does everything the checklist asks, and does it in a clean, thoughtful way. Course staff see the works marked best; the author is not told who marked it.")}));
     }
     var submit = el("button", {type: "submit", "class": "cc-submit", text: opts.submitLabel});
-    var node = el("form", {"class": "cc-form " + (opts.className || ""), novalidate: true, onsubmit: function (event) {
+    var node = el("form", {"class": "cc-form " + (opts.className || ""), novalidate: true,
+                           "aria-label": opts.label ? t("Review of %(work)s", {work: opts.label}) : null,
+                           onsubmit: function (event) {
       event.preventDefault();
       clearTimeout(timer);
       submit.disabled = true;
@@ -196,12 +214,12 @@ var CrossCheckForms = (function () {
 
   /* Points per item side by side: columns [{title, assessment}] (R7, R8). */
   function pointsTable(items, columns, caption) {
-    var head = el("tr", {}, [el("th", {text: "Item"})].concat(columns.map(function (column) {
-      return el("th", {text: column.title + ": " + fmtPoints(column.assessment.total)});
+    var head = el("tr", {}, [el("th", {scope: "col", text: t("Item")})].concat(columns.map(function (column) {
+      return el("th", {scope: "col", text: t("%(title)s: %(points)s", {title: column.title, points: fmtPoints(column.assessment.total)})});
     })));
     var rows = items.filter(function (item) { return item.type === "subtask" || item.type === "penalty"; })
       .map(function (item) {
-        return el("tr", {"data-item": item.id}, [el("td", {html: item.html})].concat(columns.map(function (column) {
+        return el("tr", {"data-item": item.id}, [el("th", {scope: "row", html: item.html})].concat(columns.map(function (column) {
           var value = column.assessment.items[item.id];
           var note = (column.assessment.item_comments || {})[item.id];
           return el("td", {"class": "cc-cell"}, [

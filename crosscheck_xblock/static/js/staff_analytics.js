@@ -2,7 +2,7 @@
  * chart of how far each reviewer scores from the others. Plain JS, no library; every value from
  * the server goes into the page as text (textContent), never as markup. */
 var CrossCheckAnalytics = (function () {
-  "use strict";
+  "use strict";  // i18n: code
   var SVG = "http://www.w3.org/2000/svg";
 
   function svg(tag, attrs, children) {
@@ -14,7 +14,7 @@ var CrossCheckAnalytics = (function () {
     return node;
   }
 
-  var percent = CrossCheckCommon.percent;
+  var percent = CrossCheckCommon.percent, t = CrossCheckCommon.t, nt = CrossCheckCommon.nt;
 
   /** Points in the staff tables and charts: a missing value (no self-check, no grade yet) shows "–". */
   function fmt(value) { return CrossCheckCommon.fmtPoints(value, "–"); }
@@ -28,14 +28,16 @@ var CrossCheckAnalytics = (function () {
       var x = pad + i * barW, y = height - pad - h;
       return svg("g", {}, [
         svg("rect", {x: x + 1, y: y, width: barW - 2, height: h, "class": "cc-bar", fill: "#4a78b5"},
-            [svg("title", {text: fmt(bin.from) + "–" + fmt(bin.to) + ": " + bin.count})]),
+            [svg("title", {text: nt("%(from)s–%(to)s: %(n)s work", "%(from)s–%(to)s: %(n)s works", bin.count,
+                                    {from: fmt(bin.from), to: fmt(bin.to)})})]),
         bin.count ? svg("text", {x: x + barW / 2, y: y - 3, "text-anchor": "middle", "font-size": 10, text: String(bin.count)}) : null,
         svg("text", {x: x + barW / 2, y: height - pad + 12, "text-anchor": "middle", "font-size": 9, text: fmt(bin.from)})
       ]);
     });
     return svg("svg", {"class": "cc-histogram", width: width, height: height, role: "img",
                        viewBox: "0 0 " + width + " " + height},
-      [svg("title", {text: "Grades (" + data.histogram.graded + " final, " + data.histogram.expected + " expected)"}),
+      [svg("title", {text: t("Grades (%(final)s final, %(expected)s expected)",
+                             {final: data.histogram.graded, expected: data.histogram.expected})}),
        svg("line", {x1: pad, y1: height - pad, x2: width - pad, y2: height - pad, stroke: "#555"})].concat(bars));
   }
 
@@ -51,24 +53,29 @@ var CrossCheckAnalytics = (function () {
         svg("rect", {x: r.mean_deviation < 0 ? mid - w : mid, y: y + 2, width: w, height: rowH - 4,
                      "class": r.evidence_flag ? "cc-bar cc-bar-flagged" : "cc-bar",
                      fill: r.evidence_flag ? "#c0392b" : "#4a78b5"},
-            [svg("title", {text: r.reviewer_learner + ": " + fmt(r.mean_deviation) + " points vs the others"})])
+            [svg("title", {text: t("%(reviewer)s: %(points)s points vs the others",
+                                   {reviewer: r.reviewer_learner, points: fmt(r.mean_deviation)})})])
       ]);
     });
     return svg("svg", {"class": "cc-agreement-chart", width: width, height: height, role: "img",
                        viewBox: "0 0 " + width + " " + height},
-      [svg("title", {text: "Mean signed deviation of each reviewer from the other reviewers"}),
+      [svg("title", {text: t("Mean signed deviation of each reviewer from the other reviewers")}),
        svg("line", {x1: mid, y1: 0, x2: mid, y2: height, stroke: "#555"})].concat(bars));
   }
 
   function flags(work, threshold) {
-    var rule = Math.round(threshold * 1000) / 10 + " % rule";
+    var share = percent(threshold, 1);
     var parts = [];
-    if (work.ideal) { parts.push("ideal"); }
-    if (work.needs_staff) { parts.push("needs staff"); }
-    if (work.author_warned_by_fixed_rule) { parts.push("self-check off (" + rule + ")"); }
+    if (work.ideal) { parts.push(t("ideal")); }
+    if (work.needs_staff) { parts.push(t("needs staff")); }
+    if (work.author_warned_by_fixed_rule) { parts.push(t("self-check off (%(share)s rule)", {share: share})); }
     work.reviews.forEach(function (r) {
-      if (r.excluded_by_fixed_rule) { parts.push("reviewer " + r.reviewer + " excluded (" + rule + ")"); }
-      if (r.evidence_flag) { parts.push("reviewer " + r.reviewer + " flagged: " + r.evidence_flag); }
+      if (r.excluded_by_fixed_rule) {
+        parts.push(t("reviewer %(number)s excluded (%(share)s rule)", {number: r.reviewer, share: share}));
+      }
+      if (r.evidence_flag) {
+        parts.push(t("reviewer %(number)s flagged: %(flag)s", {number: r.reviewer, flag: r.evidence_flag}));
+      }
     });
     return parts.join("; ");
   }
@@ -77,36 +84,41 @@ var CrossCheckAnalytics = (function () {
    * staff read "1 of 5 reviewers" against "warns 70 % of honest reviewers". */
   function ruleComparison(data) {
     var el = CrossCheckCommon.el, w = data.warnings, sim = data.simulated;
-    var threshold = Math.round(data.threshold * 1000) / 10;
     function counted(count, share) {
-      return count + " of " + w.reviewers + (share === null ? "" : " (" + percent(share) + ")");
+      return share === null ? t("%(count)s of %(n)s", {count: count, n: w.reviewers})
+        : t("%(count)s of %(n)s (%(share)s)", {count: count, n: w.reviewers, share: percent(share)});
     }
     // The same table as the Studio editor's, with this task's own counts beside the rates.
     var table = CrossCheckCommon.ratesTable([
-      {rule: "fixed", label: "fixed (" + threshold + " %)",
-       cells: [counted(w.fixed_rule, w.fixed_rule_share) + ", and " + w.fixed_rule_authors + " authors"]},
-      {rule: "evidence", label: "evidence", cells: [counted(w.evidence_rule, w.evidence_rule_share)]}
+      {rule: "fixed", label: t("fixed (%(share)s)", {share: percent(data.threshold, 1)}),
+       cells: [nt("%(reviewers)s, and %(n)s author", "%(reviewers)s, and %(n)s authors", w.fixed_rule_authors,
+                  {reviewers: counted(w.fixed_rule, w.fixed_rule_share)})]},
+      {rule: "evidence", label: t("evidence"), cells: [counted(w.evidence_rule, w.evidence_rule_share)]}
     ], {
       simulated: sim,
-      marked: data.warning_rule, mark: " (used)",
+      marked: data.warning_rule, mark: t(" (used)"),
       tableClass: "cc-staff-table cc-analytics-rules-table", rowClass: "cc-rule", markedClass: "cc-rule-used",
-      columns: ["Reviewers it warns in this task"],
-      rateHeads: ["Simulated: honest reviewers warned", "Simulated: careless reviewers caught"]
+      columns: [t("Reviewers it warns in this task")],
+      rateHeads: [t("Simulated: honest reviewers warned"), t("Simulated: careless reviewers caught")],
+      caption: t("Warning rules and their simulated rates")
     });
     var written = Object.keys(w.written || {}).filter(function (kind) { return w.written[kind]; })
-      .map(function (kind) { return w.written[kind] + " " + kind.replace(/_/g, " "); });
+      .map(function (kind) { return t("%(n)s %(kind)s", {n: w.written[kind], kind: kind.replace(/_/g, " ")}); });
+    var simValues = sim ? {classes: sim.classes, scenario: sim.scenario_text, learners: sim.learners, k: sim.k,
+                           threshold: percent(data.threshold, 1), max: sim.max_score} : {};
+    var simText = sim ? t("Simulated: %(classes)s %(scenario)s (%(learners)s learners each; k = %(k)s, threshold %(threshold)s, maximum %(max)s).", simValues)
+                      : t("No simulation for these settings.");
     return el("div", {"class": "cc-analytics-rules"}, [
-      el("h4", {text: "Warning rules"}),
+      el("h4", {text: t("Warning rules")}),
       el("p", {"class": "cc-analytics-rule-used", text: data.warning_rule === "none"
-        ? "This task warns nobody at grading (rule: none)."
-        : "This task uses the " + data.warning_rule + " rule at grading: " + data.warning_rule_text}),
+        ? t("This task warns nobody at grading (rule: none).")
+        : t("This task uses the %(rule)s rule at grading: %(text)s", {rule: data.warning_rule, text: data.warning_rule_text})}),
       table,
-      el("p", {"class": "cc-note cc-analytics-simulated", text: sim
-        ? "Simulated: " + sim.classes + " " + sim.scenario_text + " (" + sim.learners + " learners each; k = " +
-          sim.k + ", threshold " + threshold + " %, maximum " + sim.max_score + ")." + (sim.note ? " " + sim.note : "")
-        : "No simulation for these settings."}),
-      el("p", {"class": "cc-note cc-analytics-written", text: "Warnings written so far: " +
-        (written.length ? written.join(", ") : "none") + "."})
+      el("p", {"class": "cc-note cc-analytics-simulated", text: sim && sim.note
+        ? t("%(text)s %(note)s", {text: simText, note: sim.note}) : simText}),
+      el("p", {"class": "cc-note cc-analytics-written", text: written.length
+        ? t("Warnings written so far: %(list)s.", {list: written.join(", ")})
+        : t("Warnings written so far: none.")})
     ]);
   }
 
@@ -114,7 +126,7 @@ var CrossCheckAnalytics = (function () {
   function render(container, data, links) {
     var el = CrossCheckCommon.el;
     container.textContent = "";
-    container.appendChild(el("h3", {text: "Staff: analytics"}));
+    container.appendChild(el("h3", {text: t("Staff: analytics")}));
     if (links && links.length) {  // the staff section shows them already; other callers may pass some
       container.appendChild(el("p", {"class": "cc-analytics-links"}, links.map(function (link, i) {
         return el("span", {}, [i ? " · " : null, el("a", {href: link.href, download: "", text: link.text})]);
@@ -123,29 +135,40 @@ var CrossCheckAnalytics = (function () {
     if (data.message) { container.appendChild(el("p", {"class": "cc-note cc-analytics-message", text: data.message})); }
     var w = data.warnings;
     container.appendChild(el("p", {"class": "cc-analytics-warnings", text:
-      "Warnings among " + w.reviewers + " reviewers: the fixed " + Math.round(data.threshold * 100) +
-      " % rule warns " + w.fixed_rule + " (and " + w.fixed_rule_authors + " authors); the evidence rule warns " +
-      w.evidence_rule + "."}));
+      t("Warnings among %(n)s reviewers: the fixed %(share)s rule warns %(fixed)s (and %(authors)s authors); the evidence rule warns %(evidence)s.",
+        {n: w.reviewers, share: percent(data.threshold, 1), fixed: w.fixed_rule, authors: w.fixed_rule_authors,
+         evidence: w.evidence_rule})}));
     container.appendChild(ruleComparison(data));
-    var head = el("tr", {}, ["Work", "Self-check", "Reviewer totals", "Largest spread", "Grade", "Ideal / flags"].map(
-      function (h) { return el("th", {text: h}); }));
-    var rows = data.works.map(function (work) {
-      var grade = work.grade ? (work.grade.points === null ? work.grade.status : work.grade.points + " / " + work.grade.max)
-                             : (work.expected === null ? "" : "expected " + fmt(work.expected));
-      return el("tr", {}, [
-        el("td", {text: work.learner}),
-        el("td", {text: fmt(work.self_check)}),
-        el("td", {text: work.reviews.map(function (r) { return fmt(r.total) + (r.excluded_by_fixed_rule ? "*" : ""); }).join(", ")}),
-        el("td", {text: fmt(work.largest_spread)}),
-        el("td", {text: grade}),
-        el("td", {text: flags(work, data.threshold)})
-      ]);
-    });
-    container.appendChild(el("table", {"class": "cc-staff-table cc-analytics-table"},
-                             [el("thead", {}, [head]), el("tbody", {}, rows)]));
-    container.appendChild(el("h4", {text: "Grades (final, or expected with the task's policy, aggregation and warning rule)"}));
+    function gradeOf(work) {
+      if (work.grade) {
+        return work.grade.points === null ? work.grade.status
+          : t("%(points)s / %(max)s", {points: fmt(work.grade.points), max: fmt(work.grade.max)});
+      }
+      return work.expected === null ? "" : t("expected %(points)s", {points: fmt(work.expected)});
+    }
+    function number(value) { return value === null || value === undefined ? null : value; }
+    var columns = [
+      {label: t("Work"), value: function (work) { return work.learner; }, cell: function (work) { return work.learner; }},
+      {label: t("Self-check"), value: function (work) { return number(work.self_check); },
+       cell: function (work) { return fmt(work.self_check); }},
+      {label: t("Reviewer totals"), cell: function (work) {
+        return work.reviews.map(function (r) { return fmt(r.total) + (r.excluded_by_fixed_rule ? "*" : ""); }).join(", ");
+      }},
+      {label: t("Largest spread"), value: function (work) { return number(work.largest_spread); },
+       cell: function (work) { return fmt(work.largest_spread); }},
+      {label: t("Grade"), value: function (work) {
+        return work.grade ? number(work.grade.points) : number(work.expected);
+      }, cell: gradeOf},
+      {label: t("Ideal / flags"), value: function (work) { return flags(work, data.threshold); },
+       cell: function (work) { return flags(work, data.threshold); }}
+    ];
+    container.appendChild(CrossCheckCommon.dataTable(columns, data.works, {
+      tableClass: "cc-staff-table cc-analytics-table", caption: t("Works, their reviews and grades"),
+      filter: function (work) { return work.learner; }, filterLabel: t("Filter by learner"),
+      rowAttrs: function (work) { return {"data-learner": work.learner}; }}));
+    container.appendChild(el("h4", {text: t("Grades (final, or expected with the task's policy, aggregation and warning rule)")}));
     container.appendChild(histogram(data));
-    container.appendChild(el("h4", {text: "Reviewers: mean points above (right) or below (left) the other reviewers"}));
+    container.appendChild(el("h4", {text: t("Reviewers: mean points above (right) or below (left) the other reviewers")}));
     container.appendChild(agreementChart(data));
   }
 
