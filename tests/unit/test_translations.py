@@ -75,7 +75,8 @@ def test_russian_counts_take_the_right_form():
 
 def test_numbers_and_dates_are_formatted_for_the_language():
     moment = datetime(2026, 12, 1, 22, 25, tzinfo=UTC)
-    assert (i18n.format_number(12.5), i18n.format_number(2.675), i18n.format_number(1234.5)) == ("12.5", "2.68", "1,234.5")
+    assert (i18n.format_number(12.5), i18n.format_number(2.675), i18n.format_number(1234.5)) == (
+        "12.5", "2.68", "1,234.5")
     assert i18n.format_date(moment) == "1 December 2026, 22:25 UTC"
     with i18n.using("ru"):
         assert i18n.format_number(12.5) == "12,5"
@@ -96,10 +97,12 @@ def test_a_stored_text_is_worded_for_each_reader():
 
 def test_a_broken_translation_falls_back_to_english():
     class Broken:
-        def gettext(self, message):
+        """A catalog whose translation names a placeholder the msgid does not have."""
+
+        def gettext(self, _message):
             return "Оценка %(nonexistent)s"
 
-        def ngettext(self, singular, plural, n):
+        def ngettext(self, singular, _plural, _n):
             return singular
 
     with i18n.active(Broken(), "ru"):
