@@ -112,7 +112,7 @@ var CrossCheckAppeals = (function () {
 
   function gradeText(grade) {
     if (!grade) { return "–"; }
-    return grade.points === null ? grade.status
+    return grade.points === null ? CrossCheckCommon.gradeStatus(grade.status)
       : t("%(points)s / %(max)s", {points: fmtPoints(grade.points), max: fmtPoints(grade.max)});
   }
 

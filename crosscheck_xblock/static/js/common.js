@@ -41,6 +41,13 @@ var CrossCheckCommon = (function () {
     return fill(text, values);
   }
 
+  /** A grade's status (the API's code) in words for staff tables. */
+  function gradeStatus(code) {
+    var words = {graded: t("graded"), reviews_unfinished: t("own reviews unfinished"),
+                 no_reviews: t("no reviews received")};
+    return words[code] || code;
+  }
+
   /** A number with at most two decimals and the language's separators ("12.5", "12,5"). */
   function fmtNumber(value) {
     return new Intl.NumberFormat(language, {maximumFractionDigits: 2}).format(value);
@@ -331,7 +338,7 @@ var CrossCheckCommon = (function () {
       el("thead", {}, [head]), el("tbody", {}, body)]);
   }
 
-  return {t: t, nt: nt, setLanguage: setLanguage, language: function () { return language; },
+  return {t: t, nt: nt, gradeStatus: gradeStatus, setLanguage: setLanguage, language: function () { return language; },
           fmtNumber: fmtNumber, el: el, plainText: plainText, nodes: nodes, uniqueId: uniqueId, tabList: tabList,
           dataTable: dataTable, csrfToken: csrfToken, handlerCaller: handlerCaller,
           fmtDate: fmtDate, round2: round2, fmtPoints: fmtPoints, percent: percent, ratesTable: ratesTable};

@@ -504,9 +504,10 @@ function CrossCheckBlock(runtime, element) {
 
   function gradeCell(grade) {
     if (!grade) { return ""; }
-    if (grade.points === null) { return grade.status; }
+    if (grade.points === null) { return CrossCheckCommon.gradeStatus(grade.status); }
     var text = t("%(points)s / %(max)s", {points: fmtPoints(grade.points), max: fmtPoints(grade.max)});
-    return grade.status === "graded" ? text : t("%(grade)s (%(status)s)", {grade: text, status: grade.status});
+    return grade.status === "graded" ? text
+      : t("%(grade)s (%(status)s)", {grade: text, status: CrossCheckCommon.gradeStatus(grade.status)});
   }
 
   function renderStaff(overview, message) {
