@@ -36,6 +36,7 @@ __all__ = [
     "item_points",
     "normalize_review_items",
     "parse_checklist",
+    "points_text",
     "review_total",
     "short_repr",
 ]
@@ -443,10 +444,10 @@ def _parse_max(raw: Mapping[str, Any], item_type: str, position: int, text: str)
     maximum = _plain_number(value)
     if item_type == "penalty" and maximum > 0:
         raise ChecklistError(Text(N_('a penalty must have a negative (or zero) "max", not %(max)s.'),
-                                  {"max": _points(maximum)}), position, text)
+                                  {"max": points_text(maximum)}), position, text)
     if item_type == "subtask" and maximum < 0:
         raise ChecklistError(Text(N_('a subtask must have a positive (or zero) "max", not %(max)s; use a '
-                                     'penalty item for deductions.'), {"max": _points(maximum)}), position, text)
+                                     'penalty item for deductions.'), {"max": points_text(maximum)}), position, text)
     return maximum
 
 
@@ -490,10 +491,11 @@ def _finite_float(value: object) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def _points(value: Number) -> str:
-    """A number of points exactly as it is (no rounding, no grouping), with the reader's
+def points_text(value: Number) -> str:
+    """A number of points exactly as it is (no rounding, no grouping, any size), with the reader's
     decimal sign: 100.5 → "100.5" in English, "100,5" in Russian."""
-    return babel_numbers.format_decimal(value, format="0.##########", locale=i18n.language())
+    text = repr(value) if isinstance(value, float) else str(value)
+    return text.replace(".", babel_numbers.get_decimal_symbol(i18n.language()))
 
 
 def short_repr(value: object, limit: int = 40) -> str:
@@ -582,7 +584,7 @@ def _check_file(path: str) -> tuple[bool, str]:
         return False, Text(N_("%(path)s: %(problem)s"), {"path": path, "problem": exc.text()}).render()
     return True, plural_text("%(path)s: %(n)s item, %(points)s points", "%(path)s: %(n)s items, %(points)s points",
                              len(checklist.items),
-                             {"path": path, "points": _points(checklist.max_total)}).render()
+                             {"path": path, "points": points_text(checklist.max_total)}).render()
 
 
 def environment_language(environ: Mapping[str, str] | None = None) -> str:

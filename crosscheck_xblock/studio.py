@@ -10,7 +10,7 @@ Validation runs on every value before anything is written: a save is all or noth
 from web_fragments.fragment import Fragment
 
 from . import compat, i18n, links, pages, schedule, services
-from .checklist import MAX_CRITERIA, MAX_FILE_BYTES, Checklist, ChecklistError, parse_checklist
+from .checklist import MAX_CRITERIA, MAX_FILE_BYTES, Checklist, ChecklistError, parse_checklist, points_text
 from .checklist import short_repr as _shown
 from .errors import BadRequest
 from .handlers import json_script_tag
@@ -301,17 +301,19 @@ def totals(checklist: Checklist, max_score: int) -> dict:
     """The scored sum against the task's maximum: below it is a warning, above it is capped."""
     scored = checklist.max_total
     penalties = sum(item.max for item in checklist.items if item.type == "penalty")
+    # Exact and of any size (a hostile checklist may sum to 10**400), as checklist errors show points.
+    shown = {"scored": points_text(scored), "max": points_text(max_score)}
     if scored < max_score:
         status = "below"
         message = Text(N_("The subtasks add up to %(scored)s points, less than the maximum score of "
-                          "%(max)s: nobody can get full marks."), {"scored": scored, "max": max_score})
+                          "%(max)s: nobody can get full marks."), shown)
     elif scored > max_score:
         status = "capped"
         message = Text(N_("The subtasks add up to %(scored)s points, more than the maximum score of "
-                          "%(max)s: review totals are capped at %(max)s."), {"scored": scored, "max": max_score})
+                          "%(max)s: review totals are capped at %(max)s."), shown)
     else:
         status = "equal"
-        message = Text(N_("The subtasks add up to the maximum score of %(max)s points."), {"max": max_score})
+        message = Text(N_("The subtasks add up to the maximum score of %(max)s points."), shown)
     return {"scored": scored, "penalties": penalties, "max_score": max_score,
             "items": len(checklist.items), "status": status, "message": message.render()}
 
