@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import re
 import sys
 from collections.abc import Mapping
@@ -17,6 +18,10 @@ from fractions import Fraction
 from typing import Any
 
 import yaml
+from babel import numbers as babel_numbers
+
+from . import i18n
+from .i18n import N_, Text, gettext, plural_text
 
 __all__ = [
     "ITEM_TYPES",
@@ -31,6 +36,7 @@ __all__ = [
     "item_points",
     "normalize_review_items",
     "parse_checklist",
+    "points_text",
     "review_total",
     "short_repr",
 ]
@@ -180,37 +186,59 @@ def _excerpt(text: str) -> str:
     return flat[:_EXCERPT_CHARS].rstrip() + "…"
 
 
-def _describe(position: int | None, text: str) -> str:
-    if position is None:
-        return ""
+def _describe(position: int, text: str, capital: bool = False) -> Text:
+    """"item 3 (“excerpt”)", as a Text (worded in the reader's language); "Item …" to begin a sentence."""
     excerpt = _excerpt(text)
-    return f"item {position} (“{excerpt}”)" if excerpt else f"item {position}"
+    params = {"position": str(position), "excerpt": excerpt}
+    if capital:
+        return Text(N_("Item %(position)s (“%(excerpt)s”)") if excerpt else N_("Item %(position)s"), params)
+    return Text(N_("item %(position)s (“%(excerpt)s”)") if excerpt else N_("item %(position)s"), params)
 
 
 class ChecklistError(ValueError):
-    """A checklist file that cannot be used, with the item it concerns (if any)."""
+    """A checklist file that cannot be used, with the item it concerns (if any).
 
-    def __init__(self, problem: str, position: int | None = None, item_text: str = "") -> None:
-        self.problem = problem
+    The problem is a `Text`: `str(error)` words it in the language current when it is read (the
+    editor's request, the CLI's environment), wherever the error was raised.
+    """
+
+    def __init__(self, problem: Text | str, position: int | None = None, item_text: str = "") -> None:
+        self.problem_text = problem if isinstance(problem, Text) else Text(problem)
         self.position = position
         self.item_text = _excerpt(item_text) if item_text else ""
-        super().__init__(str(self))
+        super().__init__(self.text())
+
+    @property
+    def problem(self) -> str:
+        """The problem alone, in the current language."""
+        return self.problem_text.render()
+
+    def text(self) -> Text:
+        """The whole message: the item it concerns (if any) and the problem."""
+        if self.position is None:
+            return self.problem_text
+        return Text(N_("%(where)s: %(problem)s"),
+                    {"where": _describe(self.position, self.item_text), "problem": self.problem_text})
 
     def __str__(self) -> str:
-        where = _describe(self.position, self.item_text)
-        return f"{where}: {self.problem}" if where else self.problem
+        return self.text().render()
 
 
 class ReviewError(ValueError):
     """Submitted review scores that do not fit the checklist.
 
     ``code`` is one of "unknown_item", "missing_item", "bad_value"; ``item_id`` names the item.
+    ``message`` is a `Text`; `str(error)` words it in the current language.
     """
 
-    def __init__(self, code: str, message: str, item_id: str = "") -> None:
+    def __init__(self, code: str, message: Text, item_id: str = "") -> None:
         self.code = code
         self.item_id = item_id
+        self.message = message
         super().__init__(message)
+
+    def __str__(self) -> str:
+        return i18n.render(self.message)
 
 
 # --------------------------------------------------------------------------- parsing
@@ -224,13 +252,14 @@ def parse_checklist(text: str | bytes) -> Checklist:
     """
     size = len(text) if isinstance(text, bytes) else len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_FILE_BYTES:
-        raise ChecklistError(
-            f"The file is {size:,} bytes; the limit is 1 MB ({MAX_FILE_BYTES:,} bytes).")
+        raise ChecklistError(plural_text("The file is %(n)s byte; the limit is 1 MB (%(limit)s bytes).",
+                                         "The file is %(n)s bytes; the limit is 1 MB (%(limit)s bytes).",
+                                         size, {"limit": MAX_FILE_BYTES}))
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise ChecklistError("The file is not UTF-8 text.") from exc
+            raise ChecklistError(Text(N_("The file is not UTF-8 text."))) from exc
     text = text.removeprefix("\ufeff")
     return checklist_from_rs(_load_json_or_yaml(text))
 
@@ -244,14 +273,21 @@ def _load_json_or_yaml(text: str) -> Any:
         except yaml.YAMLError as yaml_exc:
             # Report the error of the format the author most likely meant.
             if text.lstrip().startswith(("{", "[")):
-                raise ChecklistError(
-                    f"The file is not valid JSON: {json_exc.msg} at line {json_exc.lineno}, "
-                    f"column {json_exc.colno}.") from json_exc
+                # The parsers' own words (json_exc.msg, yaml's problem) are English.
+                raise ChecklistError(Text(
+                    N_("The file is not valid JSON: %(problem)s at line %(line)s, column %(column)s."),
+                    {"problem": json_exc.msg, "line": str(json_exc.lineno),
+                     "column": str(json_exc.colno)})) from json_exc
             mark = getattr(yaml_exc, "problem_mark", None)
-            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-            problem = getattr(yaml_exc, "problem", None) or "syntax error"
-            raise ChecklistError(
-                f"The file is neither valid JSON nor valid YAML: {problem}{where}.") from yaml_exc
+            problem = getattr(yaml_exc, "problem", None) or Text(N_("syntax error"))
+            if mark:
+                message = Text(N_("The file is neither valid JSON nor valid YAML: %(problem)s at line "
+                                  "%(line)s, column %(column)s."),
+                               {"problem": problem, "line": str(mark.line + 1), "column": str(mark.column + 1)})
+            else:
+                message = Text(N_("The file is neither valid JSON nor valid YAML: %(problem)s."),
+                               {"problem": problem})
+            raise ChecklistError(message) from yaml_exc
     return data
 
 
@@ -264,9 +300,9 @@ def _load(load, text: str, syntax_error: type[Exception]) -> Any:
     except syntax_error:
         raise
     except RecursionError as exc:
-        raise ChecklistError("The file is nested too deeply to be a checklist.") from exc
+        raise ChecklistError(Text(N_("The file is nested too deeply to be a checklist."))) from exc
     except ValueError as exc:
-        raise ChecklistError("The file holds a number too long to be points.") from exc
+        raise ChecklistError(Text(N_("The file holds a number too long to be points."))) from exc
 
 
 _MAX_NODES = 200_000  # values in a checklist: 500 items of a few fields, with room to spare
@@ -281,17 +317,17 @@ def _check_text(data: Any) -> None:
         value = stack.pop()
         count += 1
         if count > _MAX_NODES:
-            raise ChecklistError("The file holds far more values than a checklist has.")
+            raise ChecklistError(Text(N_("The file holds far more values than a checklist has.")))
         if isinstance(value, Mapping | list):
             if id(value) in seen:
-                raise ChecklistError("The file repeats parts of itself with YAML aliases (& and *); write "
-                                     "each item out in full.")
+                raise ChecklistError(Text(N_("The file repeats parts of itself with YAML aliases (& and *); "
+                                             "write each item out in full.")))
             seen.add(id(value))
         if isinstance(value, str):
             try:
                 value.encode("utf-8")
             except UnicodeEncodeError as exc:
-                raise ChecklistError("The file holds text that is not valid Unicode.") from exc
+                raise ChecklistError(Text(N_("The file holds text that is not valid Unicode."))) from exc
         elif isinstance(value, Mapping):
             stack.extend(value.keys())
             stack.extend(value.values())
@@ -302,8 +338,8 @@ def _check_text(data: Any) -> None:
 def checklist_from_rs(data: Mapping[str, Any]) -> Checklist:
     """Build a Checklist from an rs checklist dict (as loaded from JSON or YAML)."""
     if not isinstance(data, Mapping):
-        raise ChecklistError(
-            'The checklist must be a mapping with "taskName" and "criteria" at the top level.')
+        raise ChecklistError(Text(
+            N_('The checklist must be a mapping with "taskName" and "criteria" at the top level.')))
     _check_text(data)
     task_name = _top_text(data, "taskName")
     information = _top_text(data, "information")
@@ -312,24 +348,25 @@ def checklist_from_rs(data: Mapping[str, Any]) -> Checklist:
 
     if "criteria" not in data or data["criteria"] is None:
         if not external_link:
-            raise ChecklistError('The checklist has no "criteria" list '
-                                 '(that is only allowed when "externalLink" is given).')
+            raise ChecklistError(Text(N_('The checklist has no "criteria" list '
+                                         '(that is only allowed when "externalLink" is given).')))
         criteria: list[Any] = []
     else:
         criteria = data["criteria"]
         if not isinstance(criteria, list):
-            raise ChecklistError('"criteria" must be a list of items.')
+            raise ChecklistError(Text(N_('"criteria" must be a list of items.')))
     if len(criteria) > MAX_CRITERIA:
-        raise ChecklistError(
-            f"The checklist has {len(criteria)} criteria; at most {MAX_CRITERIA} are allowed.")
+        raise ChecklistError(plural_text("The checklist has %(n)s criterion; at most %(max)s are allowed.",
+                                         "The checklist has %(n)s criteria; at most %(max)s are allowed.",
+                                         len(criteria), {"max": MAX_CRITERIA}))
 
     items: list[Item] = []
     used: dict[str, int] = {}
     for position, raw in enumerate(criteria, start=1):
         item = _parse_item(raw, position)
         if item.id in used:
-            raise ChecklistError(
-                f'the id "{item.id}" is already used by item {used[item.id]}.', position, item.text)
+            raise ChecklistError(Text(N_('the id "%(id)s" is already used by item %(other)s.'),
+                                      {"id": item.id, "other": str(used[item.id])}), position, item.text)
         used[item.id] = position
         items.append(item)
     return Checklist(task_name=task_name, items=tuple(items), information=information,
@@ -341,22 +378,25 @@ def _top_text(data: Mapping[str, Any], key: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise ChecklistError(f'"{key}" must be text.')
+        raise ChecklistError(Text(N_('"%(key)s" must be text.'), {"key": key}))
     return value
 
 
 def _parse_item(raw: Any, position: int) -> Item:
     if not isinstance(raw, Mapping):
-        raise ChecklistError('must be a mapping with "type" and its fields.', position)
+        raise ChecklistError(Text(N_('must be a mapping with "type" and its fields.')), position)
     # Used for error messages before we know which field holds the text.
     hint = next((v for v in (raw.get("text"), raw.get("title")) if isinstance(v, str)), "")
 
     rs_type = raw.get("type")
     if not isinstance(rs_type, str) or rs_type not in _RS_TO_TYPE:
-        problem = (f'unknown type "{rs_type}"' if isinstance(rs_type, str)
-                   else 'unknown type: the "type" field is missing')
-        raise ChecklistError(f"{problem} (expected title, sub-title, subtask or penalty).",
-                             position, hint)
+        if isinstance(rs_type, str):
+            problem = Text(N_('unknown type "%(type)s" (expected title, sub-title, subtask or penalty).'),
+                           {"type": rs_type})
+        else:
+            problem = Text(N_('unknown type: the "type" field is missing (expected title, sub-title, '
+                              'subtask or penalty).'))
+        raise ChecklistError(problem, position, hint)
     item_type = _RS_TO_TYPE[rs_type]
 
     item_id, explicit = _parse_id(raw, position, hint)
@@ -365,13 +405,13 @@ def _parse_item(raw: Any, position: int) -> Item:
         title = raw.get("title")
         # Blank titles are kept: real rs checklists use them as visual separators.
         if not isinstance(title, str):
-            raise ChecklistError(f'a {rs_type} needs a "title" field with its text.',
+            raise ChecklistError(Text(N_('a %(type)s needs a "title" field with its text.'), {"type": rs_type}),
                                  position, hint)
         return Item(id=item_id, type=item_type, text=title, max=0, id_explicit=explicit)
 
     text = raw.get("text")
     if not isinstance(text, str) or not text.strip():
-        raise ChecklistError('the text is empty (a scored item needs a "text").', position, hint)
+        raise ChecklistError(Text(N_('the text is empty (a scored item needs a "text").')), position, hint)
     maximum = _parse_max(raw, item_type, position, text)
     return Item(id=item_id, type=item_type, text=text, max=maximum, id_explicit=explicit)
 
@@ -381,34 +421,33 @@ def _parse_id(raw: Mapping[str, Any], position: int, hint: str) -> tuple[str, bo
         return _default_id(position), False
     value = raw["id"]
     if not isinstance(value, str) or not _ID_RE.fullmatch(value):
-        raise ChecklistError(f'the id {json.dumps(value, ensure_ascii=False, default=str)} is not '
-                             'valid: use 1 to 40 letters, digits, "_" or "-".', position, hint)
+        raise ChecklistError(Text(N_('the id %(id)s is not valid: use 1 to 40 letters, digits, "_" or "-".'),
+                                  {"id": json.dumps(value, ensure_ascii=False, default=str)}), position, hint)
     return value, True
 
 
 def _parse_max(raw: Mapping[str, Any], item_type: str, position: int, text: str) -> Number:
     if "max" not in raw or raw["max"] is None:
-        raise ChecklistError(f'missing "max" (a {item_type} needs its number of points).',
-                             position, text)
+        raise ChecklistError(Text(N_('missing "max" (a %(type)s needs its number of points).'),
+                                  {"type": item_type}), position, text)
     value = raw["max"]
     # bool is an int subclass, but "max: true" is certainly a mistake.
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ChecklistError(
-            f'"max" must be a number, not {json.dumps(value, ensure_ascii=False, default=str)}.',
-            position, text)
+        raise ChecklistError(Text(N_('"max" must be a number, not %(value)s.'),
+                                  {"value": json.dumps(value, ensure_ascii=False, default=str)}), position, text)
     try:
         finite = math.isfinite(float(value))
     except OverflowError:
         finite = False
     if not finite:
-        raise ChecklistError('"max" must be a finite number.', position, text)
+        raise ChecklistError(Text(N_('"max" must be a finite number.')), position, text)
     maximum = _plain_number(value)
     if item_type == "penalty" and maximum > 0:
-        raise ChecklistError(f'a penalty must have a negative (or zero) "max", not {maximum}.',
-                             position, text)
+        raise ChecklistError(Text(N_('a penalty must have a negative (or zero) "max", not %(max)s.'),
+                                  {"max": points_text(maximum)}), position, text)
     if item_type == "subtask" and maximum < 0:
-        raise ChecklistError(f'a subtask must have a positive (or zero) "max", not {maximum}; '
-                             'use a penalty item for deductions.', position, text)
+        raise ChecklistError(Text(N_('a subtask must have a positive (or zero) "max", not %(max)s; use a '
+                                     'penalty item for deductions.'), {"max": points_text(maximum)}), position, text)
     return maximum
 
 
@@ -452,6 +491,13 @@ def _finite_float(value: object) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def points_text(value: Number) -> str:
+    """A number of points exactly as it is (no rounding, no grouping, any size), with the reader's
+    decimal sign: 100.5 → "100.5" in English, "100,5" in Russian."""
+    text = repr(value) if isinstance(value, float) else str(value)
+    return text.replace(".", babel_numbers.get_decimal_symbol(i18n.language()))
+
+
 def short_repr(value: object, limit: int = 40) -> str:
     """repr of a value for a message, cut to `limit` characters (a request may send megabytes)."""
     text = repr(value)
@@ -468,27 +514,27 @@ def normalize_review_items(checklist: Checklist, items: Mapping[str, object]) ->
     scored = {item.id: item for item in checklist.scored_items}
     for key in items:
         if key not in scored:
-            raise ReviewError("unknown_item",
-                              f"There is no scored item {short_repr(key)} in this checklist.", str(key))
+            raise ReviewError("unknown_item", Text(N_("There is no scored item %(id)s in this checklist."),
+                                                   {"id": short_repr(key)}), str(key))
     result: dict[str, float] = {}
     for position, item in enumerate(checklist.items, start=1):
         if not item.scored:
             continue
-        where = _describe(position, item.text)
-        where = where[:1].upper() + where[1:]
+        where = _describe(position, item.text, capital=True)
         if item.id not in items:
-            raise ReviewError("missing_item", f"{where} has no score.", item.id)
+            raise ReviewError("missing_item", Text(N_("%(where)s has no score."), {"where": where}), item.id)
         value = items[item.id]
         number = _finite_float(value)
+        shown = {"where": where, "value": short_repr(value)}
         if number is None:
-            raise ReviewError("bad_value", f"{where}: the score must be a number, not "
-                              f"{short_repr(value)}.", item.id)
+            raise ReviewError("bad_value", Text(N_("%(where)s: the score must be a number, not %(value)s."),
+                                                shown), item.id)
         if item.type == "penalty" and number not in (0.0, 1.0):
-            raise ReviewError("bad_value", f"{where}: a penalty is either applied (1) or not (0), "
-                              f"not {short_repr(value)}.", item.id)
+            raise ReviewError("bad_value", Text(N_("%(where)s: a penalty is either applied (1) or not (0), "
+                                                   "not %(value)s."), shown), item.id)
         if item.type == "subtask" and not 0.0 <= number <= 1.0:
-            raise ReviewError("bad_value", f"{where}: the score must be a fraction from 0 to 1, "
-                              f"not {short_repr(value)}.", item.id)
+            raise ReviewError("bad_value", Text(N_("%(where)s: the score must be a fraction from 0 to 1, "
+                                                   "not %(value)s."), shown), item.id)
         result[item.id] = number
     return result
 
@@ -529,23 +575,67 @@ def _check_file(path: str) -> tuple[bool, str]:
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError as exc:
-        return False, f"{path}: cannot read the file: {exc.strerror or exc}"
+        # The reason is the system's own words (strerror).
+        return False, Text(N_("%(path)s: cannot read the file: %(reason)s"),
+                           {"path": path, "reason": exc.strerror or str(exc)}).render()
     try:
         checklist = parse_checklist(data)
     except ChecklistError as exc:
-        return False, f"{path}: {exc}"
-    count = len(checklist.items)
-    return True, f"{path}: {count} item{'' if count == 1 else 's'}, {checklist.max_total} points"
+        return False, Text(N_("%(path)s: %(problem)s"), {"path": path, "problem": exc.text()}).render()
+    return True, plural_text("%(path)s: %(n)s item, %(points)s points", "%(path)s: %(n)s items, %(points)s points",
+                             len(checklist.items),
+                             {"path": path, "points": points_text(checklist.max_total)}).render()
+
+
+def environment_language(environ: Mapping[str, str] | None = None) -> str:
+    """The language of the environment, as gettext reads it: the first of LANGUAGE, LC_ALL,
+    LC_MESSAGES and LANG that is set ("ru_RU.UTF-8" → "ru"; "C", "POSIX" or another → English).
+    LANGUAGE may list several ("ru:en"): the first one counts."""
+    environ = os.environ if environ is None else environ
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name)
+        if value:
+            return i18n.language_code(value.split(":")[0].split(".")[0].split("@")[0])
+    return i18n.DEFAULT_LANGUAGE
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's help with its "usage:" in the current language (argparse's own catalog is not ours)."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, gettext("usage: ") if prefix is None else prefix)
+
+
+class _ArgumentParser(argparse.ArgumentParser):
+    """argparse with its headings and error line in the current language."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(add_help=False, formatter_class=_HelpFormatter, **kwargs)
+        self._positionals.title = gettext("positional arguments")
+        self._optionals.title = gettext("options")
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                          help=gettext("show this help message and exit"))
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        # `message` is argparse's own (English) sentence.
+        self.exit(2, gettext("%(prog)s: error: %(message)s\n") % {"prog": self.prog, "message": message})
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Check rs checklist files (JSON or YAML): 0 when all are valid, 1 otherwise."""
-    parser = argparse.ArgumentParser(
+    """Check rs checklist files (JSON or YAML): 0 when all are valid, 1 otherwise. The messages
+    are in the language of the environment (`environment_language`)."""
+    with i18n.using(environment_language()):
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
+    parser = _ArgumentParser(
         prog="python -m crosscheck_xblock.checklist",
-        description="Check rs checklist files (JSON or YAML) as the block would import them. "
-                    "Prints each file's item count and the sum of its subtask maxima, or its "
-                    "first problem; exits 1 when any file is invalid.")
-    parser.add_argument("files", nargs="+", metavar="FILE", help="checklist files to check")
+        description=gettext("Check rs checklist files (JSON or YAML) as the block would import them. "
+                            "Prints each file's item count and the sum of its subtask maxima, or its "
+                            "first problem; exits 1 when any file is invalid."))
+    parser.add_argument("files", nargs="+", metavar=gettext("FILE"), help=gettext("checklist files to check"))
     args = parser.parse_args(argv)
     all_valid = True
     for path in args.files:

@@ -10,6 +10,7 @@ Reviews hang off assignments, so nothing learner-facing needs to join to a perso
 import secrets
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from . import schedule
 
@@ -31,8 +32,8 @@ class Task(models.Model):
     DISTRIBUTED = schedule.DISTRIBUTED
     GRADING = schedule.GRADING  # grades stored; gradebook writes in progress
     COMPLETED = schedule.COMPLETED
-    STATUSES = [(OPEN, "Open for submissions"), (DISTRIBUTED, "Cross-check running"),
-                (GRADING, "Writing grades"), (COMPLETED, "Completed")]
+    STATUSES = [(OPEN, _("Open for submissions")), (DISTRIBUTED, _("Cross-check running")),
+                (GRADING, _("Writing grades")), (COMPLETED, _("Completed"))]
 
     usage_key = models.CharField(max_length=255, unique=True)
     course_id = models.CharField(max_length=255, db_index=True)
@@ -201,8 +202,8 @@ class Grade(models.Model):
     GRADED = "graded"
     REVIEWS_UNFINISHED = "reviews_unfinished"
     NO_REVIEWS = "no_reviews"
-    STATUSES = [(GRADED, "Graded"), (REVIEWS_UNFINISHED, "Own reviews unfinished"),
-                (NO_REVIEWS, "No reviews received")]
+    STATUSES = [(GRADED, _("Graded")), (REVIEWS_UNFINISHED, _("Own reviews unfinished")),
+                (NO_REVIEWS, _("No reviews received"))]
 
     work = models.OneToOneField(Work, on_delete=models.CASCADE, related_name="grade")
     status = models.CharField(max_length=24, choices=STATUSES)
@@ -277,11 +278,11 @@ class LearnerWarning(models.Model):
     EVIDENCE_REVIEWER = "evidence_reviewer"    # A5: the model finds a bias or scatter across reviews
     APPEAL_REVIEW = "appeal_review"            # A4: the review was too far from the staff re-check
     APPEAL_SELF_CHECK = "appeal_self_check"    # A4/F4: the self-check was too far from the re-check
-    KINDS = [(OUTLIER_REVIEW, "Review far from the others"),
-             (OUTLIER_SELF_CHECK, "Self-check far from the reviews"),
-             (EVIDENCE_REVIEWER, "Reviewing habit flagged by the model"),
-             (APPEAL_REVIEW, "Review far from the staff re-check"),
-             (APPEAL_SELF_CHECK, "Self-check far from the staff re-check")]
+    KINDS = [(OUTLIER_REVIEW, _("Review far from the others")),
+             (OUTLIER_SELF_CHECK, _("Self-check far from the reviews")),
+             (EVIDENCE_REVIEWER, _("Reviewing habit flagged by the model")),
+             (APPEAL_REVIEW, _("Review far from the staff re-check")),
+             (APPEAL_SELF_CHECK, _("Self-check far from the staff re-check"))]
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="warnings")
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="warnings")  # the warned learner's
@@ -312,10 +313,10 @@ class Appeal(models.Model):
     RESOLVED = "resolved"
 
     work = models.OneToOneField(Work, on_delete=models.CASCADE, related_name="appeal")
-    origin = models.CharField(max_length=8, choices=[(LEARNER, "Appealed by the learner"),
-                                                     (STAFF, "Re-checked on staff's initiative")])
-    status = models.CharField(max_length=8, choices=[(PENDING, "Waiting for a re-check"),
-                                                     (RESOLVED, "Re-checked")])
+    origin = models.CharField(max_length=8, choices=[(LEARNER, _("Appealed by the learner")),
+                                                     (STAFF, _("Re-checked on staff's initiative"))])
+    status = models.CharField(max_length=8, choices=[(PENDING, _("Waiting for a re-check")),
+                                                     (RESOLVED, _("Re-checked"))])
     reason = models.TextField(blank=True, default="")
     # Ids of the checklist items the learner disputes (at least one for a learner's appeal).
     items = models.JSONField(default=list)

@@ -10,10 +10,11 @@ Validation runs on every value before anything is written: a save is all or noth
 from web_fragments.fragment import Fragment
 
 from . import compat, i18n, links, pages, schedule, services
-from .checklist import MAX_CRITERIA, MAX_FILE_BYTES, Checklist, ChecklistError, parse_checklist
+from .checklist import MAX_CRITERIA, MAX_FILE_BYTES, Checklist, ChecklistError, parse_checklist, points_text
 from .checklist import short_repr as _shown
 from .errors import BadRequest
 from .handlers import json_script_tag
+from .i18n import N_, Text, gettext, plural_text
 from .sanitize import inline_html
 from .scoring import POLICIES
 from .services.task_settings import AGGREGATIONS, RANGES, WARNING_RULES, number, whole_number
@@ -42,32 +43,40 @@ INT_RANGES = {name: RANGES[name] for name in ("reviews_per_work", "max_score")}
 DAY_RANGES = {name: RANGES[name] for name in ("adjustment_days", "appeal_days")}
 THRESHOLD_RANGE = RANGES["outlier_threshold"]  # percent of the maximum score
 MAX_DISPLAY_NAME = 255
+# The tables below hold English msgids: they are worded where they are shown, per request.
 LABELS = {
-    "display_name": "Display name",
-    "submission_kind": "What learners submit",
-    "max_score": "Maximum score",
-    "reviews_per_work": "Reviews per work",
-    "grading_policy": "Grading policy",
-    "submission_due": "Submission deadline",
-    "review_start": "Cross-check start",
-    "review_due": "Cross-check end",
-    "adjustment_days": "Adjustment period",
-    "outlier_threshold": "Outlier threshold",
-    "warning_rule": "Warning rule",
-    "aggregation": "Aggregation",
-    "appeal_days": "Appeal window",
-    "checklist": "Checklist",
+    "display_name": N_("Display name"),
+    "submission_kind": N_("What learners submit"),
+    "max_score": N_("Maximum score"),
+    "reviews_per_work": N_("Reviews per work"),
+    "grading_policy": N_("Grading policy"),
+    "submission_due": N_("Submission deadline"),
+    "review_start": N_("Cross-check start"),
+    "review_due": N_("Cross-check end"),
+    "adjustment_days": N_("Adjustment period"),
+    "outlier_threshold": N_("Outlier threshold"),
+    "warning_rule": N_("Warning rule"),
+    "aggregation": N_("Aggregation"),
+    "appeal_days": N_("Appeal window"),
+    "checklist": N_("Checklist"),
 }
-KIND_LABELS = {"pull_request": "Pull request", "deploy": "Deployed site", "any": "Any link"}
-STARTED_WARNING = ("The cross-check has started: the changed checklist applies to reviews submitted "
-                   "from now on; submitted reviews keep the version they were made with.")
+KIND_LABELS = {"pull_request": N_("Pull request"), "deploy": N_("Deployed site"), "any": N_("Any link")}
+STARTED_WARNING = N_("The cross-check has started: the changed checklist applies to reviews submitted "
+                     "from now on; submitted reviews keep the version they were made with.")
 
 
-def _refused(message: str, code: str, field: str = "", position: int | None = None,
-                item_text: str = "") -> BadRequest:
-    """A refused edit, naming the field (and for a checklist, the item and its text) it concerns."""
-    return BadRequest(message, code, field=field or None, position=position,
+def _refused(message: Text | str, code: str, field: str = "", position: int | None = None,
+             item_text: str = "") -> BadRequest:
+    """A refused edit, naming the field (and for a checklist, the item and its text) it concerns.
+    A Text is worded now, in the request's language (the editor's handlers run inside it); a str
+    is a sentence already worded."""
+    return BadRequest(i18n.render(message), code, field=field or None, position=position,
                       item_text=item_text if position is not None else None)
+
+
+def _label(name: str) -> Text:
+    """The editor's label of a setting, worded when the sentence it is in is."""
+    return Text(LABELS[name])
 
 
 # ---------------------------------------------------------------- values and their validation
@@ -84,11 +93,12 @@ def clean_values(values: object, current: dict) -> dict:
     ISO 8601 UTC. Raises BadRequest (naming the field) on the first problem; nothing has been written by then.
     """
     if not isinstance(values, dict):
-        raise _refused('The request needs "values": an object of settings by their OLX names.',
-                          "bad_values")
+        raise _refused(Text(N_('The request needs "values": an object of settings by their OLX names.')),
+                       "bad_values")
     unknown = sorted(set(values) - set(FIELDS))
     if unknown:
-        raise _refused(f"Unknown setting {_shown(unknown[0])}; the settings are: {', '.join(FIELDS)}.",
+        raise _refused(Text(N_("Unknown setting %(name)s; the settings are: %(names)s."),
+                            {"name": _shown(unknown[0]), "names": ", ".join(FIELDS)}),
                        "unknown_field", field=str(unknown[0])[:100])
     merged = {**current, **values}
     clean = {name: CLEANERS[name](name, merged[name]) for name in FIELDS}
@@ -114,11 +124,14 @@ def problems(values: dict) -> list[str]:
 
 def _clean_display_name(name: str, value: object) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise _refused(f"{LABELS[name]}: enter a title for learners.", "bad_value", name)
+        raise _refused(Text(N_("%(label)s: enter a title for learners."), {"label": _label(name)}),
+                       "bad_value", name)
     value = value.strip()
     if len(value) > MAX_DISPLAY_NAME:
-        raise _refused(f"{LABELS[name]}: at most {MAX_DISPLAY_NAME} characters, not {len(value)}.",
-                          "bad_value", name)
+        raise _refused(plural_text("%(label)s: at most %(n)s character, not %(length)s.",
+                                   "%(label)s: at most %(n)s characters, not %(length)s.",
+                                   MAX_DISPLAY_NAME, {"label": _label(name), "length": str(len(value))}),
+                       "bad_value", name)
     return value
 
 
@@ -126,8 +139,8 @@ def _clean_int(name: str, value: object) -> int:
     low, high = INT_RANGES[name]
     found = whole_number(value)
     if found is None or not low <= found <= high:
-        raise _refused(f"{LABELS[name]} must be a whole number from {low} to {high}, not {_shown(value)}.",
-                          "bad_value", name)
+        raise _refused(Text(N_("%(label)s must be a whole number from %(low)s to %(high)s, not %(value)s."),
+                            _range(name, low, high, value)), "bad_value", name)
     return found
 
 
@@ -135,8 +148,8 @@ def _clean_days(name: str, value: object) -> float:
     low, high = DAY_RANGES[name]
     found = number(value)
     if found is None or not low <= found <= high:
-        raise _refused(f"{LABELS[name]} must be a number of days from {low} to {high}, not {_shown(value)}.",
-                          "bad_value", name)
+        raise _refused(Text(N_("%(label)s must be a number of days from %(low)s to %(high)s, not %(value)s."),
+                            _range(name, low, high, value)), "bad_value", name)
     return found
 
 
@@ -145,17 +158,31 @@ def _clean_threshold(name: str, value: object) -> float:
     low, high = THRESHOLD_RANGE
     found = number(value)
     if found is None or not low <= found <= high:
-        raise _refused(f"{LABELS[name]} must be a percentage of the maximum score from {low} to "
-                          f"{high}, not {_shown(value)}.", "bad_value", name)
+        raise _refused(Text(N_("%(label)s must be a percentage of the maximum score from %(low)s to %(high)s, "
+                               "not %(value)s."), _range(name, low, high, value)), "bad_value", name)
     return found
+
+
+def _range(name: str, low, high, value: object) -> dict:
+    """The values of a "from … to …, not …" sentence. The bounds as written ("10000": the editor's
+    inputs take them so), the refused value as sent."""
+    return {"label": _label(name), "low": str(low), "high": str(high), "value": _shown(value)}
+
+
+# What a choice refusal says, by what is chosen.
+UNKNOWN_CHOICE = {
+    "choice": N_("%(label)s: unknown choice %(value)s; choose one of %(choices)s."),
+    "kind": N_("%(label)s: unknown kind %(value)s; choose one of %(choices)s."),
+    "policy": N_("%(label)s: unknown policy %(value)s; choose one of %(choices)s."),
+}
 
 
 def _choice_cleaner(choices: dict, code: str, what: str = "choice"):
     """A cleaner accepting only the keys of `choices`, refusing others with `code`."""
     def clean(name: str, value: object) -> str:
         if not isinstance(value, str) or value not in choices:
-            raise _refused(f"{LABELS[name]}: unknown {what} {_shown(value)}; choose one of "
-                              f"{', '.join(choices)}.", code, name)
+            raise _refused(Text(UNKNOWN_CHOICE[what], {"label": _label(name), "value": _shown(value),
+                                                       "choices": ", ".join(choices)}), code, name)
         return value
     return clean
 
@@ -173,21 +200,22 @@ def _clean_date(name: str, value: object) -> str:
             raise ValueError(value)
         return schedule.format_datetime(schedule.parse_datetime(value))
     except ValueError as err:
-        raise _refused(f"{LABELS[name]}: {_shown(value)} is not an ISO 8601 date-time between the years "
-                       f"{schedule.MIN_YEAR} and {schedule.MAX_YEAR} (e.g. 2026-04-01T12:00:00Z).", "bad_date",
-                       name) from err
+        raise _refused(Text(N_("%(label)s: %(value)s is not an ISO 8601 date-time between the years %(min)s "
+                               "and %(max)s (e.g. 2026-04-01T12:00:00Z)."),
+                            {"label": _label(name), "value": _shown(value), "min": str(schedule.MIN_YEAR),
+                             "max": str(schedule.MAX_YEAR)}), "bad_date", name) from err
 
 
 def _clean_checklist(name: str, value: object) -> str:
     """The checklist text as given, once `parse_checklist` accepts it (1 MB, 500 items, …)."""
     if not isinstance(value, str):
-        raise _refused(f"{LABELS[name]}: send the checklist as rs JSON or YAML text.",
-                          "bad_checklist", name)
+        raise _refused(Text(N_("%(label)s: send the checklist as rs JSON or YAML text."), {"label": _label(name)}),
+                       "bad_checklist", name)
     try:
         parse_checklist(value)
     except ChecklistError as err:
-        raise _refused(f"{LABELS[name]}: {err}", "bad_checklist", name,
-                          position=err.position, item_text=err.item_text) from err
+        raise _refused(Text(N_("%(label)s: %(problem)s"), {"label": _label(name), "problem": err.text()}),
+                       "bad_checklist", name, position=err.position, item_text=err.item_text) from err
     return value
 
 
@@ -216,6 +244,7 @@ def _resolve_dates(clean: dict) -> dict:
     except ValueError as err:
         # The sentence names the dates concerned; `field` points the editor at the end date,
         # the one staff most often get wrong.
+        # schedule words its sentence (str(err)) in the current language.
         raise _refused(str(err), "bad_dates", "review_due") from err
     return {name: schedule.format_datetime(date) for name, date in zip(DATE_FIELDS, dates)}
 
@@ -272,19 +301,21 @@ def totals(checklist: Checklist, max_score: int) -> dict:
     """The scored sum against the task's maximum: below it is a warning, above it is capped."""
     scored = checklist.max_total
     penalties = sum(item.max for item in checklist.items if item.type == "penalty")
+    # Exact and of any size (a hostile checklist may sum to 10**400), as checklist errors show points.
+    shown = {"scored": points_text(scored), "max": points_text(max_score)}
     if scored < max_score:
         status = "below"
-        message = (f"The subtasks add up to {scored} points, less than the maximum score of "
-                   f"{max_score}: nobody can get full marks.")
+        message = Text(N_("The subtasks add up to %(scored)s points, less than the maximum score of "
+                          "%(max)s: nobody can get full marks."), shown)
     elif scored > max_score:
         status = "capped"
-        message = (f"The subtasks add up to {scored} points, more than the maximum score of "
-                   f"{max_score}: review totals are capped at {max_score}.")
+        message = Text(N_("The subtasks add up to %(scored)s points, more than the maximum score of "
+                          "%(max)s: review totals are capped at %(max)s."), shown)
     else:
         status = "equal"
-        message = f"The subtasks add up to the maximum score of {max_score} points."
+        message = Text(N_("The subtasks add up to the maximum score of %(max)s points."), shown)
     return {"scored": scored, "penalties": penalties, "max_score": max_score,
-            "items": len(checklist.items), "status": status, "message": message}
+            "items": len(checklist.items), "status": status, "message": message.render()}
 
 
 def preview(text: object, max_score: object) -> dict:
@@ -317,11 +348,11 @@ def editor_init(block) -> dict:
         "language": i18n.language(),
         "values": values,
         "preview": preview(values["checklist"], values["max_score"]),
-        "kinds": [{"value": kind, "label": KIND_LABELS.get(kind, kind), "help": text}
+        "kinds": [{"value": kind, "label": gettext(KIND_LABELS.get(kind, kind)), "help": gettext(text)}
                   for kind, text in links.KINDS.items()],
-        "policies": [{"value": name, "help": text} for name, text in POLICIES.items()],
-        "warning_rules": [{"value": name, "help": text} for name, text in WARNING_RULES.items()],
-        "aggregations": [{"value": name, "help": text} for name, text in AGGREGATIONS.items()],
+        "policies": [{"value": name, "help": gettext(text)} for name, text in POLICIES.items()],
+        "warning_rules": [{"value": name, "help": gettext(text)} for name, text in WARNING_RULES.items()],
+        "aggregations": [{"value": name, "help": gettext(text)} for name, text in AGGREGATIONS.items()],
         # The numbers to choose a warning rule by, for the saved k, threshold and maximum.
         "warning_rates": warning_rates(values),
         "ranges": {**{name: list(bounds) for name, bounds in INT_RANGES.items()},
@@ -330,7 +361,7 @@ def editor_init(block) -> dict:
         "limits": {"max_items": MAX_CRITERIA, "max_bytes": MAX_FILE_BYTES},
         "review_days": schedule.DEFAULT_REVIEW_DAYS,
         "started": services.task_started(compat.usage_key(block)),
-        "started_warning": STARTED_WARNING,
+        "started_warning": gettext(STARTED_WARNING),
     }
 
 

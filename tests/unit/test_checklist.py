@@ -395,3 +395,14 @@ def test_hostile_checklist_files_are_refused_at_once(text, words):
     holds itself, a hang); now each is a ChecklistError saying what is wrong."""
     with pytest.raises(ChecklistError, match=words):
         parse_checklist(text)
+
+
+def test_points_in_messages_are_exact_of_any_size_in_the_readers_decimal_sign() -> None:
+    from crosscheck_xblock import i18n
+    from crosscheck_xblock.checklist import points_text
+    with pytest.raises(ChecklistError, match=f"not 1{'0' * 40}\\.$"):
+        parse_checklist(with_criteria({"type": "penalty", "text": "Huge", "max": 10**40}))
+    assert points_text(10**400) == "1" + "0" * 400
+    assert points_text(100.5) == "100.5" and points_text(12.125) == "12.125"
+    with i18n.using("ru"):
+        assert points_text(100.5) == "100,5"

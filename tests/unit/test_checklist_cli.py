@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from crosscheck_xblock.checklist import main
+from crosscheck_xblock import checklist, i18n
+from crosscheck_xblock.checklist import environment_language, main
 
 REPO = Path(__file__).resolve().parents[2]
 CHECKLIST_DIR = REPO.parent / "shared" / "checklists"
@@ -29,10 +30,28 @@ criteria:
 """
 
 
-def run(*args: str) -> subprocess.CompletedProcess:
-    """Run the checker as users do, in a fresh interpreter."""
+LANGUAGE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def environment(lang: str = "C.UTF-8") -> dict:
+    """This process's environment with only LANG saying the language (English by default, so the
+    tests read the same whatever language the machine runs in)."""
+    env = {name: value for name, value in os.environ.items() if name not in LANGUAGE_VARIABLES}
+    return {**env, "LANG": lang, "COLUMNS": "200"}  # wide: argparse wraps no help line
+
+
+def run(*args: str, lang: str = "C.UTF-8") -> subprocess.CompletedProcess:
+    """Run the checker as users do, in a fresh interpreter, with LANG=`lang`."""
     return subprocess.run([sys.executable, "-m", "crosscheck_xblock.checklist", *args], cwd=REPO,
-                          capture_output=True, text=True, timeout=120, check=False)
+                          capture_output=True, text=True, timeout=120, check=False, env=environment(lang))
+
+
+@pytest.fixture(autouse=True)
+def english_environment(monkeypatch):
+    """In-process calls of `main` read os.environ: English unless a test says otherwise."""
+    for name in LANGUAGE_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
 
 
 @pytest.fixture
@@ -127,3 +146,54 @@ def test_every_real_checklist_passes():
         count, total = line.removeprefix(f"{path}: ").split(", ")
         assert count == f"{len(criteria)} item{'' if len(criteria) == 1 else 's'}", line
         assert Fraction(total.removesuffix(" points")) == points, line
+
+
+# ---------------------------------------------------------------- the environment's language
+
+@pytest.mark.parametrize("env, language", [
+    ({"LANG": "ru_RU.UTF-8"}, "ru"),
+    ({"LANG": "ru_RU"}, "ru"),
+    ({"LC_MESSAGES": "ru_RU.UTF-8", "LANG": "en_US.UTF-8"}, "ru"),
+    ({"LC_ALL": "C.UTF-8", "LANG": "ru_RU.UTF-8"}, "en"),  # the first one set decides
+    ({"LANGUAGE": "ru:en", "LC_ALL": "en_US.UTF-8"}, "ru"),  # a list: its first language
+    ({"LANGUAGE": "", "LANG": "ru_RU.UTF-8"}, "ru"),  # empty is unset
+    ({"LANG": "de_DE.UTF-8"}, "en"),  # no catalog: English
+    ({"LANG": "POSIX"}, "en"),
+    ({}, "en"),
+])
+def test_the_environment_names_the_language(env, language):
+    assert environment_language(env) == language
+
+
+def test_main_works_in_the_language_of_the_environment(files, monkeypatch, capsys):
+    monkeypatch.setenv("LANG", "ru_RU.UTF-8")
+    seen = []
+    real = checklist._check_file
+    monkeypatch.setattr(checklist, "_check_file", lambda path: (seen.append(i18n.language()), real(path))[1])
+    assert main([files("good.yaml", GOOD_YAML)]) == 0
+    assert seen == ["ru"]
+    assert i18n.language() == "en"  # only for the length of the call
+    capsys.readouterr()
+
+
+def test_the_cli_speaks_russian_under_a_russian_locale(files):
+    """Each line is the Russian catalog's wording (English until the catalog has it), with the
+    Russian decimal comma (CLDR's, so it shows whatever the catalog holds)."""
+    good = files("good.json", json.dumps(GOOD_JSON))
+    bad = files("bad.json", json.dumps({"taskName": "Bad", "criteria": [
+        {"type": "penalty", "text": "Positive penalty", "max": 5}]}))
+    result = run(good, bad, lang="ru_RU.UTF-8")
+    assert result.returncode == 1, result.stdout + result.stderr
+    russian = i18n.catalog("ru")
+    items = russian.ngettext("%(path)s: %(n)s item, %(points)s points", "%(path)s: %(n)s items, %(points)s points", 4)
+    where = russian.gettext("item %(position)s (“%(excerpt)s”)") % {"position": "1", "excerpt": "Positive penalty"}
+    problem = russian.gettext('a penalty must have a negative (or zero) "max", not %(max)s.') % {"max": "5"}
+    assert result.stdout.splitlines() == [
+        items % {"path": good, "n": "4", "points": "100,5"},
+        russian.gettext("%(path)s: %(problem)s") % {
+            "path": bad, "problem": russian.gettext("%(where)s: %(problem)s") % {"where": where, "problem": problem}},
+    ]
+    usage = run("--help", lang="ru_RU.UTF-8")
+    assert usage.returncode == 0
+    assert usage.stdout.startswith(russian.gettext("usage: ") + "python -m crosscheck_xblock.checklist")
+    assert russian.gettext("checklist files to check") in usage.stdout

@@ -25,9 +25,6 @@ TEMPLATES = sorted((PACKAGE / "templates").glob("*.html"))
 IGNORE = "i18n: code"
 WORDS = re.compile(r"[A-Za-z][a-z']+[,:]? +[A-Za-z(][a-z)']*")
 MARKERS = {"gettext", "ngettext", "N_", "_", "Text", "plural_text", "t", "nt"}
-# JS files whose strings are still being marked in this change (empty when it lands).
-PENDING_JS: set[str] = set()
-PENDING_TEMPLATES: set[str] = set()
 
 
 def js_literals(source: str):
@@ -93,8 +90,6 @@ def unmarked_js(path: Path) -> list[str]:
 
 @pytest.mark.parametrize("path", JS_FILES, ids=lambda p: p.name)
 def test_js_texts_are_marked(path):
-    if path.name in PENDING_JS:
-        pytest.skip(f"{path.name}: being marked in this change")
     assert unmarked_js(path) == []
 
 
@@ -133,8 +128,6 @@ class _TemplateText(HTMLParser):
 
 @pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.name)
 def test_template_texts_are_marked(path):
-    if path.name in PENDING_TEMPLATES:
-        pytest.skip(f"{path.name}: being marked in this change")
     parser = _TemplateText()
     parser.feed(path.read_text(encoding="utf-8"))
     assert parser.found == []
@@ -208,13 +201,8 @@ def unmarked_python(path: Path) -> list[str]:
     return found
 
 
-# Python modules still being marked in this change (empty when it lands).
-PENDING_PY: set[str] = {
-    "checklist.py", "links.py", "management/commands/crosscheck_tick.py", "models.py", "studio.py"}
 
 
 @pytest.mark.parametrize("path", list(_python_files()), ids=lambda p: p.relative_to(PACKAGE).as_posix())
 def test_python_texts_are_marked(path):
-    if path.relative_to(PACKAGE).as_posix() in PENDING_PY:
-        pytest.skip("being marked in this change")
     assert unmarked_python(path) == []

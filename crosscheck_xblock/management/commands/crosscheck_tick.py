@@ -8,60 +8,93 @@
 Every step is idempotent, so overlapping runs, the sweep and page views never do a step twice.
 Each block is handled on its own: one whose step fails is reported and the others still run;
 the command then exits with status 1, so cron reports it.
+
+It speaks the site's language (Django's current one: LANGUAGE_CODE when nothing activated another).
 """
 import logging
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
-from ... import clock, services, tasks
+from ... import clock, i18n, services, tasks
+from ...i18n import N_, Text, gettext
 
 log = logging.getLogger(__name__)
+HELP = N_("Distribute and grade the cross-check blocks whose start or end has passed. Run it from "
+          "cron every minute, or once with --start-sweep to let a Celery worker do it.")
+
+
+def _language():
+    """The command's texts in the site's language."""
+    return i18n.using(i18n.language_code(translation.get_language()))
 
 
 class Command(BaseCommand):
     """Run due steps now (cron), or queue them, or start the Celery sweep."""
 
-    help = ("Distribute and grade the cross-check blocks whose start or end has passed. Run it from "
-            "cron every minute, or once with --start-sweep to let a Celery worker do it.")
+    help = HELP  # worded in create_parser, in the site's language
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        with _language():
+            self.help = gettext(HELP)
+            return super().create_parser(prog_name, subcommand, **kwargs)
 
     def add_arguments(self, parser):
         group = parser.add_mutually_exclusive_group()
         group.add_argument("--enqueue", action="store_true",
-                           help="Queue a Celery task per due block instead of running the steps here.")
+                           help=gettext("Queue a Celery task per due block instead of running the steps here."))
         group.add_argument("--start-sweep", action="store_true",
-                           help="Queue the sweep that re-queues itself every CROSSCHECK_SWEEP_SECONDS; "
-                                "starting it again replaces the running one.")
-        group.add_argument("--status", action="store_true", help="Show when the sweep last ran.")
+                           help=gettext("Queue the sweep that re-queues itself every CROSSCHECK_SWEEP_SECONDS; "
+                                        "starting it again replaces the running one."))
+        group.add_argument("--status", action="store_true", help=gettext("Show when the sweep last ran."))
 
-    def handle(self, *_args, **options):
+    def handle(self, *args, **options):
+        with _language():
+            self._handle(*args, **options)
+
+    def _say(self, message: Text) -> None:
+        self.stdout.write(message.render())
+
+    def _handle(self, *_args, **options):
         now = clock.now()
         if options["start_sweep"]:
             tasks.sweep_due_tasks.delay()
             if tasks.sweep_due_tasks.app.conf.task_always_eager:
-                self.stdout.write("Sweep ran once here (Celery runs tasks eagerly: no worker re-runs it).")
+                self._say(Text(N_("Sweep ran once here (Celery runs tasks eagerly: no worker re-runs it).")))
             else:
-                self.stdout.write(f"Sweep queued; a worker runs it every {tasks.sweep_seconds()} s from now on.")
+                self._say(Text(N_("Sweep queued; a worker runs it every %(seconds)s s from now on."),
+                               {"seconds": tasks.sweep_seconds()}))
             return
         if options["status"]:
             status = services.sweep_status()
-            self.stdout.write("The sweep has never run." if status is None else
-                              f"Sweep chain {status['chain']}: step {status['step']}, last run {status['beat_at']}.")
+            if status is None:
+                self._say(Text(N_("The sweep has never run.")))
+            else:
+                # beat_at: ISO 8601 UTC, as operators compare it with logs.
+                self._say(Text(N_("Sweep chain %(chain)s: step %(step)s, last run %(at)s."),
+                               {"chain": str(status["chain"]), "step": str(status["step"]), "at": status["beat_at"]}))
             return
         due = services.due_tasks(now)
         failed = []
         for usage_key in due:
             if options["enqueue"]:
                 tasks.advance_task.delay(usage_key)
-                self.stdout.write(f"{usage_key}: queued")
+                self._say(Text(N_("%(block)s: queued"), {"block": usage_key}))
                 continue
             try:
                 result = services.advance_task(services.find_task(usage_key), now)
             except Exception as err:  # report it, and go on with the other blocks
                 log.exception("crosscheck_tick: the due step of %s failed", usage_key)
                 failed.append(usage_key)
-                self.stdout.write(f"{usage_key}: failed: {type(err).__name__}: {err}")
+                self._say(Text(N_("%(block)s: failed: %(error)s"),
+                               {"block": usage_key, "error": f"{type(err).__name__}: {err}"}))
                 continue
-            self.stdout.write(f"{usage_key}: {result['message'] if result else 'nothing due'}")
-        self.stdout.write(f"{len(due)} due block(s).")
+            if result:
+                # The step's own sentence (services word it in the current language).
+                self._say(Text(N_("%(block)s: %(message)s"), {"block": usage_key, "message": result["message"]}))
+            else:
+                self._say(Text(N_("%(block)s: nothing due"), {"block": usage_key}))
+        self._say(Text(N_("%(n)s due block(s)."), {"n": len(due)}))
         if failed:
-            raise CommandError(f"{len(failed)} of {len(due)} due block(s) failed: {', '.join(failed)}")
+            raise CommandError(Text(N_("%(failed)s of %(n)s due block(s) failed: %(blocks)s"),
+                                    {"failed": len(failed), "n": len(due), "blocks": ", ".join(failed)}).render())
