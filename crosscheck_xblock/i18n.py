@@ -24,7 +24,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 
@@ -104,8 +104,11 @@ def format_number(value: float, digits: int = 2) -> str:
     """A number for the reader: at most `digits` decimals, the language's separators
     (12.5 → "12.5" in English, "12,5" in Russian)."""
     pattern = "#,##0" + ("." + "#" * digits if digits else "")
-    # Halves up, as people round (and as the grades are rounded), before Babel formats it.
-    exact = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    try:
+        # Halves up, as people round (and as the grades are rounded), before Babel formats it.
+        exact = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    except (OverflowError, InvalidOperation, ValueError):
+        return str(value)  # beyond what a float or the quantum holds (hostile input): as it is
     text = babel_numbers.format_decimal(exact, format=pattern, locale=language())
     return "0" if text in ("-0", "") else text
 

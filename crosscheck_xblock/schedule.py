@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from .i18n import N_
+from .i18n import N_, gettext
 
 # Life-cycle statuses of a task, as stored (models.Task uses the same strings).
 OPEN = "open"                  # works may be submitted; not distributed yet
@@ -109,11 +109,11 @@ def resolve_dates(submission_due: datetime | None, review_start: datetime | None
     if review_due is None and review_start is not None:
         review_due = review_start + timedelta(days=review_days)
     if submission_due is not None and review_start is not None and review_start < submission_due:
-        raise ValueError("The cross-check cannot start before the submission deadline.")
+        raise ValueError(gettext("The cross-check cannot start before the submission deadline."))
     if review_start is not None and review_due is not None and review_due <= review_start:
-        raise ValueError("The cross-check must end after it starts.")
+        raise ValueError(gettext("The cross-check must end after it starts."))
     if review_due is not None and review_start is None:
-        raise ValueError("Set the submission deadline or the cross-check start as well as the end.")
+        raise ValueError(gettext("Set the submission deadline or the cross-check start as well as the end."))
     return submission_due, review_start, review_due
 
 

@@ -137,7 +137,7 @@ class TaskSettings:
         return {
             "display_name": self.display_name,
             "submission_kind": self.submission_kind,
-            "submission_help": links.KINDS[self.submission_kind],
+            "submission_help": gettext(links.KINDS[self.submission_kind]),
             "reviews_per_work": self.reviews_per_work,
             "max_score": self.max_score,
             "grading_policy": self.grading_policy,
