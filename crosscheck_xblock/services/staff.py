@@ -70,6 +70,8 @@ def staff_overview(task: TaskRef, now: datetime) -> dict:
         # `grading`: a gradebook write was interrupted; completing again finishes it.
         "can_complete": task.status in (schedule.DISTRIBUTED, schedule.GRADING),
         "gradebook": _gradebook(task),
+        # For the Appeals tab's badge before the tab is opened.
+        "appeals_pending": Appeal.objects.filter(work__task_id=task.id, status=Appeal.PENDING).count(),
         "learners": learners,
     }
 

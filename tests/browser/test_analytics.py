@@ -46,7 +46,10 @@ def test_demo_staff_analytics(workbench, context, audit, artifacts):
     expect(box.locator(".cc-analytics-written")).to_have_text("Warnings written so far: none.")
     # The grades export answers a CSV to staff (same session cookie as the page).
     answer = context.request.get(workbench.url(links.first.get_attribute("href")))
-    assert answer.status == 200 and answer.text().startswith("\"work_id\",\"learner\",")
+    # Its header row in the page's language (English here); &header=keys gives the stable names.
+    assert answer.status == 200 and answer.text().startswith("\"Work id\",\"Learner\",")
+    keys = context.request.get(workbench.url(links.first.get_attribute("href") + "&header=keys"))
+    assert keys.status == 200 and keys.text().startswith("\"work_id\",\"learner\",")
     screenshot(page, artifacts / "staff-analytics.png")
     audit(page, "en-staff-analytics-demo")
     # The works table sorts by a column (header button, aria-sort) and filters by learner.

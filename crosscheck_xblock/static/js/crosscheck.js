@@ -511,6 +511,9 @@ function CrossCheckBlock(runtime, element) {
   }
 
   function renderStaff(overview, message) {
+    if (tabs && overview.appeals_pending !== undefined) {
+      tabs.badge("appeals", overview.appeals_pending ? String(overview.appeals_pending) : "");
+    }
     var section = $(".cc-staff");
     section.textContent = "";
     section.appendChild(el("h3", {text: t("Staff: progress")}));
