@@ -1,16 +1,13 @@
-"""The learner page in a Russian browser: the page's language, its formats, and its JS texts.
+"""The learner page in a Russian browser: the page's language, its formats, its JS texts (from
+the shipped catalog, crosscheck_xblock/public/js/translations/ru/djangojs.js) and the server's
+sentences (from text.mo), with Russian plural forms."""
+import gettext
 
-The Russian JS texts come from the compiled catalog (ru-learner.json applied and compiled by
-`python -m i18n_tools.translations apply ru ru-learner.json && … compile`). The test asserts them
-when the page's catalog knows the tab labels, and otherwise that the page falls back to English
-(the msgids): it asserts either way, and after compiling it asserts the Russian.
-"""
-import json
-from pathlib import Path
+from crosscheck_xblock import i18n
 
 from .test_flow import DEMO, expect, expect_tab
 
-TRANSLATIONS = json.loads((Path(__file__).resolve().parents[2] / "ru-learner.json").read_text(encoding="utf-8"))
+JS_CATALOG = gettext.translation("djangojs", str(i18n.LOCALE_DIR), ["ru"])
 TABS = ["My work", "Reviews to do", "Feedback on my work", "Grade and appeal"]
 
 
@@ -25,15 +22,12 @@ def test_russian_browser_gets_a_russian_page(workbench, context_ru, audit, artif
     # Numbers and dates follow the page's language whatever the catalogs hold.
     assert page.evaluate("CrossCheckCommon.fmtNumber(2.5)") == "2,5"
     assert page.evaluate("CrossCheckCommon.percent(0.15)") == "15\u00a0%"
-    compiled = page.evaluate("!!window.CrossCheckI18N && CrossCheckI18N.gettext('My work') !== 'My work'")
-    if compiled:  # the Russian catalog is compiled: the JS texts are Russian, plurals in three forms
-        expect(tabs).to_have_text([TRANSLATIONS[label] for label in TABS])
-        forms = TRANSLATIONS["%(n)s point"]
-        assert [page.evaluate(f"CrossCheckCommon.nt('%(n)s point', '%(n)s points', {n})") for n in (1, 3, 5)] == [
-            form.replace("%(n)s", str(n)) for form, n in zip(forms, (1, 3, 5))]
-        expect(box.locator(".cc-progress-work")).to_have_text(TRANSLATIONS["Work: submitted"])
-    else:  # not compiled yet: the English msgids, never an empty or broken label
-        expect(tabs).to_have_text(TABS)
-        expect(box.locator(".cc-progress-work")).to_have_text("Work: submitted")
+    expect(tabs).to_have_text([JS_CATALOG.gettext(label) for label in TABS])
+    expect(tabs.first).to_have_text("Моя работа")
+    assert [page.evaluate(f"CrossCheckCommon.nt('%(n)s point', '%(n)s points', {n})") for n in (1, 3, 5, 21)] == [
+        "1 балл", "3 балла", "5 баллов", "21 балл"]
+    expect(box.locator(".cc-progress-work")).to_have_text("Работа: отправлена")
+    # The server's sentence for the phase, worded by text.mo for the same request language.
+    expect(box.locator(".cc-phase")).to_contain_text(i18n.catalog("ru").gettext("Submission is open."))
     page.screenshot(path=str(artifacts / "screens" / "ru-demo-my-work.png"), full_page=True)
     audit(page, "ru-demo-my-work")

@@ -4,8 +4,8 @@ violation), controls named after their checklist item, visible focus, announced 
 and an edit saved with the keyboard alone.
 
 Like test_studio_editor.py it edits the demo scenario only and leaves its settings as they were.
-The Russian runs need the catalogs compiled with ru-studio.json (the editor's own texts are then
-Russian; the server's sentences stay English until they are translated, and are not asserted).
+The Russian runs read the shipped catalogs (crosscheck_xblock/translations, compiled by
+`make translations`): the editor's own texts are asserted in Russian.
 """
 import os
 import re
