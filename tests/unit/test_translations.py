@@ -112,3 +112,20 @@ def test_a_broken_translation_falls_back_to_english():
 def test_the_language_code_of_the_platform_maps_to_a_catalog():
     assert [i18n.language_code(code) for code in ("ru", "ru-ru", "ru_RU", "en-us", "de", "", None)] == [
         "ru", "ru", "ru", "en", "en", "en", "en"]
+
+
+def test_the_wheel_ships_the_compiled_catalogs():
+    """setup.py's package_data takes every .mo file and JS catalog (a wheel built without them
+    would run in English only)."""
+    import ast
+    import fnmatch
+
+    tree = ast.parse((ROOT / "setup.py").read_text())
+    patterns = next(ast.literal_eval(node.value) for node in ast.walk(tree)
+                    if isinstance(node, ast.keyword) and node.arg == "package_data")["crosscheck_xblock"]
+    package = ROOT / "crosscheck_xblock"
+    shipped = [*package.glob("translations/*/LC_MESSAGES/*.mo"), *package.glob("public/js/translations/*/*.js")]
+    assert len(shipped) == 6
+    missing = [p for p in shipped
+               if not any(fnmatch.fnmatch(p.relative_to(package).as_posix(), pattern) for pattern in patterns)]
+    assert missing == []
