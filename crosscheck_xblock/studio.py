@@ -17,7 +17,7 @@ from .handlers import json_script_tag
 from .i18n import N_, Text, gettext, plural_text
 from .sanitize import inline_html
 from .scoring import POLICIES
-from .services.task_settings import AGGREGATIONS, RANGES, WARNING_RULES, number, whole_number
+from .services.task_settings import AGGREGATIONS, CHOICE_LABELS, RANGES, WARNING_RULES, number, whole_number
 
 # OLX attribute name → Python field name, in the order the editor shows them.
 FIELDS = {
@@ -350,9 +350,10 @@ def editor_init(block) -> dict:
         "preview": preview(values["checklist"], values["max_score"]),
         "kinds": [{"value": kind, "label": gettext(KIND_LABELS.get(kind, kind)), "help": gettext(text)}
                   for kind, text in links.KINDS.items()],
-        "policies": [{"value": name, "help": gettext(text)} for name, text in POLICIES.items()],
-        "warning_rules": [{"value": name, "help": gettext(text)} for name, text in WARNING_RULES.items()],
-        "aggregations": [{"value": name, "help": gettext(text)} for name, text in AGGREGATIONS.items()],
+        **{key: [{"value": name, "label": gettext(CHOICE_LABELS[name]), "help": gettext(text)}
+                 for name, text in choices.items()]
+           for key, choices in (("policies", POLICIES), ("warning_rules", WARNING_RULES),
+                                ("aggregations", AGGREGATIONS))},
         # The numbers to choose a warning rule by, for the saved k, threshold and maximum.
         "warning_rates": warning_rates(values),
         "ranges": {**{name: list(bounds) for name, bounds in INT_RANGES.items()},

@@ -57,7 +57,7 @@ _ITEM_WORDS = {
 _VERSIONS_DIFFER_THEN = N_("The reviews of your work were made with different versions of the checklist, "
                            "so their items cannot be compared one by one: your grade comes from each "
                            "review's total instead. %(base)s")
-VERSIONS_DIFFER = _VERSIONS_DIFFER_THEN.removesuffix(" %(base)s")
+VERSIONS_DIFFER = _VERSIONS_DIFFER_THEN.removesuffix(" %(base)s")  # i18n: code (the English, for tests)
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,13 @@ AGGREGATIONS = {
     "per_item": N_("The grading policy is applied to each checklist item across the reviews, then the "
                    "items are added up (where all reviews of a work used the same checklist version)."),
 }
+# Short names of the choices, for menus and summaries (msgids).
+CHOICE_LABELS = {
+    "mean": N_("Mean"), "median": N_("Median"), "drop_min": N_("Mean without the lowest"),
+    "drop_discordant": N_("Mean without the most discordant"), "reliability": N_("Reliability model"),
+    "fixed": N_("Fixed threshold"), "evidence": N_("Evidence from all reviews"), "none": N_("No warnings"),
+    "total": N_("Review totals"), "per_item": N_("Item by item"),
+}
 DEFAULT_WARNING_RULE = "evidence"
 DEFAULT_AGGREGATION = "total"
 DEFAULT_K = 4
@@ -141,7 +148,8 @@ class TaskSettings:
             "reviews_per_work": self.reviews_per_work,
             "max_score": self.max_score,
             "grading_policy": self.grading_policy,
-            "policy_text": POLICIES[self.grading_policy],
+            "policy_label": gettext(CHOICE_LABELS[self.grading_policy]),
+            "policy_text": gettext(POLICIES[self.grading_policy]),
             **self.public_dates(),
         }
 

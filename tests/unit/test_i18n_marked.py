@@ -206,3 +206,51 @@ def unmarked_python(path: Path) -> list[str]:
 @pytest.mark.parametrize("path", list(_python_files()), ids=lambda p: p.relative_to(PACKAGE).as_posix())
 def test_python_texts_are_marked(path):
     assert unmarked_python(path) == []
+
+
+def msgid_tables() -> tuple[set[str], set[str]]:
+    """Module-level names bound to a table of msgids ({key: N_("…"), …}), and to one msgid."""
+    names, constants = set(), set()
+    for path in _python_files():
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
+                node, ast.AnnAssign) and node.value is not None else []
+            if not targets or not all(isinstance(t, ast.Name) for t in targets):
+                continue
+            value = node.value
+            values = value.values if isinstance(value, ast.Dict) else [value]
+            if values and all(isinstance(v, ast.Call) and _call_name(v) == "N_" for v in values):
+                (names if isinstance(value, ast.Dict) else constants).update(target.id for target in targets)
+    return names, constants
+
+
+def untranslated_lookups(path: Path, tables: set[str], constants: set[str]) -> list[str]:
+    """Uses of a msgid table or constant (`POLICIES[name]`, `BUSY`) that no gettext/Text wraps
+    (iterating a table, `.items()`, is left to the reader: its texts go through gettext there)."""
+    source = path.read_text(encoding="utf-8")
+    tree, lines = ast.parse(source), source.splitlines()
+    wrapped = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and _call_name(node) in MARKERS:
+            wrapped.update(id(inner) for inner in ast.walk(node))
+    subscripted = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Subscript)}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript):
+            name = getattr(node.value, "id", None) or getattr(node.value, "attr", None)
+            if name in tables and id(node) not in wrapped and IGNORE not in lines[node.lineno - 1]:
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {name}[…] shown without gettext")
+        elif isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load):
+            name = getattr(node, "id", None) or getattr(node, "attr", None)
+            if (name in constants and id(node) not in wrapped and id(node) not in subscripted
+                    and IGNORE not in lines[node.lineno - 1]):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {name} shown without gettext")
+    return found
+
+
+def test_msgid_tables_are_translated_where_they_are_read():
+    tables, constants = msgid_tables()
+    assert {"POLICIES", "WARNING_RULES", "PHASE_TEXT", "CHOICE_LABELS"} <= tables
+    assert {"BUSY", "PREVIEW_REFUSAL", "LATE_CHANGE_WARNING"} <= constants
+    found = [line for path in _python_files() for line in untranslated_lookups(path, tables, constants)]
+    assert found == []

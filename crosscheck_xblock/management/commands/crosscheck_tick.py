@@ -32,7 +32,7 @@ def _language():
 class Command(BaseCommand):
     """Run due steps now (cron), or queue them, or start the Celery sweep."""
 
-    help = HELP  # worded in create_parser, in the site's language
+    help = HELP  # i18n: code (worded in create_parser, in the site's language)
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         with _language():

@@ -624,7 +624,7 @@ function CrossCheckBlock(runtime, element) {
       [t("What learners submit"), s.submission_help],
       [t("Reviews per work"), String(s.reviews_per_work)],
       [t("Maximum score"), fmtPoints(s.max_score)],
-      [t("Grading policy"), s.policy_text],
+      [t("Grading policy"), t("%(policy)s: %(text)s", {policy: s.policy_label || s.grading_policy, text: s.policy_text})],
       [t("Submission deadline"), s.submission_due ? fmtDate(s.submission_due) : t("not set")],
       [t("Cross-check start"), s.review_start ? fmtDate(s.review_start) : t("not set")],
       [t("Cross-check end"), s.review_due ? fmtDate(s.review_due) : t("not set")],
