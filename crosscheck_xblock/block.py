@@ -175,6 +175,7 @@ class CrossCheckXBlock(OlxMixin, XBlock):
         now = clock.now()
         frag = pages.fragment(self, "crosscheck.css", LEARNER_JS)
         init = {"is_staff": viewer.is_staff, "signed_in": bool(viewer.student_id), "language": i18n.language(),
+                "studio_url": compat.studio_url(self) if viewer.is_staff else None,
                 "read_only": gettext(MASQUERADE_REFUSAL) if viewer.masquerading else None}
         try:
             # Runs a step whose time has come (distribution, grading) if no worker did yet.

@@ -135,3 +135,14 @@ def javascript_catalog_url(block, packaged: str | None) -> str | None:
         if url:
             return url
     return block.runtime.local_resource_url(block, packaged) if packaged else None
+
+
+def studio_url(block) -> str | None:
+    """Where course staff edit this block: the runtime's own answer if it has one (the
+    workbench's), else Studio's page of the block's unit on the site's CMS (`CMS_BASE`, the LMS
+    setting), else None."""
+    own = getattr(block.runtime, "studio_url", None)
+    if callable(own):
+        return own(block)
+    base, parent = getattr(settings, "CMS_BASE", ""), getattr(block, "parent", None)
+    return f"//{base}/container/{parent}" if base and parent else None

@@ -345,7 +345,7 @@ def test_full_cross_check(workbench, context, context_ru, audit, artifacts):
         expect(rows.filter(has_text=name).locator("td").nth(3)).to_have_text(f"0 / {K}")
     screenshot(staff, artifacts / "staff-started.png")
     both.check(workbench.scenario(EMPTY, "staff"), "staff-progress", ready=".cc-staff table tbody tr")
-    both.check(workbench.scenario(EMPTY, "staff"), "staff-settings", tab="settings")
+    both.check(workbench.scenario(EMPTY, "staff"), "staff-settings", tab="settings", ready="a.cc-studio-link")
 
     # ---- 3. every learner reviews the 3 works assigned to them
     given = []  # (reviewer, author, total, comment)

@@ -27,6 +27,12 @@ class CrossCheckWorkbenchRuntime(WorkbenchRuntime):
         """True for the workbench's Studio user, as Studio's runtimes say for course authors."""
         return self.user_id == STUDIO_USER
 
+    @staticmethod
+    def studio_url(block) -> str:
+        """The block's editor in the workbench (its usage id begins with its scenario's id)."""
+        scenario = str(block.scope_ids.usage_id).split(f".{block.scope_ids.block_type}.")[0]
+        return f"/scenario/{scenario}/studio_view/?student=staff"
+
     def _patch_xblock(self, block):
         if "due" not in getattr(block, "fields", {}):
             super()._patch_xblock(block)

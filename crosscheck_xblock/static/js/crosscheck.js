@@ -635,6 +635,10 @@ function CrossCheckBlock(runtime, element) {
       return all.concat([el("dt", {text: row[0]}), el("dd", {text: row[1]})]);
     }, [])));
     panel.appendChild(el("p", {"class": "cc-note cc-settings-note", text: t("The settings and the checklist are changed in Studio: open this component's Edit view. Learners see the changes once the course is published.")}));
+    if (init.studio_url) {
+      panel.appendChild(el("p", {}, [el("a", {href: init.studio_url, "class": "cc-studio-link", target: "_blank",
+                                              rel: "noopener", text: t("Edit in Studio")})]));
+    }
   }
 
   // ------------------------------------------------------------------ the page

@@ -143,6 +143,7 @@
     "Draft not saved: %(error)s": "Draft not saved: %(error)s",
     "Draft saved": "Draft saved",
     "Draft saved %(time)s": "Draft saved %(time)s",
+    "Edit in Studio": "Edit in Studio",
     "Empty: the start + %(n)s day.": [
       "Empty: the start + %(n)s day.",
       "Empty: the start + %(n)s days."
