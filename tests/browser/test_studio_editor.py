@@ -278,7 +278,7 @@ def test_grading_options_with_the_simulated_rates(workbench, context, artifacts)
     # Percentages as the language writes them (common.js percent: "15%" in English).
     expect(table.locator("caption")).to_contain_text("k = 4, threshold 15%, maximum 100")
     expect(table.locator("tbody tr")).to_have_count(3)
-    expect(rates_row(page, "evidence").locator("th")).to_have_text("evidence (chosen)")
+    expect(rates_row(page, "evidence").locator("th")).to_have_text("Evidence from all reviews (chosen)")
     fixed_honest = int(rates_row(page, "fixed").locator("td").first.inner_text().rstrip(" %"))
     evidence_honest = int(rates_row(page, "evidence").locator("td").first.inner_text().rstrip(" %"))
     assert fixed_honest > 50 > 15 > evidence_honest
@@ -286,7 +286,7 @@ def test_grading_options_with_the_simulated_rates(workbench, context, artifacts)
     expect(page.locator(".ccs-rates-stale")).to_be_empty()
 
     form.locator("select[name=warning_rule]").select_option("fixed")
-    expect(rates_row(page, "fixed").locator("th")).to_have_text("fixed (chosen)")
+    expect(rates_row(page, "fixed").locator("th")).to_have_text("Fixed threshold (chosen)")
     expect(page.locator("[data-help=warning_rule]")).to_contain_text("left out of the grade")
     form.locator("select[name=aggregation]").select_option("per_item")
     expect(page.locator("[data-help=aggregation]")).to_contain_text("each checklist item")
