@@ -338,8 +338,9 @@ class CrossCheckXBlock(OlxMixin, XBlock):
     def workbench_scenarios():
         """A demo with a dozen learners who submitted (loaded by `make workbench`) and an empty task.
 
-        With CROSSCHECK_TEST_SCENARIOS=1 (set by the browser tests) a third, small task with a
-        maximum below its checklist's total is added, so tests do not disturb the other two.
+        With CROSSCHECK_TEST_SCENARIOS=1 (set by the browser tests) two more small tasks are added
+        (one with a maximum below its checklist's total; one for a run in Russian), so tests do not
+        disturb the other two.
         """
         scenarios = [
             (DEMO_SCENARIO, '<crosscheck display_name="Portfolio cross-check (demo)" '
@@ -351,4 +352,7 @@ class CrossCheckXBlock(OlxMixin, XBlock):
             scenarios.append(("Cross-check: browser test task",  # i18n: code
                               '<crosscheck display_name="Review form test" reviews_per_work="2" '
                               'max_score="60"/>'))
+            scenarios.append(("Cross-check: a Russian run",  # i18n: code
+                              '<crosscheck display_name="Кросс-чек портфолио" submission_kind="any" '
+                              'reviews_per_work="2" max_score="100" grading_policy="mean"/>'))
         return scenarios
