@@ -55,7 +55,7 @@ def test_a_russian_learner_does_the_whole_cross_check_in_russian(workbench, cont
     page.goto(workbench.scenario(TASK, learner))
     box = page.locator(".crosscheck")
     expect(box).to_have_attribute("lang", "ru")
-    expect(box.locator(".cc-phase")).to_have_text(ru_server("Submission is open.") )
+    expect(box.locator(".cc-phase")).to_have_text(ru_server("Submission is open."))
     expect(box.locator(".cc-phase")).to_have_text("Приём работ открыт.")
     form = box.locator("form.cc-submit-form")
     form.locator("input[name=url]").fill(f"https://{learner}.example.org/")
@@ -72,7 +72,8 @@ def test_a_russian_learner_does_the_whole_cross_check_in_russian(workbench, cont
     helper.goto(workbench.scenario(TASK, "staff"))
     assert handler(helper, "staff_start")["body"]["result"]["started"] is True
     page.reload()
-    expect(box.locator(".cc-phase")).to_have_text(ru_server("The cross-check is running: review the works assigned to you."))
+    running = ru_server("The cross-check is running: review the works assigned to you.")
+    expect(box.locator(".cc-phase")).to_have_text(running)
     expect_tab(page, "reviews")
     expect(box.locator(".cc-progress-reviews")).to_have_text(f"Проверки: выполнено 0 из {K}")
     works = box.locator(".cc-reviews .cc-work")
