@@ -241,7 +241,32 @@ class CrossCheckXBlock(OlxMixin, XBlock):
         services.submit_appeal(call.task, call.viewer.student_id, data.get("reason"), data.get("items"), call.now)
         return self._state(call)
 
+    # ------------------------------------------------------------------ conversations (M1–M5)
+
+    def _sender(self, call: Call, email: bool = False) -> services.Sender:
+        viewer = call.viewer
+        return services.Sender(student_id=viewer.student_id, username=viewer.username,
+                               email=compat.current_email(self) if email else "",
+                               is_staff=viewer.is_staff, read_only=viewer.masquerading)
+
+    @json_api(LEARNER_READ)
+    def get_thread(self, call, data):
+        """The conversation about one review: `{"thread": id}` → messages, notice, can_post, phrases."""
+        return services.get_thread(call.task, self._sender(call), data.get("thread"), call.now)
+
+    @json_api(LEARNER_WRITE)
+    def post_message(self, call, data):
+        """Post to a conversation: `{"thread", "text", "phrase": null | {"id", "items"}}` → the thread.
+        Learners post on their own threads, course staff on any (as "Course staff")."""
+        return services.post_message(call.task, self._sender(call, email=True), data.get("thread"),
+                                     data.get("text"), data.get("phrase"), call.now)
+
     # ------------------------------------------------------------------ staff handlers
+
+    @json_api(STAFF_READ)
+    def staff_threads(self, call, _data):
+        """Every open conversation of the task with both usernames, for course staff."""
+        return services.staff_threads(call.task, call.now)
 
     @json_api(STAFF_READ)
     def staff_overview(self, call, _data):

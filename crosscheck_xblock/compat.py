@@ -57,6 +57,15 @@ def current_viewer(block) -> Viewer:
     )
 
 
+def current_email(block) -> str:
+    """The e-mail address of the person behind the request, if the user service tells it (the
+    LMS's `DjangoXBlockUserService` and the workbench's stand-in fill `XBlockUser.emails`), else ""."""
+    service = block.runtime.service(block, "user")
+    user = service.get_current_user() if service else None
+    emails = getattr(user, "emails", None) or []
+    return str(emails[0]) if emails else ""
+
+
 def _masquerading(service) -> bool:
     """True when the user service's Django user is a learner that staff masquerade as."""
     django_user = getattr(service, "_django_user", None)

@@ -68,6 +68,12 @@ class TooLarge(CrossCheckError):
     status = 413
 
 
+class TooManyRequests(CrossCheckError):
+    """The caller did this too often in a short time (a flood limit); they may try again later."""
+
+    status = 429
+
+
 class UnsupportedMediaType(CrossCheckError):
     """The body is not JSON (`Content-Type: application/json` is required)."""
 
@@ -75,4 +81,4 @@ class UnsupportedMediaType(CrossCheckError):
 
 
 ERROR_CLASSES = (BadRequest, NotAllowed, NotFound, MethodNotAllowed, Conflict, TooLarge,
-                 UnsupportedMediaType)
+                 TooManyRequests, UnsupportedMediaType)

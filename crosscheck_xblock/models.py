@@ -338,3 +338,59 @@ class Appeal(models.Model):
 
     def __str__(self):
         return f"appeal of work {self.work_id} ({self.status})"
+
+
+class Message(models.Model):
+    """One post in the conversation about a review (issue 11, M1–M5): between the work's author
+    and the assignment's reviewer, read by course staff too. One conversation per assignment; its
+    public id is the assignment's `token`, so no new id can tell anyone anything.
+
+    Posts are added, never changed or deleted; the one exception is account retirement, which
+    empties the free text of a retired learner's posts (`text_removed`). A learner's post names
+    no person: `sender` says which side wrote it. A staff post keeps the staff member's
+    username for other staff (cleared at retirement like `Appeal.resolved_by`).
+    """
+
+    AUTHOR = "author"
+    REVIEWER = "reviewer"
+    STAFF = "staff"
+    SENDERS = [(AUTHOR, _("The work's author")), (REVIEWER, _("The reviewer")), (STAFF, _("Course staff"))]
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="messages")
+    sender = models.CharField(max_length=8, choices=SENDERS)
+    staff_username = models.CharField(max_length=150, blank=True, default="")
+    text = models.TextField(blank=True, default="")
+    # A prepared phrase (services/threads.py PHRASES) and the checklist item ids it names; the
+    # sentence is worded when read, in the reader's language.
+    phrase = models.CharField(max_length=32, blank=True, default="")
+    phrase_items = models.JSONField(default=list)
+    text_removed = models.BooleanField(default=False)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["assignment", "sender", "created_at"], name="crosscheck_message_flood")]
+
+    def __str__(self):
+        return f"message {self.pk} ({self.sender}) on assignment {self.assignment_id}"
+
+
+class ThreadRead(models.Model):
+    """How far one participant has read one conversation: the highest message id they saw.
+
+    Participants are the author, the reviewer and course staff (one marker shared by all staff:
+    a post any staff member has read counts as read for the staff).
+    """
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="read_markers")
+    participant = models.CharField(max_length=8, choices=Message.SENDERS)
+    seen_id = models.PositiveBigIntegerField(default=0)
+    read_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "participant"], name="crosscheck_one_read_marker"),
+        ]
+
+    def __str__(self):
+        return f"{self.participant} read assignment {self.assignment_id} up to {self.seen_id}"

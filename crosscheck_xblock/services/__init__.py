@@ -15,13 +15,14 @@ One module per job:
     grading        computing grades and the warnings of the task's rule (A3, A5–A7)
     gradebook      every edx-submissions set_score call, with retries of failed writes
     appeals        appeals and staff re-checks (A4, F4)
+    threads        the anonymous conversation about each review (M1–M5)
     warnings       the sentences of the warnings learners receive
     learner, staff the learner's page and the staff view (read models)
     analytics, exports, rates   staff analytics, CSV downloads, the simulated warning rates
     latest, names  shared readers: the latest reviews and self-checks; staff-facing names
     retirement     forgetting usernames when the LMS retires an account
 """
-from ..errors import BadRequest, Conflict, CrossCheckError, NotAllowed, NotFound, TooLarge
+from ..errors import BadRequest, Conflict, CrossCheckError, NotAllowed, NotFound, TooLarge, TooManyRequests
 from .analytics import task_analytics
 from .appeals import staff_recheck, submit_appeal
 from .exports import grades_csv, reviews_csv
@@ -45,14 +46,16 @@ from .reviews import save_draft, submit_review, submit_self_check
 from .staff import staff_appeals, staff_overview
 from .submissions import submit_work
 from .task_settings import AGGREGATIONS, RANGES, WARNING_RULES, TaskSettings
+from .threads import Sender, get_thread, post_message, staff_threads
 
 __all__ = [
     "AGGREGATIONS", "RANGES", "WARNING_RULES",
     "BadRequest", "Conflict", "CrossCheckError", "NotAllowed", "NotFound", "TooLarge",
+    "TooManyRequests", "Sender",
     "TaskRef", "TaskSettings",
-    "advance_task", "complete_cross_check", "delete_task", "due_tasks", "find_task", "forget_username",
-    "grades_csv", "learner_state", "retry_scores", "reviews_csv", "run_due_transitions",
-    "save_draft", "simulated_rates", "staff_appeals", "staff_overview", "staff_recheck",
+    "advance_task", "complete_cross_check", "delete_task", "due_tasks", "find_task", "forget_username", "get_thread",
+    "grades_csv", "learner_state", "retry_scores", "reviews_csv", "post_message", "run_due_transitions",
+    "save_draft", "simulated_rates", "staff_appeals", "staff_overview", "staff_recheck", "staff_threads",
     "start_cross_check", "submit_appeal", "submit_review", "submit_self_check", "submit_work",
     "sweep_is_stale", "sweep_status", "sweep_turn", "sync_task", "task_analytics",
     "task_started", "usernames",

@@ -18,7 +18,7 @@ from ..i18n import N_, Text, gettext
 from ..models import Assignment, ChecklistVersion, Draft, Grade, Review, SelfCheck, Work
 from ..pseudonyms import reviewer_title, work_title
 from ..scoring import POLICIES
-from . import appeals, warnings
+from . import appeals, threads, warnings
 from .guard import guarded
 from .registry import TaskRef
 from .reviews import SELF_FORM
@@ -46,6 +46,7 @@ def learner_state(task: TaskRef, student_id: str | None, now: datetime) -> dict:
         "progress": {"reviews_done": 0, "reviews_assigned": 0},
         "appeal": None,
         "warnings": [],
+        "unread_messages": 0,
     }
     work = (Work.objects.filter(task_id=task.id, student_id=student_id)
             .select_related("grade", "appeal__checklist_version").first() if student_id else None)
@@ -74,11 +75,14 @@ def learner_state(task: TaskRef, student_id: str | None, now: datetime) -> dict:
     for peer in peers:
         if history.get(peer.pk):
             peers_by_work[peer.work_id].append(peer)
+    # M5: each review's conversation (null until its first version), two queries for all of them.
+    talks, state["unread_messages"] = threads.summaries(task, to_do, received, set(history), now)
     state["reviews"] = [
-        _review_to_do(a, history.get(a.pk, []), drafts.get(a.token), checks.get(a.work_id, []),
-                      peers_by_work.get(a.work_id, []), history, versions)
+        {**_review_to_do(a, history.get(a.pk, []), drafts.get(a.token), checks.get(a.work_id, []),
+                         peers_by_work.get(a.work_id, []), history, versions), "thread": talks.get(a.pk)}
         for a in to_do]
-    state["received"] = [_review_received(a, history[a.pk], versions) for a in received if a.pk in history]
+    state["received"] = [{**_review_received(a, history[a.pk], versions), "thread": talks.get(a.pk)}
+                         for a in received if a.pk in history]
     state["progress"] = {"reviews_done": sum(1 for a in to_do if a.submitted_at),
                          "reviews_assigned": len(to_do)}
     grade, appeal = _related(work, "grade"), _related(work, "appeal")

@@ -6,19 +6,33 @@ USER_RETIRE_LMS_CRITICAL while the account still has its old username; the plugi
 both to `signals.forget_retired_user`, which calls `forget_username` (idempotent). From then on
 staff see the learner's anonymous id; the anonymous id itself is not personal data of the LMS
 (edx-submissions keeps it too).
+
+Conversation posts (issue 11) name no person, but their free text is the learner's own words
+and may say who they are: the free text of every post a retired learner wrote is emptied
+(`text_removed`; a prepared phrase stays, it is the block's sentence). A staff post keeps its
+text and forgets its staff username, as a re-check does. The learner is found through the
+username their work kept; a work whose username was never known cannot be matched here.
 """
 from django.db import transaction
+from django.db.models import Q
 
-from ..models import Appeal, Work
+from ..models import Appeal, Message, Work
 from .guard import guarded
 
 
 @guarded
 def forget_username(username: str) -> int:
-    """Clear `username` from every work and staff re-check; how many rows changed."""
+    """Clear `username` from every work, staff re-check and staff post, and empty the text of the
+    learner's posts; how many rows changed."""
     if not username:
         return 0
     with transaction.atomic():
-        works = Work.objects.filter(username=username).update(username="")
+        work_ids = list(Work.objects.filter(username=username).values_list("pk", flat=True))
+        posts = Message.objects.filter(
+            Q(sender=Message.AUTHOR, assignment__work_id__in=work_ids)
+            | Q(sender=Message.REVIEWER, assignment__reviewer_id__in=work_ids)).exclude(
+            text="", text_removed=True).update(text="", text_removed=True) if work_ids else 0
+        works = Work.objects.filter(pk__in=work_ids).update(username="")
         rechecks = Appeal.objects.filter(resolved_by=username).update(resolved_by="")
-    return works + rechecks
+        staff_posts = Message.objects.filter(staff_username=username).update(staff_username="")
+    return works + rechecks + posts + staff_posts

@@ -115,6 +115,11 @@ def unknown_item(item_id: str) -> str:
     return Text(N_("There is no scored item “%(item)s” in the checklist."), {"item": item_id[:40]}).render()
 
 
+def is_token(value: object) -> bool:
+    """True if `value` has the form of an assignment token (a review id, a thread id)."""
+    return isinstance(value, str) and _TOKEN.fullmatch(value) is not None
+
+
 def own_assignment(task: TaskRef, student_id: str | None, token: object,
                    lock: bool = False) -> Assignment:
     """The assignment `token` names, if it is this learner's to review (403 not_assigned);
