@@ -152,7 +152,8 @@ def test_studio_saves_and_refuses_the_comment_settings(make_block):
     block = make_block()
     body = block.ok("studio_submit", "staff", {"values": {"comment_rule": "overall", "comment_min_chars": "25"}})
     assert (body["values"]["comment_rule"], body["values"]["comment_min_chars"]) == ("overall", 25)
-    for values, code in [({"comment_rule": "all"}, "unknown_comment_rule"), ({"comment_rule": 1}, "unknown_comment_rule"),
+    for values, code in [({"comment_rule": "all"}, "unknown_comment_rule"),
+                         ({"comment_rule": 1}, "unknown_comment_rule"),
                          ({"comment_min_chars": 0}, "bad_value"), ({"comment_min_chars": 1001}, "bad_value"),
                          ({"comment_min_chars": 2.5}, "bad_value"), ({"comment_min_chars": "ten"}, "bad_value"),
                          ({"comment_min_chars": True}, "bad_value")]:
