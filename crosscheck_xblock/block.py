@@ -90,6 +90,16 @@ class CrossCheckXBlock(OlxMixin, XBlock):
         display_name=_("Aggregate"), default="total", scope=Scope.settings,
         values=[{"value": "total", "display_name": "total: the policy over each review's total"},
                 {"value": "per_item", "display_name": "per_item: the policy over each item, then summed"}])
+    comment_rule = String(
+        display_name=_("Comments required"), default="deducted", scope=Scope.settings,
+        values=[{"value": "none", "display_name": "none: no comments required"},
+                {"value": "deducted", "display_name": "deducted: a comment on every item that lost points"},
+                {"value": "overall", "display_name": "overall: an overall comment when points were lost"}],
+        help=_("Which comments a review needs before it can be submitted; drafts are never refused."))
+    comment_min_chars = Integer(
+        display_name=_("Minimum comment length (characters)"), default=10, scope=Scope.settings,
+        values={"min": 1, "max": 1000},
+        help=_("How many characters, not counting spaces at the ends, a required comment must have."))
     appeal_days = Float(
         display_name=_("Appeal window (days)"), default=3.0, scope=Scope.settings,
         help=_("After grading, learners whose link did not change after the deadline may appeal "
@@ -132,6 +142,8 @@ class CrossCheckXBlock(OlxMixin, XBlock):
             "warning_rule": self.warning_rule,
             "aggregation": self.aggregation,
             "appeal_days": number(self.appeal_days),
+            "comment_rule": self.comment_rule,
+            "comment_min_chars": self.comment_min_chars,
             "checklist": parse_checklist(self.checklist).to_rs(),
         }
 

@@ -17,7 +17,16 @@ from .handlers import json_script_tag
 from .i18n import N_, Text, gettext, plural_text
 from .sanitize import inline_html
 from .scoring import POLICIES
-from .services.task_settings import AGGREGATIONS, CHOICE_LABELS, RANGES, WARNING_RULES, number, whole_number
+from .services.task_settings import (
+    AGGREGATIONS,
+    CHOICE_LABELS,
+    COMMENT_RULE_LABELS,
+    COMMENT_RULES,
+    RANGES,
+    WARNING_RULES,
+    number,
+    whole_number,
+)
 
 # OLX attribute name → Python field name, in the order the editor shows them.
 FIELDS = {
@@ -34,12 +43,14 @@ FIELDS = {
     "warning_rule": "warning_rule",
     "aggregation": "aggregation",
     "appeal_days": "appeal_days",
+    "comment_rule": "comment_rule",
+    "comment_min_chars": "comment_min_chars",
     "checklist": "checklist",
 }
 DATE_FIELDS = ("submission_due", "review_start", "review_due")
 # Inclusive ranges (services/task_settings.py: the same ones the settings copy is read with);
 # the editor's inputs carry the same bounds as min/max attributes.
-INT_RANGES = {name: RANGES[name] for name in ("reviews_per_work", "max_score")}
+INT_RANGES = {name: RANGES[name] for name in ("reviews_per_work", "max_score", "comment_min_chars")}
 DAY_RANGES = {name: RANGES[name] for name in ("adjustment_days", "appeal_days")}
 THRESHOLD_RANGE = RANGES["outlier_threshold"]  # percent of the maximum score
 MAX_DISPLAY_NAME = 255
@@ -58,6 +69,8 @@ LABELS = {
     "warning_rule": N_("Warning rule"),
     "aggregation": N_("Aggregation"),
     "appeal_days": N_("Appeal window"),
+    "comment_rule": N_("Comments required"),
+    "comment_min_chars": N_("Minimum comment length"),
     "checklist": N_("Checklist"),
 }
 KIND_LABELS = {"pull_request": N_("Pull request"), "deploy": N_("Deployed site"), "any": N_("Any link")}
@@ -233,6 +246,8 @@ CLEANERS = {
     "warning_rule": _choice_cleaner(WARNING_RULES, "unknown_warning_rule"),
     "aggregation": _choice_cleaner(AGGREGATIONS, "unknown_aggregation"),
     "appeal_days": _clean_days,
+    "comment_rule": _choice_cleaner(COMMENT_RULES, "unknown_comment_rule"),
+    "comment_min_chars": _clean_int,
     "checklist": _clean_checklist,
 }
 
@@ -354,6 +369,8 @@ def editor_init(block) -> dict:
                  for name, text in choices.items()]
            for key, choices in (("policies", POLICIES), ("warning_rules", WARNING_RULES),
                                 ("aggregations", AGGREGATIONS))},
+        "comment_rules": [{"value": name, "label": gettext(COMMENT_RULE_LABELS[name]), "help": gettext(text)}
+                          for name, text in COMMENT_RULES.items()],
         # The numbers to choose a warning rule by, for the saved k, threshold and maximum.
         "warning_rates": warning_rates(values),
         "ranges": {**{name: list(bounds) for name, bounds in INT_RANGES.items()},

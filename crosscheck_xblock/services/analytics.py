@@ -24,6 +24,9 @@ from .registry import TaskRef
 from .task_settings import WARNING_RULES
 
 HISTOGRAM_BINS = 10
+# A review below the maximum whose comments together (overall and item comments, trimmed) are
+# shorter than this, or than the task's comment_min_chars if that is longer, is "thin".
+THIN_COMMENT_CHARS = 40
 
 
 @guarded
@@ -58,6 +61,9 @@ def task_analytics(task: TaskRef, now: datetime) -> dict:
                                  n_works=len(works), max_score=max_score, threshold=threshold,
                                  self_check=self_array) if works else None
 
+    # Comments that do not justify the points: thin reviews and one comment pasted everywhere.
+    thin, pasted = _comment_signals(task, reviews)
+
     # Per reviewer: mean signed deviation from the other reviewers of the same work.
     received = defaultdict(list)
     for _, _reviewer_id, work_id, total in rows:
@@ -84,6 +90,7 @@ def task_analytics(task: TaskRef, now: datetime) -> dict:
             "excluded_by_fixed_rule": excluded,
             "warned_by_fixed_rule": far,
             "evidence_flag": evidence.get(reviewer_id, ""),
+            "thin_comment": (reviewer_id, work_id) in thin,
         })
 
     table, values, graded_count = [], [], 0
@@ -124,7 +131,9 @@ def task_analytics(task: TaskRef, now: datetime) -> dict:
         ({"reviewer_learner": staff_name(by_id[reviewer_id]) if reviewer_id in by_id else "",
           "reviews": len(devs), "mean_deviation": round(sum(devs) / len(devs), 4),
           "warned_by_fixed_rule": reviewer_id in fixed_warned,
-          "evidence_flag": evidence.get(reviewer_id, "")}
+          "evidence_flag": evidence.get(reviewer_id, ""),
+          "thin_reviews": sum(1 for reviewer, _ in thin if reviewer == reviewer_id),
+          "pasted_comment": reviewer_id in pasted}
          for reviewer_id, devs in deviations.items()),
         key=lambda row: row["mean_deviation"])
     reviewer_count = len({row[1] for row in rows})
@@ -155,10 +164,32 @@ def task_analytics(task: TaskRef, now: datetime) -> dict:
             "evidence_rule_share": round(len(evidence) / reviewer_count, 4) if reviewer_count else None,
             # What grading (and staff re-checks) actually wrote, by kind of warning.
             "written": _written_warnings(task),
+            # Over every reviewer (the reviewers' rows hold only those with co-reviewers).
+            "thin_reviews": len(thin),
+            "thin_reviewers": len({reviewer for reviewer, _ in thin}),
+            "pasted_comment_reviewers": len(pasted),
+            "thin_comment_chars": max(THIN_COMMENT_CHARS, settings.comment_min_chars),
         },
         "message": ("" if rows else gettext("No reviews yet: the numbers appear once reviews come in.")
                     if works else gettext("No works submitted yet.")),
     }
+
+
+def _comment_signals(task: TaskRef, reviews: list) -> tuple[set, set]:
+    """({(reviewer id, work id)} of the thin reviews, {reviewer id} of those who pasted one
+    overall comment into all of their reviews, two or more) from the latest reviews (one query)."""
+    comments = latest.latest_review_comments(task)
+    limit = max(THIN_COMMENT_CHARS, task.settings.comment_min_chars)
+    thin, overall_by_reviewer = set(), defaultdict(list)
+    for review in reviews:
+        comment, item_comments = comments.get((review.reviewer_id, review.work_id), ("", {}))
+        written = sum(len(text.strip()) for text in [comment, *item_comments.values()] if isinstance(text, str))
+        if review.total < task.settings.max_score and written < limit:
+            thin.add((review.reviewer_id, review.work_id))
+        overall_by_reviewer[review.reviewer_id].append(" ".join(comment.split()).casefold())
+    pasted = {reviewer for reviewer, texts in overall_by_reviewer.items()
+              if len(texts) >= 2 and texts[0] and len(set(texts)) == 1}
+    return thin, pasted
 
 
 def _written_warnings(task: TaskRef) -> dict:

@@ -42,6 +42,17 @@ def latest_reviews(task: TaskRef, work_ids: list[int] | None = None) -> list[Lat
     return sorted(latest.values(), key=lambda review: (review.work_id, review.number))
 
 
+def latest_review_comments(task: TaskRef) -> dict[tuple[int, int], tuple[str, dict]]:
+    """{(reviewer id, work id): (overall comment, item comments)} of the latest version of every
+    submitted review (one query; what the staff analytics judge comments by)."""
+    comments = {}
+    rows = (Review.objects.filter(assignment__task_id=task.id).order_by("created_at", "id")
+            .values_list("assignment__reviewer_id", "assignment__work_id", "comment", "item_comments"))
+    for reviewer_id, work_id, comment, item_comments in rows:
+        comments[reviewer_id, work_id] = (comment or "", item_comments if isinstance(item_comments, dict) else {})
+    return comments
+
+
 def latest_self_checks(task: TaskRef, work_ids: list[int] | None = None) -> dict[int, float]:
     """{work id: total of the author's latest self-check} (of the works `work_ids`, if given;
     one query)."""

@@ -13,7 +13,7 @@ from django.db import transaction
 from .. import schedule
 from ..checklist import Checklist, ReviewError, normalize_review_items, review_total
 from ..errors import BadRequest, Conflict, NotAllowed, TooLarge
-from ..i18n import N_, Text, gettext
+from ..i18n import N_, Text, gettext, plural_text
 from ..models import Assignment, Draft, Review, SelfCheck, Work
 from . import registry
 from .guard import guarded
@@ -57,10 +57,15 @@ def submit_review(task: TaskRef, student_id: str | None, token: object, form: ob
                            "period you may only correct the points of reviews you submitted."),
                            "review_closed")
         fields = check_form(task, form, allow_best_work=True)
-        if rule == schedule.POINTS_ONLY and (
-                fields["comment"], fields["item_comments"], fields["best_work"]) != versions[-1]:
-            raise Conflict(gettext("In the adjustment period only the points of a submitted review may change; "
-                           "keep its comments and best-work mark as they were."), "adjustment_points_only")
+        previous = None
+        if rule == schedule.POINTS_ONLY:
+            if (fields["comment"], fields["item_comments"], fields["best_work"]) != versions[-1]:
+                raise Conflict(gettext("In the adjustment period only the points of a submitted review may "
+                               "change; keep its comments and best-work mark as they were."),
+                               "adjustment_points_only")
+            previous = (Review.objects.filter(assignment_id=assignment.pk).order_by("-created_at", "-id")
+                        .values_list("items", "total").first())
+        check_comment_rule(task, fields, previous)
         _check_versions(len(versions), "review")
         Review.objects.create(assignment_id=assignment.pk, created_at=now, **fields)
         Assignment.objects.filter(pk=assignment.pk).update(submitted_at=now)
@@ -101,6 +106,81 @@ def save_draft(task: TaskRef, student_id: str | None, form_key: object, data: ob
     Draft.objects.update_or_create(task_id=task.id, student_id=student_id, form=form_key,
                                    defaults={"data": data, "updated_at": now})
     return schedule.format_datetime(now)
+
+
+def comment_length(text: object) -> int:
+    """The length the comment rule counts: the text without whitespace at its ends."""
+    return len(text.strip()) if isinstance(text, str) else 0
+
+
+def lost_points(checklist: Checklist, values: dict) -> list[str]:
+    """The ids of the scored items that lost points: a subtask below its maximum, a penalty applied."""
+    lost = []
+    for item in checklist.scored_items:
+        value = values.get(item.id)
+        if item.max == 0 or not isinstance(value, int | float):
+            continue
+        if (item.type == "penalty" and value > 0) or (item.type != "penalty" and value < 1):
+            lost.append(item.id)
+    return lost
+
+
+def missing_comments(task: TaskRef, fields: dict, previous: tuple | None = None) -> tuple[list[str], bool]:
+    """What the task's comment rule still asks of a checked review: (item ids that lost points and
+    lack an item comment, whether the overall comment is missing).
+
+    `previous` (the submitted version's items and total) is given in the adjustment period, when
+    comments cannot change: then only the new points are judged — the items whose points changed,
+    and the overall comment only if the total changed.
+    """
+    settings = task.settings
+    rule, min_chars = settings.comment_rule, settings.comment_min_chars
+    if rule == "deducted":
+        changed = None if previous is None else {
+            item_id for item_id, value in fields["items"].items() if (previous[0] or {}).get(item_id) != value}
+        items = [item_id for item_id in lost_points(settings.checklist, fields["items"])
+                 if comment_length(fields["item_comments"].get(item_id)) < min_chars
+                 and (changed is None or item_id in changed)]
+        return items, False
+    if rule == "overall":
+        below = fields["total"] < settings.max_score and (previous is None or previous[1] != fields["total"])
+        return [], below and comment_length(fields["comment"]) < min_chars
+    return [], False
+
+
+def check_comment_rule(task: TaskRef, fields: dict, previous: tuple | None = None) -> None:
+    """Refuse (400 comment_required) a review the task's comment rule does not accept; the answer
+    names the items (`items`) or the overall comment (`overall`) that need a comment."""
+    items, overall = missing_comments(task, fields, previous)
+    if not items and not overall:
+        return
+    min_chars = task.settings.comment_min_chars
+    if items:
+        checklist = task.settings.checklist
+        names = ", ".join(f"“{_item_title(checklist, item_id)}”" for item_id in items)
+        message = plural_text("Items that lost points need a comment of at least %(n)s character saying why: "
+                              "%(items)s.",
+                              "Items that lost points need a comment of at least %(n)s characters saying why: "
+                              "%(items)s.", min_chars, {"items": names})
+    else:
+        message = plural_text("The total is below the maximum score, so the review needs an overall comment of "
+                              "at least %(n)s character saying why.",
+                              "The total is below the maximum score, so the review needs an overall comment of "
+                              "at least %(n)s characters saying why.", min_chars)
+    text = message.render()
+    if previous is not None:
+        text = " ".join((text, gettext("Comments cannot change in the adjustment period, so keep these "
+                                       "points as they were.")))
+    raise BadRequest(text, "comment_required", items=items, overall=overall)
+
+
+def _item_title(checklist: Checklist, item_id: str) -> str:
+    """An item's text, shortened for a sentence (60 characters)."""
+    try:
+        text = " ".join(checklist.item(item_id).text.split())
+    except KeyError:
+        text = item_id
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def _check_versions(count: int, what: str) -> None:

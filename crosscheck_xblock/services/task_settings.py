@@ -33,6 +33,14 @@ AGGREGATIONS = {
     "per_item": N_("The grading policy is applied to each checklist item across the reviews, then the "
                    "items are added up (where all reviews of a work used the same checklist version)."),
 }
+# When a review must say why it took points (comment_rule; the reviews handler checks it).
+COMMENT_RULES = {
+    "none": N_("Reviews may be submitted without comments."),
+    "deducted": N_("Every checklist item that lost points (a subtask below its maximum, a penalty applied) "
+                   "needs a comment of at least the minimum length."),
+    "overall": N_("A review whose total is below the maximum score needs an overall comment of at least "
+                  "the minimum length."),
+}
 # Short names of the choices, for menus and summaries (msgids).
 CHOICE_LABELS = {
     "mean": N_("Mean"), "median": N_("Median"), "drop_min": N_("Mean without the lowest"),
@@ -40,11 +48,18 @@ CHOICE_LABELS = {
     "fixed": N_("Fixed threshold"), "evidence": N_("Evidence from all reviews"), "none": N_("No warnings"),
     "total": N_("Review totals"), "per_item": N_("Item by item"),
 }
+# The comment rules' names: "none" is also a warning rule, so these have a table of their own.
+COMMENT_RULE_LABELS = {
+    "none": N_("No comments required"), "deducted": N_("A comment on every item that lost points"),
+    "overall": N_("An overall comment when points were lost"),
+}
 DEFAULT_WARNING_RULE = "evidence"
 DEFAULT_AGGREGATION = "total"
 DEFAULT_K = 4
 DEFAULT_MAX_SCORE = 100
 DEFAULT_DISPLAY_NAME = "Cross-check"
+DEFAULT_COMMENT_RULE = "deducted"
+DEFAULT_COMMENT_MIN_CHARS = 10
 
 # Inclusive ranges, in the units Studio and OLX use (the threshold in percent of the maximum).
 RANGES = {
@@ -55,6 +70,8 @@ RANGES = {
     # The proposal says 15-20 %; below 5 % ordinary honest disagreement would leave out nearly
     # every score.
     "outlier_threshold": (5, 50),
+    # Characters (whitespace-trimmed) a comment the comment rule asks for must have.
+    "comment_min_chars": (1, 1000),
 }
 
 
@@ -108,6 +125,8 @@ class TaskSettings:
     warning_rule: str = DEFAULT_WARNING_RULE
     aggregation: str = DEFAULT_AGGREGATION
     threshold: float = DEFAULT_THRESHOLD
+    comment_rule: str = DEFAULT_COMMENT_RULE
+    comment_min_chars: int = DEFAULT_COMMENT_MIN_CHARS
     timeline: schedule.Timeline = field(default_factory=schedule.Timeline)
     checklist: Checklist = field(default_factory=lambda: Checklist(task_name="", items=()))
 
@@ -117,6 +136,7 @@ class TaskSettings:
         k = whole_number(config.get("reviews_per_work"))
         max_score = whole_number(config.get("max_score"))
         share = number(config.get("outlier_threshold"))
+        min_chars = whole_number(config.get("comment_min_chars"))
         try:
             checklist = checklist_from_rs(config.get("checklist") or {})
         except ChecklistError:
@@ -131,6 +151,9 @@ class TaskSettings:
             aggregation=_choice(config.get("aggregation"), AGGREGATIONS, DEFAULT_AGGREGATION),
             # The copy stores the threshold as a share of the maximum (Studio's 15 % is 0.15).
             threshold=share if share is not None and 0 < share <= 1 else DEFAULT_THRESHOLD,
+            comment_rule=_choice(config.get("comment_rule"), COMMENT_RULES, DEFAULT_COMMENT_RULE),
+            comment_min_chars=(min_chars if _in_range("comment_min_chars", min_chars)
+                               else DEFAULT_COMMENT_MIN_CHARS),
             timeline=schedule.timeline_from_config(config),
             checklist=checklist,
         )
@@ -150,6 +173,9 @@ class TaskSettings:
             "grading_policy": self.grading_policy,
             "policy_label": gettext(CHOICE_LABELS[self.grading_policy]),
             "policy_text": gettext(POLICIES[self.grading_policy]),
+            # What the review form checks before it submits (the server checks again).
+            "comment_rule": {"rule": self.comment_rule, "min_chars": self.comment_min_chars,
+                             "text": gettext(COMMENT_RULES[self.comment_rule])},
             **self.public_dates(),
         }
 

@@ -239,6 +239,22 @@ def review_plan(pattern: int, learner: int, items: list[dict]) -> list[tuple[str
     return steps
 
 
+def justify_item(page: Page, form, review_id: str, item_id: str, by_keyboard: bool):
+    """Open an item's comment and say why it lost points (with the keyboard: Tab to "Comment",
+    Enter opens it and moves the focus into it)."""
+    text = f"Points taken on {item_id}: see the page."
+    row = f'.cc-work[data-review="{review_id}"] .cc-item[data-item="{item_id}"]'
+    if by_keyboard:
+        tab_to(page, f"{row} button.cc-link")
+        page.keyboard.press("Enter")
+        expect(page.locator(f"{row} textarea.cc-item-comment")).to_be_focused()
+        page.keyboard.type(text)
+    else:
+        form.locator(f'.cc-item[data-item="{item_id}"] button.cc-link').click()
+        form.locator(f'.cc-item[data-item="{item_id}"] textarea.cc-item-comment').fill(text)
+    expect(page.locator(f"{row} .cc-comment-needed")).to_be_hidden()
+
+
 def set_item(item_row, item_type: str, value: Fraction):
     """Click the control of one checklist row that gives it `value` (Not done / a star / Done, No / Yes)."""
     if value in (0, 1):
@@ -400,6 +416,12 @@ def test_full_cross_check(workbench, context, context_ru, audit, artifacts):
                 values[item_id] = value
                 expect(total_text).to_have_text(
                     f"Total: {fmt_points(review_total(items, values))} of {MAX_SCORE}")
+            # The demo's comment rule (deducted): every item that lost points says why.
+            for item in items:
+                value = values.get(item["id"], Fraction(0))
+                if (item["type"] == "penalty" and value > 0) or (item["type"] == "subtask" and value < 1):
+                    justify_item(page, form, review_id, item["id"], by_keyboard)
+            expect(form.locator(".cc-comment-summary")).to_have_text("")
             total = review_total(items, values)
             comment = f"Review {position + 1}, note {secrets.token_hex(3)}."
             if by_keyboard:

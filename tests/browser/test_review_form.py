@@ -100,8 +100,26 @@ def test_review_form_end_to_end(workbench, context, artifacts):
     scale(form, "c16").locator('button[data-value="0"]').click()
     scale(form, "c2").locator('button[data-value="0.5"]').click()
     expect(total).to_have_text("Total: 60 of 60 (capped at the task's maximum)")
-    form.locator('.cc-item[data-item="c2"] button.cc-link').click()
+    # The comment rule (deducted, 10 characters): c2 lost points, so it needs a comment first.
+    need = form.locator('.cc-item[data-item="c2"] .cc-comment-needed')
+    summary = form.locator(".cc-comment-summary")
+    expect(need).to_be_visible()
+    expect(need).to_have_text("Points were taken here: say why in a comment of at least 10 characters.")
+    expect(form.locator(".cc-comment-needed:visible")).to_have_count(1)
+    expect(summary).to_have_text("Before submitting: 1 item that lost points still needs a comment.")
+    expect(summary).to_have_attribute("aria-live", "polite")
+    note = form.locator('.cc-item[data-item="c2"] textarea.cc-item-comment')
+    requests = []
+    page.on("request", lambda request: requests.append(request.url) if "submit_review" in request.url else None)
+    form.locator("button.cc-submit").click()
+    expect(note).to_be_focused()  # refused here: the first missing comment, opened
+    expect(note).to_have_attribute("aria-describedby", need.get_attribute("id"))
+    note.fill("   too short  ")  # 9 characters once trimmed
+    expect(need).to_be_visible()
+    assert requests == []
     form.locator('.cc-item[data-item="c2"] textarea.cc-item-comment').fill("<b>No footer</b> on mobile.")
+    expect(need).to_be_hidden()
+    expect(summary).to_have_text("")
     form.locator("textarea.cc-comment-input").fill("Solid work.")
     form.locator("input.cc-best-work").check()
     expect(form.locator(".cc-draft-status")).to_contain_text("Draft saved", timeout=5000)

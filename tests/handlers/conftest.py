@@ -84,11 +84,29 @@ def anon(name: str) -> str:
 
 
 def full_review(state, review_index=0, value=1.0, penalties=0):
-    """A complete items dict for the review at `review_index`: every subtask `value`, penalties given."""
+    """A complete items dict for the review at `review_index`: every subtask `value`, penalties given;
+    every item that lost points says why (the default comment rule, `deducted`, asks for it)."""
     items = {}
     for item in state["checklist"]["items"]:
         if item["type"] == "subtask":
             items[item["id"]] = value
         elif item["type"] == "penalty":
             items[item["id"]] = penalties
-    return {"review_id": state["reviews"][review_index]["id"], "items": items, "comment": "ok"}
+    body = {"review_id": state["reviews"][review_index]["id"], "items": items, "comment": "ok"}
+    return justify(state, body)
+
+
+JUSTIFICATION = "Points taken: see the checklist item."
+
+
+def justify(state, body):
+    """`body` with an item comment on every item that lost points and has none (the
+    `deducted` rule), so that a test about something else passes the comment rule honestly."""
+    comments = dict(body.get("item_comments") or {})
+    for item in state["checklist"]["items"]:
+        value = body["items"].get(item["id"])
+        if not isinstance(value, int | float) or item.get("max") == 0 or comments.get(item["id"]):
+            continue
+        if (item["type"] == "subtask" and value < 1) or (item["type"] == "penalty" and value > 0):
+            comments[item["id"]] = JUSTIFICATION
+    return {**body, "item_comments": comments} if comments else body

@@ -245,6 +245,8 @@ STUDIO_GOOD = {
     "outlier_threshold": st.sampled_from([5, 15, "17.5", 50.0]),
     "warning_rule": st.sampled_from(["fixed", "evidence", "none"]),
     "aggregation": st.sampled_from(["total", "per_item"]), "checklist": good_checklists,
+    "comment_rule": st.sampled_from(["none", "deducted", "overall"]),
+    "comment_min_chars": st.sampled_from([1, 10, "25", 1000]),
     # A deadline (the clock stands at 2026-03-02), so a spoiled start or end gets checked against it.
     "submission_due": st.sampled_from(["", "2026-04-01T12:00:00Z", "2026-03-05T00:00:00+02:00"]),
 }
@@ -258,6 +260,8 @@ STUDIO_ANY = {
     "warning_rule": st.sampled_from(["fixed", "evidence", "none", "all"]) | wrong_type,
     "aggregation": st.sampled_from(["total", "per_item", "sum"]) | wrong_type,
     "appeal_days": numbers | wrong_type, "checklist": checklist_texts,
+    "comment_rule": st.sampled_from(["none", "deducted", "overall", "all"]) | wrong_type,
+    "comment_min_chars": numbers | wrong_type,
 }
 assert set(STUDIO_ANY) == set(studio.FIELDS)
 
@@ -299,8 +303,12 @@ def body_fields(handler: str, phase: PhaseBlock) -> dict:
     """Every field a handler's body may hold (name → values of every sort)."""
     items = (complete_items(phase) | complete_items(phase, spoil=True)
              | st.dictionaries(item_ids(phase), good_score("subtask") | edge_numbers, max_size=5) | wrong_type)
+    justified = st.just({item_id: "Points taken for a reason." for item_id in phase.scored})
     form = {"items": items,
-            "item_comments": st.dictionaries(item_ids(phase), texts | wrong_type, max_size=3) | wrong_type,
+            # A comment on every scored item satisfies the default comment rule (deducted), so
+            # reviews with lost points still reach 200; the others meet comment_required.
+            "item_comments": justified | justified | justified | justified
+                              | st.dictionaries(item_ids(phase), texts | wrong_type, max_size=3) | wrong_type,
             "comment": texts | wrong_type, "best_work": st.booleans() | wrong_type}
     if handler == "submit_work":
         return {"url": urls, "confirm_late": st.booleans() | wrong_type}

@@ -185,7 +185,10 @@ CHECKLIST = ('{"taskName": "Two parts", "criteria": ['
 
 
 def items_review(state, index, one, two):
-    return {"review_id": state["reviews"][index]["id"], "items": {"c1": one, "c2": two, "c3": 0}}
+    """A review giving parts one and two (1 or 0); a part given 0 says why (the comment rule)."""
+    comments = {item: "This part is not done." for item, value in (("c1", one), ("c2", two)) if value < 1}
+    return {"review_id": state["reviews"][index]["id"], "items": {"c1": one, "c2": two, "c3": 0},
+            "item_comments": comments}
 
 
 def per_item_reviews(block, names, split):

@@ -5,7 +5,7 @@ from submissions import api as submissions_api
 from cc_workbench.models import GradebookEntry
 from crosscheck_xblock.models import Assignment, Grade, Review, Task
 
-from .conftest import anon, full_review
+from .conftest import anon, full_review, justify
 
 pytestmark = [pytest.mark.db, pytest.mark.django_db]
 NINE = [f"l{i}" for i in range(9)]
@@ -81,6 +81,7 @@ def test_review_total_and_resubmission_keep_history(running):
     state = running.state("l0")
     review = full_review(state, value=0.5, penalties=0)
     review["items"]["c16"] = 1  # -20
+    review = justify(state, review)  # the applied penalty says why
     after = running.ok("submit_review", "l0", review)
     assert after["reviews"][0]["status"] == "submitted"
     assert after["reviews"][0]["total"] == 30.0  # 100 × 0.5 − 20
@@ -90,7 +91,7 @@ def test_review_total_and_resubmission_keep_history(running):
     assert again["reviews"][0]["total"] == 50.0
     assert Review.objects.count() == 2  # both versions kept (R10)
     review["items"]["c15"] = 1  # -100: floored at 0
-    assert running.ok("submit_review", "l0", review)["reviews"][0]["total"] == 0.0
+    assert running.ok("submit_review", "l0", justify(state, review))["reviews"][0]["total"] == 0.0
 
 
 def test_reviews_are_refused_before_start_and_after_completion(make_block):

@@ -46,7 +46,8 @@ def test_self_check_needs_a_submission_and_closes_at_the_start(make_block):
 
 
 def test_visibility_of_self_check_and_other_reviews(make_block, clock):
-    block = make_block('reviews_per_work="2" review_due="2026-03-10T00:00:00Z"')
+    # About who sees what: one item comment only, so no comment rule.
+    block = make_block('reviews_per_work="2" review_due="2026-03-10T00:00:00Z" comment_rule="none"')
     block.submit_all(FIVE)
     state = block.state("m1")
     block.ok("submit_self_check", "m1", _form(state, 0.9))

@@ -37,7 +37,7 @@ GOOD = {
     "max_score": 100, "grading_policy": "drop_min", "submission_due": "2026-04-01T12:00:00Z",
     "review_start": "2026-04-02T09:30:00Z", "review_due": "2026-04-05T09:30:00Z",
     "adjustment_days": 2, "outlier_threshold": 20, "warning_rule": "fixed", "aggregation": "per_item",
-    "appeal_days": 5, "checklist": json.dumps(RS),
+    "appeal_days": 5, "comment_rule": "overall", "comment_min_chars": 25, "checklist": json.dumps(RS),
 }
 
 

@@ -21,7 +21,7 @@ AFTER = [("crosscheck_xblock", "0005_service_edges")]
 @pytest.mark.db
 @pytest.mark.django_db
 def test_a_recheck_warning_is_numbers_and_its_sentence_follows_them():
-    make_task("words", 4, k=3, warning_rule="none")
+    make_task("words", 4, k=3, warning_rule="none", comment_rule="none")  # about warnings, not comments
     start("words", DEADLINE)
     current = task("words")
     for name in ("w000", "w001", "w002", "w003"):

@@ -281,7 +281,7 @@ function CrossCheckBlock(runtime, element) {
         var form = Forms.form({
           items: state.checklist.items, maxScore: state.settings.max_score, className: "cc-review-form",
           initial: pointsOnly ? review.latest : (review.draft || review.latest || {}), bestWork: true,
-          pointsOnly: pointsOnly, label: review.title,
+          pointsOnly: pointsOnly, label: review.title, commentRule: state.settings.comment_rule,
           submitLabel: done ? t("Update review") : t("Submit review"),
           onDraft: draftSaver(review.id),
           onSubmit: submitter("submit_review", {review_id: review.id}, function () {

@@ -137,11 +137,27 @@ var CrossCheckForms = (function () {
       el("span", {"class": "cc-max", text: t("(%(sign)s%(max)s)", {sign: sign, max: fmtPoints(item.max)})})]));
     row.appendChild(el("div", {"class": "cc-item-controls"}, [group, points, noteToggle]));
     row.appendChild(noteWrap);
+    // Shown while the comment rule asks this item for a comment (form's updateCommentNeeds).
+    var needId = CrossCheckCommon.uniqueId("cc-need");
+    var need = el("p", {"class": "cc-comment-needed", id: needId});
+    need.hidden = true;
+    note.setAttribute("aria-describedby", needId);
+    row.appendChild(need);
+    row.commentParts = {note: note, wrap: noteWrap, toggle: noteToggle, need: need};
     return row;
   }
 
+  /* Whether an item's value lost points: a subtask below its maximum, a penalty applied. */
+  function lostPoints(item, value) {
+    if (typeof value !== "number" || item.max === 0) { return false; }
+    return item.type === "penalty" ? value > 0 : value < 1;
+  }
+
+  function trimmedLength(text) { return (text || "").trim().length; }
+
   /* A whole form. opts: {items, maxScore, initial: {items, item_comments, comment, best_work},
-   * bestWork: bool, submitLabel, onDraft(data) → Promise, onSubmit(payload) → Promise}. */
+   * bestWork: bool, submitLabel, onDraft(data) → Promise, onSubmit(payload) → Promise,
+   * commentRule: {rule, min_chars} (reviews only: settings.comment_rule)}. */
   function form(opts) {
     var initial = opts.initial || {};
     var values = Object.assign({}, initial.items || {});
@@ -171,6 +187,7 @@ var CrossCheckForms = (function () {
     }
     function changed() {
       updateTotal();
+      updateCommentNeeds();
       if (!opts.onDraft || opts.pointsOnly) { return; }
       clearTimeout(timer);
       status.textContent = t("Unsaved changes…");
@@ -181,11 +198,65 @@ var CrossCheckForms = (function () {
       }, AUTOSAVE_MS);
     }
 
+    var itemRows = {};
+    var rule = opts.commentRule && opts.commentRule.rule !== "none" ? opts.commentRule : null;
+    var summary = el("p", {"class": "cc-comment-summary", "aria-live": "polite"});
+    var initialItems = initial.items || {};
+    var initialTotal = total(opts.items, initialItems, opts.maxScore).shown;
+
+    /* What the comment rule still asks, as the server judges it (services/reviews.py): the items
+     * that lost points without a comment, or the overall comment; in the adjustment period only
+     * the points that changed. */
+    function missingComments() {
+      var found = {items: [], overall: false};
+      if (!rule) { return found; }
+      if (rule.rule === "deducted") {
+        opts.items.forEach(function (item) {
+          if (!itemRows[item.id] || !lostPoints(item, values[item.id])) { return; }
+          if (opts.pointsOnly && same(initialItems[item.id], values[item.id])) { return; }
+          if (trimmedLength(comments[item.id]) < rule.min_chars) { found.items.push(item.id); }
+        });
+      } else if (rule.rule === "overall") {
+        var shown = total(opts.items, values, opts.maxScore).shown;
+        found.overall = shown < opts.maxScore && trimmedLength(overall.value) < rule.min_chars &&
+          !(opts.pointsOnly && Math.abs(shown - initialTotal) < 1e-9);
+      }
+      return found;
+    }
+    function updateCommentNeeds() {
+      if (!rule) { return {items: [], overall: false}; }
+      var found = missingComments();
+      Object.keys(itemRows).forEach(function (id) {
+        var parts = itemRows[id].commentParts, needed = found.items.indexOf(id) >= 0;
+        parts.need.hidden = !needed;
+        parts.need.textContent = needed ? nt("Points were taken here: say why in a comment of at least %(n)s character.",
+                                             "Points were taken here: say why in a comment of at least %(n)s characters.",
+                                             rule.min_chars) : "";
+        itemRows[id].classList.toggle("cc-needs-comment", needed);
+      });
+      var texts = [];
+      if (found.items.length) {
+        texts.push(nt("Before submitting: %(n)s item that lost points still needs a comment.",
+                      "Before submitting: %(n)s items that lost points still need a comment.", found.items.length));
+      }
+      if (found.overall) {
+        texts.push(nt("Before submitting: the total is below the maximum, so the overall comment needs at least %(n)s character.",
+                      "Before submitting: the total is below the maximum, so the overall comment needs at least %(n)s characters.",
+                      rule.min_chars));
+      }
+      if (texts.length && opts.pointsOnly) { texts.push(t("Comments cannot change now, so keep these points as they were.")); }
+      var text = texts.join(" ");
+      if (summary.textContent !== text) { summary.textContent = text; }
+      overall.setAttribute("aria-invalid", found.overall ? "true" : "false");
+      return found;
+    }
+
     var rows = opts.items.map(function (item) {
       if (item.type === "title" || item.type === "subtitle") {
         return el("div", {"class": "cc-heading cc-item-" + item.type, html: item.html});
       }
       var row = itemRow(item, values, comments, changed);
+      itemRows[item.id] = row;
       if (opts.pointsOnly) { row.querySelector("textarea.cc-item-comment").readOnly = true; }
       return row;
     });
@@ -204,11 +275,25 @@ var CrossCheckForms = (function () {
                            "aria-label": opts.label ? t("Review of %(work)s", {work: opts.label}) : null,
                            onsubmit: function (event) {
       event.preventDefault();
+      var found = updateCommentNeeds();
+      if (found.items.length || found.overall) {
+        // The server would refuse it (400 comment_required): go to the first missing comment.
+        if (found.items.length) {
+          var parts = itemRows[found.items[0]].commentParts;
+          parts.wrap.hidden = false;
+          parts.toggle.setAttribute("aria-expanded", "true");
+          parts.note.focus();
+        } else {
+          overall.focus();
+        }
+        return;
+      }
       clearTimeout(timer);
       submit.disabled = true;
       opts.onSubmit(data()).catch(function () { return null; }).then(function () { submit.disabled = false; });
-    }}, rows.concat(extras).concat([el("div", {"class": "cc-form-actions"}, [submit, " ", status])]));
+    }}, rows.concat(extras).concat([summary, el("div", {"class": "cc-form-actions"}, [submit, " ", status])]));
     updateTotal();
+    updateCommentNeeds();
     return node;
   }
 

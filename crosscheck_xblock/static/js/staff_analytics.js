@@ -76,6 +76,9 @@ var CrossCheckAnalytics = (function () {
       if (r.evidence_flag) {
         parts.push(t("reviewer %(number)s flagged: %(flag)s", {number: r.reviewer, flag: r.evidence_flag}));
       }
+      if (r.thin_comment) {
+        parts.push(t("reviewer %(number)s: points taken with hardly any comment", {number: r.reviewer}));
+      }
     });
     return parts.join("; ");
   }
@@ -122,6 +125,33 @@ var CrossCheckAnalytics = (function () {
     ]);
   }
 
+  /** Thin reviews and pasted comments, overall and reviewer by reviewer. */
+  function commentSignals(data) {
+    var el = CrossCheckCommon.el, w = data.warnings;
+    var flagged = data.reviewers.filter(function (r) { return r.thin_reviews || r.pasted_comment; });
+    var items = flagged.map(function (r) {
+      var parts = [];
+      if (r.thin_reviews) {
+        parts.push(nt("%(n)s thin review", "%(n)s thin reviews", r.thin_reviews));
+      }
+      if (r.pasted_comment) { parts.push(t("the same comment in all their reviews")); }
+      return el("li", {"data-learner": r.reviewer_learner,
+                       text: t("%(reviewer)s: %(signals)s", {reviewer: r.reviewer_learner, signals: parts.join("; ")})});
+    });
+    var thin = nt("%(n)s thin review (below the maximum with fewer than %(chars)s characters of comments)",
+                  "%(n)s thin reviews (below the maximum with fewer than %(chars)s characters of comments)",
+                  w.thin_reviews, {chars: w.thin_comment_chars});
+    var by = nt("by %(n)s reviewer", "by %(n)s reviewers", w.thin_reviewers);
+    var pasted = nt("%(n)s reviewer pasted one comment into all of their reviews.",
+                    "%(n)s reviewers pasted one comment into all of their reviews.", w.pasted_comment_reviewers);
+    return el("div", {"class": "cc-analytics-comments"}, [
+      el("h4", {text: t("Comments that justify the points")}),
+      el("p", {"class": "cc-note cc-analytics-thin", text: t("%(thin)s, %(by)s. %(pasted)s",
+                                                             {thin: thin, by: by, pasted: pasted})}),
+      items.length ? el("ul", {"class": "cc-analytics-comment-flags"}, items) : null
+    ]);
+  }
+
   /** Draw `data` (the staff_analytics answer) into `container`; `links` are [{href, text}]. */
   function render(container, data, links) {
     var el = CrossCheckCommon.el;
@@ -139,6 +169,7 @@ var CrossCheckAnalytics = (function () {
         {n: w.reviewers, share: percent(data.threshold, 1), fixed: w.fixed_rule, authors: w.fixed_rule_authors,
          evidence: w.evidence_rule})}));
     container.appendChild(ruleComparison(data));
+    container.appendChild(commentSignals(data));
     function gradeOf(work) {
       if (work.grade) {
         return work.grade.points === null ? work.grade.status

@@ -59,6 +59,8 @@ function CrossCheckStudio(runtime, element) {
     field("warning_rule").value = values.warning_rule;
     field("aggregation").value = values.aggregation;
     field("appeal_days").value = values.appeal_days;
+    field("comment_rule").value = values.comment_rule;
+    field("comment_min_chars").value = values.comment_min_chars;
     showKindHelp();
     grading.showChoiceHelp();
   }
@@ -76,6 +78,8 @@ function CrossCheckStudio(runtime, element) {
       warning_rule: field("warning_rule").value,
       aggregation: field("aggregation").value,
       appeal_days: numberValue("appeal_days"),
+      comment_rule: field("comment_rule").value,
+      comment_min_chars: numberValue("comment_min_chars"),
       checklist: checklist.text()
     };
     dates.FIELDS.forEach(function (name) { values[name] = dates.dateValue(name); });

@@ -57,8 +57,21 @@ function CrossCheckStudioGrading(page) {
       ]),
       labelledField("aggregation", t("Aggregation"), select("aggregation", init.aggregations))
     ]);
+    // The comment rule: which comments a review needs before it can be submitted.
+    var comments = el("fieldset", {"class": "ccs-group ccs-comments"}, [
+      el("legend", {text: t("Comments that justify the points")}),
+      el("div", {"class": "ccs-row"}, [
+        labelledField("comment_rule", t("Comments required"), select("comment_rule", init.comment_rules)),
+        labelledField("comment_min_chars", t("Minimum comment length (characters)"),
+          el("input", {type: "number", name: "comment_min_chars", step: "1",
+                       min: range.comment_min_chars[0], max: range.comment_min_chars[1]}),
+          t("Spaces at the start and end are not counted. Drafts are never refused; self-checks and staff re-checks need no comments."))
+      ])
+    ]);
     var task = form.querySelector(".ccs-group");
     form.insertBefore(group, task.nextSibling);
+    form.insertBefore(comments, group.nextSibling);
+    field("comment_rule").addEventListener("change", showChoiceHelp);
     field("warning_rule").addEventListener("change", showChoiceHelp);
     field("aggregation").addEventListener("change", showChoiceHelp);
     ["reviews_per_work", "max_score", "outlier_threshold"].forEach(function (name) {
@@ -70,6 +83,7 @@ function CrossCheckStudioGrading(page) {
   function showChoiceHelp() {
     page.box.querySelector("[data-help=warning_rule]").textContent = choiceHelp(init.warning_rules, field("warning_rule").value);
     page.box.querySelector("[data-help=aggregation]").textContent = choiceHelp(init.aggregations, field("aggregation").value);
+    page.box.querySelector("[data-help=comment_rule]").textContent = choiceHelp(init.comment_rules, field("comment_rule").value);
     renderRates();
   }
 
