@@ -63,6 +63,18 @@
       "%(n)s point",
       "%(n)s points"
     ],
+    "%(n)s reviewer pasted one comment into all of their reviews.": [
+      "%(n)s reviewer pasted one comment into all of their reviews.",
+      "%(n)s reviewers pasted one comment into all of their reviews."
+    ],
+    "%(n)s thin review": [
+      "%(n)s thin review",
+      "%(n)s thin reviews"
+    ],
+    "%(n)s thin review (below the maximum with fewer than %(chars)s characters of comments)": [
+      "%(n)s thin review (below the maximum with fewer than %(chars)s characters of comments)",
+      "%(n)s thin reviews (below the maximum with fewer than %(chars)s characters of comments)"
+    ],
     "%(n)s work submitted. %(phase)s": [
       "%(n)s work submitted. %(phase)s",
       "%(n)s works submitted. %(phase)s"
@@ -83,6 +95,7 @@
     "%(reviewer)s: %(points)s of %(max)s": "%(reviewer)s: %(points)s of %(max)s",
     "%(reviewer)s: %(points)s of %(max)s \u2014 marked your work as a best work": "%(reviewer)s: %(points)s of %(max)s \u2014 marked your work as a best work",
     "%(reviewer)s: %(points)s points vs the others": "%(reviewer)s: %(points)s points vs the others",
+    "%(reviewer)s: %(signals)s": "%(reviewer)s: %(signals)s",
     "%(reviewers)s, and %(n)s author": [
       "%(reviewers)s, and %(n)s author",
       "%(reviewers)s, and %(n)s authors"
@@ -99,6 +112,7 @@
     "%(start)s \u2013 %(end)s": "%(start)s \u2013 %(end)s",
     "%(text)s %(note)s": "%(text)s %(note)s",
     "%(text)s (link changed after the deadline)": "%(text)s (link changed after the deadline)",
+    "%(thin)s, %(by)s. %(pasted)s": "%(thin)s, %(by)s. %(pasted)s",
     "%(title)s (%(n)s version)": [
       "%(title)s (%(n)s version)",
       "%(title)s (%(n)s versions)"
@@ -118,11 +132,22 @@
     "Appeals": "Appeals",
     "Appeals (%(n)s waiting)": "Appeals (%(n)s waiting)",
     "Author's self-check": "Author's self-check",
+    "Before submitting: %(n)s item that lost points still needs a comment.": [
+      "Before submitting: %(n)s item that lost points still needs a comment.",
+      "Before submitting: %(n)s items that lost points still need a comment."
+    ],
+    "Before submitting: the total is below the maximum, so the overall comment needs at least %(n)s character.": [
+      "Before submitting: the total is below the maximum, so the overall comment needs at least %(n)s character.",
+      "Before submitting: the total is below the maximum, so the overall comment needs at least %(n)s characters."
+    ],
     "Careless reviewers caught": "Careless reviewers caught",
     "Change this review": "Change this review",
     "Check your own work with the same checklist your reviewers will use. Your reviewers see it after they submit their review; you see it beside their points.": "Check your own work with the same checklist your reviewers will use. Your reviewers see it after they submit their review; you see it beside their points.",
     "Comment": "Comment",
     "Comment on \u2018%(item)s\u2019": "Comment on \u2018%(item)s\u2019",
+    "Comments cannot change now, so keep these points as they were.": "Comments cannot change now, so keep these points as they were.",
+    "Comments required": "Comments required",
+    "Comments that justify the points": "Comments that justify the points",
     "Complete now": "Complete now",
     "Correct the points of this review": "Correct the points of this review",
     "Correct the re-check": "Correct the re-check",
@@ -195,6 +220,7 @@
     "Mark as best work": "Mark as best work",
     "Maximum score": "Maximum score",
     "Mean signed deviation of each reviewer from the other reviewers": "Mean signed deviation of each reviewer from the other reviewers",
+    "Minimum comment length (characters)": "Minimum comment length (characters)",
     "Move down": "Move down",
     "Move item %(n)s (no text yet) down": "Move item %(n)s (no text yet) down",
     "Move item %(n)s (no text yet) up": "Move item %(n)s (no text yet) up",
@@ -223,6 +249,10 @@
     "Points per item": "Points per item",
     "Points per item in the re-check": "Points per item in the re-check",
     "Points per item in version %(number)s": "Points per item in version %(number)s",
+    "Points were taken here: say why in a comment of at least %(n)s character.": [
+      "Points were taken here: say why in a comment of at least %(n)s character.",
+      "Points were taken here: say why in a comment of at least %(n)s characters."
+    ],
     "Preview only: nothing was sent or saved.": "Preview only: nothing was sent or saved.",
     "Preview updated: %(n)s item.": [
       "Preview updated: %(n)s item.",
@@ -272,6 +302,7 @@
     "Simulated: %(classes)s %(scenario)s (%(learners)s learners each; k = %(k)s, threshold %(threshold)s, maximum %(max)s).": "Simulated: %(classes)s %(scenario)s (%(learners)s learners each; k = %(k)s, threshold %(threshold)s, maximum %(max)s).",
     "Simulated: careless reviewers caught": "Simulated: careless reviewers caught",
     "Simulated: honest reviewers warned": "Simulated: honest reviewers warned",
+    "Spaces at the start and end are not counted. Drafts are never refused; self-checks and staff re-checks need no comments.": "Spaces at the start and end are not counted. Drafts are never refused; self-checks and staff re-checks need no comments.",
     "Staff re-check": "Staff re-check",
     "Staff: analytics": "Staff: analytics",
     "Staff: progress": "Staff: progress",
@@ -360,6 +391,10 @@
     "Your work": "Your work",
     "Your work is saved. It goes to review when the cross-check starts (%(date)s). You can replace the link until the submission deadline.": "Your work is saved. It goes to review when the cross-check starts (%(date)s). You can replace the link until the submission deadline.",
     "Your work is saved. It goes to review when the cross-check starts. You can replace the link until the submission deadline.": "Your work is saved. It goes to review when the cross-check starts. You can replace the link until the submission deadline.",
+    "by %(n)s reviewer": [
+      "by %(n)s reviewer",
+      "by %(n)s reviewers"
+    ],
     "evidence": "evidence",
     "expected %(points)s": "expected %(points)s",
     "fixed (%(share)s)": "fixed (%(share)s)",
@@ -376,8 +411,10 @@
     "re-checked (staff's own re-check)": "re-checked (staff's own re-check)",
     "reviewer %(number)s excluded (%(share)s rule)": "reviewer %(number)s excluded (%(share)s rule)",
     "reviewer %(number)s flagged: %(flag)s": "reviewer %(number)s flagged: %(flag)s",
+    "reviewer %(number)s: points taken with hardly any comment": "reviewer %(number)s: points taken with hardly any comment",
     "self-check off (%(share)s rule)": "self-check off (%(share)s rule)",
     "self-check: %(points)s": "self-check: %(points)s",
+    "the same comment in all their reviews": "the same comment in all their reviews",
     "waiting": "waiting"
   };
   for (const key in newcatalog) {
