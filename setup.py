@@ -24,7 +24,8 @@ setup(
     include_package_data=True,
     package_data={
         "crosscheck_xblock": [
-            "static/*/*", "public/js/translations/*/*", "translations/*/LC_MESSAGES/*", "templates/*", "demo/*", "migrations/*.py",
+            "static/*/*", "public/js/translations/*/*", "translations/*/LC_MESSAGES/*",
+            "templates/*", "demo/*", "migrations/*.py",
         ],
     },
     install_requires=requirements("base"),

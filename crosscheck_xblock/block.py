@@ -77,7 +77,7 @@ class CrossCheckXBlock(OlxMixin, XBlock):
         help=_("After the cross-check end, reviewers may still correct the points of reviews they "
                "submitted, for this many days; 0 turns it off."))
     outlier_threshold = Float(
-        display_name=_("Outlier threshold (% of the maximum)"), default=15.0, scope=Scope.settings,
+        display_name=_("Outlier threshold (percent of the maximum)"), default=15.0, scope=Scope.settings,
         help=_("A score this far from the other scores of a work counts as far off (A3); a staff "
                "re-check warns the reviewers and the author this far from its result (A4)."))
     warning_rule = String(

@@ -13,6 +13,7 @@ that every catalog is complete by the same rule.
 import io
 import sys
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -86,6 +87,7 @@ def update() -> None:
             catalog.fuzzy = False
             catalog.language_team = "crosscheck-xblock"
             catalog.last_translator = "crosscheck-xblock developers"
+            catalog.revision_date = datetime.now(UTC)
             catalog.obsolete.clear()
             if language == "en":
                 _english(catalog)
@@ -142,6 +144,9 @@ def problems() -> list[str]:
                     found.append(f"{language}/{domain}: untranslated: {message.id!r}")
                 if message.fuzzy:
                     found.append(f"{language}/{domain}: fuzzy: {message.id!r}")
+                # Babel's checkers (what `msgfmt -c` checks): a python-format msgstr must use the
+                # msgid's placeholders and no stray `%` directive.
+                found += [f"{language}/{domain}: {error} in {message.id!r}" for error in message.check(catalog)]
             mo = po_path(language, domain).with_suffix(".mo")
             if not mo.exists() or mo.read_bytes() != mo_bytes(language, domain):
                 found.append(f"{language}/{domain}: {mo.name} is stale: run `make translations`")

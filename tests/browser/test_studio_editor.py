@@ -271,7 +271,7 @@ def test_grading_options_with_the_simulated_rates(workbench, context, artifacts)
     expect(form.locator("input[name=outlier_threshold]")).to_have_value("15")
     expect(form.locator("select[name=aggregation]")).to_have_value("total")
     expect(form.locator("input[name=appeal_days]")).to_have_value("3")
-    expect(page.get_by_label("Outlier threshold (% of the maximum score)")).to_be_visible()
+    expect(page.get_by_label("Outlier threshold (percent of the maximum score)")).to_be_visible()
 
     # The numbers to choose by: every rule's false warnings and catches, the chosen one marked.
     table = page.locator(".ccs-rates-table")

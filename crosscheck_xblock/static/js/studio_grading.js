@@ -46,7 +46,7 @@ function CrossCheckStudioGrading(page) {
       el("div", {"class": "ccs-rates"}),
       el("p", {"class": "ccs-help ccs-rates-stale", role: "status"}),
       el("div", {"class": "ccs-row"}, [
-        labelledField("outlier_threshold", t("Outlier threshold (% of the maximum score)"),
+        labelledField("outlier_threshold", t("Outlier threshold (percent of the maximum score)"),
           el("input", {type: "number", name: "outlier_threshold", step: "any",
                        min: range.outlier_threshold[0], max: range.outlier_threshold[1]}),
           t("How far a score may be from the other scores of its work before the fixed rule leaves it out (the proposal says 15–20 %); a staff re-check warns at the same distance.")),

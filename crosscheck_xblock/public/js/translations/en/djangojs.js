@@ -237,7 +237,7 @@
     "Not done": "Not done",
     "Not saved: see the message at the top.": "Not saved: see the message at the top.",
     "Not started": "Not started",
-    "Outlier threshold (% of the maximum score)": "Outlier threshold (% of the maximum score)",
+    "Outlier threshold (percent of the maximum score)": "Outlier threshold (percent of the maximum score)",
     "Overall comment": "Overall comment",
     "Penalty": "Penalty",
     "Penalty \u2018%(item)s\u2019 applies?": "Penalty \u2018%(item)s\u2019 applies?",
