@@ -40,6 +40,7 @@ LEARNER_JS = ("common.js", "staff_analytics.js", "form.js", "appeals.js", "cross
 # The workbench's scenario names (they also identify the scenarios; the LMS never shows them).
 DEMO_SCENARIO = "Cross-check: demo (12 learners submitted)"  # i18n: code
 EMPTY_SCENARIO = "Cross-check: from scratch"  # i18n: code
+RUNNING_SCENARIO = "Cross-check: demo under review (conversations, thanks, a complaint)"  # i18n: code
 
 
 @XBlock.needs("user")
@@ -273,6 +274,13 @@ class CrossCheckXBlock(OlxMixin, XBlock):
         return services.post_message(call.task, self._sender(call, email=True), data.get("thread"),
                                      data.get("text"), data.get("phrase"), call.now)
 
+    @json_api(LEARNER_WRITE)
+    def rate_review(self, call, data):
+        """The author thanks the reviewer for a comment or complains about deductions (F1–F4):
+        `{"thread", "kind": "thanks" | "complaint", "for": "comment" | <item id>, "items", "note"}`
+        → the thread."""
+        return services.rate_review(call.task, self._sender(call, email=True), data.get("thread"), data, call.now)
+
     # ------------------------------------------------------------------ staff handlers
 
     @json_api(STAFF_READ)
@@ -312,6 +320,13 @@ class CrossCheckXBlock(OlxMixin, XBlock):
         """Re-check a work: `{"work_id", "items", "item_comments", "comment"}`; replaces its grade (A4)."""
         result = services.staff_recheck(call.task, data.get("work_id"), data,
                                         call.viewer.username or "staff", call.now)
+        return {"result": result, "appeals": services.staff_appeals(call.task, call.now)}
+
+    @json_api(STAFF_WRITE)
+    def staff_settle_complaint(self, call, data):
+        """Settle a complaint: `{"complaint": id, "verdict": "upheld" | "rejected", "comment"}` (F4)."""
+        result = services.staff_settle_complaint(call.task, data.get("complaint"), data.get("verdict"),
+                                                 data.get("comment"), call.viewer.username or "staff", call.now)
         return {"result": result, "appeals": services.staff_appeals(call.task, call.now)}
 
     @XBlock.handler
@@ -373,17 +388,20 @@ class CrossCheckXBlock(OlxMixin, XBlock):
 
     @staticmethod
     def workbench_scenarios():
-        """A demo with a dozen learners who submitted (loaded by `make workbench`) and an empty task.
+        """A demo with a dozen learners who submitted, an empty task, and a demo under review with
+        conversations, thanks and a complaint (the first and the third loaded by `make workbench`).
 
         With CROSSCHECK_TEST_SCENARIOS=1 (set by the browser tests) two more small tasks are added
         (one with a maximum below its checklist's total; one for a run in Russian), so tests do not
-        disturb the other two.
+        disturb the others.
         """
         scenarios = [
             (DEMO_SCENARIO, '<crosscheck display_name="Portfolio cross-check (demo)" '
                             'submission_kind="deploy" reviews_per_work="4"/>'),
             (EMPTY_SCENARIO, '<crosscheck display_name="A fresh cross-check" submission_kind="any" '
                              'reviews_per_work="3" max_score="100" grading_policy="mean"/>'),
+            (RUNNING_SCENARIO, '<crosscheck display_name="Landing page cross-check (demo under review)" '
+                               'submission_kind="any" reviews_per_work="3" max_score="100"/>'),
         ]
         if os.environ.get("CROSSCHECK_TEST_SCENARIOS"):
             scenarios.append(("Cross-check: browser test task",  # i18n: code
