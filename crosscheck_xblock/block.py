@@ -43,6 +43,14 @@ EMPTY_SCENARIO = "Cross-check: from scratch"  # i18n: code
 RUNNING_SCENARIO = "Cross-check: demo under review (conversations, thanks, a complaint)"  # i18n: code
 
 
+def _selection(text: str) -> list[int]:
+    """`works=3,7,12` of an export: the selected work ids (400 bad_work for anything else)."""
+    parts = text.split(",")
+    if len(parts) > 10_000 or not all(part.isascii() and part.isdigit() and len(part) < 19 for part in parts):
+        raise BadRequest(gettext("`works` must be work ids separated by commas."), "bad_work")
+    return [int(part) for part in parts]
+
+
 @XBlock.needs("user")
 @XBlock.wants("i18n")
 class CrossCheckXBlock(OlxMixin, XBlock):
@@ -275,6 +283,12 @@ class CrossCheckXBlock(OlxMixin, XBlock):
                                      data.get("text"), data.get("phrase"), call.now)
 
     @json_api(LEARNER_WRITE)
+    def withdraw_from_gallery(self, call, _data):
+        """The author takes their work out of the best works gallery → the new state (B3)."""
+        services.withdraw_from_gallery(call.task, call.viewer.student_id, call.now)
+        return self._state(call)
+
+    @json_api(LEARNER_WRITE)
     def rate_review(self, call, data):
         """The author thanks the reviewer for a comment or complains about deductions (F1–F4):
         `{"thread", "kind": "thanks" | "complaint", "for": "comment" | <item id>, "items", "note"}`
@@ -322,6 +336,22 @@ class CrossCheckXBlock(OlxMixin, XBlock):
                                         call.viewer.username or "staff", call.now)
         return {"result": result, "appeals": services.staff_appeals(call.task, call.now)}
 
+    @json_api(STAFF_READ)
+    def staff_best_works(self, call, _data):
+        """The best works page: works marked best or added by hand, the others, the log (B1, B2)."""
+        return services.staff_best_works(call.task, call.now)
+
+    @json_api(STAFF_WRITE)
+    def staff_best_works_edit(self, call, data):
+        """`{"add", "remove", "restore", "gallery_add", "gallery_remove"}` (work ids) → the page."""
+        return services.staff_best_works_edit(call.task, data, call.viewer.username or "staff", call.now)
+
+    @json_api(STAFF_WRITE)
+    def staff_best_works_thank(self, call, data):
+        """Thank the selected works' authors: `{"work_ids", "note"}` → `{"thanked", "already"}` (B3)."""
+        return services.staff_best_works_thank(call.task, data.get("work_ids"), data.get("note"),
+                                               call.viewer.username or "staff", call.now)
+
     @json_api(STAFF_WRITE)
     def staff_settle_complaint(self, call, data):
         """Settle a complaint: `{"complaint": id, "verdict": "upheld" | "rejected", "comment"}` (F4)."""
@@ -337,13 +367,18 @@ class CrossCheckXBlock(OlxMixin, XBlock):
             return self._export(request)
 
     def _export(self, request) -> Response:
-        exports = {"grades": services.grades_csv, "reviews": services.reviews_csv}
+        exports = {"grades": services.grades_csv, "reviews": services.reviews_csv,
+                   "best_works": services.best_works_csv}
         try:
             call = check_access(self, STAFF_READ)
             kind = request.GET.get("kind", "")
             if kind not in exports:
-                raise BadRequest(gettext("Say which export: kind=grades or kind=reviews."), "bad_kind")
-            body = exports[kind](call.task, keys=request.GET.get("header") == "keys")
+                raise BadRequest(gettext("Say which export: kind=grades, kind=reviews or kind=best_works."),
+                                 "bad_kind")
+            options = {"keys": request.GET.get("header") == "keys"}
+            if kind == "best_works" and request.GET.get("works"):
+                options["selection"] = _selection(request.GET["works"])
+            body = exports[kind](call.task, **options)
         except CrossCheckError as err:
             return json_response(err.as_json(), err.status)
         response = Response(body, content_type="text/csv", charset="utf8")

@@ -17,6 +17,7 @@ One module per job:
     appeals        appeals and staff re-checks (A4, F4)
     threads        the anonymous conversation about each review (M1–M5)
     ratings        the author's thanks and complaints about a review, and settling them (F1–F4)
+    best_works     the best works page, thanks to their authors, the gallery (B1–B3)
     warnings       the sentences of the warnings learners receive
     learner, staff the learner's page and the staff view (read models)
     analytics, exports, rates   staff analytics, CSV downloads, the simulated warning rates
@@ -26,6 +27,13 @@ One module per job:
 from ..errors import BadRequest, Conflict, CrossCheckError, NotAllowed, NotFound, TooLarge, TooManyRequests
 from .analytics import task_analytics
 from .appeals import staff_recheck, submit_appeal
+from .best_works import (
+    best_works_csv,
+    staff_best_works,
+    staff_best_works_edit,
+    staff_best_works_thank,
+    withdraw_from_gallery,
+)
 from .exports import grades_csv, reviews_csv
 from .learner import learner_state
 from .lifecycle import (
@@ -55,6 +63,8 @@ __all__ = [
     "BadRequest", "Conflict", "CrossCheckError", "NotAllowed", "NotFound", "TooLarge",
     "TooManyRequests", "Sender",
     "TaskRef", "TaskSettings",
+    "best_works_csv", "staff_best_works", "staff_best_works_edit", "staff_best_works_thank",
+    "withdraw_from_gallery",
     "advance_task", "complete_cross_check", "delete_task", "due_tasks", "find_task", "forget_username", "get_thread",
     "grades_csv", "learner_state", "rate_review", "staff_settle_complaint", "retry_scores", "reviews_csv",
     "post_message", "run_due_transitions",

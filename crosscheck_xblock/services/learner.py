@@ -18,7 +18,7 @@ from ..i18n import N_, Text, gettext
 from ..models import Assignment, ChecklistVersion, Draft, Grade, Review, SelfCheck, Work
 from ..pseudonyms import reviewer_title, work_title
 from ..scoring import POLICIES
-from . import appeals, ratings, threads, warnings
+from . import appeals, best_works, ratings, threads, warnings
 from .guard import guarded
 from .registry import TaskRef
 from .reviews import SELF_FORM
@@ -47,6 +47,8 @@ def learner_state(task: TaskRef, student_id: str | None, now: datetime) -> dict:
         "appeal": None,
         "warnings": [],
         "unread_messages": 0,
+        "best_work": None,
+        "gallery": best_works.gallery(task, phase),
     }
     work = (Work.objects.filter(task_id=task.id, student_id=student_id)
             .select_related("grade", "appeal__checklist_version").first() if student_id else None)
@@ -95,6 +97,7 @@ def learner_state(task: TaskRef, student_id: str | None, now: datetime) -> dict:
     if grade is not None:
         state["grade"] = grade_explanation(grade)
     state["warnings"] = warnings.of_work(work.pk)
+    state["best_work"] = best_works.learner_part(task, work, phase)
     state["appeal"] = _appeal_part(task, grade, appeal, any(c["after_deadline"] for c in changes), now)
     state["checklist_versions"] = versions.older()
     return state
