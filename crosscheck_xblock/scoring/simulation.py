@@ -31,6 +31,11 @@ MAX = 100.0
 ITEMS = 10
 HONEST = "honest"
 CARELESS_KINDS = ("always_max", "random", "lazy", "harsh", "colluder")
+# A reviewer who gives every work the same score (their own, drawn once from CONSTANT_RANGE).
+# Not in CARELESS_KINDS, which the original four scenarios spread their careless reviewers over.
+CONSTANT = "constant"
+ALL_CARELESS = (*CARELESS_KINDS, CONSTANT)
+CONSTANT_RANGE = (50.0, 100.0)
 TRUE_SCORES = ("normal", "bimodal", "checklist")
 # Grading rules measured: the policies, the proposal's exclusion rule as a grade, and (for the
 # checklist-based classes) per-item aggregation.
@@ -44,10 +49,30 @@ LAZY_SD = 5.0
 SELF_CHECK_BIAS, SELF_CHECK_SD = 7.0, 8.0
 
 
+# Sparse graders: (reviews done, share of graders). Most do 1-3, a few many (mean 2.7).
+SPARSE_LOADS = ((1, 0.35), (2, 0.25), (3, 0.20), (4, 0.08), (6, 0.07), (10, 0.05))
+
+
 @dataclass(frozen=True)
 class Scenario:
     """A kind of class: honest reviewers' bias SD and mean noise SD (points in 100), the share
-    of careless reviewers (spread evenly over CARELESS_KINDS), who never reviews, who is late."""
+    of careless reviewers (spread evenly over ``careless_kinds``), who never reviews, who is late.
+
+    The regimes real courses have (issue 16), all off by default so the original four scenarios
+    draw exactly the same classes as before:
+
+    offset: every peer score is this many points (in 100) away from what staff would give
+        (negative: peers harsher than staff); the true score is the staff grade.
+    tails: honest noise is Student-t with this many degrees of freedom (scaled to the
+        reviewer's noise SD) instead of normal: now and then a review is far off.
+    loads: sparse graders. Instead of the authors reviewing k works each, a pool of graders
+        (not the authors) gives every work k reviews, each grader doing a number of reviews
+        drawn from these (load, probability) pairs: most do 1-3, as in a MOOC.
+    partial: share of the reviewers who stop early, after a random 1..k-1 of their reviews.
+    ambiguity: works differ in how hard they are to judge: each work has its own error SD,
+        ~ Gamma(2) with this mean, shared by all its reviewers (on top of their own noise).
+        What a reviewer model cannot explain by reviewers' habits (Sajjadi et al. 2016).
+    """
 
     name: str
     description: str
@@ -56,6 +81,12 @@ class Scenario:
     careless: float
     never_review: float = 0.15
     late: float = 0.10
+    offset: float = 0.0
+    tails: float | None = None
+    careless_kinds: tuple[str, ...] = CARELESS_KINDS
+    loads: tuple[tuple[int, float], ...] | None = None
+    partial: float = 0.0
+    ambiguity: float = 0.0
 
 
 SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
@@ -65,13 +96,33 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
     Scenario("careless", "30 % careless; honest: biases SD 5, noise mean 8", 5.0, 8.0, 0.30),
     Scenario("mixed", "realistic: 20 % careless; honest: biases SD 8, noise mean 8",
              8.0, 8.0, 0.20),
+    # The regimes of real courses (issue 16); appended, so the seeds of the four above stay.
+    Scenario("sparse", "MOOC graders: a pool of graders, most doing 1-3 reviews (mean 2.7); "
+             "10 % careless; biases SD 8, noise mean 8", 8.0, 8.0, 0.10, never_review=0.0,
+             loads=SPARSE_LOADS),
+    Scenario("heavy-tailed", "as mixed, honest noise Student-t (3 dof)", 8.0, 8.0, 0.20,
+             tails=3.0),
+    Scenario("harsh-class", "as mixed, every peer 6 points (6 % of the max) harsher than staff",
+             8.0, 8.0, 0.20, offset=-6.0),
+    Scenario("constant", "20 % give everyone the same score (own, 50-100); biases SD 5, noise "
+             "mean 8", 5.0, 8.0, 0.20, careless_kinds=(CONSTANT,)),
+    Scenario("ambiguous", "all honest, no biases, reviewers alike (noise mean 3); works differ "
+             "in how hard they are to judge (error SD ~ Gamma(2, mean 10) per work)",
+             0.0, 3.0, 0.0, ambiguity=10.0),
+    Scenario("realistic", "25 % careless of all six kinds, t noise (3 dof), biases SD 8, noise "
+             "mean 8, 15 % stop early", 8.0, 8.0, 0.25, tails=3.0,
+             careless_kinds=ALL_CARELESS, partial=0.15),
+    Scenario("realistic-harsh", "as realistic, every peer 6 points harsher than staff",
+             8.0, 8.0, 0.25, offset=-6.0, tails=3.0, careless_kinds=ALL_CARELESS,
+             partial=0.15),
 )}
 
 
 @dataclass(frozen=True)
 class Cohort:
     """One simulated class, works and reviewers indexed 0..n_works-1 (every on-time author is
-    also a reviewer). kind[v] is HONEST or a careless kind; items[r] the per-item points of
+    also a reviewer, unless the class has a pool of sparse graders: then reviewers are indexed
+    0..n_reviewers-1). kind[v] is HONEST or a careless kind; items[r] the per-item points of
     review r (checklist-based classes only, ITEMS items of 10 points)."""
 
     n_works: int
@@ -82,6 +133,12 @@ class Cohort:
     work: np.ndarray
     points: np.ndarray
     items: np.ndarray | None
+    n_reviewers: int = -1  # reviewers indexed 0..n_reviewers-1; -1: the authors (n_works)
+
+    @property
+    def reviewers(self) -> int:
+        """How many reviewer indexes there are (the authors, or a pool of sparse graders)."""
+        return self.n_works if self.n_reviewers < 0 else self.n_reviewers
 
 
 def _true_scores(rng: np.random.Generator, kind: str,
@@ -98,30 +155,79 @@ def _true_scores(rng: np.random.Generator, kind: str,
     raise ValueError(f"Unknown true-score distribution {kind!r}.")
 
 
+def _pool(rng: np.random.Generator, loads: tuple[tuple[int, float], ...], m: int,
+          k: int) -> tuple[int, np.ndarray, np.ndarray]:
+    """Sparse graders: (number of graders, reviewer, work) with k reviews per work from a pool
+    of graders whose loads are drawn from ``loads``. A grader never reviews a work twice (a
+    repeat is dropped, so a few works end with k - 1)."""
+    values = np.asarray([load for load, _ in loads])
+    shares = np.asarray([share for _, share in loads], dtype=float)
+    needed = m * k
+    drawn = rng.choice(values, size=needed, p=shares / shares.sum())
+    graders = int(np.searchsorted(np.cumsum(drawn), needed) + 1)
+    slots = np.repeat(np.arange(graders), drawn[:graders])[:needed]
+    reviewer = rng.permutation(slots)
+    work = np.repeat(np.arange(m), k)
+    _, first = np.unique(work * graders + reviewer, return_index=True)
+    keep = np.zeros(len(work), dtype=bool)
+    keep[first] = True
+    return graders, reviewer[keep], work[keep]
+
+
+def _noise(rng: np.random.Generator, tails: float | None, shape) -> np.ndarray:
+    """Unit-variance noise: normal, or Student-t with ``tails`` degrees of freedom."""
+    if tails is None:
+        return rng.normal(0, 1, shape)
+    return rng.standard_t(tails, shape) * np.sqrt((tails - 2.0) / tails)
+
+
 def generate(scenario: Scenario, *, k: int, n: int, true_scores: str, seed: int) -> Cohort:
     """Draw one class of n learners (about n * (1 - late) works) and its reviews."""
     rng = np.random.default_rng(seed)
     m = int(np.sum(rng.random(n) >= scenario.late))  # late submitters are not distributed (D2)
     true, met = _true_scores(rng, true_scores, m)
-    kind = np.full(m, HONEST, dtype=object)
-    careless = rng.permutation(m)[:round(scenario.careless * m)]
-    kind[careless] = [CARELESS_KINDS[i % len(CARELESS_KINDS)] for i in range(len(careless))]
-    bias = rng.normal(0, scenario.bias_sd, m) if scenario.bias_sd else np.zeros(m)
-    noise = rng.gamma(2.0, scenario.noise_mean / 2.0, m)
+    # Reviewers: the authors (g = m), or for sparse graders a pool of g graders.
+    g, pool = m, None
+    if scenario.loads is not None:
+        g, *pool = _pool(rng, scenario.loads, m, k)
+    kinds = scenario.careless_kinds
+    kind = np.full(g, HONEST, dtype=object)
+    careless = rng.permutation(g)[:round(scenario.careless * g)]
+    kind[careless] = [kinds[i % len(kinds)] for i in range(len(careless))]
+    bias = rng.normal(0, scenario.bias_sd, g) if scenario.bias_sd else np.zeros(g)
+    noise = rng.gamma(2.0, scenario.noise_mean / 2.0, g)
     self_check = np.clip(np.round(true + rng.normal(SELF_CHECK_BIAS, SELF_CHECK_SD, m)), 0, MAX)
 
-    assignment = assign_reviewers(list(range(m)), k=k, seed=seed)
-    reviewer = np.asarray([v for v, works in assignment.items() for _ in works], dtype=np.intp)
-    work = np.asarray([u for works in assignment.values() for u in works], dtype=np.intp)
-    active = rng.random(m) >= scenario.never_review
+    if pool is None:
+        assignment = assign_reviewers(list(range(m)), k=k, seed=seed)
+        reviewer = np.asarray([v for v, works in assignment.items() for _ in works],
+                              dtype=np.intp)
+        work = np.asarray([u for works in assignment.values() for u in works], dtype=np.intp)
+    else:
+        reviewer, work = pool
+    active = rng.random(g) >= scenario.never_review
     keep = active[reviewer]
+    if scenario.partial:
+        # Reviewers who stop early keep only their first 1..k-1 reviews (in assignment order).
+        stops = rng.random(g) < scenario.partial
+        quota = np.where(stops, rng.integers(1, max(k, 2), g), len(work))
+        order = np.argsort(reviewer, kind="stable")
+        starts = np.concatenate(([0], np.cumsum(np.bincount(reviewer, minlength=g))[:-1]))
+        rank = np.empty(len(reviewer), dtype=np.intp)
+        rank[order] = np.arange(len(reviewer)) - starts[reviewer[order]]
+        keep &= rank < quota[reviewer]
     reviewer, work = reviewer[keep], work[keep]
     r_kind = kind[reviewer]
 
     # Honest points first; careless kinds overwrite theirs. Per-item classes add noise per item
     # (SD noise / sqrt(ITEMS), bias / ITEMS per item) so the totals behave like the others.
+    sd = noise[reviewer]
+    if scenario.ambiguity:
+        hard = rng.gamma(2.0, scenario.ambiguity / 2.0, m)
+        sd = np.sqrt(sd ** 2 + hard[work] ** 2)
     if met is None:
-        honest = true[work] + bias[reviewer] + rng.normal(0, 1, len(work)) * noise[reviewer]
+        honest = (true[work] + bias[reviewer] + scenario.offset
+                  + _noise(rng, scenario.tails, len(work)) * sd)
         values = np.clip(np.round(honest), 0, MAX)
         unit, mean_true = MAX, true.mean()
         values = values[:, None]
@@ -129,13 +235,13 @@ def generate(scenario: Scenario, *, k: int, n: int, true_scores: str, seed: int)
     else:
         unit = MAX / ITEMS
         scale = np.sqrt(ITEMS)
-        honest = (met[work] * unit + (bias[reviewer] / ITEMS)[:, None]
-                  + rng.normal(0, 1, (len(work), ITEMS)) * (noise[reviewer] / scale)[:, None])
+        honest = (met[work] * unit + ((bias[reviewer] + scenario.offset) / ITEMS)[:, None]
+                  + _noise(rng, scenario.tails, (len(work), ITEMS)) * (sd / scale)[:, None])
         values = np.clip(np.round(honest), 0, unit)
         mean_true = met.mean(axis=0) * unit
     shape = values.shape
     width = shape[1]
-    for name in CARELESS_KINDS:
+    for name in ALL_CARELESS:
         rows = r_kind == name
         count = int(rows.sum())
         if not count:
@@ -154,9 +260,14 @@ def generate(scenario: Scenario, *, k: int, n: int, true_scores: str, seed: int)
         elif name == "colluder":
             friends = rng.random(count) < COLLUDER_FRIENDS
             values[np.flatnonzero(rows)[friends]] = unit
+        elif name == CONSTANT:
+            # Each such reviewer's one score, for every work they review (per item: a tenth).
+            own = np.round(rng.uniform(*CONSTANT_RANGE, g) / width)
+            values[rows] = own[reviewer[rows]][:, None]
     points = values.sum(axis=1)
     return Cohort(n_works=m, true=true, self_check=self_check, kind=kind, reviewer=reviewer,
-                  work=work, points=points, items=None if met is None else values)
+                  work=work, points=points, items=None if met is None else values,
+                  n_reviewers=g)
 
 
 @dataclass
@@ -170,8 +281,9 @@ class _Context:
     def model_fit(self) -> model.ModelFit:
         if self.fit is None:
             c = self.cohort
-            self.fit = model.fit_reviews(c.reviewer, c.work, c.points, n_reviewers=c.n_works,
-                                         n_works=c.n_works, max_score=MAX)
+            self.fit = model.fit_reviews(c.reviewer, c.work, c.points,
+                                         n_reviewers=c.reviewers, n_works=c.n_works,
+                                         max_score=MAX)
         return self.fit
 
 
@@ -235,7 +347,7 @@ class WarningMetrics:
     by_kind: dict[str, list[int]] = field(default_factory=dict)
 
     def add(self, warned: np.ndarray, kind: np.ndarray, reviewed: np.ndarray) -> None:
-        for name in (HONEST, *CARELESS_KINDS):
+        for name in (HONEST, *ALL_CARELESS):
             mine = reviewed & (kind == name)
             tally = self.by_kind.setdefault(name, [0, 0])
             tally[0] += int(np.sum(warned & mine))
@@ -249,7 +361,7 @@ class WarningMetrics:
 
     def summary(self) -> dict[str, float]:
         """honest: share of honest reviewers warned; careless: share of careless ones caught."""
-        return {"honest": self.share(HONEST), "careless": self.share(*CARELESS_KINDS)}
+        return {"honest": self.share(HONEST), "careless": self.share(*ALL_CARELESS)}
 
 
 @dataclass
@@ -289,12 +401,12 @@ def run_config(scenario: str, *, k: int, true_scores: str, runs: int, n: int,
         for name in rules:
             errors[name].add((_RULES[name](ctx) - cohort.true)[graded])
 
-        reviewed = np.bincount(cohort.reviewer, minlength=cohort.n_works) > 0
+        reviewed = np.bincount(cohort.reviewer, minlength=cohort.reviewers) > 0
         for name, threshold in (("outlier_15", 0.15), ("outlier_20", 0.20)):
             found = warning_rules.outlier_check_all(
                 cohort.work, cohort.points, n_works=cohort.n_works, max_score=MAX,
                 threshold=threshold, self_check=cohort.self_check)
-            warned = np.bincount(cohort.reviewer, found.far, cohort.n_works) > 0
+            warned = np.bincount(cohort.reviewer, found.far, cohort.reviewers) > 0
             warns[name].add(warned, cohort.kind, reviewed)
             if threshold == 0.15:
                 authors += float(np.mean(found.author_warned[graded]))
