@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Hashable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 import numpy as np
@@ -22,7 +22,7 @@ from crosscheck_xblock.scoring import batch, calibration, fallback, model
 
 from .policies import POLICIES, apply_policy, unknown_policy
 
-__all__ = ["GradeExplanation", "ScoreExplanation", "TaskGrades", "calibrated_summary",
+__all__ = ["GradeExplanation", "ScoreExplanation", "TaskGrades", "calibrate", "calibrated_summary",
            "explain_all", "explain_task", "grade_all"]
 
 # The reliability policy's task-wide fallback (fallback.py), for the learner.
@@ -82,13 +82,17 @@ class TaskGrades:
     """A whole task's grades with their stories (``works``), the rule used (``rule``), the
     reliability policy's check (``check``, None for the other policies), the calibration
     against staff grades (None without anchors) and each grade's estimated error SD before
-    calibration (``sds``, points of the task)."""
+    calibration (``sds``, points of the task); habits: {reviewer: (bias, bias SD, noise SD)}
+    where the model's grades were used and it assessed the reviewer; noise: the model's typical
+    scatter of a review (None without the model)."""
 
     works: dict
     rule: str
     check: fallback.ModelCheck | None
     calibration: calibration.Calibration | None
     sds: dict
+    habits: dict = field(default_factory=dict)
+    noise: float | None = None
 
 
 @dataclass(frozen=True)
@@ -175,22 +179,30 @@ def _grade(data: _Indexed, policy: str, max_score: float) -> _Grades:
     return _Grades(values, rule, check, fit, _pooled_sds(data, max_score))
 
 
-def _calibration(data: _Indexed, grades: _Grades, anchors: Mapping,
-                 max_score: float) -> calibration.Calibration:
-    authors = data.authors
-    reviews = zip((data.reviewers[v] for v in data.reviewer.tolist()),
-                  (authors[a] for a in data.author.tolist()), data.points.tolist())
+def _habits(data: _Indexed, grades: _Grades) -> tuple[dict, float | None]:
     fit = grades.fit
-    relative, noise, typical = {}, {}, None
-    if fit is not None and grades.rule == "reliability" and fit.by_model.any():
-        for v in np.flatnonzero(fit.assessed).tolist():
-            relative[data.reviewers[v]] = (float(fit.bias[v]), float(fit.bias_sd[v]))
-            noise[data.reviewers[v]] = float(fit.noise_sd[v])
-        typical = float(fit.noise_prior_sd)
-    return calibration.calibrate(dict(zip(authors, grades.values.tolist())),
-                                 dict(zip(authors, grades.sds.tolist())), anchors,
-                                 max_score=max_score, reviews=reviews, reviewer_bias=relative,
-                                 reviewer_noise=noise, noise=typical)
+    if fit is None or grades.rule != "reliability" or not fit.by_model.any():
+        return {}, None
+    return ({data.reviewers[v]: (float(fit.bias[v]), float(fit.bias_sd[v]), float(fit.noise_sd[v]))
+             for v in np.flatnonzero(fit.assessed).tolist()}, float(fit.noise_prior_sd))
+
+
+def calibrate(reviews: Iterable[tuple[Hashable, Hashable, float]], grades: Mapping,
+              sds: Mapping, anchors: Mapping, *, max_score: float, habits: Mapping | None = None,
+              noise: float | None = None) -> calibration.Calibration:
+    """calibration.calibrate with what a task's grading knows: the reviews (reviewer, author,
+    points), every work's grade and its error SD, and the model's habits of the reviewers
+    ({reviewer: (bias, bias SD, noise SD)}) where the model graded."""
+    habits = habits or {}
+    return calibration.calibrate(
+        grades, sds, anchors, max_score=max_score, reviews=reviews,
+        reviewer_bias={r: (b, sd) for r, (b, sd, _) in habits.items()},
+        reviewer_noise={r: n for r, (_, _, n) in habits.items()}, noise=noise)
+
+
+def _triples(data: _Indexed) -> list[tuple]:
+    return list(zip((data.reviewers[v] for v in data.reviewer.tolist()),
+                    (data.authors[a] for a in data.author.tolist()), data.points.tolist()))
 
 
 def grade_all(reviews: Iterable[tuple[Hashable, K, float]], *, policy: str,
@@ -217,7 +229,10 @@ def grade_all(reviews: Iterable[tuple[Hashable, K, float]], *, policy: str,
     grades = _grade(data, policy, max_score)
     values = grades.values
     if anchors:
-        shift = _calibration(data, grades, anchors, max_score).shift
+        habits, noise = _habits(data, grades)
+        shift = calibrate(_triples(data), dict(zip(data.authors, values.tolist())),
+                          dict(zip(data.authors, grades.sds.tolist())), anchors,
+                          max_score=max_score, habits=habits, noise=noise).shift
         if shift:
             values = np.clip(values + shift, 0.0, float(max_score))
     return dict(zip(data.authors, values.tolist()))
@@ -281,7 +296,10 @@ def explain_task(reviews: Iterable[tuple[Hashable, K, float]], *, policy: str,
     if not data.authors:
         return TaskGrades({}, policy, None, None, {})
     grades = _grade(data, policy, max_score)
-    cal = _calibration(data, grades, anchors, max_score) if anchors else None
+    habits, noise = _habits(data, grades)
+    sds = dict(zip(data.authors, grades.sds.tolist()))
+    cal = calibrate(_triples(data), dict(zip(data.authors, grades.values.tolist())), sds,
+                    anchors, max_score=max_score, habits=habits, noise=noise) if anchors else None
     by_author: list[list[int]] = [[] for _ in data.authors]
     for i, a in enumerate(data.author.tolist()):
         by_author[a].append(i)
@@ -302,8 +320,7 @@ def explain_task(reviews: Iterable[tuple[Hashable, K, float]], *, policy: str,
             moved, points = after - points, after
         result[data.authors[a]] = GradeExplanation(points, policy, summary, scores,
                                                    rule=grades.rule, calibration=moved)
-    return TaskGrades(result, grades.rule, grades.check, cal,
-                      dict(zip(data.authors, grades.sds.tolist())))
+    return TaskGrades(result, grades.rule, grades.check, cal, sds, habits, noise)
 
 
 def _explain_rule(rule: str, data: _Indexed, rows: list[int], values: list[float],

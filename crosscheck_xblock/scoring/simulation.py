@@ -21,7 +21,7 @@ import numpy as np
 from crosscheck_xblock.distribution import assign_reviewers
 
 # See __init__.py for why siblings are imported from the package.
-from crosscheck_xblock.scoring import batch, model, warning_rules
+from crosscheck_xblock.scoring import batch, calibration, fallback, model, warning_rules
 
 __all__ = ["CARELESS_KINDS", "Cohort", "ConfigResult", "ErrorMetrics", "HONEST", "ITEM_RULES",
            "RULES", "SCENARIOS", "Scenario", "TRUE_SCORES", "WARNING_RULES", "WarningMetrics",
@@ -37,9 +37,11 @@ CONSTANT = "constant"
 ALL_CARELESS = (*CARELESS_KINDS, CONSTANT)
 CONSTANT_RANGE = (50.0, 100.0)
 TRUE_SCORES = ("normal", "bimodal", "checklist")
-# Grading rules measured: the policies, the proposal's exclusion rule as a grade, and (for the
-# checklist-based classes) per-item aggregation.
-RULES = ("mean", "median", "drop_min", "drop_discordant", "reliability", "exclude_15")
+# Grading rules measured: the policies (``reliability`` as the block grades: the model, checked
+# against mean and median on the task's own reviews, see fallback.py), the model alone without
+# that check (``pg1``), the proposal's exclusion rule as a grade, and (for the checklist-based
+# classes) per-item aggregation.
+RULES = ("mean", "median", "drop_min", "drop_discordant", "reliability", "pg1", "exclude_15")
 ITEM_RULES = ("item_mean", "item_median", "item_drop_discordant")
 WARNING_RULES = ("outlier_15", "outlier_20", "evidence")
 # Share of a colluder's assigned works that belong to friends (swapped in), given full marks.
@@ -277,6 +279,7 @@ class _Context:
     cohort: Cohort
     groups: batch.Groups
     fit: model.ModelFit | None = None
+    check: fallback.ModelCheck | None = None
 
     def model_fit(self) -> model.ModelFit:
         if self.fit is None:
@@ -285,6 +288,23 @@ class _Context:
                                          n_reviewers=c.reviewers, n_works=c.n_works,
                                          max_score=MAX)
         return self.fit
+
+    def model_check(self) -> fallback.ModelCheck:
+        if self.check is None:
+            c = self.cohort
+            self.check = fallback.check_model(c.reviewer, c.work, c.points,
+                                              n_reviewers=c.reviewers, n_works=c.n_works,
+                                              max_score=MAX, fit=self.model_fit())
+        return self.check
+
+
+def _reliability(ctx: _Context) -> np.ndarray:
+    """The reliability policy as grade_all computes it: the model, or the simple rule its
+    check chose."""
+    rule = ctx.model_check().rule
+    if rule == "reliability" or not ctx.model_fit().by_model.any():
+        return ctx.model_fit().grades
+    return batch.policy_points(ctx.groups, ctx.cohort.points, rule)
 
 
 def _item_rule(policy: str) -> Callable[[_Context], np.ndarray]:
@@ -305,7 +325,8 @@ def _policy_rule(policy: str) -> Callable[[_Context], np.ndarray]:
 
 _RULES: dict[str, Callable[[_Context], np.ndarray]] = {
     **{p: _policy_rule(p) for p in batch.BATCH_POLICIES},
-    "reliability": lambda ctx: ctx.model_fit().grades,
+    "reliability": _reliability,
+    "pg1": lambda ctx: ctx.model_fit().grades,
     "exclude_15": lambda ctx: warning_rules.outlier_check_all(
         ctx.cohort.work, ctx.cohort.points, n_works=ctx.cohort.n_works, max_score=MAX,
         threshold=0.15).points,
@@ -379,6 +400,11 @@ class ConfigResult:
     authors_warned: float
     works_with_k: float
     mean_reviews: float
+    anchors: float = 0.0
+    anchored: dict[str, ErrorMetrics] = field(default_factory=dict)
+    fallbacks: dict[str, int] = field(default_factory=dict)
+    offsets: list[tuple[float, float, float]] = field(default_factory=list)
+    oracle: ErrorMetrics | None = None
 
 
 def _seed(seed: int, scenario: str, k: int, true_scores: str, run: int) -> int:
@@ -386,11 +412,48 @@ def _seed(seed: int, scenario: str, k: int, true_scores: str, run: int) -> int:
     return int(np.random.SeedSequence(parts).generate_state(1)[0])
 
 
+def pick_anchors(cohort: Cohort, per_100: float, seed: int) -> np.ndarray:
+    """The works staff grade: round(per_100 x works / 100) of them, at random (the block picks
+    them at the start, before any review exists)."""
+    count = int(round(per_100 * cohort.n_works / 100.0))
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 16]))
+    return np.sort(rng.permutation(cohort.n_works)[:count])
+
+
+def calibrated(ctx: _Context, rule: str, grades: np.ndarray,
+               anchors: np.ndarray) -> tuple[np.ndarray, calibration.Estimate]:
+    """A rule's grades moved by the class offset the anchored works show (staff grade = the
+    true score), as the block's calibration does (calibration.py); and the estimate."""
+    c = ctx.cohort
+    if rule in ("reliability", "pg1") and (rule == "pg1" or ctx.model_check().rule
+                                           == "reliability") and ctx.model_fit().by_model.any():
+        sds = ctx.model_fit().score_sd
+    else:
+        counts = ctx.groups.counts
+        means = np.bincount(c.work, c.points, c.n_works) / np.maximum(counts, 1)
+        dof = float(np.sum(np.maximum(counts - 1, 0)))
+        pooled = float(np.sum((c.points - means[c.work]) ** 2)) / dof if dof else 1.0
+        sds = np.sqrt(max(pooled, calibration.MIN_SD ** 2) / np.maximum(counts, 1))
+    use = anchors[ctx.groups.counts[anchors] > 0]
+    estimate, _ = calibration.estimate_offset(
+        grades[use] - c.true[use], np.maximum(sds[use] ** 2, calibration.MIN_SD ** 2),
+        prior_sd=calibration.PRIOR_SD)
+    shift = -estimate.value if estimate.anchors else 0.0
+    return np.clip(grades + shift, 0, MAX), estimate
+
+
 def run_config(scenario: str, *, k: int, true_scores: str, runs: int, n: int,
-               seed: int = 0) -> ConfigResult:
-    """Run ``runs`` paired runs of one configuration and collect every metric."""
+               seed: int = 0, anchors: float = 0.0) -> ConfigResult:
+    """Run ``runs`` paired runs of one configuration and collect every metric. ``anchors``:
+    staff grades per 100 works; the same runs are then also graded with calibration
+    (``anchored``; ``offsets`` has the reliability policy's estimate, its SD and the true
+    offset of every run)."""
     rules = RULES + (ITEM_RULES if true_scores == "checklist" else ())
     errors = {name: ErrorMetrics() for name in rules}
+    anchored = {name: ErrorMetrics() for name in rules} if anchors else {}
+    fallbacks: dict[str, int] = {}
+    offsets = []
+    oracle = ErrorMetrics() if anchors else None
     warns = {name: WarningMetrics() for name in WARNING_RULES}
     ideal = authors = with_k = reviews = works = 0.0
     for run in range(runs):
@@ -398,8 +461,21 @@ def run_config(scenario: str, *, k: int, true_scores: str, runs: int, n: int,
                           seed=_seed(seed, scenario, k, true_scores, run))
         ctx = _Context(cohort, batch.group_reviews(cohort.work, cohort.n_works))
         graded = ctx.groups.counts > 0
+        chosen = ctx.model_check().rule
+        fallbacks[chosen] = fallbacks.get(chosen, 0) + 1
+        staff = pick_anchors(cohort, anchors, _seed(seed, scenario, k, true_scores, run)) \
+            if anchors else None
         for name in rules:
-            errors[name].add((_RULES[name](ctx) - cohort.true)[graded])
+            grades = _RULES[name](ctx)
+            errors[name].add((grades - cohort.true)[graded])
+            if staff is not None:
+                moved, estimate = calibrated(ctx, name, grades, staff)
+                anchored[name].add((moved - cohort.true)[graded])
+                if name == "reliability":
+                    true_offset = SCENARIOS[scenario].offset
+                    offsets.append((estimate.value, estimate.sd, true_offset))
+                    # The best any calibration could do: the true offset taken out.
+                    oracle.add((np.clip(grades - true_offset, 0, MAX) - cohort.true)[graded])
 
         reviewed = np.bincount(cohort.reviewer, minlength=cohort.reviewers) > 0
         for name, threshold in (("outlier_15", 0.15), ("outlier_20", 0.20)):
@@ -423,7 +499,8 @@ def run_config(scenario: str, *, k: int, true_scores: str, runs: int, n: int,
     return ConfigResult(scenario=scenario, k=k, true_scores=true_scores, runs=runs, n=n,
                         errors=errors, warnings=warns, ideal_share=ideal / runs,
                         authors_warned=authors / runs, works_with_k=with_k / runs,
-                        mean_reviews=reviews / runs)
+                        mean_reviews=reviews / runs, anchors=anchors, anchored=anchored,
+                        fallbacks=fallbacks, offsets=offsets, oracle=oracle)
 
 
 # ---------------------------------------------------------------- the numbers staff choose by
