@@ -42,8 +42,8 @@ __all__ = ["FOLDS", "MIN_HELD_OUT", "RULES", "ModelCheck", "check_model"]
 FOLDS = 4
 # After FIRST_FOLDS folds, stop when the model is already ahead by Z_CLEAR standard errors
 # (most classes: the check then costs two refits, not four).
-FIRST_FOLDS = 2
-Z_CLEAR = 3.0
+FIRST_FOLDS = 1
+Z_CLEAR = 2.0
 # The model is replaced only when its held-out squared error exceeds the better simple rule's
 # by more than this many standard errors of the paired difference. Tried 0, 0.5 and 1: 0
 # falls back in a third of the classes where the model is better (honest, k = 3), 1 misses

@@ -168,7 +168,11 @@ def fit_reviews(reviewer: np.ndarray, work: np.ndarray, points: np.ndarray, *,
         noise_var = np.where(known, (np.nan_to_num(start.noise_sd) * scale) ** 2, noise_var)
         bias_var = float(np.clip((start.bias_prior_sd * scale) ** 2, BIAS_SD_BOUNDS[0] ** 2,
                                  BIAS_SD_BOUNDS[1] ** 2))
-    prior_precision = np.full(n_reviewers, 1.0 / bias_var)
+        # Each reviewer's own prior width as the start's biases imply (the Student-t step).
+        second = bias ** 2 + (start.bias_sd * scale) ** 2
+        prior_precision = (BIAS_PRIOR_DOF + 1.0) / (BIAS_PRIOR_DOF + second / bias_var) / bias_var
+    else:
+        prior_precision = np.full(n_reviewers, 1.0 / bias_var)
     converged = False
     iterations = 0
     for iterations in range(1, MAX_ITERATIONS + 1):  # noqa: B007 - read after the loop
