@@ -6,7 +6,7 @@ classes (issue 16) x k with normal true scores, RUNS paired runs each (every rul
 same reviews; in the classes harsher than staff the same runs again with 5 staff grades per 100
 works); then times grade_all on 10,000 works x 5 reviews per policy.
 
-Run from the repository root: python bench/bench_scoring.py [--runs 200] [--n 200] [--jobs 2]
+Run from the repository root: python bench/bench_scoring.py [--runs 100] [--n 200] [--jobs 2]
 """
 
 from __future__ import annotations
@@ -191,7 +191,7 @@ def time_grade_all(works: int = 10_000, k: int = 5, repeats: int = 3) -> None:
 def main() -> None:
     """Parse the options, run the simulation on --jobs processes, print every table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=200, help="paired runs per configuration")
+    parser.add_argument("--runs", type=int, default=100, help="paired runs per configuration")
     parser.add_argument("--n", type=int, default=200, help="learners per simulated class")
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
     parser.add_argument("--seed", type=int, default=SEED)
