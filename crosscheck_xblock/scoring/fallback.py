@@ -9,7 +9,8 @@ shows: **leave one review of every work out, in turn**.
 In each of FOLDS folds one review of every work with 2 or more reviews is left out (a different
 one in each fold, as far as the work has reviews). For each fold the model is refitted without
 that fold's reviews, and every rule predicts each left-out review by the grade it gives that
-review's work from the work's other reviews.
+review's work from the work's other reviews. After FIRST_FOLDS folds the check stops as soon as
+the model is Z_CLEAR standard errors ahead: more folds could not change the decision.
 Why this measures the grade's accuracy: a left-out review is z = s + e, the work's true score
 plus that review's own error, and z played no part in the prediction g, so
 E(g - z)^2 = E(g - s)^2 + E e^2. The second term is the same for every rule, so the rule with
