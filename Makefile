@@ -91,7 +91,7 @@ bench: install-test
 	$(PY) bench/bench_handlers.py
 
 # Grading policies, the reliability check, calibration and warning rules on simulated classes, and
-# grade_all timings (about 2 min on 2 idle cores: 211 s of CPU).
+# grade_all timings (about 2 min on 2 cores, 200 s of CPU).
 .PHONY: bench-scoring
 bench-scoring: install-test
 	$(PY) bench/bench_scoring.py

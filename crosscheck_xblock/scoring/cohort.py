@@ -219,7 +219,8 @@ def grade_all(reviews: Iterable[tuple[Hashable, K, float]], *, policy: str,
     simple rule where the model does not predict better. ``anchors``: staff grades of some works
     ({author_id: points or calibration.Anchor}); the grades move by the class offset they show
     (calibration.py; no anchors: nothing moves). 10,000 works x 5 reviews take well under a
-    second with the per-work policies, about two with ``reliability`` (bench/bench_scoring.py).
+    second with the per-work policies, about half a second with ``reliability`` (its check
+    included; bench/bench_scoring.py).
     Raises ValueError for an unknown policy, a bad max_score or a score that is not a number.
     """
     _check(policy, max_score)
