@@ -191,3 +191,31 @@ def test_grade_task_without_anchors_is_unchanged() -> None:
             a: w.points for a, w in plain.works.items()}
         assert again.calibration is None
         assert all(w.calibration == 0.0 for w in again.works.values())
+
+
+def test_calibration_does_not_depend_on_the_scale() -> None:
+    reviews, staff, c = simulated(seed=13)
+    anchors = {f"a{u}": staff[f"a{u}"] for u in sim.pick_anchors(c, 5.0, 13).tolist()}
+    on_100 = cohort.explain_task(reviews, policy="reliability", max_score=100, anchors=anchors)
+    on_40 = cohort.explain_task([(r, a, p * 0.4) for r, a, p in reviews], policy="reliability",
+                                max_score=40, anchors={a: v * 0.4 for a, v in anchors.items()})
+    assert on_40.calibration.offset.value == pytest.approx(0.4 * on_100.calibration.offset.value)
+    assert on_40.calibration.offset.sd == pytest.approx(0.4 * on_100.calibration.offset.sd)
+    assert {a: e.points for a, e in on_40.works.items()} == pytest.approx(
+        {a: 0.4 * e.points for a, e in on_100.works.items()}, abs=1e-6)
+
+
+def test_a_reviewer_far_from_staff_on_the_anchors_is_seen() -> None:
+    # r0 scores every work 12 below what the others and staff give; staff agree with the others.
+    reviews = []
+    for a in range(30):
+        for r in (1 + a % 10, 1 + (a + 3) % 10, 1 + (a + 6) % 10):
+            reviews.append((f"r{r}", f"a{a}", 60.0 + a % 7))
+        if a % 3 == 0:
+            reviews.append(("r0", f"a{a}", 48.0 + a % 7))
+    anchors = {f"a{a}": 60.0 + a % 7 for a in range(0, 30, 3)}
+    found = cohort.explain_task(reviews, policy="mean", max_score=100,
+                                anchors=anchors).calibration
+    r0 = found.reviewers["r0"]
+    assert r0.anchors == 10 and r0.value < -8 and r0.high < 0
+    assert all(abs(e.value) < 4 for name, e in found.reviewers.items() if name != "r0")
