@@ -225,3 +225,16 @@ def test_query_counts_do_not_grow_with_learners_or_blocks(make_block, clock):
     clock.advance(days=30)  # 2026-04-02: two more blocks with more learners, four in the course now
     large = _costs(make_block, clock, 18, 4)
     assert small == large, f"queries (staff table, own rating, csv): {small} with 6, {large} with 18 learners"
+
+
+def test_studio_visitors_and_staff_viewing_as_a_learner(course):
+    first, _ = course
+    for handler in ("get_reviewer_rating", "staff_reviewer_ratings"):
+        status, body = first.call(handler, "studio")
+        assert (status, body["code"]) == (403, "preview")
+    visitor = first.ok("get_reviewer_rating", "anonymous")
+    assert visitor["rating"] is None and visitor["reviews"] == 0
+    assert first.call("staff_reviewer_ratings", "anonymous")[1]["code"] == "staff_only"
+    # Staff viewing the course as r3 read r3's own rating, and are no staff there.
+    assert first.ok("get_reviewer_rating", "staff-as-r3") == first.ok("get_reviewer_rating", "r3")
+    assert first.call("staff_reviewer_ratings", "staff-as-r3")[1]["code"] == "staff_only"
