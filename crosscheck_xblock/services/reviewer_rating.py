@@ -4,8 +4,8 @@ cross-check blocks of the course (`Task.course_id`).
 It reads, for the whole course at once, the tasks, works, assignments, review versions and the
 authors' ratings of reviews (five queries, whatever the number of tasks and learners), fits the
 reliability model (`scoring.model.fit_reviews`) to each task's latest review totals, and hands
-each learner's per-task numbers to the pure `scoring.reviewer_rating`. Computed when read: a
-course of 10 blocks × 200 learners takes well under a second (see README: Reviewer rating).
+each learner's per-task numbers to the pure `scoring.reviewer_rating`. Computed when read, with
+the model's fits memoised (`_FITS`; see README: Reviewer rating for the times).
 
 The learner gets only their own rating (`learner_rating`); staff get everyone's with usernames
 (`course_ratings`, and the CSV in exports.py).
@@ -31,6 +31,15 @@ from .task_settings import TaskSettings
 EXTRA_FIELD = "extra"
 # The formula in one paragraph (a msgid; staff and learners read it in their language).
 RATING_FORMULA = rating_core.FORMULA  # i18n: code - the msgid itself, worded where it is shown
+
+
+# The model's fit of a task, per process, keyed by the task, its maximum and a hash of exactly
+# what it is fitted to (every latest total with its reviewer and work): any new or corrected
+# review changes the key, so a cached fit is never stale and nothing needs to invalidate it. It
+# saves the fits (most of the time) when the same course is read again; the rows are still read
+# every time. The oldest entries go first once there are more than FIT_CACHE_SIZE.
+FIT_CACHE_SIZE = 256
+_FITS: dict[tuple, tuple[dict, float | None]] = {}
 
 
 def _has_extra_field() -> bool:
@@ -73,7 +82,7 @@ def _course_records(course_id: str, now: datetime) -> tuple[dict[str, _Learner],
     extra_field = _has_extra_field()
     columns = ["id", "task_id", "reviewer_id", "work_id"] + ([EXTRA_FIELD] if extra_field else [])
     assignments = {}
-    for row in Assignment.objects.filter(task__course_id=course_id).values_list(*columns):
+    for row in Assignment.objects.filter(task__course_id=course_id).order_by("pk").values_list(*columns):
         assignments[row[0]] = (row[1], row[2], row[3], bool(row[4]) if extra_field else False)
     first, latest_total = {}, {}
     for assignment_id, total, created_at in (Review.objects.filter(assignment__task__course_id=course_id)
@@ -110,7 +119,13 @@ def _course_records(course_id: str, now: datetime) -> tuple[dict[str, _Learner],
 
     for task_id, reviewers in counts.items():
         max_score = float(tasks[task_id]["settings"].max_score)
-        habits, agreement_prior = _fit(triples[task_id], max_score)
+        key = (task_id, max_score, hash(tuple(triples[task_id])))
+        fitted = _FITS.get(key)
+        if fitted is None:
+            fitted = _FITS[key] = _fit(triples[task_id], max_score)
+            while len(_FITS) > FIT_CACHE_SIZE:
+                _FITS.pop(next(iter(_FITS)), None)
+        habits, agreement_prior = fitted
         due = sum(r.due for r in reviewers.values())
         on_time_prior = sum(r.on_time for r in reviewers.values()) / due if due else None
         for reviewer_id, counted in reviewers.items():
