@@ -37,7 +37,7 @@ HEADINGS = {
     "max_points": N_("Maximum score"), "policy": N_("Grading policy"),
     "student_id": N_("Anonymous id"), "rating": N_("Reviewer rating (0 to 100)"),
     "reviews": N_("Reviews done"), "compared_reviews": N_("Reviews compared with other reviewers"),
-    "agreement": N_("Agreement with the other reviewers (0 to 1)"),
+    "agreement": N_("Agreement as counted (0 to 1)"),
     "bias": N_("Bias (points out of 100)"), "scatter": N_("Scatter (points out of 100)"),
     "due_reviews": N_("Reviews due"), "on_time_reviews": N_("Reviews finished on time"),
     "on_time": N_("On-time share, as counted (0 to 1)"), "thanks": N_("Reviews thanked"),
@@ -109,13 +109,14 @@ def grades_csv(task: TaskRef, keys: bool = False) -> str:
 
 @guarded
 def reviewer_ratings_csv(task: TaskRef, now: datetime, keys: bool = False) -> str:
-    """One row per learner of the task's course: their rating as a reviewer and its parts (five
-    queries; see services/reviewer_rating.py)."""
+    """One row per learner of the task's course: their rating as a reviewer and its parts, the
+    shares as they count in the rating, so the rating can be recomputed from a row (five queries;
+    see services/reviewer_rating.py)."""
     rows = []
     for row in reviewer_rating.course_ratings(task, now):
         parts = row["components"]
         rows.append([row["learner"], row["student_id"], row["rating"], row["reviews"],
-                     parts["compared_reviews"], parts["own_agreement"], parts["bias"], parts["scatter"],
+                     parts["compared_reviews"], parts["agreement"], parts["bias"], parts["scatter"],
                      parts["due_reviews"], parts["on_time_reviews"], parts["on_time"], parts["thanks"],
                      parts["complaints_upheld"], parts["extra_reviews"], len(row["tasks"])])
     return _csv(RATING_COLUMNS, rows, keys)

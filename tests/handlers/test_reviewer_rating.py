@@ -173,6 +173,10 @@ def test_the_csv(course):
     assert by_name["r1"]["due_reviews"] == "6" and by_name["r1"]["on_time_reviews"] == "5"
     assert by_name["r1"]["blocks"] == "2"
     assert response.content.decode().count('"') >= 2 * len(RATING_COLUMNS) * 7  # every field quoted
+    for row in by_name.values():  # the rating follows from its row (the shares as they count)
+        recomputed = (70 * float(row["agreement"]) + 30 * float(row["on_time"]) + min(2 * int(row["thanks"]), 10)
+                      + min(2 * int(row["extra_reviews"]), 10) - 10 * int(row["complaints_upheld"]))
+        assert float(row["rating"]) == pytest.approx(min(max(recomputed, 0), 100), abs=0.02)
     staff_rows = ratings_by_learner(first)
     assert float(by_name["r3"]["rating"]) == staff_rows["r3"]["rating"]
     english = next(csv.reader(io.StringIO(export(first).content.decode())))
