@@ -446,3 +446,49 @@ class Rating(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.pk} on assignment {self.assignment_id} ({self.status})"
+
+
+class BestWork(models.Model):
+    """Course staff's curation of one work on the best works page (issue 12, B1–B3).
+
+    A work is on the page when a reviewer's latest review marks it as best (R5) or staff added it
+    by hand; this row exists once staff did anything with it. Nothing is deleted: a removed work
+    keeps its row (`removed`) and can be restored; every change is in BestWorkChange.
+    """
+
+    work = models.OneToOneField(Work, on_delete=models.CASCADE, related_name="best")
+    added_by_staff = models.BooleanField(default=False)
+    removed = models.BooleanField(default=False)
+    # B3: staff thanked the author (once per work, however often staff click).
+    thanked_at = models.DateTimeField(null=True, blank=True)
+    thanked_by = models.CharField(max_length=150, blank=True, default="")
+    thanks_note = models.TextField(blank=True, default="")
+    # The gallery shown to the task's learners after the end: staff put the work in it, and its
+    # author may withdraw it.
+    in_gallery = models.BooleanField(default=False)
+    withdrawn = models.BooleanField(default=False)
+
+    def __str__(self):
+        return f"best work {self.work_id}"
+
+
+class BestWorkChange(models.Model):
+    """One change staff (or the author, withdrawing from the gallery) made on the best works page."""
+
+    ADD, REMOVE, RESTORE, THANK = "add", "remove", "restore", "thank"
+    GALLERY_ADD, GALLERY_REMOVE, WITHDRAW = "gallery_add", "gallery_remove", "withdraw"
+    ACTIONS = [(ADD, _("Added by hand")), (REMOVE, _("Removed")), (RESTORE, _("Restored")),
+               (THANK, _("Author thanked")), (GALLERY_ADD, _("Shown in the gallery")),
+               (GALLERY_REMOVE, _("Taken out of the gallery")), (WITHDRAW, _("Withdrawn by the author"))]
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="best_work_changes")
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="best_work_changes")
+    action = models.CharField(max_length=16, choices=ACTIONS)
+    by = models.CharField(max_length=150, blank=True, default="")  # a staff username; "" for the author
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.action} of work {self.work_id} by {self.by or 'the author'}"

@@ -43,6 +43,8 @@ HEADINGS = {
     "on_time": N_("On-time share, as counted (0 to 1)"), "thanks": N_("Reviews thanked"),
     "complaints_upheld": N_("Reviews with a complaint upheld"), "extra_reviews": N_("Extra reviews"),
     "blocks": N_("Cross-checks reviewed in"),
+    "marks": N_("Marked as best by reviewers"), "added_by_staff": N_("Added by staff"), "removed": N_("Removed"),
+    "thanked": N_("Author thanked"), "in_gallery": N_("In the gallery"),
 }
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -54,7 +56,8 @@ def _cell(value):
     return "" if value is None else value
 
 
-def _csv(columns: list[str], rows, keys: bool) -> str:
+def csv_text(columns: list[str], rows, keys: bool) -> str:
+    """The rows as CSV with a header row (translated, or the stable `columns` names), every cell hardened."""
     out = io.StringIO()
     writer = csv.writer(out, quoting=csv.QUOTE_ALL)
     writer.writerow(columns if keys else [gettext(HEADINGS[column]) for column in columns])
@@ -82,7 +85,7 @@ def reviews_csv(task: TaskRef, keys: bool = False) -> str:
                      seen[review.assignment_id] == version_count[review.assignment_id],
                      schedule.format_datetime(review.created_at), review.total, review.best_work,
                      review.comment])
-    return _csv(REVIEW_COLUMNS, rows, keys)
+    return csv_text(REVIEW_COLUMNS, rows, keys)
 
 
 @guarded
@@ -104,7 +107,7 @@ def grades_csv(task: TaskRef, keys: bool = False) -> str:
                      grade.exact_points if grade else None,
                      grade.max_points if grade else settings.max_score,
                      grade.policy if grade else settings.grading_policy])
-    return _csv(GRADE_COLUMNS, rows, keys)
+    return csv_text(GRADE_COLUMNS, rows, keys)
 
 
 @guarded
@@ -119,4 +122,4 @@ def reviewer_ratings_csv(task: TaskRef, now: datetime, keys: bool = False) -> st
                      parts["compared_reviews"], parts["agreement"], parts["bias"], parts["scatter"],
                      parts["due_reviews"], parts["on_time_reviews"], parts["on_time"], parts["thanks"],
                      parts["complaints_upheld"], parts["extra_reviews"], len(row["tasks"])])
-    return _csv(RATING_COLUMNS, rows, keys)
+    return csv_text(RATING_COLUMNS, rows, keys)
