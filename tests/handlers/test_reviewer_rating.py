@@ -15,6 +15,8 @@ from crosscheck_xblock.scoring.reviewer_rating import COMPLAINT_POINTS, THANKS_P
 from crosscheck_xblock.services.exports import RATING_COLUMNS
 
 from .conftest import anon, full_review
+from .test_ratings import DATES as RATED_DATES
+from .test_ratings import Rated
 
 pytestmark = [pytest.mark.db, pytest.mark.django_db]
 RU = "ru-RU,ru;q=0.9,en;q=0.5"
@@ -244,3 +246,32 @@ def test_studio_visitors_and_staff_viewing_as_a_learner(course):
     # Staff viewing the course as r3 read r3's own rating, and are no staff there.
     assert first.ok("get_reviewer_rating", "staff-as-r3") == first.ok("get_reviewer_rating", "r3")
     assert first.call("staff_reviewer_ratings", "staff-as-r3")[1]["code"] == "staff_only"
+
+
+def test_the_authors_thanks_and_staffs_verdict_move_it(make_block, clock):
+    """Through the real handlers: the author thanks the review (rate_review), then complains;
+    only staff upholding the complaint (staff_settle_complaint) lowers the reviewer's rating."""
+    rated = Rated(make_block(RATED_DATES), clock)
+
+    def rating():
+        return rated.block.ok("get_reviewer_rating", rated.reviewer)
+
+    before = rating()
+    rated.rate({"kind": "thanks", "for": rated.first})
+    thanked = rating()
+    assert thanked["components"]["thanks"] == 1
+    assert thanked["rating"] == pytest.approx(before["rating"] + THANKS_POINTS, abs=0.01)
+    rated.rate({"kind": "complaint", "items": [rated.first]})
+    assert rating()["rating"] == thanked["rating"]  # waiting for staff: nothing yet
+    got, body = rated.block.call("staff_settle_complaint", "staff", {
+        "complaint": rated.complaint_id(), "verdict": "upheld", "comment": ""})
+    assert got == 200, body
+    upheld = rating()
+    assert upheld["components"]["complaints_upheld"] == 1
+    assert upheld["rating"] == pytest.approx(thanked["rating"] - COMPLAINT_POINTS, abs=0.01)
+    # Settled again as unfounded: the penalty goes.
+    got, body = rated.block.call("staff_settle_complaint", "staff", {
+        "complaint": rated.complaint_id(), "verdict": "rejected", "comment": ""})
+    assert got == 200, body
+    assert rating()["rating"] == thanked["rating"]
+    assert rated.block.ok("get_reviewer_rating", rated.author)["components"]["thanks"] == 0
