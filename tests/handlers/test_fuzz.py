@@ -45,9 +45,9 @@ from .conftest import full_review
 pytestmark = [pytest.mark.db, pytest.mark.django_db(transaction=True)]
 
 LEARNER_HANDLERS = ("get_state", "submit_work", "submit_review", "submit_self_check", "save_draft",
-                    "submit_appeal", "get_thread", "post_message", "get_reviewer_rating")
+                    "submit_appeal", "get_thread", "post_message")
 STAFF_HANDLERS = ("staff_overview", "staff_start", "staff_complete", "staff_analytics", "staff_appeals",
-                  "staff_recheck", "staff_threads", "staff_reviewer_ratings")
+                  "staff_recheck", "staff_threads")
 STUDIO_HANDLERS = ("studio_submit", "studio_preview")
 JSON_HANDLERS = LEARNER_HANDLERS + STAFF_HANDLERS + STUDIO_HANDLERS
 EXPORT = "staff_export"  # the one GET handler: a CSV download
