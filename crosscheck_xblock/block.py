@@ -283,6 +283,18 @@ class CrossCheckXBlock(OlxMixin, XBlock):
                                      data.get("text"), data.get("phrase"), call.now)
 
     @json_api(LEARNER_WRITE)
+    def cast_votes(self, call, data):
+        """Vote on the best works: `{"work_ids": [...]}` (replaces earlier votes) → the new state (B4)."""
+        services.cast_votes(call.task, call.viewer.student_id, data.get("work_ids"), call.now)
+        return self._state(call)
+
+    @json_api(LEARNER_WRITE)
+    def submit_community_recheck(self, call, data):
+        """A top reviewer's re-check of an appealed work: `{"id", "items", "item_comments", "comment"}` (B4)."""
+        services.submit_community_recheck(call.task, call.viewer.student_id, data.get("id"), data, call.now)
+        return self._state(call)
+
+    @json_api(LEARNER_WRITE)
     def withdraw_from_gallery(self, call, _data):
         """The author takes their work out of the best works gallery → the new state (B3)."""
         services.withdraw_from_gallery(call.task, call.viewer.student_id, call.now)
@@ -345,6 +357,24 @@ class CrossCheckXBlock(OlxMixin, XBlock):
     def staff_best_works_edit(self, call, data):
         """`{"add", "remove", "restore", "gallery_add", "gallery_remove"}` (work ids) → the page."""
         return services.staff_best_works_edit(call.task, data, call.viewer.username or "staff", call.now)
+
+    @json_api(STAFF_WRITE)
+    def staff_open_vote(self, call, data):
+        """Open the vote among the top reviewers: `{"closes_at", "votes_per_voter", "eligible": {"top": N} |
+        {"top_percent": P}}` → the best works page (B4)."""
+        return services.staff_open_vote(call.task, data, call.viewer.username or "staff", call.now)
+
+    @json_api(STAFF_READ)
+    def staff_top_reviewers(self, call, _data):
+        """The course's best reviewers by rating, to ask for a community re-check (B4)."""
+        return {"reviewers": services.top_reviewers(call.task, call.now)}
+
+    @json_api(STAFF_WRITE)
+    def staff_request_community_recheck(self, call, data):
+        """Ask top reviewers to re-check an appealed work: `{"work_id", "reviewers": [ids]}` (B4)."""
+        result = services.staff_request_community_recheck(call.task, data.get("work_id"), data.get("reviewers"),
+                                                          call.viewer.username or "staff", call.now)
+        return {"result": result, "appeals": services.staff_appeals(call.task, call.now)}
 
     @json_api(STAFF_WRITE)
     def staff_best_works_thank(self, call, data):

@@ -492,3 +492,70 @@ class BestWorkChange(models.Model):
 
     def __str__(self):
         return f"{self.action} of work {self.work_id} by {self.by or 'the author'}"
+
+
+class BestWorkVote(models.Model):
+    """A vote on the best works among the course's top reviewers (issue 12, B4), one per task.
+
+    Who may vote and what is on the ballot are fixed when staff open it: `eligible` holds the
+    anonymous ids of the top reviewers by the reviewer rating (F3) at that moment, `shortlist`
+    the work ids on the best works page (not removed), in the page's order.
+    """
+
+    task = models.OneToOneField(Task, on_delete=models.CASCADE, related_name="best_work_vote")
+    opened_at = models.DateTimeField()
+    opened_by = models.CharField(max_length=150, blank=True, default="")
+    closes_at = models.DateTimeField()
+    votes_per_voter = models.PositiveSmallIntegerField(default=3)
+    top = models.PositiveIntegerField(null=True, blank=True)          # the top N reviewers …
+    top_percent = models.PositiveSmallIntegerField(null=True, blank=True)  # … or the top percent
+    eligible = models.JSONField(default=list)
+    shortlist = models.JSONField(default=list)
+
+    def __str__(self):
+        return f"best works vote of task {self.task_id}"
+
+
+class Ballot(models.Model):
+    """One voter's vote for one work (a voter has up to `votes_per_voter` of them)."""
+
+    vote = models.ForeignKey(BestWorkVote, on_delete=models.CASCADE, related_name="ballots")
+    voter = models.CharField(max_length=255)  # the voter's anonymous id
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="ballots")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["vote", "voter", "work"], name="crosscheck_one_ballot")]
+
+    def __str__(self):
+        return f"ballot for work {self.work_id}"
+
+
+class CommunityRecheck(models.Model):
+    """A top reviewer's re-check of an appealed work, asked for by course staff (issue 12, B4).
+
+    Staff pick the appeal and the reviewers (among the course's top reviewers by the reviewer
+    rating); each fills the task's checklist for the work, once or again while the appeal waits.
+    Staff see the re-checks beside the appeal and still decide. The reviewer knows the work by
+    its link only; `token` is the random id of this request in the reviewer's page.
+    """
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="community_rechecks")
+    reviewer = models.CharField(max_length=255)  # the reviewer's anonymous id
+    reviewer_name = models.CharField(max_length=150, blank=True, default="")  # for staff; cleared at retirement
+    token = models.CharField(max_length=32, unique=True)
+    requested_at = models.DateTimeField()
+    requested_by = models.CharField(max_length=150, blank=True, default="")
+    items = models.JSONField(null=True, blank=True)
+    item_comments = models.JSONField(default=dict)
+    comment = models.TextField(blank=True, default="")
+    total = models.FloatField(null=True, blank=True)
+    checklist_version = models.ForeignKey(ChecklistVersion, null=True, blank=True, on_delete=models.PROTECT,
+                                          related_name="+")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["appeal", "reviewer"], name="crosscheck_one_community_recheck")]
+
+    def __str__(self):
+        return f"community re-check of appeal {self.appeal_id}"

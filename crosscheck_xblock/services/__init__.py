@@ -18,6 +18,8 @@ One module per job:
     threads        the anonymous conversation about each review (M1–M5)
     ratings        the author's thanks and complaints about a review, and settling them (F1–F4)
     best_works     the best works page, thanks to their authors, the gallery (B1–B3)
+    votes          the vote on the best works among the course's top reviewers (B4)
+    community      re-checks of appealed works by top reviewers (B4)
     warnings       the sentences of the warnings learners receive
     learner, staff the learner's page and the staff view (read models)
     analytics, exports, rates   staff analytics, CSV downloads, the simulated warning rates
@@ -35,6 +37,7 @@ from .best_works import (
     staff_best_works_thank,
     withdraw_from_gallery,
 )
+from .community import staff_request_community_recheck, submit_community_recheck, top_reviewers
 from .exports import grades_csv, reviewer_ratings_csv, reviews_csv
 from .learner import learner_state
 from .lifecycle import (
@@ -59,6 +62,7 @@ from .staff import staff_appeals, staff_overview
 from .submissions import submit_work
 from .task_settings import AGGREGATIONS, RANGES, WARNING_RULES, TaskSettings
 from .threads import Sender, get_thread, post_message, staff_threads
+from .votes import cast_votes, staff_open_vote
 
 __all__ = [
     "RATING_FORMULA", "course_ratings", "learner_rating", "reviewer_ratings_csv",
@@ -67,7 +71,8 @@ __all__ = [
     "TooManyRequests", "Sender",
     "TaskRef", "TaskSettings",
     "best_works_csv", "staff_best_works", "staff_best_works_edit", "staff_best_works_thank",
-    "withdraw_from_gallery",
+    "withdraw_from_gallery", "cast_votes", "staff_open_vote",
+    "staff_request_community_recheck", "submit_community_recheck", "top_reviewers",
     "advance_task", "complete_cross_check", "delete_task", "due_tasks", "find_task", "forget_username", "get_thread",
     "grades_csv", "learner_state", "rate_review", "staff_settle_complaint", "retry_scores", "reviews_csv",
     "post_message", "run_due_transitions",

@@ -20,6 +20,7 @@ from .. import schedule
 from ..errors import BadRequest, Conflict, NotFound
 from ..i18n import N_, Text, gettext
 from ..models import BestWork, BestWorkChange, Grade, Review, Work
+from . import votes
 from .exports import csv_text
 from .guard import guarded
 from .names import staff_name
@@ -50,6 +51,11 @@ def marks(task: TaskRef) -> tuple[dict[int, int], dict[int, list[str]]]:
             if comment.strip():
                 comments[work_id].append(comment)
     return dict(counts), dict(comments)
+
+
+def page_rows(task: TaskRef) -> list[dict]:
+    """The works on the page, sorted (four queries)."""
+    return _rows(task)[0]
 
 
 def _rows(task: TaskRef) -> tuple[list[dict], dict[int, Work]]:
@@ -85,7 +91,7 @@ def staff_best_works(task: TaskRef, now: datetime) -> dict:
     changes = [{"work_id": change.work_id, "learner": staff_name(works[change.work_id]),
                 "action": change.action, "by": change.by, "at": schedule.format_datetime(change.at)}
                for change in BestWorkChange.objects.filter(task_id=task.id).order_by("-at", "-id")[:200]]
-    return {"works": listed, "others": others, "changes": changes, "vote": None,
+    return {"works": listed, "others": others, "changes": changes, "vote": votes.staff_part(task, now),
             "gallery_shown": task.phase(now) in ENDED}
 
 

@@ -18,7 +18,7 @@ from ..i18n import N_, Text, gettext
 from ..models import Assignment, ChecklistVersion, Draft, Grade, Review, SelfCheck, Work
 from ..pseudonyms import reviewer_title, work_title
 from ..scoring import POLICIES
-from . import appeals, best_works, ratings, threads, warnings
+from . import appeals, best_works, community, ratings, threads, votes, warnings
 from .guard import guarded
 from .registry import TaskRef
 from .reviews import SELF_FORM
@@ -49,6 +49,10 @@ def learner_state(task: TaskRef, student_id: str | None, now: datetime) -> dict:
         "unread_messages": 0,
         "best_work": None,
         "gallery": best_works.gallery(task, phase),
+        # Both only exist once the cross-check has ended: no query before.
+        "vote": votes.learner_part(task, student_id, now) if phase in best_works.ENDED else None,
+        # Re-checks of appealed works staff asked this learner for (a top reviewer of the course).
+        "community_rechecks": community.learner_part(task, student_id) if phase == schedule.CLOSED else [],
     }
     work = (Work.objects.filter(task_id=task.id, student_id=student_id)
             .select_related("grade", "appeal__checklist_version").first() if student_id else None)

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from ..models import Appeal, Message, Rating, Work
+from . import community
 from .guard import guarded
 
 
@@ -39,4 +40,5 @@ def forget_username(username: str) -> int:
         rechecks = Appeal.objects.filter(resolved_by=username).update(resolved_by="")
         staff_posts = Message.objects.filter(staff_username=username).update(staff_username="")
         settlements = Rating.objects.filter(settled_by=username).update(settled_by="")
-    return works + rechecks + posts + staff_posts + notes + settlements
+        community_names = community.forget(username)
+    return works + rechecks + posts + staff_posts + notes + settlements + community_names

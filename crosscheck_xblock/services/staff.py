@@ -7,7 +7,7 @@ from datetime import datetime
 from .. import i18n, sanitize, schedule
 from ..i18n import gettext
 from ..models import Appeal, Assignment, Grade, LearnerWarning, LinkChange, Rating, Work
-from . import appeals, gradebook, latest, ratings, warnings
+from . import appeals, community, gradebook, latest, ratings, warnings
 from .guard import guarded
 from .names import staff_name
 from .registry import TaskRef
@@ -129,13 +129,15 @@ def staff_appeals(task: TaskRef, now: datetime) -> dict:  # noqa: ARG001 - as ev
                 "grade": None if grade is None else {"status": grade.status, "points": grade.points,
                                                      "max": grade.max_points}}
 
+    asked = community.staff_part([appeal.pk for appeal in listed_appeals])
     listed = []
     for appeal in listed_appeals:
         listed.append({**row(appeal.work_id), "origin": appeal.origin, "status": appeal.status,
                        "reason": appeal.reason, "created_at": schedule.format_datetime(appeal.created_at),
                        "items": [{"id": i, "title": titles.get(i, i)} for i in appeal.items],
                        "recheck": appeals.recheck_json(appeal, grades.get(appeal.work_id)),
-                       "resolved_by": appeal.resolved_by, "warnings": warned.get(appeal.pk, [])})
+                       "resolved_by": appeal.resolved_by, "warnings": warned.get(appeal.pk, []),
+                       "community": asked.get(appeal.pk, [])})
     pending = sorted((a for a in listed if a["status"] == Appeal.PENDING),
                      key=lambda a: (-(a["spread"] or 0), a["created_at"]))
     resolved = sorted((a for a in listed if a["status"] == Appeal.RESOLVED),
