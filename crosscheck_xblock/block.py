@@ -36,7 +36,7 @@ from .services.task_settings import number
 
 DEFAULT_CHECKLIST = pages.package_text("demo/portfolio-checklist.json")
 # The learner page's scripts, in load order (common.js first: the others use it).
-LEARNER_JS = ("common.js", "staff_analytics.js", "form.js", "appeals.js", "crosscheck.js")
+LEARNER_JS = ("common.js", "staff_analytics.js", "form.js", "appeals.js", "threads.js", "crosscheck.js")
 # The workbench's scenario names (they also identify the scenarios; the LMS never shows them).
 DEMO_SCENARIO = "Cross-check: demo (12 learners submitted)"  # i18n: code
 EMPTY_SCENARIO = "Cross-check: from scratch"  # i18n: code
@@ -375,9 +375,9 @@ class CrossCheckXBlock(OlxMixin, XBlock):
     def workbench_scenarios():
         """A demo with a dozen learners who submitted (loaded by `make workbench`) and an empty task.
 
-        With CROSSCHECK_TEST_SCENARIOS=1 (set by the browser tests) two more small tasks are added
-        (one with a maximum below its checklist's total; one for a run in Russian), so tests do not
-        disturb the other two.
+        With CROSSCHECK_TEST_SCENARIOS=1 (set by the browser tests) three more small tasks are added
+        (one with a maximum below its checklist's total; one for a run in Russian; one for the
+        conversations), so tests do not disturb the other two.
         """
         scenarios = [
             (DEMO_SCENARIO, '<crosscheck display_name="Portfolio cross-check (demo)" '
@@ -392,4 +392,7 @@ class CrossCheckXBlock(OlxMixin, XBlock):
             scenarios.append(("Cross-check: a Russian run",  # i18n: code
                               '<crosscheck display_name="Кросс-чек портфолио" submission_kind="any" '
                               'reviews_per_work="2" max_score="100" grading_policy="mean"/>'))
+            scenarios.append(("Cross-check: conversation test",  # i18n: code
+                              '<crosscheck display_name="Conversation test" reviews_per_work="2" '
+                              'max_score="100"/>'))
         return scenarios

@@ -8,7 +8,8 @@
  * then tabs (WAI-ARIA tabs pattern) — My work · Reviews to do · Feedback on my work · Grade and
  * appeal, and for course staff also Progress · Analytics · Appeals · Settings. It opens on the
  * tab that needs action now. "Reviews to do" shows one work at a time, picked from a list of the
- * works with their status.
+ * works with their status. Each given and received review has its anonymous conversation
+ * (threads.js), and staff have a Conversations tab with every thread.
  */
 function CrossCheckBlock(runtime, element) {
   "use strict";  // i18n: code
@@ -225,7 +226,10 @@ function CrossCheckBlock(runtime, element) {
         type: "button", "class": "cc-work-pick cc-status-" + status, "data-review": review.id,
         "aria-current": current ? "true" : null, onclick: function () { selectReview(review.id, true); }}, [
           el("span", {"class": "cc-work-pick-title", text: review.title}), " ",
-          el("span", {"class": "cc-work-pick-status", text: statusText(review)})])]));
+          el("span", {"class": "cc-work-pick-status", text: statusText(review)}),
+          review.thread && review.thread.unread
+            ? el("span", {"class": "cc-work-pick-unread", text: CrossCheckThreads.unreadText(review.thread.unread)})
+            : null])]));
     });
   }
 
@@ -303,6 +307,7 @@ function CrossCheckBlock(runtime, element) {
       }
       var history = historyBlock(review.history, t("History of your review"));
       if (history) { block.appendChild(history); }
+      if (review.thread) { block.appendChild(conversation(review.thread, review.title)); }
       section.appendChild(block);
     });
     var focus = focusAfterRender;
@@ -318,6 +323,25 @@ function CrossCheckBlock(runtime, element) {
     if (box.contains(document.activeElement)) { return; }
     var panel = tabs && box.querySelector(".cc-panel:not([hidden])");
     if (panel) { panel.focus(); }
+  }
+
+  // ------------------------------------------------------------------ conversations about reviews
+
+  /** Unread posts of the learner's threads, given (reviews) and received, from the state. */
+  function unreadOf(list) {
+    return list.reduce(function (sum, entry) { return sum + (entry.thread ? entry.thread.unread : 0); }, 0);
+  }
+
+  /** The "Conversation" disclosure of one review's thread; `other` names the other side. */
+  function conversation(summary, other) {
+    return CrossCheckThreads.disclosure(summary, {
+      call: call, items: state.checklist.items, maxScore: state.settings.max_score, readOnly: readOnly,
+      label: other, announce: announce, showError: showError,
+      onRead: function () {
+        state.unread_messages = unreadOf(state.reviews) + unreadOf(state.received);
+        renderWorkList();
+        updateBadges();
+      }});
   }
 
   // ------------------------------------------------------------------ received reviews and grade
@@ -343,7 +367,8 @@ function CrossCheckBlock(runtime, element) {
           ? t("%(reviewer)s: %(points)s of %(max)s — marked your work as a best work", values)
           : t("%(reviewer)s: %(points)s of %(max)s", values)}),
         review.comment ? el("p", {"class": "cc-comment", text: review.comment}) : null,
-        historyBlock(review.history, t("History of this review"))
+        historyBlock(review.history, t("History of this review")),
+        review.thread ? conversation(review.thread, review.title) : null
       ]));
     });
   }
@@ -474,6 +499,8 @@ function CrossCheckBlock(runtime, element) {
      onShow: function (changed) { if (changed) { loadAnalytics(); } }},
     {id: "appeals", label: t("Appeals"), panel: $(".cc-panel-appeals"), className: "cc-tab-staff",
      onShow: function (changed) { if (changed) { loadAppeals(); } }},
+    {id: "threads", label: t("Conversations"), panel: $(".cc-panel-threads"), className: "cc-tab-staff",
+     onShow: function (changed) { if (changed) { loadThreads(); } }},
     {id: "settings", label: t("Settings"), panel: $(".cc-panel-settings"), className: "cc-tab-staff"}
   ];
   var tabs = null;
@@ -495,9 +522,14 @@ function CrossCheckBlock(runtime, element) {
   function updateBadges() {
     if (!tabs || !state) { return; }
     var progress = state.progress;
-    tabs.badge("reviews", progress.reviews_assigned
-      ? t("%(done)s of %(n)s", {done: progress.reviews_done, n: progress.reviews_assigned}) : "");
-    tabs.badge("feedback", state.received.length ? String(state.received.length) : "");
+    var given = unreadOf(state.reviews), received = unreadOf(state.received);
+    var done = progress.reviews_assigned
+      ? t("%(done)s of %(n)s", {done: progress.reviews_done, n: progress.reviews_assigned}) : "";
+    tabs.badge("reviews", given ? (done ? t("%(badge)s, %(unread)s", {badge: done, unread: CrossCheckThreads.unreadText(given)})
+                                        : CrossCheckThreads.unreadText(given)) : done);
+    var count = state.received.length ? String(state.received.length) : "";
+    tabs.badge("feedback", received ? (count ? t("%(badge)s, %(unread)s", {badge: count, unread: CrossCheckThreads.unreadText(received)})
+                                             : CrossCheckThreads.unreadText(received)) : count);
   }
 
   // ------------------------------------------------------------------ staff: progress
@@ -615,6 +647,28 @@ function CrossCheckBlock(runtime, element) {
     }).catch(function (err) { showError(err.message); });
   }
 
+  function threadsBadge(unread) {
+    if (tabs) { tabs.badge("threads", unread ? CrossCheckThreads.unreadText(unread) : ""); }
+  }
+
+  function loadThreads() {
+    var panel = $(".cc-staff-threads");
+    if (!panel.firstChild) {
+      panel.appendChild(el("div", {"class": "cc-panel-tools"}, [
+        el("button", {type: "button", "class": "cc-staff_threads", onclick: loadThreads, text: t("Refresh conversations")})]));
+      panel.appendChild(el("div", {"class": "cc-threads", "aria-busy": "true"},
+                           [el("p", {"class": "cc-note", text: t("Loading…")})]));
+    }
+    var target = panel.querySelector(".cc-threads");
+    showError("");
+    return call("staff_threads").then(function (data) {
+      CrossCheckThreads.renderStaff(target, data, {call: call, showError: showError, announce: announce,
+                                                   items: state.checklist.items, maxScore: state.settings.max_score,
+                                                   onUnread: threadsBadge});
+      target.removeAttribute("aria-busy");
+    }).catch(function (err) { showError(err.message); });
+  }
+
   function renderSettings() {
     var panel = $(".cc-staff-settings");
     panel.textContent = "";
@@ -679,5 +733,9 @@ function CrossCheckBlock(runtime, element) {
   if (staffView) {
     call("staff_overview").then(function (overview) { renderStaff(overview); })
       .catch(function (err) { showError(err.message); });
+    // The Conversations tab's unread count, before the tab is opened.
+    call("staff_threads").then(function (data) {
+      threadsBadge(data.threads.reduce(function (sum, row) { return sum + row.unread; }, 0));
+    }).catch(function () { return null; });
   }
 }
