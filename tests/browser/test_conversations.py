@@ -122,6 +122,7 @@ def test_conversation_between_author_reviewer_and_staff(workbench, context, cont
     # ---- the reviewer sees the unread marker, reads (the marker goes away) and answers
     state = open_block(page, workbench.scenario(TASK, reviewer), PHASE_REVIEW)
     assert state["unread_messages"] == 1
+    expect_tab(page, "reviews")  # the tab with the new post
     reviews_tab = page.locator('.crosscheck [role=tab][data-tab="reviews"] .cc-tab-badge')
     expect(reviews_tab).to_have_text("2 of 2, 1 new message")
     open_tab(page, "reviews")
@@ -209,7 +210,7 @@ def test_conversation_between_author_reviewer_and_staff(workbench, context, cont
 
     # ---- the learners see the staff post as "Course staff"
     open_block(page, workbench.scenario(TASK, reviewer), PHASE_REVIEW)
-    expect_tab(page, "reviews")
+    expect_tab(page, "reviews")  # the tab with the new post
     page.locator(f'.cc-work-pick[data-review="{thread_id}"]').click()
     toggle = page.locator(f'.cc-reviews .cc-work[data-review="{thread_id}"] button.cc-thread-toggle')
     expect(toggle).to_have_text("Conversation (1 new)")

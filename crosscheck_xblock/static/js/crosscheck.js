@@ -514,6 +514,9 @@ function CrossCheckBlock(runtime, element) {
     if ((state.phase === "review" && unfinished) || (state.phase === "adjustment" && state.reviews.length)) {
       return "reviews";
     }
+    // New posts in a conversation: the tab where they are.
+    if (unreadOf(state.received)) { return "feedback"; }
+    if (unreadOf(state.reviews)) { return "reviews"; }
     if (state.reviews.length && state.received.length) { return "feedback"; }
     if (state.reviews.length) { return "reviews"; }
     return "work";

@@ -38,7 +38,7 @@ var CrossCheckThreads = (function () {
   function entryNode(entry, staff, ctx) {
     if (entry.kind === "review_version") {
       return el("li", {"class": "cc-entry cc-entry-version"}, [
-        el("p", {"class": "cc-note", text: t("Review version %(version)s: %(points)s of %(max)s points (%(date)s)", {
+        el("p", {"class": "cc-note", text: t("Review version %(version)s: %(points)s of %(max)s (%(date)s)", {
           version: entry.version, points: fmtPoints(entry.total), max: fmtPoints(ctx.maxScore),
           date: fmtDate(entry.created_at)})})]);
     }
