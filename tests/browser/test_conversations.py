@@ -175,6 +175,7 @@ def test_conversation_between_author_reviewer_and_staff(workbench, context, cont
     tab_badge = staff.locator('.crosscheck [role=tab][data-tab="threads"] .cc-tab-badge')
     expect(tab_badge).to_have_text("2 new messages")
     open_tab(staff, "threads")
+    expect(staff.locator(".cc-threads-unread")).to_have_text("2 messages from learners are unread by course staff.")
     table = staff.locator(".cc-threads-table")
     expect(table.locator("tbody tr")).to_have_count(len(LEARNERS) * 2)
     row = table.locator(f'tbody tr[data-thread="{thread_id}"]')
@@ -192,6 +193,7 @@ def test_conversation_between_author_reviewer_and_staff(workbench, context, cont
         f"Author ({author})", detail.locator(".cc-entry-message .cc-entry-from").nth(1).text_content()])
     assert reviewer in detail.locator(".cc-entry-message .cc-entry-from").nth(1).text_content()
     expect(tab_badge).to_have_text("")
+    expect(staff.locator(".cc-threads-unread")).to_have_text("No unread messages.")
     expect(row.locator(".cc-thread-unread")).to_have_text("0")
     detail.locator("textarea.cc-thread-text").fill("Please both look at the page at 375px.")
     with handler_response(staff, "post_message") as response:

@@ -230,12 +230,17 @@ var CrossCheckThreads = (function () {
   function renderStaff(container, data, ctx) {
     container.textContent = "";
     var total = data.threads.reduce(function (sum, row) { return sum + row.unread; }, 0);
-    if (ctx.onUnread) { ctx.onUnread(total); }
     container.appendChild(el("h3", {text: t("Conversations")}));
     container.appendChild(el("p", {"class": "cc-note", text: t("Every conversation between an author and a reviewer of this task. Learners see each other only as “Work N” and “Reviewer N”; you see their usernames. Your posts appear as “Course staff”.")}));
-    container.appendChild(el("p", {"class": "cc-note", text: total
-      ? nt("%(n)s message from learners is unread by course staff.", "%(n)s messages from learners are unread by course staff.", total)
-      : t("No unread messages.")}));
+    var unreadNote = el("p", {"class": "cc-note cc-threads-unread"});
+    function showUnread() {
+      unreadNote.textContent = total
+        ? nt("%(n)s message from learners is unread by course staff.", "%(n)s messages from learners are unread by course staff.", total)
+        : t("No unread messages.");
+      if (ctx.onUnread) { ctx.onUnread(total); }
+    }
+    showUnread();
+    container.appendChild(unreadNote);
     var detail = el("div", {"class": "cc-staff-thread", role: "region", tabindex: "-1",
                             "aria-label": t("The conversation opened"), hidden: true});
     if (!data.threads.length) {
@@ -255,7 +260,7 @@ var CrossCheckThreads = (function () {
         row.unread = 0;
         var cell = container.querySelector('tr[data-thread="' + row.thread + '"] .cc-thread-unread');
         if (cell) { cell.textContent = "0"; }
-        if (ctx.onUnread) { ctx.onUnread(total); }
+        showUnread();
       }
       Object.keys(buttons).forEach(function (key) { buttons[key].removeAttribute("aria-current"); });
       if (buttons[row.thread]) { buttons[row.thread].setAttribute("aria-current", "true"); }
