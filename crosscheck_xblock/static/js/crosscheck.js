@@ -307,6 +307,8 @@ function CrossCheckBlock(runtime, element) {
       }
       var history = historyBlock(review.history, t("History of your review"));
       if (history) { block.appendChild(history); }
+      var rated = CrossCheckThreads.ratingsList(review.ratings, state.checklist.items, false);
+      if (rated) { block.appendChild(rated); }
       if (review.thread) { block.appendChild(conversation(review.thread, review.title)); }
       section.appendChild(block);
     });
@@ -332,15 +334,26 @@ function CrossCheckBlock(runtime, element) {
     return list.reduce(function (sum, entry) { return sum + (entry.thread ? entry.thread.unread : 0); }, 0);
   }
 
-  /** The "Conversation" disclosure of one review's thread; `other` names the other side. */
-  function conversation(summary, other) {
+  /** The "Conversation" disclosure of one review's thread; `other` names the other side, and
+   * `received` is the review of the learner's work (its comments are beside the thanks buttons). */
+  function conversation(summary, other, received) {
     return CrossCheckThreads.disclosure(summary, {
       call: call, items: state.checklist.items, maxScore: state.settings.max_score, readOnly: readOnly,
-      label: other, announce: announce, showError: showError,
+      label: other, announce: announce, showError: showError, comments: received || null,
       onRead: function () {
         state.unread_messages = unreadOf(state.reviews) + unreadOf(state.received);
         renderWorkList();
         updateBadges();
+      },
+      onRated: function (kind) {
+        // can_rate and ratings change: the state afresh; the thread stays open and takes the focus.
+        announce(kind === "thanks" ? t("Your thanks are sent.") : t("Your complaint is sent to course staff."));
+        call("get_state").then(function (fresh) {
+          state = fresh;
+          render();
+          var region = box.querySelector('.cc-thread-wrap[data-thread="' + summary.id + '"] .cc-thread');
+          if (region) { region.focus(); }
+        }).catch(function (err) { showError(err.message); });
       }});
   }
 
@@ -362,13 +375,28 @@ function CrossCheckBlock(runtime, element) {
     section.appendChild(Forms.pointsTable(state.checklist.items, columns, t("Points per item")));
     state.received.forEach(function (review) {
       var values = {reviewer: review.title, points: fmtPoints(review.total), max: fmtPoints(state.settings.max_score)};
-      section.appendChild(el("div", {"class": "cc-work cc-received-review"}, [
+      var thread = review.thread ? conversation(review.thread, review.title, review) : null;
+      var canRate = review.can_rate || {};
+      // F2: thanks are for a useful comment; the button beside the overall comment opens the
+      // conversation at it (the item comments' buttons are there too, each beside its comment).
+      var thank = thread && canRate.thanks && review.comment && !readOnly
+        ? el("button", {type: "button", "class": "cc-link cc-thank-comment", text: t("Thank for this comment"),
+                        "aria-label": t("Thank %(reviewer)s for this comment", {reviewer: review.title}),
+                        onclick: function () { thread.thankFor("comment"); }}) : null;
+      var rateHint = thread && (canRate.thanks || canRate.complaint) && !readOnly
+        ? el("p", {"class": "cc-note cc-rate-hint", text: canRate.complaint
+          ? t("In the conversation you can thank the reviewer for a useful comment, or complain about points taken without reason.")
+          : t("In the conversation you can thank the reviewer for a useful comment.")}) : null;
+      section.appendChild(el("div", {"class": "cc-work cc-received-review", "data-thread": review.thread ? review.thread.id : null}, [
         el("h4", {text: review.best_work
           ? t("%(reviewer)s: %(points)s of %(max)s — marked your work as a best work", values)
           : t("%(reviewer)s: %(points)s of %(max)s", values)}),
         review.comment ? el("p", {"class": "cc-comment", text: review.comment}) : null,
+        thank,
         historyBlock(review.history, t("History of this review")),
-        review.thread ? conversation(review.thread, review.title) : null
+        CrossCheckThreads.ratingsList(review.ratings, state.checklist.items, true),
+        rateHint,
+        thread
       ]));
     });
   }
@@ -644,10 +672,25 @@ function CrossCheckBlock(runtime, element) {
     showError("");
     call("staff_appeals").then(function (data) {
       CrossCheckAppeals.renderStaff(target, data, {call: call, showError: showError, announce: announce,
-                                                   items: state.checklist.items, maxScore: state.settings.max_score});
+                                                   items: state.checklist.items, maxScore: state.settings.max_score,
+                                                   onBadge: appealsBadge, openThread: openStaffThread});
       target.removeAttribute("aria-busy");
-      tabs.badge("appeals", data.pending ? String(data.pending) : "");
+      appealsBadge(data);
     }).catch(function (err) { showError(err.message); });
+  }
+
+  /** The Appeals tab's badge: the appeals and the complaints waiting for staff. */
+  function appealsBadge(data) {
+    var waiting = (data.pending || 0) + (data.complaints_pending || 0);
+    tabs.badge("appeals", waiting ? String(waiting) : "");
+  }
+
+  // A thread to open once the Conversations tab has loaded (from a complaint in the Appeals tab).
+  var threadToOpen = null;
+
+  function openStaffThread(token) {
+    threadToOpen = token;
+    if (tabs.current() === "threads") { loadThreads(); } else { tabs.select("threads", true); }
   }
 
   function threadsBadge(unread) {
@@ -669,6 +712,8 @@ function CrossCheckBlock(runtime, element) {
                                                    items: state.checklist.items, maxScore: state.settings.max_score,
                                                    onUnread: threadsBadge});
       target.removeAttribute("aria-busy");
+      if (threadToOpen && target.openThread) { target.openThread(threadToOpen); }
+      threadToOpen = null;
     }).catch(function (err) { showError(err.message); });
   }
 

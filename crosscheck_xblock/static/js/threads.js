@@ -28,6 +28,23 @@ var CrossCheckThreads = (function () {
     return unread ? nt("Conversation (%(n)s new)", "Conversation (%(n)s new)", unread) : t("Conversation");
   }
 
+  /** {item id: its text (the sanitized html read as text)} of the scored items. */
+  function itemNames(items) {
+    var names = {};
+    scored(items).forEach(function (item) { names[item.id] = CrossCheckCommon.plainText(item.html); });
+    return names;
+  }
+
+  /** What a thanks is for, in words: "the overall comment", "the comment on ‘Header’". */
+  function targetText(target, names) {
+    return target === "comment" ? t("the overall comment")
+      : t("the comment on ‘%(item)s’", {item: names[target] || target});
+  }
+
+  function itemList(ids, names) {
+    return ids.map(function (id) { return t("‘%(item)s’", {item: names[id] || id}); }).join(", ");
+  }
+
   /** "1 new message" for the tabs and the list of works. */
   function unreadText(unread) {
     return nt("%(n)s new message", "%(n)s new messages", unread);
@@ -48,8 +65,12 @@ var CrossCheckThreads = (function () {
       el("span", {"class": "cc-note", text: t("(%(date)s)", {date: fmtDate(entry.created_at)})})]);
     var body = [head];
     if (entry.kind === "thanks" || entry.kind === "complaint") {
+      var names = itemNames(ctx.items);
       body.push(el("p", {"class": "cc-entry-rating", text: entry.text}));
-      if (entry.note) { body.push(el("p", {"class": "cc-comment", text: entry.note})); }
+      body.push(el("p", {"class": "cc-note cc-entry-target", text: entry.kind === "thanks"
+        ? t("For %(target)s (review version %(version)s).", {target: targetText(entry["for"], names), version: entry.version})
+        : t("Items: %(items)s (review version %(version)s).", {items: itemList(entry.items || [], names), version: entry.version})}));
+      if (entry.note) { body.push(el("p", {"class": "cc-comment cc-entry-note", text: entry.note})); }
       var status = {pending: t("Waiting for course staff."), upheld: t("Course staff upheld this complaint."),
                     rejected: t("Course staff rejected this complaint.")}[entry.status];
       if (entry.kind === "complaint" && status) { body.push(el("p", {"class": "cc-entry-status cc-note", text: status})); }
@@ -138,12 +159,97 @@ var CrossCheckThreads = (function () {
     }}, children);
   }
 
+  // ------------------------------------------------------------------ thanks and complaints (the author's)
+
+  var MAX_NOTE = 2000;
+
+  function noteField(label, className) {
+    var id = CrossCheckCommon.uniqueId("cc-rate-note");
+    var area = el("textarea", {"class": "cc-rate-note " + className, id: id, rows: "2", maxlength: String(MAX_NOTE)});
+    return {area: area, nodes: [el("label", {"class": "cc-block-label", "for": id, text: label}), area]};
+  }
+
+  /* The author's thanks for one comment of the review's latest version, and their complaint about
+   * its deductions; `answer.rate` says what is possible and, when not, why. ctx.comments: the
+   * review's latest comments from the state ({comment, item_comments}), shown beside each button. */
+  function rateSection(answer, ctx, onAnswer) {
+    var rate = answer.rate, names = itemNames(ctx.items);
+    var errorId = CrossCheckCommon.uniqueId("cc-rate-error");
+    var error = el("p", {"class": "cc-rate-error", id: errorId, role: "alert", "aria-live": "assertive"});
+    var section = el("div", {"class": "cc-rate", role: "group", "aria-label": t("Thanks and complaints")});
+
+    function send(body, button) {
+      error.textContent = "";
+      button.disabled = true;
+      return ctx.call("rate_review", Object.assign({thread: answer.thread}, body)).then(function (fresh) {
+        onAnswer(fresh, false);
+        if (ctx.onRated) { ctx.onRated(body.kind); }
+      }).catch(function (err) {
+        button.disabled = false;
+        error.textContent = err.message;
+      });
+    }
+
+    // Thanks: one button beside each comment of the latest version.
+    section.appendChild(el("h5", {text: t("Thank the reviewer for a comment")}));
+    section.appendChild(el("p", {"class": "cc-note", text: t("Thanks are for a comment that helped you, not for the points: a kind word for a useful explanation. You can thank once per version of the review.")}));
+    var comments = ctx.comments || {};
+    if (rate.thanks && rate.comments.length) {
+      var thanksNote = noteField(t("A few words with your thanks (optional)"), "cc-thanks-note");
+      var targets = el("ul", {"class": "cc-rate-targets"}, rate.comments.map(function (target) {
+        var text = target === "comment" ? comments.comment : (comments.item_comments || {})[target];
+        var button = el("button", {type: "button", "class": "cc-thanks-send", "data-for": target,
+          text: t("Thank for this comment"), "aria-label": t("Thank for %(target)s", {target: targetText(target, names)}),
+          "aria-describedby": errorId,
+          onclick: function () { send({kind: "thanks", "for": target, note: thanksNote.area.value}, button); }});
+        return el("li", {"class": "cc-rate-target", "data-for": target}, [
+          el("span", {"class": "cc-rate-target-name", text: target === "comment" ? t("Overall comment:") : t("On ‘%(item)s’:", {item: names[target] || target})}), " ",
+          text ? el("q", {"class": "cc-comment", text: text}) : null, " ", button]);
+      }));
+      thanksNote.nodes.forEach(function (node) { section.appendChild(node); });
+      section.appendChild(targets);
+    } else {
+      section.appendChild(el("p", {"class": "cc-note cc-rate-why cc-thanks-why", text: rate.why_not.thanks || t("This review has no comment to thank for.")}));
+    }
+
+    // Complaint: the deducted items it names, and why.
+    section.appendChild(el("h5", {text: t("Complain about this review")}));
+    section.appendChild(el("p", {"class": "cc-note", text: t("A complaint is not an appeal of your grade: course staff check whether the points taken for the items you name were taken without reason, and may warn the reviewer. To have your grade re-checked, appeal in the “Grade and appeal” tab.")}));
+    if (rate.complaint && rate.deducted.length) {
+      var boxes = rate.deducted.map(function (id) {
+        var item = scored(ctx.items).filter(function (candidate) { return candidate.id === id; })[0];
+        return el("label", {"class": "cc-rate-item"}, [
+          el("input", {type: "checkbox", value: id, name: "cc-complaint-item"}), " ",
+          item ? el("span", {html: item.html}) : el("span", {text: id})]);
+      });
+      var complaintNote = noteField(t("Why the deductions are unjustified (optional)"), "cc-complaint-note");
+      var complain = el("button", {type: "submit", "class": "cc-complaint-send", text: t("Send complaint"),
+                                   "aria-describedby": errorId});
+      section.appendChild(el("form", {"class": "cc-complaint-form", novalidate: true, onsubmit: function (event) {
+        event.preventDefault();
+        var items = boxes.map(function (label) { return label.querySelector("input"); })
+          .filter(function (box) { return box.checked; }).map(function (box) { return box.value; });
+        if (!items.length) {
+          error.textContent = t("Tick the items whose points were taken without reason.");
+          boxes[0].querySelector("input").focus();
+          return;
+        }
+        send({kind: "complaint", items: items, note: complaintNote.area.value}, complain);
+      }}, [el("fieldset", {"class": "cc-rate-items"}, [el("legend", {text: t("Items whose deduction is unjustified")})].concat(boxes))]
+        .concat(complaintNote.nodes, [el("div", {"class": "cc-form-actions"}, [complain])])));
+    } else {
+      section.appendChild(el("p", {"class": "cc-note cc-rate-why cc-complaint-why", text: rate.why_not.complaint || t("No item lost points in this review.")}));
+    }
+    section.appendChild(error);
+    return section;
+  }
+
   /** The thread's content: the notice, the timeline and the form (or why there is none). */
   function threadBody(answer, ctx, onAnswer) {
     var staff = !!ctx.staff;
     var parts = [el("p", {"class": "cc-thread-notice cc-note", role: "note", text: answer.notice}),
                  timeline(answer, staff, ctx)];
-    if (ctx.extra) { ctx.extra(answer, parts, onAnswer); }
+    if (answer.rate && !ctx.readOnly) { parts.push(rateSection(answer, ctx, onAnswer)); }
     if (ctx.readOnly) {
       parts.push(el("p", {"class": "cc-note", text: t("Viewing as a learner: you can read this conversation but not post.")}));
     } else if (answer.can_post) {
@@ -162,7 +268,7 @@ var CrossCheckThreads = (function () {
   function disclosure(summary, ctx) {
     var id = summary.id;
     var regionId = CrossCheckCommon.uniqueId("cc-thread");
-    var region = el("div", {"class": "cc-thread", id: regionId, role: "region",
+    var region = el("div", {"class": "cc-thread", id: regionId, role: "region", tabindex: "-1",
                             "aria-label": t("Conversation with %(other)s", {other: ctx.label}), hidden: true});
     var toggle = el("button", {type: "button", "class": "cc-thread-toggle" + (summary.unread ? " cc-unread" : ""),
                                "aria-expanded": "false", "aria-controls": regionId, "data-thread": id,
@@ -196,7 +302,7 @@ var CrossCheckThreads = (function () {
       region.textContent = "";
       toggle.setAttribute("aria-expanded", "false");
     }
-    function load(announceLoad) {  // opened by the learner: fetched, and so marked read
+    function load(announceLoad, then) {  // opened by the learner: fetched, and so marked read
       region.hidden = false;
       region.setAttribute("aria-busy", "true");
       region.textContent = "";
@@ -205,6 +311,7 @@ var CrossCheckThreads = (function () {
       ctx.call("get_thread", {thread: id}).then(function (answer) {
         region.removeAttribute("aria-busy");
         show(answer, false);
+        if (then) { then(); }
         if (announceLoad && ctx.announce) {
           ctx.announce(nt("%(n)s entry in the conversation.", "%(n)s entries in the conversation.", answer.messages.length));
         }
@@ -214,6 +321,14 @@ var CrossCheckThreads = (function () {
         region.appendChild(el("p", {"class": "cc-thread-error", role: "alert", text: err.message}));
       });
     }
+    /** Open the thread (if closed) and put the focus on the thanks button for `target`. */
+    wrap.thankFor = function (target) {
+      function focus() {
+        var button = region.querySelector('.cc-thanks-send[data-for="' + target + '"]') || region.querySelector(".cc-rate");
+        if (button) { button.focus(); }
+      }
+      if (region.hidden || !opened[id]) { load(false, focus); } else { focus(); }
+    };
     // Open before the page was re-rendered: open again (fetched afresh: new posts may be in).
     if (opened[id]) {
       show(opened[id], false);
@@ -311,6 +426,28 @@ var CrossCheckThreads = (function () {
     };
   }
 
+  /** What was rated on a review, for its block on the page (state's `ratings`): one line each. */
+  function ratingsList(ratings, items, mine) {
+    if (!ratings || !ratings.length) { return null; }
+    var names = itemNames(items);
+    return el("ul", {"class": "cc-ratings"}, ratings.map(function (rating) {
+      var values = {target: targetText(rating["for"], names), items: itemList(rating.items || [], names),
+                    date: fmtDate(rating.created_at)};
+      var text;
+      if (rating.kind === "thanks") {
+        text = mine ? t("You thanked the reviewer for %(target)s (%(date)s).", values)
+                    : t("The author thanked you for %(target)s (%(date)s).", values);
+      } else {
+        var status = {pending: t("waiting for course staff"), upheld: t("upheld by course staff"),
+                      rejected: t("rejected by course staff")}[rating.status] || rating.status;
+        values.status = status;
+        text = mine ? t("You complained about the points for %(items)s (%(date)s): %(status)s.", values)
+                    : t("The author complained about your points for %(items)s (%(date)s): %(status)s.", values);
+      }
+      return el("li", {"class": "cc-rating cc-rating-" + rating.kind + " cc-rating-" + rating.status, text: text});
+    }));
+  }
+
   return {disclosure: disclosure, renderStaff: renderStaff, unreadText: unreadText, threadBody: threadBody,
-          scored: scored, opened: opened};
+          scored: scored, opened: opened, ratingsList: ratingsList};
 })();
