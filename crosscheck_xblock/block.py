@@ -375,9 +375,9 @@ class CrossCheckXBlock(OlxMixin, XBlock):
     def workbench_scenarios():
         """A demo with a dozen learners who submitted (loaded by `make workbench`) and an empty task.
 
-        With CROSSCHECK_TEST_SCENARIOS=1 (set by the browser tests) three more small tasks are added
-        (one with a maximum below its checklist's total; one for a run in Russian; one for the
-        conversations), so tests do not disturb the other two.
+        With CROSSCHECK_TEST_SCENARIOS=1 (set by the browser tests) two more small tasks are added
+        (one with a maximum below its checklist's total; one for a run in Russian), so tests do not
+        disturb the other two.
         """
         scenarios = [
             (DEMO_SCENARIO, '<crosscheck display_name="Portfolio cross-check (demo)" '
