@@ -158,16 +158,11 @@ var CrossCheckAppeals = (function () {
   /* The authors' complaints about a review's deductions, waiting ones first, each with its
    * conversation and Uphold / Reject with a comment (staff_settle_complaint). */
   function complaintsBlock(container, data, ctx) {
-    var rows = (data.complaints || []).slice();
+    var rows = data.complaints || [];  // the server's order: waiting first, largest spread first
     if (!rows.length) { return null; }
-    var order = {pending: 0};
-    rows.sort(function (a, b) {
-      return (order[a.status] === undefined ? 1 : 0) - (order[b.status] === undefined ? 1 : 0) ||
-        String(b.created_at).localeCompare(String(a.created_at));
-    });
     var wrap = el("div", {"class": "cc-complaints"}, [
       el("h3", {text: t("Complaints about reviews (%(n)s waiting)", {n: data.complaints_pending || 0})}),
-      el("p", {"class": "cc-note", text: t("An author says that points were taken without reason for the items named. Upholding warns the reviewer; it does not change the grade (a re-check does). Your comment is shown to both learners in their conversation.")})]);
+      el("p", {"class": "cc-note", text: t("An author says that points were taken without reason for the items named. Upheld, the reviewer is warned for an unfair review; rejected as unfounded, the author is warned. Neither changes the grade (a re-check does, and settles the work's waiting complaints with it). Your comment is shown to both learners in their conversation.")})]);
     rows.forEach(function (row) {
       var values = {work: row.work_title, author: row.author, reviewer: row.reviewer_title, username: row.reviewer,
                     status: complaintStatus(row), date: fmtDate(row.created_at)};
@@ -183,6 +178,7 @@ var CrossCheckAppeals = (function () {
         block.appendChild(el("p", {"class": "cc-note cc-complaint-settled", text: row.by_appeal
           ? t("Settled by %(staff)s on %(date)s with the re-check of the appeal.", {staff: row.settled_by, date: fmtDate(row.settled_at)})
           : t("Settled by %(staff)s on %(date)s.", {staff: row.settled_by, date: fmtDate(row.settled_at)})}));
+        if (row.outcome) { block.appendChild(el("p", {"class": "cc-note", text: row.outcome})); }
         if (row.comment) { block.appendChild(el("p", {"class": "cc-comment", text: row.comment})); }
       }
       if (ctx.openThread) {

@@ -65,16 +65,18 @@ var CrossCheckThreads = (function () {
       el("span", {"class": "cc-note", text: t("(%(date)s)", {date: fmtDate(entry.created_at)})})]);
     var body = [head];
     if (entry.kind === "thanks" || entry.kind === "complaint") {
-      var names = itemNames(ctx.items);
-      body.push(el("p", {"class": "cc-entry-rating", text: entry.text}));
-      body.push(el("p", {"class": "cc-note cc-entry-target", text: entry.kind === "thanks"
-        ? t("For %(target)s (review version %(version)s).", {target: targetText(entry["for"], names), version: entry.version})
-        : t("Items: %(items)s (review version %(version)s).", {items: itemList(entry.items || [], names), version: entry.version})}));
+      // The server's standard sentence names the comment or the items; the version it was about.
+      body.push(el("p", {"class": "cc-entry-rating"}, [
+        el("strong", {text: entry.kind === "thanks" ? t("Thanks:") : t("Complaint:")}), " ", entry.text, " ",
+        el("span", {"class": "cc-note", text: t("(review version %(version)s)", {version: entry.version})})]));
       if (entry.note) { body.push(el("p", {"class": "cc-comment cc-entry-note", text: entry.note})); }
-      var status = {pending: t("Waiting for course staff."), upheld: t("Course staff upheld this complaint."),
-                    rejected: t("Course staff rejected this complaint.")}[entry.status];
-      if (entry.kind === "complaint" && status) { body.push(el("p", {"class": "cc-entry-status cc-note", text: status})); }
-      if (entry.outcome) { body.push(el("p", {"class": "cc-entry-outcome cc-comment", text: entry.outcome})); }
+      if (entry.outcome) {
+        body.push(el("p", {"class": "cc-entry-outcome cc-entry-" + entry.status, text: entry.outcome}));
+      }
+      if (entry.staff_comment) {
+        body.push(el("p", {"class": "cc-comment cc-entry-staff-comment"}, [
+          el("span", {"class": "cc-entry-from", text: t("Course staff:")}), " ", entry.staff_comment]));
+      }
     } else {
       if (entry.phrase) { body.push(el("p", {"class": "cc-entry-phrase", text: entry.phrase.text})); }
       if (entry.removed) {
@@ -214,7 +216,7 @@ var CrossCheckThreads = (function () {
 
     // Complaint: the deducted items it names, and why.
     section.appendChild(el("h5", {text: t("Complain about this review")}));
-    section.appendChild(el("p", {"class": "cc-note", text: t("A complaint is not an appeal of your grade: course staff check whether the points taken for the items you name were taken without reason, and may warn the reviewer. To have your grade re-checked, appeal in the “Grade and appeal” tab.")}));
+    section.appendChild(el("p", {"class": "cc-note", text: t("A complaint is not an appeal of your grade: course staff check whether the points for the items you name were taken without reason. Upheld, the reviewer is warned; rejected as unfounded, you are warned. Your grade does not change: to have it re-checked, appeal in the “Grade and appeal” tab.")}));
     if (rate.complaint && rate.deducted.length) {
       var boxes = rate.deducted.map(function (id) {
         var item = scored(ctx.items).filter(function (candidate) { return candidate.id === id; })[0];
