@@ -169,7 +169,7 @@ var CrossCheckAppeals = (function () {
       var block = el("div", {"class": "cc-work cc-complaint cc-complaint-" + row.status, "data-complaint": String(row.id),
                              "data-learner": row.author + " " + row.reviewer}, [
         el("h4", {text: t("%(work)s (%(author)s), %(reviewer)s (%(username)s) — %(status)s", values)}),
-        el("p", {"class": "cc-note", text: t("Sent %(date)s about review version %(version)s (%(points)s points).",
+        el("p", {"class": "cc-note", text: t("Sent %(date)s about review version %(version)s (total: %(points)s).",
                                               {date: fmtDate(row.created_at), version: row.version, points: fmtPoints(row.review_total)})}),
         el("p", {"class": "cc-note", text: t("Items: %(items)s", {items: row.items.map(function (item) { return item.title; }).join("; ")})}),
         row.note ? el("p", {"class": "cc-comment", text: row.note}) : null
