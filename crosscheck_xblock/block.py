@@ -40,6 +40,15 @@ LEARNER_JS = ("common.js", "staff_analytics.js", "form.js", "appeals.js", "threa
 # The workbench's scenario names (they also identify the scenarios; the LMS never shows them).
 DEMO_SCENARIO = "Cross-check: demo (12 learners submitted)"  # i18n: code
 EMPTY_SCENARIO = "Cross-check: from scratch"  # i18n: code
+RUNNING_SCENARIO = "Cross-check: demo under review (conversations, thanks, a complaint)"  # i18n: code
+
+
+def _selection(text: str) -> list[int]:
+    """`works=3,7,12` of an export: the selected work ids (400 bad_work for anything else)."""
+    parts = text.split(",")
+    if len(parts) > 10_000 or not all(part.isascii() and part.isdigit() and len(part) < 19 for part in parts):
+        raise BadRequest(gettext("`works` must be work ids separated by commas."), "bad_work")
+    return [int(part) for part in parts]
 
 
 @XBlock.needs("user")
@@ -273,6 +282,19 @@ class CrossCheckXBlock(OlxMixin, XBlock):
         return services.post_message(call.task, self._sender(call, email=True), data.get("thread"),
                                      data.get("text"), data.get("phrase"), call.now)
 
+    @json_api(LEARNER_WRITE)
+    def withdraw_from_gallery(self, call, _data):
+        """The author takes their work out of the best works gallery → the new state (B3)."""
+        services.withdraw_from_gallery(call.task, call.viewer.student_id, call.now)
+        return self._state(call)
+
+    @json_api(LEARNER_WRITE)
+    def rate_review(self, call, data):
+        """The author thanks the reviewer for a comment or complains about deductions (F1–F4):
+        `{"thread", "kind": "thanks" | "complaint", "for": "comment" | <item id>, "items", "note"}`
+        → the thread."""
+        return services.rate_review(call.task, self._sender(call, email=True), data.get("thread"), data, call.now)
+
     # ------------------------------------------------------------------ staff handlers
 
     @json_api(STAFF_READ)
@@ -314,6 +336,29 @@ class CrossCheckXBlock(OlxMixin, XBlock):
                                         call.viewer.username or "staff", call.now)
         return {"result": result, "appeals": services.staff_appeals(call.task, call.now)}
 
+    @json_api(STAFF_READ)
+    def staff_best_works(self, call, _data):
+        """The best works page: works marked best or added by hand, the others, the log (B1, B2)."""
+        return services.staff_best_works(call.task, call.now)
+
+    @json_api(STAFF_WRITE)
+    def staff_best_works_edit(self, call, data):
+        """`{"add", "remove", "restore", "gallery_add", "gallery_remove"}` (work ids) → the page."""
+        return services.staff_best_works_edit(call.task, data, call.viewer.username or "staff", call.now)
+
+    @json_api(STAFF_WRITE)
+    def staff_best_works_thank(self, call, data):
+        """Thank the selected works' authors: `{"work_ids", "note"}` → `{"thanked", "already"}` (B3)."""
+        return services.staff_best_works_thank(call.task, data.get("work_ids"), data.get("note"),
+                                               call.viewer.username or "staff", call.now)
+
+    @json_api(STAFF_WRITE)
+    def staff_settle_complaint(self, call, data):
+        """Settle a complaint: `{"complaint": id, "verdict": "upheld" | "rejected", "comment"}` (F4)."""
+        result = services.staff_settle_complaint(call.task, data.get("complaint"), data.get("verdict"),
+                                                 data.get("comment"), call.viewer.username or "staff", call.now)
+        return {"result": result, "appeals": services.staff_appeals(call.task, call.now)}
+
     @XBlock.handler
     def staff_export(self, request, suffix=""):  # noqa: ARG002 - the runtime passes suffix
         """`GET ?kind=grades|reviews`: the task as a CSV download, for course staff; its header row
@@ -322,13 +367,18 @@ class CrossCheckXBlock(OlxMixin, XBlock):
             return self._export(request)
 
     def _export(self, request) -> Response:
-        exports = {"grades": services.grades_csv, "reviews": services.reviews_csv}
+        exports = {"grades": services.grades_csv, "reviews": services.reviews_csv,
+                   "best_works": services.best_works_csv}
         try:
             call = check_access(self, STAFF_READ)
             kind = request.GET.get("kind", "")
             if kind not in exports:
-                raise BadRequest(gettext("Say which export: kind=grades or kind=reviews."), "bad_kind")
-            body = exports[kind](call.task, keys=request.GET.get("header") == "keys")
+                raise BadRequest(gettext("Say which export: kind=grades, kind=reviews or kind=best_works."),
+                                 "bad_kind")
+            options = {"keys": request.GET.get("header") == "keys"}
+            if kind == "best_works" and request.GET.get("works"):
+                options["selection"] = _selection(request.GET["works"])
+            body = exports[kind](call.task, **options)
         except CrossCheckError as err:
             return json_response(err.as_json(), err.status)
         response = Response(body, content_type="text/csv", charset="utf8")
@@ -373,17 +423,20 @@ class CrossCheckXBlock(OlxMixin, XBlock):
 
     @staticmethod
     def workbench_scenarios():
-        """A demo with a dozen learners who submitted (loaded by `make workbench`) and an empty task.
+        """A demo with a dozen learners who submitted, an empty task, and a demo under review with
+        conversations, thanks and a complaint (the first and the third loaded by `make workbench`).
 
         With CROSSCHECK_TEST_SCENARIOS=1 (set by the browser tests) two more small tasks are added
         (one with a maximum below its checklist's total; one for a run in Russian), so tests do not
-        disturb the other two.
+        disturb the others.
         """
         scenarios = [
             (DEMO_SCENARIO, '<crosscheck display_name="Portfolio cross-check (demo)" '
                             'submission_kind="deploy" reviews_per_work="4"/>'),
             (EMPTY_SCENARIO, '<crosscheck display_name="A fresh cross-check" submission_kind="any" '
                              'reviews_per_work="3" max_score="100" grading_policy="mean"/>'),
+            (RUNNING_SCENARIO, '<crosscheck display_name="Landing page cross-check (demo under review)" '
+                               'submission_kind="any" reviews_per_work="3" max_score="100"/>'),
         ]
         if os.environ.get("CROSSCHECK_TEST_SCENARIOS"):
             scenarios.append(("Cross-check: browser test task",  # i18n: code

@@ -278,11 +278,15 @@ class LearnerWarning(models.Model):
     EVIDENCE_REVIEWER = "evidence_reviewer"    # A5: the model finds a bias or scatter across reviews
     APPEAL_REVIEW = "appeal_review"            # A4: the review was too far from the staff re-check
     APPEAL_SELF_CHECK = "appeal_self_check"    # A4/F4: the self-check was too far from the re-check
+    COMPLAINT_UPHELD = "complaint_upheld"      # F4: staff upheld a complaint about the review
+    COMPLAINT_REJECTED = "complaint_rejected"  # F4: staff rejected the learner's complaint as unfounded
     KINDS = [(OUTLIER_REVIEW, _("Review far from the others")),
              (OUTLIER_SELF_CHECK, _("Self-check far from the reviews")),
              (EVIDENCE_REVIEWER, _("Reviewing habit flagged by the model")),
              (APPEAL_REVIEW, _("Review far from the staff re-check")),
-             (APPEAL_SELF_CHECK, _("Self-check far from the staff re-check"))]
+             (APPEAL_SELF_CHECK, _("Self-check far from the staff re-check")),
+             (COMPLAINT_UPHELD, _("Unfair review: complaint upheld")),
+             (COMPLAINT_REJECTED, _("Unfounded complaint"))]
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="warnings")
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="warnings")  # the warned learner's
@@ -290,6 +294,9 @@ class LearnerWarning(models.Model):
     detail = models.JSONField(default=dict)
     # Set for the warnings of a staff re-check, which are replaced when staff re-check again.
     appeal = models.ForeignKey("Appeal", null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="warnings")
+    # Set for the warning of a settled complaint, replaced when the complaint is settled again.
+    rating = models.ForeignKey("Rating", null=True, blank=True, on_delete=models.CASCADE,
                                related_name="warnings")
     created_at = models.DateTimeField()
 
@@ -394,3 +401,94 @@ class ThreadRead(models.Model):
 
     def __str__(self):
         return f"{self.participant} read assignment {self.assignment_id} up to {self.seen_id}"
+
+
+class Rating(models.Model):
+    """The author's thanks for a review's comment, or complaint about its deductions (F1–F4).
+
+    At most one of each kind per review version. A thanks names the comment it is for (F2:
+    thanks are for useful comments, not for points): `target` is "comment" (the overall one) or
+    an item id. A complaint names the items whose deduction the author finds unjustified
+    (`items`, only items that lost points in that version); staff settle it (upheld: the
+    reviewer is warned; rejected: the author is warned), or an appeal of the same work does.
+    Anonymous like the conversation it belongs to: the assignment says who is who.
+    """
+
+    THANKS = "thanks"
+    COMPLAINT = "complaint"
+    KINDS = [(THANKS, _("Thanks")), (COMPLAINT, _("Complaint"))]
+    SENT = "sent"          # a thanks: nothing to settle
+    PENDING = "pending"    # a complaint waiting for staff
+    UPHELD = "upheld"
+    REJECTED = "rejected"
+    STATUSES = [(SENT, _("Sent")), (PENDING, _("Waiting for course staff")),
+                (UPHELD, _("Upheld")), (REJECTED, _("Rejected as unfounded"))]
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="ratings")
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="ratings")
+    kind = models.CharField(max_length=12, choices=KINDS)
+    target = models.CharField(max_length=64, blank=True, default="")
+    items = models.JSONField(default=list)
+    note = models.TextField(blank=True, default="")
+    status = models.CharField(max_length=12, choices=STATUSES)
+    created_at = models.DateTimeField()
+    # The settlement of a complaint: by a staff member, or by the appeal of the same work.
+    settled_at = models.DateTimeField(null=True, blank=True)
+    settled_by = models.CharField(max_length=150, blank=True, default="")
+    staff_comment = models.TextField(blank=True, default="")
+    by_appeal = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "kind"], name="crosscheck_one_rating_per_version"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.pk} on assignment {self.assignment_id} ({self.status})"
+
+
+class BestWork(models.Model):
+    """Course staff's curation of one work on the best works page (issue 12, B1–B3).
+
+    A work is on the page when a reviewer's latest review marks it as best (R5) or staff added it
+    by hand; this row exists once staff did anything with it. Nothing is deleted: a removed work
+    keeps its row (`removed`) and can be restored; every change is in BestWorkChange.
+    """
+
+    work = models.OneToOneField(Work, on_delete=models.CASCADE, related_name="best")
+    added_by_staff = models.BooleanField(default=False)
+    removed = models.BooleanField(default=False)
+    # B3: staff thanked the author (once per work, however often staff click).
+    thanked_at = models.DateTimeField(null=True, blank=True)
+    thanked_by = models.CharField(max_length=150, blank=True, default="")
+    thanks_note = models.TextField(blank=True, default="")
+    # The gallery shown to the task's learners after the end: staff put the work in it, and its
+    # author may withdraw it.
+    in_gallery = models.BooleanField(default=False)
+    withdrawn = models.BooleanField(default=False)
+
+    def __str__(self):
+        return f"best work {self.work_id}"
+
+
+class BestWorkChange(models.Model):
+    """One change staff (or the author, withdrawing from the gallery) made on the best works page."""
+
+    ADD, REMOVE, RESTORE, THANK = "add", "remove", "restore", "thank"
+    GALLERY_ADD, GALLERY_REMOVE, WITHDRAW = "gallery_add", "gallery_remove", "withdraw"
+    ACTIONS = [(ADD, _("Added by hand")), (REMOVE, _("Removed")), (RESTORE, _("Restored")),
+               (THANK, _("Author thanked")), (GALLERY_ADD, _("Shown in the gallery")),
+               (GALLERY_REMOVE, _("Taken out of the gallery")), (WITHDRAW, _("Withdrawn by the author"))]
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="best_work_changes")
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="best_work_changes")
+    action = models.CharField(max_length=16, choices=ACTIONS)
+    by = models.CharField(max_length=150, blank=True, default="")  # a staff username; "" for the author
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.action} of work {self.work_id} by {self.by or 'the author'}"

@@ -16,6 +16,8 @@ One module per job:
     gradebook      every edx-submissions set_score call, with retries of failed writes
     appeals        appeals and staff re-checks (A4, F4)
     threads        the anonymous conversation about each review (M1–M5)
+    ratings        the author's thanks and complaints about a review, and settling them (F1–F4)
+    best_works     the best works page, thanks to their authors, the gallery (B1–B3)
     warnings       the sentences of the warnings learners receive
     learner, staff the learner's page and the staff view (read models)
     analytics, exports, rates   staff analytics, CSV downloads, the simulated warning rates
@@ -25,6 +27,13 @@ One module per job:
 from ..errors import BadRequest, Conflict, CrossCheckError, NotAllowed, NotFound, TooLarge, TooManyRequests
 from .analytics import task_analytics
 from .appeals import staff_recheck, submit_appeal
+from .best_works import (
+    best_works_csv,
+    staff_best_works,
+    staff_best_works_edit,
+    staff_best_works_thank,
+    withdraw_from_gallery,
+)
 from .exports import grades_csv, reviews_csv
 from .learner import learner_state
 from .lifecycle import (
@@ -40,6 +49,7 @@ from .lifecycle import (
 )
 from .names import usernames
 from .rates import simulated_rates
+from .ratings import rate_review, staff_settle_complaint
 from .registry import TaskRef, delete_task, find_task, sync_task, task_started
 from .retirement import forget_username
 from .reviews import save_draft, submit_review, submit_self_check
@@ -53,8 +63,11 @@ __all__ = [
     "BadRequest", "Conflict", "CrossCheckError", "NotAllowed", "NotFound", "TooLarge",
     "TooManyRequests", "Sender",
     "TaskRef", "TaskSettings",
+    "best_works_csv", "staff_best_works", "staff_best_works_edit", "staff_best_works_thank",
+    "withdraw_from_gallery",
     "advance_task", "complete_cross_check", "delete_task", "due_tasks", "find_task", "forget_username", "get_thread",
-    "grades_csv", "learner_state", "retry_scores", "reviews_csv", "post_message", "run_due_transitions",
+    "grades_csv", "learner_state", "rate_review", "staff_settle_complaint", "retry_scores", "reviews_csv",
+    "post_message", "run_due_transitions",
     "save_draft", "simulated_rates", "staff_appeals", "staff_overview", "staff_recheck", "staff_threads",
     "start_cross_check", "submit_appeal", "submit_review", "submit_self_check", "submit_work",
     "sweep_is_stale", "sweep_status", "sweep_turn", "sync_task", "task_analytics",

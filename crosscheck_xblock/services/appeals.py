@@ -19,7 +19,7 @@ from ..errors import BadRequest, Conflict, NotFound
 from ..i18n import N_, Text, gettext, plural_text
 from ..models import Appeal, Grade, LearnerWarning, LinkChange, Work
 from ..scoring import round_half_up
-from . import gradebook, latest, registry, reviews
+from . import gradebook, latest, ratings, registry, reviews
 from .guard import guarded
 from .names import staff_name
 from .registry import TaskRef
@@ -167,6 +167,7 @@ def staff_recheck(task: TaskRef, work_id: object, form: object, staff: str, now:
         LearnerWarning.objects.filter(appeal=appeal).delete()
         warnings = _recheck_warnings(task, work, appeal, grade.max_points, now)
         LearnerWarning.objects.bulk_create(warnings)
+        settled = ratings.settle_with_recheck(task, work, fields["items"], staff, now)
     count = len(warnings)
     values = {"learner": staff_name(work), "points": points, "max": grade.max_points,
               "before": appeal.previous_points}
@@ -182,7 +183,10 @@ def staff_recheck(task: TaskRef, work_id: object, form: object, staff: str, now:
     if not written:
         message += " " + gettext("The gradebook could not be reached; the new grade is written to it as "
                                  "soon as it can be.")
-    return {"message": message,
+    if settled:
+        message += " " + plural_text("%(n)s complaint about its reviews was settled with it.",
+                                     "%(n)s complaints about its reviews were settled with it.", settled).render()
+    return {"message": message, "complaints_settled": settled,
             "points": points, "previous_points": appeal.previous_points, "warnings": count,
             "gradebook_written": written}
 

@@ -30,6 +30,8 @@ HEADINGS = {
     "self_check": N_("Self-check points"), "reviews_received": N_("Reviews received"),
     "status": N_("Grade status"), "points": N_("Grade"), "exact_points": N_("Exact grade"),
     "max_points": N_("Maximum score"), "policy": N_("Grading policy"),
+    "marks": N_("Marked as best by reviewers"), "added_by_staff": N_("Added by staff"), "removed": N_("Removed"),
+    "thanked": N_("Author thanked"), "in_gallery": N_("In the gallery"),
 }
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -41,7 +43,8 @@ def _cell(value):
     return "" if value is None else value
 
 
-def _csv(columns: list[str], rows, keys: bool) -> str:
+def csv_text(columns: list[str], rows, keys: bool) -> str:
+    """The rows as CSV with a header row (translated, or the stable `columns` names), every cell hardened."""
     out = io.StringIO()
     writer = csv.writer(out, quoting=csv.QUOTE_ALL)
     writer.writerow(columns if keys else [gettext(HEADINGS[column]) for column in columns])
@@ -69,7 +72,7 @@ def reviews_csv(task: TaskRef, keys: bool = False) -> str:
                      seen[review.assignment_id] == version_count[review.assignment_id],
                      schedule.format_datetime(review.created_at), review.total, review.best_work,
                      review.comment])
-    return _csv(REVIEW_COLUMNS, rows, keys)
+    return csv_text(REVIEW_COLUMNS, rows, keys)
 
 
 @guarded
@@ -91,4 +94,4 @@ def grades_csv(task: TaskRef, keys: bool = False) -> str:
                      grade.exact_points if grade else None,
                      grade.max_points if grade else settings.max_score,
                      grade.policy if grade else settings.grading_policy])
-    return _csv(GRADE_COLUMNS, rows, keys)
+    return csv_text(GRADE_COLUMNS, rows, keys)

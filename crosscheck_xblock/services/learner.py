@@ -18,7 +18,7 @@ from ..i18n import N_, Text, gettext
 from ..models import Assignment, ChecklistVersion, Draft, Grade, Review, SelfCheck, Work
 from ..pseudonyms import reviewer_title, work_title
 from ..scoring import POLICIES
-from . import appeals, threads, warnings
+from . import appeals, best_works, ratings, threads, warnings
 from .guard import guarded
 from .registry import TaskRef
 from .reviews import SELF_FORM
@@ -47,6 +47,8 @@ def learner_state(task: TaskRef, student_id: str | None, now: datetime) -> dict:
         "appeal": None,
         "warnings": [],
         "unread_messages": 0,
+        "best_work": None,
+        "gallery": best_works.gallery(task, phase),
     }
     work = (Work.objects.filter(task_id=task.id, student_id=student_id)
             .select_related("grade", "appeal__checklist_version").first() if student_id else None)
@@ -77,11 +79,17 @@ def learner_state(task: TaskRef, student_id: str | None, now: datetime) -> dict:
             peers_by_work[peer.work_id].append(peer)
     # M5: each review's conversation (null until its first version), two queries for all of them.
     talks, state["unread_messages"] = threads.summaries(task, to_do, received, set(history), now)
+    # F1–F4: thanks and complaints beside each review (one query, none before any review).
+    opened = [a.pk for a in (*to_do, *received) if a.pk in history]
+    rated = ratings.of_assignments(opened) if opened else {}
     state["reviews"] = [
         {**_review_to_do(a, history.get(a.pk, []), drafts.get(a.token), checks.get(a.work_id, []),
-                         peers_by_work.get(a.work_id, []), history, versions), "thread": talks.get(a.pk)}
+                         peers_by_work.get(a.work_id, []), history, versions), "thread": talks.get(a.pk),
+         "ratings": [ratings.summary(r) for r in rated.get(a.pk, [])]}
         for a in to_do]
-    state["received"] = [{**_review_received(a, history[a.pk], versions), "thread": talks.get(a.pk)}
+    state["received"] = [{**_review_received(a, history[a.pk], versions), "thread": talks.get(a.pk),
+                          "ratings": [ratings.summary(r) for r in rated.get(a.pk, [])],
+                          "can_rate": _can_rate(task, history[a.pk], rated.get(a.pk, []), now)}
                          for a in received if a.pk in history]
     state["progress"] = {"reviews_done": sum(1 for a in to_do if a.submitted_at),
                          "reviews_assigned": len(to_do)}
@@ -89,9 +97,16 @@ def learner_state(task: TaskRef, student_id: str | None, now: datetime) -> dict:
     if grade is not None:
         state["grade"] = grade_explanation(grade)
     state["warnings"] = warnings.of_work(work.pk)
+    state["best_work"] = best_works.learner_part(task, work, phase)
     state["appeal"] = _appeal_part(task, grade, appeal, any(c["after_deadline"] for c in changes), now)
     state["checklist_versions"] = versions.older()
     return state
+
+
+def _can_rate(task: TaskRef, versions_of_review: list[Review], rated: list, now: datetime) -> dict:
+    """Whether the author may still thank for / complain about the review's latest version."""
+    rate = ratings.options(task, versions_of_review[-1], len(versions_of_review), rated, now)
+    return {"thanks": rate.thanks, "complaint": rate.complaint}
 
 
 def _related(work: Work, name: str):

@@ -9,14 +9,15 @@ staff see the learner's anonymous id; the anonymous id itself is not personal da
 
 Conversation posts (issue 11) name no person, but their free text is the learner's own words
 and may say who they are: the free text of every post a retired learner wrote is emptied
-(`text_removed`; a prepared phrase stays, it is the block's sentence). A staff post keeps its
+(`text_removed`; a prepared phrase stays, it is the block's sentence), and so is the note of
+every thanks or complaint they sent. A staff post keeps its
 text and forgets its staff username, as a re-check does. The learner is found through the
 username their work kept; a work whose username was never known cannot be matched here.
 """
 from django.db import transaction
 from django.db.models import Q
 
-from ..models import Appeal, Message, Work
+from ..models import Appeal, Message, Rating, Work
 from .guard import guarded
 
 
@@ -32,7 +33,10 @@ def forget_username(username: str) -> int:
             Q(sender=Message.AUTHOR, assignment__work_id__in=work_ids)
             | Q(sender=Message.REVIEWER, assignment__reviewer_id__in=work_ids)).exclude(
             text="", text_removed=True).update(text="", text_removed=True) if work_ids else 0
+        notes = Rating.objects.filter(assignment__work_id__in=work_ids).exclude(note="").update(note="") \
+            if work_ids else 0
         works = Work.objects.filter(pk__in=work_ids).update(username="")
         rechecks = Appeal.objects.filter(resolved_by=username).update(resolved_by="")
         staff_posts = Message.objects.filter(staff_username=username).update(staff_username="")
-    return works + rechecks + posts + staff_posts
+        settlements = Rating.objects.filter(settled_by=username).update(settled_by="")
+    return works + rechecks + posts + staff_posts + notes + settlements

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from .. import i18n, sanitize, schedule
 from ..i18n import gettext
-from ..models import Appeal, Assignment, Grade, LearnerWarning, LinkChange, Work
-from . import appeals, gradebook, latest, warnings
+from ..models import Appeal, Assignment, Grade, LearnerWarning, LinkChange, Rating, Work
+from . import appeals, gradebook, latest, ratings, warnings
 from .guard import guarded
 from .names import staff_name
 from .registry import TaskRef
@@ -72,6 +72,8 @@ def staff_overview(task: TaskRef, now: datetime) -> dict:
         "gradebook": _gradebook(task),
         # For the Appeals tab's badge before the tab is opened.
         "appeals_pending": Appeal.objects.filter(work__task_id=task.id, status=Appeal.PENDING).count(),
+        "complaints_pending": Rating.objects.filter(assignment__task_id=task.id, kind=Rating.COMPLAINT,
+                                                    status=Rating.PENDING).count(),
         "learners": learners,
     }
 
@@ -143,7 +145,10 @@ def staff_appeals(task: TaskRef, now: datetime) -> dict:  # noqa: ARG001 - as ev
                          if work_id not in appealed and grade.status != Grade.REVIEWS_UNFINISHED),
                         key=lambda work_id: (grades[work_id].points is not None, -(spread(work_id) or 0)))
     deadline = appeals.appeal_deadline(task)
+    complaints = ratings.staff_complaints(task, works, spread, titles)
     return {"appeals": pending + resolved, "pending": len(pending),
+            "complaints": complaints,
+            "complaints_pending": sum(1 for c in complaints if c["status"] == Rating.PENDING),
             "candidates": [row(work_id) for work_id in candidates[:CANDIDATES]],
             "can_recheck": task.status == schedule.COMPLETED,
             "deadline": schedule.format_datetime(deadline),

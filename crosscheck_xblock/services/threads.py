@@ -29,8 +29,9 @@ from django.db.models.functions import Coalesce
 from .. import sanitize, schedule
 from ..errors import BadRequest, Conflict, NotFound, TooManyRequests
 from ..i18n import N_, Text, gettext
-from ..models import Assignment, Message, Review, ThreadRead
+from ..models import Assignment, Message, Rating, Review, ThreadRead
 from ..pseudonyms import reviewer_title, work_title
+from . import ratings
 from .guard import guarded
 from .names import staff_name
 from .registry import TaskRef
@@ -121,6 +122,11 @@ def _thread(task: TaskRef, sender: Sender, token: object, lock: bool = False) ->
     return assignment, side
 
 
+def locked_thread(task: TaskRef, sender: Sender, token: object) -> tuple[Assignment, str]:
+    """`_thread` with the assignment row locked (inside a transaction): for writes."""
+    return _thread(task, sender, token, lock=True)
+
+
 def _item_names(task: TaskRef) -> dict[str, str]:
     """{scored item id: its short name}: the checklist text without tags, cut to ~40 characters."""
     names = {}
@@ -149,17 +155,21 @@ def _from(message: Message, side: str, assignment: Assignment) -> str:
 
 def _thread_json(task: TaskRef, assignment: Assignment, side: str, now: datetime,
                  messages: list[Message] | None = None) -> dict:
-    """The thread as `side` reads it: messages and review versions in time order (two queries)."""
+    """The thread as `side` reads it: messages, review versions, thanks and complaints in time
+    order (three queries), and for the author what they may still rate."""
     if messages is None:
         messages = list(Message.objects.filter(assignment_id=assignment.pk).order_by("created_at", "id"))
-    versions = list(Review.objects.filter(assignment_id=assignment.pk).order_by("created_at", "id")
-                    .values_list("created_at", "total"))
+    versions = list(Review.objects.filter(assignment_id=assignment.pk).order_by("created_at", "id"))
+    rated = list(Rating.objects.filter(assignment_id=assignment.pk).order_by("created_at", "id"))
     staff = side == STAFF
     when = schedule.format_datetime if staff else schedule.format_minute
     names = _item_names(task)
-    entries = [((created_at, 0, number), {"kind": "review_version", "version": number, "total": total,
-                                          "created_at": when(created_at)})
-               for number, (created_at, total) in enumerate(versions, start=1)]
+    entries = [((review.created_at, 0, number), {"kind": "review_version", "version": number, "total": review.total,
+                                                 "created_at": when(review.created_at)})
+               for number, review in enumerate(versions, start=1)]
+    entries += ratings.timeline_entries(rated, side, assignment,
+                                        {review.pk: number for number, review in enumerate(versions, start=1)},
+                                        names, when)
     for message in messages:
         entry = {"kind": "message", "from": _from(message, side, assignment),
                  "mine": message.sender == side,  # for staff: posted by course staff
@@ -173,7 +183,9 @@ def _thread_json(task: TaskRef, assignment: Assignment, side: str, now: datetime
     answer = {"thread": assignment.token, "messages": [entry for _key, entry in sorted(entries, key=lambda e: e[0])],
               "notice": gettext(NOTICE), "can_post": can_post,
               "phrases": [{"id": key, "text": Text(msgid, {"items": "…"}).render()}
-                          for key, msgid in PHRASES[side].items()] if can_post else []}
+                          for key, msgid in PHRASES[side].items()] if can_post else [],
+              "rate": ratings.options(task, versions[-1], len(versions), rated, now).as_json()
+              if side == AUTHOR else None}
     if staff:
         answer.update(author=staff_name(assignment.work), reviewer=staff_name(assignment.reviewer),
                       work_title=str(work_title(assignment.position)),

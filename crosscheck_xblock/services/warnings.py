@@ -5,9 +5,9 @@ in the reader's language, so it can be reworded (and translated) without touchin
 A sentence names nobody: the only work it may mention is the warned reviewer's own "Work N".
 """
 from .. import schedule
-from ..i18n import EMPTY, N_, Text
+from ..i18n import EMPTY, N_, Text, plural_text
 from ..models import LearnerWarning
-from ..pseudonyms import work_title
+from ..pseudonyms import reviewer_title, work_title
 from ..scoring.grading import evidence_message, far_review_message, far_self_check_message
 from ..scoring.warning_rules import EvidenceFinding
 
@@ -17,6 +17,8 @@ OUTLIER_SELF_CHECK = LearnerWarning.OUTLIER_SELF_CHECK
 EVIDENCE_REVIEWER = LearnerWarning.EVIDENCE_REVIEWER
 APPEAL_REVIEW = LearnerWarning.APPEAL_REVIEW
 APPEAL_SELF_CHECK = LearnerWarning.APPEAL_SELF_CHECK
+COMPLAINT_UPHELD = LearnerWarning.COMPLAINT_UPHELD
+COMPLAINT_REJECTED = LearnerWarning.COMPLAINT_REJECTED
 
 
 def _work_title(detail: dict) -> Text:
@@ -56,6 +58,19 @@ def warning_text(kind: str, detail: dict) -> str:
                        "is %(share)s %% of the maximum). Check your own work as strictly as a "
                        "reviewer would."),
                     {**_recheck_values(detail, max_score), "points": detail["self_check"]})
+    elif kind == COMPLAINT_UPHELD:
+        text = plural_text("Course staff upheld a complaint about your review of %(work)s: the deduction "
+                           "for %(n)s item was not justified. Take points off only where the work misses "
+                           "what the checklist asks, and say why in the comment.",
+                           "Course staff upheld a complaint about your review of %(work)s: the deductions "
+                           "for %(n)s items were not justified. Take points off only where the work misses "
+                           "what the checklist asks, and say why in the comment.",
+                           detail.get("items", 1), {"work": _work_title(detail)})
+    elif kind == COMPLAINT_REJECTED:
+        text = Text(N_("Course staff rejected your complaint about the review by %(reviewer)s as unfounded: "
+                       "the deductions were justified. Complain only about a deduction the checklist does "
+                       "not support; to dispute your grade, appeal it."),
+                    {"reviewer": reviewer_title(detail.get("reviewer_number") or 1)})
     else:
         text = Text(N_("Course staff have noted something about your reviewing in this cross-check."))
     return text.render()

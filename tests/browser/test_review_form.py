@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from .test_flow import expect_tab, handler_response, open_block, open_tab, pick_work, screenshot, submit_link
 
-TASK = 2  # scenario crosscheck.2: k = 2, max score 60 (the checklist totals 100)
+TASK = 3  # scenario crosscheck.3: k = 2, max score 60 (the checklist totals 100)
 LEARNERS = [f"f{n}-{secrets.token_hex(2)}" for n in range(1, 4)]
 
 

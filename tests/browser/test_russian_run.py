@@ -10,7 +10,7 @@ from crosscheck_xblock import i18n
 
 from .test_flow import expect, expect_tab, handler_response, open_tab, pick_work, screenshot
 
-TASK = 3  # scenario crosscheck.3: k = 2, max 100, policy mean (conftest's CROSSCHECK_TEST_SCENARIOS)
+TASK = 4  # scenario crosscheck.4: k = 2, max 100, policy mean (conftest's CROSSCHECK_TEST_SCENARIOS)
 K = 2
 SERVER = i18n.catalog("ru")
 JS = gettext.translation("djangojs", str(i18n.LOCALE_DIR), ["ru"])

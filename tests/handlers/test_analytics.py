@@ -106,7 +106,8 @@ def test_both_rules_beside_their_simulated_rates(reviewed):
     assert warnings["fixed_rule_share"] == pytest.approx(0.2)  # d, 1 of 5 reviewers
     assert warnings["evidence_rule_share"] == pytest.approx(warnings["evidence_rule"] / 5)
     assert set(warnings["written"]) == {"outlier_review", "outlier_self_check", "evidence_reviewer",
-                                        "appeal_review", "appeal_self_check"}
+                                        "appeal_review", "appeal_self_check", "complaint_upheld",
+                                        "complaint_rejected"}
     assert not any(warnings["written"].values())  # nothing is written before grading
     simulated = data["simulated"]
     assert (simulated["k"], simulated["threshold"], simulated["max_score"]) == (4, 0.15, 100)

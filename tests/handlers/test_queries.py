@@ -33,4 +33,6 @@ def test_query_counts_do_not_grow_with_submissions(make_block):
     # setting adds one); the LMS caches field data per request. get_state went from 25 to 27 with
     # the conversations (issue 11): the read markers and the unread counts, one query each;
     # submit_review from 36 to 38 with the comment rule's two settings (two field reads here).
-    assert small[0] <= 30 and small[1] <= 38
+    # Thanks and complaints beside the reviews (F1–F4) cost one query more in both, the author's
+    # best-work news (issue 12) one more.
+    assert small[0] <= 31 and small[1] <= 40

@@ -1,15 +1,15 @@
-"""Load the demo: a dozen learners who already submitted their work to the demo scenario."""
+"""Load the demos: twelve learners who submitted to the demo scenario, and a demo under review
+with reviews, conversations, a thanks and a complaint (cc_workbench/demo.py)."""
 from django.core.management.base import BaseCommand
 from workbench.runtime import WorkbenchRuntime
 from workbench.scenarios import get_scenarios
 
 from crosscheck_xblock import clock, schedule, services
-from crosscheck_xblock.block import DEMO_SCENARIO
+from crosscheck_xblock.block import DEMO_SCENARIO, RUNNING_SCENARIO
 
-from ...services import anonymous_id
+from ... import demo
 
-LEARNERS = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy",
-            "mallory", "oscar"]
+LEARNERS = demo.LEARNERS
 
 
 def scenario_usage_id(description: str) -> str:
@@ -23,23 +23,28 @@ def scenario_usage_id(description: str) -> str:
 class Command(BaseCommand):
     """`manage.py crosscheck_demo [--reset]`"""
 
-    help = "Put twelve submitted works into the demo scenario (idempotent; --reset starts over)."
+    help = ("Put twelve submitted works into the demo scenario and a cross-check under review into the "
+            "second demo (idempotent; --reset starts over).")
 
     def add_arguments(self, parser):
-        parser.add_argument("--reset", action="store_true", help="Delete the demo task's data first.")
+        parser.add_argument("--reset", action="store_true", help="Delete the demo tasks' data first.")
 
     def handle(self, *_args, **options):
-        usage_id = scenario_usage_id(DEMO_SCENARIO)
-        if options["reset"]:
-            services.delete_task(usage_id)
-        block = WorkbenchRuntime("staff").get_block(usage_id)
-        task = block.live_task()  # the same sync a page view does
-        if task.status != schedule.OPEN:
-            self.stdout.write(f"The demo task is already {task.status}; use --reset to start over.")
-            return
         now = clock.now()
-        for name in LEARNERS:
-            services.submit_work(task, anonymous_id(name), f"https://{name}-portfolio.example.com/",
-                                 now, username=name)
-        self.stdout.write(f"Demo ready: {len(LEARNERS)} works in {usage_id}. "
-                          f"Learners: {', '.join(LEARNERS)}; staff: staff.")
+        for description in (DEMO_SCENARIO, RUNNING_SCENARIO):
+            usage_id = scenario_usage_id(description)
+            if options["reset"]:
+                services.delete_task(usage_id)
+            block = WorkbenchRuntime("staff").get_block(usage_id)
+            task = block.live_task()  # the same sync a page view does
+            if task.status != schedule.OPEN:
+                self.stdout.write(f"{description}: already {task.status}; use --reset to start over.")
+                continue
+            if description == DEMO_SCENARIO:
+                count = demo.load_submitted(task, now)
+                self.stdout.write(f"Demo ready: {count} works in {usage_id}. "
+                                  f"Learners: {', '.join(LEARNERS)}; staff: staff.")
+            else:
+                demo.load_under_review(block, now)
+                self.stdout.write(f"Demo under review ready in {usage_id}: reviews, conversations, a thanks "
+                                  "and a complaint (see alice, bob, carol and staff).")

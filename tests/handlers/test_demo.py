@@ -1,0 +1,56 @@
+"""The workbench demo (`manage.py crosscheck_demo`): what a newcomer sees at once."""
+import json
+
+import pytest
+from django.core.management import call_command
+from workbench.scenarios import add_xml_scenario, get_scenarios
+
+from cc_workbench.demo import LEARNERS, NO_SHOWS
+from cc_workbench.management.commands.crosscheck_demo import scenario_usage_id
+from crosscheck_xblock.block import DEMO_SCENARIO, RUNNING_SCENARIO, CrossCheckXBlock
+from crosscheck_xblock.models import Message, Rating, Work
+
+from .conftest import Block
+
+pytestmark = [pytest.mark.db, pytest.mark.django_db]
+
+
+@pytest.fixture
+def demo(client, db):
+    # Other handler tests add throwaway scenarios, after which the workbench no longer loads the
+    # block's own: add the demos if they are missing.
+    known = {scenario.description for scenario in get_scenarios().values()}
+    for number, (description, xml) in enumerate(CrossCheckXBlock.workbench_scenarios()):
+        if description not in known:
+            add_xml_scenario(f"demo-{number}", description, xml)
+    call_command("crosscheck_demo", stdout=open("/dev/null", "w"))
+    return Block(client, scenario_usage_id(RUNNING_SCENARIO))
+
+
+def test_the_demo_under_review_shows_the_social_half(demo):
+    assert Work.objects.filter(task__usage_key=scenario_usage_id(DEMO_SCENARIO)).count() == len(LEARNERS)
+    alice = demo.state("alice")
+    assert alice["phase"] == "review"
+    talked = [entry for entry in alice["received"] if entry["thread"]]
+    thread = demo.ok("get_thread", "alice", {"thread": talked[0]["thread"]["id"]})
+    froms = {m["from"] for m in thread["messages"] if m["kind"] == "message"}
+    assert "You" in froms and "Course staff" in froms and any(f.startswith("Reviewer ") for f in froms)
+    assert any(m["kind"] == "message" and m["phrase"] for m in thread["messages"])
+    assert {(r.kind, r.status) for r in Rating.objects.all()} == {("thanks", "sent"), ("complaint", "pending")}
+    assert demo.ok("staff_appeals", "staff")["complaints_pending"] == 1
+    assert len(demo.ok("staff_threads", "staff")["threads"]) == 3 * (len(LEARNERS) - len(NO_SHOWS))
+    assert Message.objects.count() >= 6
+    carol_reviewer = demo.ok("staff_threads", "staff")["threads"]
+    assert any(t["unread"] for t in carol_reviewer)
+    for name in LEARNERS:  # nobody's page names another learner (the links of works one reviews aside)
+        state = demo.state(name)
+        for review in state["reviews"]:
+            review.pop("url")
+        text = json.dumps(state)
+        assert not [other for other in LEARNERS if other != name and other in text], name
+
+
+def test_the_demo_loads_once(demo):
+    works = Work.objects.count()
+    call_command("crosscheck_demo", stdout=open("/dev/null", "w"))
+    assert Work.objects.count() == works and Rating.objects.count() == 2

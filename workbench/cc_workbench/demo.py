@@ -1,0 +1,129 @@
+"""The demo data of the workbench, written through the block's services as learners would.
+
+Two demos: twelve submitted works waiting for the start (the click-through of the README), and a
+cross-check under review in which most learners reviewed their three works, two never did, and
+the social half is in use: conversations about reviews (prepared phrases, answers, a staff post),
+a thanks for an item comment, and a complaint waiting for staff. Everything here is the demo's
+own invented text.
+"""
+import random
+from datetime import timedelta
+
+from crosscheck_xblock import services
+
+from .services import anonymous_id
+
+LEARNERS = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy",
+            "mallory", "oscar"]
+NO_SHOWS = ("mallory", "oscar")  # they submitted but never review: their works still get reviews
+SEED = 20261202  # the same demo on every machine
+
+# What reviewers write when an item loses points (the default comment rule asks for it).
+DEDUCTION_COMMENTS = [
+    "At 375px the project cards overflow to the right; I had to scroll sideways.",
+    "Two images have an empty alt attribute, so a screen reader says nothing for them.",
+    "The menu does not turn into a burger below 768px; the links wrap onto three lines.",
+    "The console shows a 404 for main.js.map and an uncaught TypeError on load.",
+    "The README has the description but no link to the deployed page.",
+    "The form accepts 'abc' as an e-mail address without any message.",
+]
+OVERALL_COMMENTS = [
+    "A tidy page; the layout holds up well on a laptop screen.",
+    "Nice work overall. The responsive part needs another pass.",
+    "Clear structure and readable code; see the item comments for what is missing.",
+]
+
+
+def load_submitted(task, now) -> int:
+    """Twelve learners submit their portfolio links (the README's click-through starts here)."""
+    for name in LEARNERS:
+        services.submit_work(task, anonymous_id(name), f"https://{name}-portfolio.example.com/", now, username=name)
+    return len(LEARNERS)
+
+
+def _form(task, rng: random.Random) -> dict:
+    """A review: most items done, one or two lose points with a comment saying why."""
+    scored = task.settings.checklist.scored_items
+    subtasks = [item for item in scored if item.type == "subtask"]
+    lost = {item.id for item in rng.sample(subtasks, rng.choice((1, 1, 2)))}
+    items, comments = {}, {}
+    for item in scored:
+        if item.type == "penalty":
+            items[item.id] = 0
+        elif item.id in lost:
+            items[item.id] = rng.choice((0, 0.5))
+            comments[item.id] = rng.choice(DEDUCTION_COMMENTS)
+        else:
+            items[item.id] = 1
+    return {"items": items, "item_comments": comments, "comment": rng.choice(OVERALL_COMMENTS),
+            "best_work": rng.random() < 0.15}
+
+
+def _sender(name: str) -> services.Sender:
+    if name == "staff":
+        return services.Sender(student_id=None, username="staff", is_staff=True)
+    return services.Sender(student_id=anonymous_id(name), username=name)
+
+
+def load_under_review(block, now) -> str:
+    """Submissions, the start, reviews, conversations, a thanks and a complaint, spread over the
+    last two days so the histories read in order."""
+    rng = random.Random(SEED)
+    start = now - timedelta(days=2)
+    task = block.live_task()
+    for index, name in enumerate(LEARNERS):
+        services.submit_work(task, anonymous_id(name), f"https://{name}-landing.example.net/",
+                             start - timedelta(hours=len(LEARNERS) - index), username=name)
+    services.start_cross_check(task, start)
+    task = block.live_task()
+    moment = start
+    for name in LEARNERS:
+        if name in NO_SHOWS:
+            continue
+        for review in services.learner_state(task, anonymous_id(name), moment)["reviews"]:
+            moment += timedelta(minutes=37)
+            services.submit_review(task, anonymous_id(name), review["id"], _form(task, rng), moment)
+
+    subtasks = {item.id for item in task.settings.checklist.scored_items if item.type == "subtask"}
+
+    def lost(entry) -> list[str]:
+        return [item for item, value in entry["items"].items() if item in subtasks and value < 1]
+
+    def received(name):
+        return [entry for entry in services.learner_state(task, anonymous_id(name), moment)["received"]]
+
+    def post(name, thread, text="", phrase=None):
+        nonlocal moment
+        moment += timedelta(minutes=23)
+        return services.post_message(task, _sender(name), thread, text, phrase, moment)
+
+    def reviewer_of(thread) -> str:
+        staff_view = services.get_thread(task, _sender("staff"), thread, moment)
+        return staff_view["reviewer"]
+
+    # alice disputes two items of her first review; the reviewer re-checks and keeps one, with staff
+    # joining in; her second reviewer is thanked for an item comment.
+    first, second = received("alice")[:2]
+    disputed = lost(first)[:2] or sorted(subtasks)[:1]
+    thread = first["thread"]["id"]
+    post("alice", thread, "The cards are generated from data.js; please open the page once more.",
+         {"id": "points_mismatch", "items": disputed})
+    post(reviewer_of(thread), thread, "I looked again on a phone: the overflow is still there, see the screenshot "
+         "in my comment.", {"id": "rechecked_kept", "items": disputed})
+    post("staff", thread, "Both of you are right about different widths: please check at exactly 375px.")
+    post("alice", thread, "Thanks, I will fix it for the next task.")
+    commented = [item for item, text in (second.get("item_comments") or {}).items() if text]
+    services.rate_review(task, _sender("alice"), second["thread"]["id"],
+                         {"kind": "thanks", "for": commented[0] if commented else "comment",
+                          "note": "This one helped me find the bug."}, moment)
+    # bob complains that points were taken off items his page has.
+    complained = received("bob")[0]
+    deducted = lost(complained)
+    thread = complained["thread"]["id"]
+    post("bob", thread, "", {"id": "items_work", "items": deducted})
+    services.rate_review(task, _sender("bob"), thread,
+                         {"kind": "complaint", "items": deducted,
+                          "note": "The form does check the e-mail: try typing an address without '@'."}, moment)
+    # carol asks a plain question; her reviewer has not answered yet (an unread post for them).
+    post("carol", received("carol")[0]["thread"]["id"], "Which browser did you use for the console check?")
+    return task
