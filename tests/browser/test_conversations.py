@@ -1,12 +1,16 @@
 """The anonymous conversation about a review in a real browser (issue 11): the author writes to a
 reviewer with a prepared phrase naming two items, the reviewer sees the unread marker, reads and
-answers, course staff read and answer every thread in their Conversations tab. Nobody sees another
-learner's username; the panel and the staff tab pass axe in English and in Russian.
+answers, course staff read and answer every thread in their Conversations tab. Then (F1–F4) the
+author thanks for an item's comment, another author complains about two deductions, and staff
+settle the complaint in the Appeals tab; both learners see the outcome. Nobody sees another
+learner's username; the panel, the staff tab and the complaints pass axe in English and Russian.
 
 The reviews themselves are submitted through the API (the review form has its own tests): only
-the conversation is driven through the page.
+the conversation, the thanks and the complaint are driven through the page. Thanks and complaints
+are taken during the cross-check, so no adjustment period is needed.
 """
 import os
+import re
 import secrets
 from unittest import mock
 
@@ -233,3 +237,112 @@ def test_conversation_between_author_reviewer_and_staff(workbench, context, cont
            ).to_have_text("Course staff")
     assert_names_absent(page, [name for name in LEARNERS if name != reviewer], "reviewer's page")
     assert init_state(page)["unread_messages"] == 1  # the page's first state; the server's is 0 now
+
+    # ---- thanks and complaints (F1–F4): the author thanks for an item's comment
+    open_block(page, workbench.scenario(TASK, author), PHASE_REVIEW)
+    open_tab(page, "feedback")
+    review = page.locator(f'.cc-received-review[data-thread="{thread_id}"]')
+    expect(review.locator(".cc-rate-hint")).to_be_visible()
+    review.locator("button.cc-thank-comment").click()  # beside the overall comment: opens the thread there
+    rate = review.locator(".cc-thread .cc-rate")
+    expect(rate.locator('button.cc-thanks-send[data-for="comment"]')).to_be_focused()
+    expect(rate).to_contain_text("Thanks are for a comment that helped you, not for the points")
+    expect(rate).to_contain_text("A complaint is not an appeal of your grade")
+    expect(rate.locator("button.cc-thanks-send")).to_have_count(3)  # the overall comment, c2 and c3
+    rate.locator("textarea.cc-thanks-note").fill("This made me look at the header again.")
+    with handler_response(page, "rate_review") as response:
+        rate.locator('button.cc-thanks-send[data-for="c2"]').click()
+    assert response.value.status == 200
+    thanks = review.locator(".cc-thread .cc-entry-thanks")
+    expect(thanks).to_have_count(1)
+    expect(thanks.locator(".cc-entry-rating")).to_contain_text(
+        "Thank you for the useful comment on “The page has a header")
+    expect(thanks.locator(".cc-entry-note")).to_have_text("This made me look at the header again.")
+    expect(review.locator(".cc-thread")).to_be_focused()
+    expect(review.locator(".cc-thanks-why")).to_have_text(
+        "You have already thanked this reviewer for this version of the review.")
+    expect(review.locator("button.cc-thank-comment")).to_have_count(0)
+    expect(review.locator(".cc-ratings .cc-rating-thanks")).to_contain_text(
+        "You thanked the reviewer for the comment on")
+    screenshot(page, artifacts / "learner-conversation-thanks.png")
+    audit(page, "en-conversation-thanks")
+    assert_names_absent(page, [name for name in LEARNERS if name != author], "author's page after thanks")
+
+    # ---- another author complains about deducted items of one of their reviews
+    other = others[0]
+    open_block(page, workbench.scenario(TASK, other), PHASE_REVIEW)
+    open_tab(page, "feedback")
+    review = page.locator(".cc-received-review").first
+    complaint_thread = review.get_attribute("data-thread")
+    review.locator("button.cc-thread-toggle").click()
+    form = review.locator("form.cc-complaint-form")
+    expect(form.locator("input[name=cc-complaint-item]")).to_have_count(2)  # c2 and c3 lost points
+    form.locator("button.cc-complaint-send").click()  # refused on the page: nothing ticked
+    expect(review.locator(".cc-rate-error")).to_have_text("Tick the items whose points were taken without reason.")
+    form.locator('input[value="c2"]').check()
+    form.locator('input[value="c3"]').check()
+    form.locator("textarea.cc-complaint-note").fill("Both are on the page, see the top and the source.")
+    with handler_response(page, "rate_review") as response:
+        form.locator("button.cc-complaint-send").click()
+    assert response.value.status == 200
+    entry = review.locator(".cc-thread .cc-entry-complaint")
+    expect(entry.locator(".cc-entry-rating")).to_contain_text("are not justified")
+    expect(entry.locator(".cc-entry-outcome")).to_have_text("Waiting for course staff to look at this complaint.")
+    expect(review.locator(".cc-complaint-why")).to_have_text(
+        "You have already complained about this version of the review.")
+    expect(review.locator(".cc-ratings .cc-rating-complaint")).to_contain_text("waiting for course staff")
+    assert_names_absent(page, [name for name in LEARNERS if name != other], "complaining author's page")
+    ru = context_ru.new_page()
+    open_block(ru, workbench.scenario(TASK, other), PHASE_REVIEW_RU)
+    open_tab(ru, "feedback")
+    ru.locator(f'.cc-received-review[data-thread="{complaint_thread}"] button.cc-thread-toggle').click()
+    expect(ru.locator(".cc-received .cc-thread .cc-entry-complaint")).to_have_count(1)
+    audit(ru, "ru-conversation-complaint")
+
+    # ---- the reviewer thanked sees it beside their review
+    open_block(page, workbench.scenario(TASK, reviewer), PHASE_REVIEW)
+    open_tab(page, "reviews")
+    page.locator(f'.cc-work-pick[data-review="{thread_id}"]').click()
+    expect(page.locator(f'.cc-reviews .cc-work[data-review="{thread_id}"] .cc-rating-thanks')).to_contain_text(
+        "The author thanked you for the comment on")
+
+    # ---- staff read both threads and settle the complaint in the appeals tab
+    open_block(staff, workbench.scenario(TASK, "staff"), PHASE_REVIEW)
+    expect(staff.locator('.crosscheck [role=tab][data-tab="appeals"] .cc-tab-badge')).to_have_text("1")
+    open_tab(staff, "threads")
+    for token, kind in ((thread_id, "thanks"), (complaint_thread, "complaint")):
+        staff.locator(f'.cc-threads-table tr[data-thread="{token}"] button.cc-thread-open').click()
+        expect(staff.locator(f".cc-staff-thread .cc-entry-{kind}")).to_have_count(1)
+    open_tab(staff, "appeals")
+    block = staff.locator(f'.cc-complaint[data-learner^="{other} "]')
+    expect(block).to_have_class(re.compile(r"cc-complaint-pending"))
+    expect(block).to_contain_text("Both are on the page")
+    audit(staff, "en-staff-complaints")
+    staff_ru.reload()
+    open_tab(staff_ru, "appeals")
+    expect(staff_ru.locator(".cc-complaint")).to_have_count(1)
+    audit(staff_ru, "ru-staff-complaints")
+    block.locator("textarea.cc-complaint-comment").fill("The header is there at every width.")
+    with handler_response(staff, "staff_settle_complaint") as response:
+        block.locator("button.cc-complaint-uphold").click()
+    assert response.value.status == 200
+    expect(staff.locator(".cc-staff-appeals .cc-ok")).to_contain_text("Complaint upheld")
+    expect(staff.locator(".cc-complaint-upheld")).to_have_count(1)
+    expect(staff.locator('.crosscheck [role=tab][data-tab="appeals"] .cc-tab-badge')).to_have_text("")
+    # The thread link of a complaint opens it in the Conversations tab.
+    staff.locator(".cc-complaint button.cc-complaint-thread").click()
+    expect_tab(staff, "threads")
+    expect(staff.locator(".cc-staff-thread .cc-entry-complaint .cc-entry-outcome")).to_contain_text("upheld")
+    screenshot(staff, artifacts / "staff-complaint-thread.png")
+
+    # ---- the complaining author sees the verdict
+    open_block(page, workbench.scenario(TASK, other), PHASE_REVIEW)
+    open_tab(page, "feedback")
+    review = page.locator(f'.cc-received-review[data-thread="{complaint_thread}"]')
+    expect(review.locator(".cc-rating-complaint")).to_contain_text("upheld by course staff")
+    review.locator("button.cc-thread-toggle").click()
+    expect(review.locator(".cc-entry-complaint .cc-entry-outcome")).to_contain_text(
+        "Course staff upheld this complaint")
+    expect(review.locator(".cc-entry-complaint .cc-entry-staff-comment")).to_have_text(
+        "Course staff: The header is there at every width.")
+    assert_names_absent(page, [name for name in LEARNERS if name != other], "author after the verdict")

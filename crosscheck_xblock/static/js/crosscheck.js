@@ -575,7 +575,7 @@ function CrossCheckBlock(runtime, element) {
 
   function renderStaff(overview, message) {
     if (tabs && overview.appeals_pending !== undefined) {
-      tabs.badge("appeals", overview.appeals_pending ? String(overview.appeals_pending) : "");
+      appealsBadge({pending: overview.appeals_pending, complaints_pending: overview.complaints_pending});
     }
     var section = $(".cc-staff");
     section.textContent = "";
