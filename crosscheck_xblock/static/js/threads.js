@@ -251,7 +251,6 @@ var CrossCheckThreads = (function () {
     var staff = !!ctx.staff;
     var parts = [el("p", {"class": "cc-thread-notice cc-note", role: "note", text: answer.notice}),
                  timeline(answer, staff, ctx)];
-    if (answer.rate && !ctx.readOnly) { parts.push(rateSection(answer, ctx, onAnswer)); }
     if (ctx.readOnly) {
       parts.push(el("p", {"class": "cc-note", text: t("Viewing as a learner: you can read this conversation but not post.")}));
     } else if (answer.can_post) {
@@ -259,6 +258,8 @@ var CrossCheckThreads = (function () {
     } else {
       parts.push(el("p", {"class": "cc-note cc-thread-closed", text: t("This conversation no longer takes posts; you can still read it.")}));
     }
+    // The author's thanks and complaint come after the message form: writing is the common case.
+    if (answer.rate && !ctx.readOnly) { parts.push(rateSection(answer, ctx, onAnswer)); }
     return parts;
   }
 
