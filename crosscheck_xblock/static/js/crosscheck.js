@@ -6,7 +6,7 @@
  *
  * The page: a header (title, phase, the next date with a countdown, the learner's progress),
  * then tabs (WAI-ARIA tabs pattern) — My work · Reviews to do · Feedback on my work · Grade and
- * appeal, and for course staff also Progress · Analytics · Appeals · Settings. It opens on the
+ * appeal, and for course staff also Progress · Analytics · Appeals · Conversations · Settings. It opens on the
  * tab that needs action now. "Reviews to do" shows one work at a time, picked from a list of the
  * works with their status. Each given and received review has its anonymous conversation
  * (threads.js), and staff have a Conversations tab with every thread.
@@ -378,7 +378,7 @@ function CrossCheckBlock(runtime, element) {
       var thread = review.thread ? conversation(review.thread, review.title, review) : null;
       var canRate = review.can_rate || {};
       // F2: thanks are for a useful comment; the button beside the overall comment opens the
-      // conversation at it (the item comments' buttons are there too, each beside its comment).
+      // conversation at its thanks button (there every comment, the items' too, has its own).
       var thank = thread && canRate.thanks && review.comment && !readOnly
         ? el("button", {type: "button", "class": "cc-link cc-thank-comment", text: t("Thank for this comment"),
                         "aria-label": t("Thank %(reviewer)s for this comment", {reviewer: review.title}),
