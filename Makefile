@@ -90,7 +90,8 @@ bench: install-test
 	$(PY) bench/bench_distribution.py
 	$(PY) bench/bench_handlers.py
 
-# Grading policies and warning rules on simulated classes, and grade_all timings (~1.5 min on 2 cores).
+# Grading policies, the reliability check, calibration and warning rules on simulated classes, and
+# grade_all timings (about 2 min on 2 cores, 200 s of CPU).
 .PHONY: bench-scoring
 bench-scoring: install-test
 	$(PY) bench/bench_scoring.py

@@ -36,7 +36,8 @@ from .services.task_settings import number
 
 DEFAULT_CHECKLIST = pages.package_text("demo/portfolio-checklist.json")
 # The learner page's scripts, in load order (common.js first: the others use it).
-LEARNER_JS = ("common.js", "staff_analytics.js", "form.js", "appeals.js", "threads.js", "crosscheck.js")
+LEARNER_JS = ("common.js", "staff_analytics.js", "form.js", "appeals.js", "threads.js", "reviewer_rating.js",
+              "crosscheck.js")
 # The workbench's scenario names (they also identify the scenarios; the LMS never shows them).
 DEMO_SCENARIO = "Cross-check: demo (12 learners submitted)"  # i18n: code
 EMPTY_SCENARIO = "Cross-check: from scratch"  # i18n: code
@@ -359,22 +360,36 @@ class CrossCheckXBlock(OlxMixin, XBlock):
                                                  data.get("comment"), call.viewer.username or "staff", call.now)
         return {"result": result, "appeals": services.staff_appeals(call.task, call.now)}
 
+    # ------------------------------------------------------------------ the reviewer rating (F3)
+
+    @json_api(LEARNER_READ)
+    def get_reviewer_rating(self, call, _data):
+        """The caller's own rating as a reviewer over the course's cross-checks, its parts and what moves it."""
+        return services.learner_rating(call.task, call.viewer.student_id, call.now)
+
+    @json_api(STAFF_READ)
+    def staff_reviewer_ratings(self, call, _data):
+        """Every learner of the course as a reviewer (rating, parts, per block), and the formula, for course staff."""
+        return {"ratings": services.course_ratings(call.task, call.now), "formula": gettext(services.RATING_FORMULA)}
+
     @XBlock.handler
     def staff_export(self, request, suffix=""):  # noqa: ARG002 - the runtime passes suffix
-        """`GET ?kind=grades|reviews`: the task as a CSV download, for course staff; its header row
-        in the reader's language, or with `&header=keys` the stable column names (for scripts)."""
+        """`GET ?kind=grades|reviews|best_works|reviewer_ratings`: the task (or its course's reviewer
+        ratings) as a CSV download, for course staff; its header row in the reader's language, or
+        with `&header=keys` the stable column names (for scripts)."""
         with translated(self):
             return self._export(request)
 
     def _export(self, request) -> Response:
         exports = {"grades": services.grades_csv, "reviews": services.reviews_csv,
-                   "best_works": services.best_works_csv}
+                   "best_works": services.best_works_csv,
+                   "reviewer_ratings": lambda task, keys: services.reviewer_ratings_csv(task, call.now, keys=keys)}
         try:
             call = check_access(self, STAFF_READ)
             kind = request.GET.get("kind", "")
             if kind not in exports:
-                raise BadRequest(gettext("Say which export: kind=grades, kind=reviews or kind=best_works."),
-                                 "bad_kind")
+                raise BadRequest(gettext("Say which export: kind=grades, kind=reviews, kind=best_works or "
+                                         "kind=reviewer_ratings."), "bad_kind")
             options = {"keys": request.GET.get("header") == "keys"}
             if kind == "best_works" and request.GET.get("works"):
                 options["selection"] = _selection(request.GET["works"])

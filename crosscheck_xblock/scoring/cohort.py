@@ -9,20 +9,34 @@ library and numpy.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Hashable, Iterable
-from dataclasses import dataclass
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 import numpy as np
 
 # See __init__.py for why siblings are imported from the package.
 from crosscheck_xblock.i18n import EMPTY as NO_REASON
-from crosscheck_xblock.i18n import N_, Text
-from crosscheck_xblock.scoring import batch, model
+from crosscheck_xblock.i18n import N_, Text, plural_text
+from crosscheck_xblock.scoring import batch, calibration, fallback, model
 
 from .policies import POLICIES, apply_policy, unknown_policy
 
-__all__ = ["GradeExplanation", "ScoreExplanation", "explain_all", "grade_all"]
+__all__ = ["GradeExplanation", "ScoreExplanation", "TaskGrades", "calibrate", "calibrated_summary",
+           "explain_all", "explain_task", "grade_all"]
+
+# The reliability policy's task-wide fallback (fallback.py), for the learner.
+FALLBACK_SUMMARIES = {
+    "mean": N_("The reviewers' habits could not be measured well enough in this task: leaving out "
+               "one review of every work in turn, the average of the other scores predicted the "
+               "left-out score better than the model of reviewers' habits did. So the grade is "
+               "the average of all the scores the work received."),
+    "median": N_("The reviewers' habits could not be measured well enough in this task: leaving "
+                 "out one review of every work in turn, the middle of the other scores predicted "
+                 "the left-out score better than the model of reviewers' habits did. So the grade "
+                 "is the middle score (with an even number of scores, the average of the two "
+                 "middle ones)."),
+}
 
 K = TypeVar("K", bound=Hashable)
 
@@ -51,12 +65,34 @@ class ScoreExplanation:
 @dataclass(frozen=True)
 class GradeExplanation:
     """A work's grade (unrounded, within [0, max_score]), the policy, a sentence on how the grade
-    was computed, and its scores in input order."""
+    was computed, and its scores in input order. rule: what computed it (the policy, or for
+    ``reliability`` the rule its check chose: "reliability", "mean" or "median"); calibration:
+    the points the calibration against staff grades added (negative: took away)."""
 
     points: float
     policy: str
     summary: Text
     scores: tuple[ScoreExplanation, ...]
+    rule: str = ""
+    calibration: float = 0.0
+
+
+@dataclass(frozen=True)
+class TaskGrades:
+    """A whole task's grades with their stories (``works``), the rule used (``rule``), the
+    reliability policy's check (``check``, None for the other policies), the calibration
+    against staff grades (None without anchors) and each grade's estimated error SD before
+    calibration (``sds``, points of the task); habits: {reviewer: (bias, bias SD, noise SD)}
+    where the model's grades were used and it assessed the reviewer; noise: the model's typical
+    scatter of a review (None without the model)."""
+
+    works: dict
+    rule: str
+    check: fallback.ModelCheck | None
+    calibration: calibration.Calibration | None
+    sds: dict
+    habits: dict = field(default_factory=dict)
+    noise: float | None = None
 
 
 @dataclass(frozen=True)
@@ -101,29 +137,133 @@ def _fit(data: _Indexed, max_score: float) -> model.ModelFit:
                              max_score=max_score)
 
 
+@dataclass(frozen=True)
+class _Grades:
+    """Every work's grade by the task's rule, before calibration, and what decided it."""
+
+    values: np.ndarray
+    rule: str
+    check: fallback.ModelCheck | None
+    fit: model.ModelFit | None
+    sds: np.ndarray
+
+
+def _pooled_sds(data: _Indexed, max_score: float) -> np.ndarray:
+    """Per work, the task's pooled scatter of a review over the root of its number of reviews."""
+    counts = np.bincount(data.author, minlength=len(data.authors))
+    means = np.bincount(data.author, data.points, len(data.authors)) / np.maximum(counts, 1)
+    squares = float(np.sum((data.points - means[data.author]) ** 2))
+    dof = float(np.sum(np.maximum(counts - 1, 0)))
+    floor = calibration.MIN_SD * max_score / 100.0
+    sd = max(float(np.sqrt(squares / dof)) if dof else floor, floor)
+    return sd / np.sqrt(np.maximum(counts, 1))
+
+
+def _grade(data: _Indexed, policy: str, max_score: float) -> _Grades:
+    if policy == "reliability":
+        fit = _fit(data, max_score)
+        check = fallback.check_model(data.reviewer, data.author, data.points,
+                                     n_reviewers=len(data.reviewers), n_works=len(data.authors),
+                                     max_score=max_score, fit=fit)
+        if check.rule == "reliability":
+            return _Grades(np.clip(fit.grades, 0.0, float(max_score)), "reliability", check, fit,
+                           fit.score_sd)
+        if not fit.by_model.any():  # too few reviewers: the model's own median, as before
+            return _Grades(np.clip(fit.grades, 0.0, float(max_score)), "median", check, fit,
+                           fit.score_sd)
+        rule = check.rule
+    else:
+        fit, check, rule = None, None, policy
+    groups = batch.group_reviews(data.author, len(data.authors))
+    values = np.clip(batch.policy_points(groups, data.points, rule), 0.0, float(max_score))
+    return _Grades(values, rule, check, fit, _pooled_sds(data, max_score))
+
+
+def _habits(data: _Indexed, grades: _Grades) -> tuple[dict, float | None]:
+    fit = grades.fit
+    if fit is None or grades.rule != "reliability" or not fit.by_model.any():
+        return {}, None
+    return ({data.reviewers[v]: (float(fit.bias[v]), float(fit.bias_sd[v]), float(fit.noise_sd[v]))
+             for v in np.flatnonzero(fit.assessed).tolist()}, float(fit.noise_prior_sd))
+
+
+def calibrate(reviews: Iterable[tuple[Hashable, Hashable, float]], grades: Mapping,
+              sds: Mapping, anchors: Mapping, *, max_score: float, habits: Mapping | None = None,
+              noise: float | None = None) -> calibration.Calibration:
+    """calibration.calibrate with what a task's grading knows: the reviews (reviewer, author,
+    points), every work's grade and its error SD, and the model's habits of the reviewers
+    ({reviewer: (bias, bias SD, noise SD)}) where the model graded."""
+    habits = habits or {}
+    return calibration.calibrate(
+        grades, sds, anchors, max_score=max_score, reviews=reviews,
+        reviewer_bias={r: (b, sd) for r, (b, sd, _) in habits.items()},
+        reviewer_noise={r: n for r, (_, _, n) in habits.items()}, noise=noise)
+
+
+def _triples(data: _Indexed) -> list[tuple]:
+    return list(zip((data.reviewers[v] for v in data.reviewer.tolist()),
+                    (data.authors[a] for a in data.author.tolist()), data.points.tolist()))
+
+
 def grade_all(reviews: Iterable[tuple[Hashable, K, float]], *, policy: str,
-              max_score: float) -> dict[K, float]:
+              max_score: float, anchors: Mapping[K, calibration.Anchor | float] | None = None
+              ) -> dict[K, float]:
     """Grade every author who received reviews: {author_id: points}, unrounded, clipped to
     [0, max_score].
 
     ``reviews`` holds (reviewer_id, author_id, points) triples; the order of an author's scores
     is the input order (it only matters for the tie rules of the per-work policies). The per-work
     policies give exactly ``apply_policy(policy, scores).points`` (clipped), computed for all
-    works at once; ``reliability`` fits the model over all reviews (see model.py). 10,000 works
-    x 5 reviews take well under a second with any policy (bench/bench_scoring.py).
+    works at once; ``reliability`` fits the model over all reviews (see model.py) and checks it
+    against the mean and the median on the task's own reviews (fallback.py), using the better
+    simple rule where the model does not predict better. ``anchors``: staff grades of some works
+    ({author_id: points or calibration.Anchor}); the grades move by the class offset they show
+    (calibration.py; no anchors: nothing moves). 10,000 works x 5 reviews take well under a
+    second with the per-work policies, about half a second with ``reliability`` (its check
+    included; bench/bench_scoring.py).
     Raises ValueError for an unknown policy, a bad max_score or a score that is not a number.
     """
     _check(policy, max_score)
     data = _index(reviews)
     if not data.authors:
         return {}
-    if policy == "reliability":
-        values = _fit(data, max_score).grades
-    else:
-        groups = batch.group_reviews(data.author, len(data.authors))
-        values = batch.policy_points(groups, data.points, policy)
-    values = np.clip(values, 0.0, float(max_score))
+    grades = _grade(data, policy, max_score)
+    values = grades.values
+    if anchors:
+        habits, noise = _habits(data, grades)
+        shift = calibrate(_triples(data), dict(zip(data.authors, values.tolist())),
+                          dict(zip(data.authors, grades.sds.tolist())), anchors,
+                          max_score=max_score, habits=habits, noise=noise).shift
+        if shift:
+            values = np.clip(values + shift, 0.0, float(max_score))
     return dict(zip(data.authors, values.tolist()))
+
+
+def calibrated_summary(base: Text, cal: calibration.Calibration, before: float,
+                       after: float) -> Text:
+    """The grade's sentence, with how far the calibration against staff grades moved it (the
+    sentence as it was when it did not move it)."""
+    moved = after - before
+    if abs(moved) < 0.005:
+        return base
+    values = {"base": base, "offset": round(abs(cal.offset.value), 2),
+              "moved": round(abs(moved), 2), "before": round(before, 2), "after": round(after, 2)}
+    if moved > 0:
+        return plural_text("%(base)s Staff graded %(n)s work of this task themselves; from it, the "
+                           "reviewers' grades are estimated to be %(offset)s points below staff's, "
+                           "so this grade was raised by %(moved)s points (from %(before)s to "
+                           "%(after)s).",
+                           "%(base)s Staff graded %(n)s works of this task themselves; from them, "
+                           "the reviewers' grades are estimated to be %(offset)s points below "
+                           "staff's, so this grade was raised by %(moved)s points (from %(before)s "
+                           "to %(after)s).", cal.anchors, values)
+    return plural_text("%(base)s Staff graded %(n)s work of this task themselves; from it, the "
+                       "reviewers' grades are estimated to be %(offset)s points above staff's, so "
+                       "this grade was lowered by %(moved)s points (from %(before)s to %(after)s).",
+                       "%(base)s Staff graded %(n)s works of this task themselves; from them, the "
+                       "reviewers' grades are estimated to be %(offset)s points above staff's, so "
+                       "this grade was lowered by %(moved)s points (from %(before)s to %(after)s).",
+                       cal.anchors, values)
 
 
 def _habit(bias: float, adjusted: float) -> Text:
@@ -137,59 +277,91 @@ def _habit(bias: float, adjusted: float) -> Text:
 
 
 def explain_all(reviews: Iterable[tuple[Hashable, K, float]], *, policy: str,
-                max_score: float) -> dict[K, GradeExplanation]:
+                max_score: float, anchors: Mapping[K, calibration.Anchor | float] | None = None
+                ) -> dict[K, GradeExplanation]:
     """The same grades as ``grade_all``, each with how it was computed (see GradeExplanation).
 
     For the per-work policies every work goes through ``apply_policy`` (exact, one work at a
     time: meant for pages and reports, not for the 10,000-work hot path).
     """
+    return explain_task(reviews, policy=policy, max_score=max_score, anchors=anchors).works
+
+
+def explain_task(reviews: Iterable[tuple[Hashable, K, float]], *, policy: str,
+                 max_score: float, anchors: Mapping[K, calibration.Anchor | float] | None = None
+                 ) -> TaskGrades:
+    """``explain_all`` with what the task decided: the rule the grades use, the reliability
+    policy's check of the model, the calibration against staff grades (see TaskGrades)."""
     _check(policy, max_score)
     data = _index(reviews)
     if not data.authors:
-        return {}
+        return TaskGrades({}, policy, None, None, {})
+    grades = _grade(data, policy, max_score)
+    habits, noise = _habits(data, grades)
+    sds = dict(zip(data.authors, grades.sds.tolist()))
+    cal = calibrate(_triples(data), dict(zip(data.authors, grades.values.tolist())), sds,
+                    anchors, max_score=max_score, habits=habits, noise=noise) if anchors else None
     by_author: list[list[int]] = [[] for _ in data.authors]
     for i, a in enumerate(data.author.tolist()):
         by_author[a].append(i)
     values = data.points.tolist()
     result: dict = {}
-    if policy != "reliability":
-        for a, rows in enumerate(by_author):
-            outcome = apply_policy(policy, [values[i] for i in rows])
-            reasons = dict(outcome.dropped)
-            share = 1.0 / len(outcome.counted)
-            scores = tuple(
-                ScoreExplanation(reviewer=data.reviewers[data.reviewer[i]], points=values[i],
-                                 weight=0.0 if j in reasons else share, adjusted=values[i],
-                                 reviewer_bias=None, reviewer_noise=None,
-                                 reason=reasons.get(j, NO_REASON))
-                for j, i in enumerate(rows))
-            points = min(max(outcome.points, 0.0), float(max_score))
-            result[data.authors[a]] = GradeExplanation(points, policy, Text(POLICIES[policy]), scores)
-        return result
-
-    fit = _fit(data, max_score)
     for a, rows in enumerate(by_author):
-        if fit.by_model[a]:
-            summary = Text(POLICIES["reliability"])
+        if grades.rule == "reliability" or (grades.fit is not None
+                                            and not grades.fit.by_model.any()):
+            points, summary, scores = _explain_model(grades.fit, data, a, rows, values, max_score)
         else:
-            summary = Text(N_("Too few reviews to learn from: the grade is the middle score (with two "
-                              "scores, their average)."))
-        scores = []
-        for i in rows:
-            v = int(data.reviewer[i])
-            known = bool(fit.by_model[a] and fit.assessed[v])
-            bias = float(fit.bias[v]) if known else None
-            if not fit.by_model[a]:
-                reason = NO_REASON if fit.weight[i] > 0 else Text(N_("not the middle score"))
-            elif bias is None:
-                reason = Text(N_("the reviewer has too few reviews to measure their habits; "
-                                 "counted as given"))
-            else:
-                reason = _habit(bias, float(fit.adjusted[i]))
-            scores.append(ScoreExplanation(
-                reviewer=data.reviewers[v], points=values[i], weight=float(fit.weight[i]),
-                adjusted=float(fit.adjusted[i]), reviewer_bias=bias,
-                reviewer_noise=float(fit.noise_sd[v]) if known else None, reason=reason))
-        points = float(np.clip(fit.grades[a], 0.0, float(max_score)))
-        result[data.authors[a]] = GradeExplanation(points, policy, summary, tuple(scores))
-    return result
+            points, summary, scores = _explain_rule(grades.rule, data, rows, values, max_score)
+            if grades.rule != policy:
+                summary = Text(FALLBACK_SUMMARIES[grades.rule])
+        moved = 0.0
+        if cal is not None:
+            after = cal.apply(points, max_score)
+            summary = calibrated_summary(summary, cal, points, after)
+            moved, points = after - points, after
+        result[data.authors[a]] = GradeExplanation(points, policy, summary, scores,
+                                                   rule=grades.rule, calibration=moved)
+    return TaskGrades(result, grades.rule, grades.check, cal, sds, habits, noise)
+
+
+def _explain_rule(rule: str, data: _Indexed, rows: list[int], values: list[float],
+                  max_score: float) -> tuple[float, Text, tuple[ScoreExplanation, ...]]:
+    outcome = apply_policy(rule, [values[i] for i in rows])
+    reasons = dict(outcome.dropped)
+    share = 1.0 / len(outcome.counted)
+    scores = tuple(
+        ScoreExplanation(reviewer=data.reviewers[data.reviewer[i]], points=values[i],
+                         weight=0.0 if j in reasons else share, adjusted=values[i],
+                         reviewer_bias=None, reviewer_noise=None,
+                         reason=reasons.get(j, NO_REASON))
+        for j, i in enumerate(rows))
+    points = min(max(outcome.points, 0.0), float(max_score))
+    return points, Text(POLICIES[rule]), scores
+
+
+def _explain_model(fit: model.ModelFit, data: _Indexed, a: int, rows: list[int],
+                   values: list[float],
+                   max_score: float) -> tuple[float, Text, tuple[ScoreExplanation, ...]]:
+    if fit.by_model[a]:
+        summary = Text(POLICIES["reliability"])
+    else:
+        summary = Text(N_("Too few reviews to learn from: the grade is the middle score (with two "
+                          "scores, their average)."))
+    scores = []
+    for i in rows:
+        v = int(data.reviewer[i])
+        known = bool(fit.by_model[a] and fit.assessed[v])
+        bias = float(fit.bias[v]) if known else None
+        if not fit.by_model[a]:
+            reason = NO_REASON if fit.weight[i] > 0 else Text(N_("not the middle score"))
+        elif bias is None:
+            reason = Text(N_("the reviewer has too few reviews to measure their habits; "
+                             "counted as given"))
+        else:
+            reason = _habit(bias, float(fit.adjusted[i]))
+        scores.append(ScoreExplanation(
+            reviewer=data.reviewers[v], points=values[i], weight=float(fit.weight[i]),
+            adjusted=float(fit.adjusted[i]), reviewer_bias=bias,
+            reviewer_noise=float(fit.noise_sd[v]) if known else None, reason=reason))
+    points = float(np.clip(fit.grades[a], 0.0, float(max_score)))
+    return points, summary, tuple(scores)

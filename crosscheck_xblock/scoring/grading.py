@@ -20,7 +20,7 @@ only by the pseudonym the caller passes. Pure code: standard library and numpy.
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 
@@ -29,7 +29,7 @@ import numpy as np
 from crosscheck_xblock.i18n import EMPTY, N_, Text, plural_text
 
 # See __init__.py for why siblings are imported from the package.
-from crosscheck_xblock.scoring import cohort, items, warning_rules
+from crosscheck_xblock.scoring import calibration, cohort, fallback, items, warning_rules
 
 from .policies import POLICIES, exact, unknown_policy
 
@@ -119,7 +119,8 @@ class WorkOutcome:
 
     aggregation: the one used ("per_item" only where the checklist allowed it); items: the
     per-item results (empty for totals); needs_staff: under the fixed rule every score was far
-    from the others, so none was left out.
+    from the others, so none was left out; calibration: the points the calibration against
+    staff grades added (negative: took away; 0 without anchors).
     """
 
     points: float
@@ -128,6 +129,7 @@ class WorkOutcome:
     scores: tuple[ScoreOutcome, ...]
     items: tuple[ItemOutcome, ...]
     needs_staff: bool
+    calibration: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -153,13 +155,29 @@ class FarSelfCheck:
 @dataclass(frozen=True)
 class TaskOutcome:
     """Every reviewed work's grade, and the warnings of the task's rule (limit: the fixed rule's
-    threshold in points)."""
+    threshold in points).
+
+    For staff analytics: rule, what graded the totals (the policy, or for ``reliability`` the
+    rule its check chose); model_check, that check (``fallback.ModelCheck``, None for the other
+    policies); calibration, what the staff grades given as anchors showed
+    (``calibration.Calibration``: the class offset with its interval, per item, per reviewer;
+    None without anchors).
+    """
 
     works: dict
     far_reviews: tuple[FarReview, ...]
     far_self_checks: tuple[FarSelfCheck, ...]
     evidence: dict
     limit: float
+    rule: str = ""
+    model_check: fallback.ModelCheck | None = None
+    calibration: calibration.Calibration | None = None
+
+    def analytics(self) -> dict:
+        """The grading decisions as plain data (JSON) for staff analytics."""
+        return {"rule": self.rule,
+                "model_check": self.model_check.as_dict() if self.model_check else None,
+                "calibration": self.calibration.as_dict() if self.calibration else None}
 
 
 def format_points(value: float, decimals: int = 2) -> str:
@@ -315,13 +333,18 @@ def _work(author: Hashable, rows: list[int], reviews: list[ReviewInput], fixed: 
 def grade_task(reviews: Iterable[ReviewInput], *, policy: str, max_score: float,
                aggregation: str = "total", warning_rule: str = "none",
                threshold: float = warning_rules.DEFAULT_THRESHOLD,
-               self_checks: Mapping[Hashable, float] | None = None) -> TaskOutcome:
+               self_checks: Mapping[Hashable, float] | None = None,
+               anchors: Mapping[Hashable, calibration.Anchor | float] | None = None
+               ) -> TaskOutcome:
     """Grade every author who received reviews, with the task's options (see the module
     docstring), and find the warnings of its rule.
 
     ``self_checks`` maps authors to their latest self-check total (the fixed rule compares it
-    with the median of their reviews). Scores of a work keep their input order. Raises
-    ValueError for an unknown policy, aggregation or rule, a bad threshold or maximum.
+    with the median of their reviews). ``anchors``: staff grades of some works ({author:
+    points or calibration.Anchor with item points}); every grade then moves by the class offset
+    they show, as far as they support it (calibration.py), and the summary says by how much.
+    Scores of a work keep their input order. Raises ValueError for an unknown policy,
+    aggregation or rule, a bad threshold or maximum, or a staff grade that is not a number.
     """
     _check_options(policy, max_score, aggregation, warning_rule, threshold)
     reviews = list(reviews)
@@ -344,17 +367,50 @@ def grade_task(reviews: Iterable[ReviewInput], *, policy: str, max_score: float,
     kept = [(r.reviewer, r.author, r.points) for i, r in enumerate(reviews)
             if i not in fixed.excluded
             and (policy == "reliability" or by_item.get(r.author) is None)]
-    explained = cohort.explain_all(kept, policy=policy, max_score=max_score) if kept else {}
+    task = cohort.explain_task(kept, policy=policy, max_score=max_score) if kept else None
+    explained = task.works if task else {}
     works = {author: _work(author, rows, reviews, fixed, by_item.get(author), explained,
                            policy=policy, max_score=max_score, aggregation=aggregation,
                            limit=limit)
              for author, rows in by_author.items()}
+    found = None
+    if anchors and works:
+        works, found = _calibrate(works, reviews, by_author, fixed, task, anchors, max_score)
     evidence = {}
     if warning_rule == "evidence" and reviews:
         evidence = warning_rules.evidence_findings(
             [(r.reviewer, r.author, r.points) for r in reviews], max_score=max_score)
     return TaskOutcome(works=works, far_reviews=fixed.far, far_self_checks=fixed.self_checks,
-                       evidence=evidence, limit=limit)
+                       evidence=evidence, limit=limit, rule=task.rule if task else policy,
+                       model_check=task.check if task else None, calibration=found)
+
+
+def _calibrate(works: dict, reviews: list[ReviewInput], by_author: dict, fixed: _Fixed,
+               task: cohort.TaskGrades | None, anchors: Mapping,
+               max_score: float) -> tuple[dict, calibration.Calibration]:
+    """Every work's grade moved by the class offset the anchors show. A work graded item by
+    item without the model's story gets the error SD of a mean of its reviews."""
+    counted = {a: [i for i in rows if i not in fixed.excluded] or rows
+               for a, rows in by_author.items()}
+    spread = calibration.pooled_sd(([reviews[i].points for i in rows] for rows in counted.values()),
+                                   calibration.MIN_SD * max_score / 100.0)
+    sds = {a: (task.sds[a] if task and a in task.sds else spread / len(counted[a]) ** 0.5)
+           for a in works}
+    found = cohort.calibrate(
+        [(reviews[i].reviewer, a, reviews[i].points) for a, rows in counted.items() for i in rows],
+        {a: w.points for a, w in works.items()}, sds, anchors, max_score=max_score,
+        habits=task.habits if task else None, noise=task.noise if task else None)
+    item_reviews = {a: [reviews[i].items for i in rows if reviews[i].items is not None]
+                    for a, rows in counted.items()}
+    found = replace(found, items=calibration.item_offsets(item_reviews, anchors,
+                                                          max_score=max_score))
+    moved = {}
+    for author, work in works.items():
+        after = found.apply(work.points, max_score)
+        moved[author] = replace(work, points=after, calibration=after - work.points,
+                                summary=cohort.calibrated_summary(work.summary, found,
+                                                                  work.points, after))
+    return moved, found
 
 
 # ---------------------------------------------------------------- the warnings, in words

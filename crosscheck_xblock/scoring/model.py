@@ -71,6 +71,9 @@ class ModelFit:
         graded by the median).
     iterations, converged: how the fit ended (iterations <= MAX_ITERATIONS).
     bias_prior_sd, noise_prior_sd: the class-wide widths learnt from the data.
+    score_sd: per work, the uncertainty of its grade (posterior SD given the reviewers'
+        estimated noise and the uncertainty of their biases; for a median work, the class's
+        typical noise over the square root of its number of reviews); None when not computed.
     """
 
     grades: np.ndarray
@@ -86,6 +89,17 @@ class ModelFit:
     converged: bool
     bias_prior_sd: float
     noise_prior_sd: float
+    score_sd: np.ndarray | None = None
+
+
+def _median(x: np.ndarray) -> float:
+    """np.median of a non-empty 1-d array, the same value, without its per-call overhead (the
+    fit takes one per iteration)."""
+    half = len(x) // 2
+    if len(x) % 2:
+        return float(np.partition(x, half)[half])
+    part = np.partition(x, (half - 1, half))
+    return float((part[half - 1] + part[half]) / 2)
 
 
 def _median_shares(work: np.ndarray, points: np.ndarray,
@@ -101,11 +115,16 @@ def _median_shares(work: np.ndarray, points: np.ndarray,
 
 
 def fit_reviews(reviewer: np.ndarray, work: np.ndarray, points: np.ndarray, *,
-                n_reviewers: int, n_works: int, max_score: float) -> ModelFit:
+                n_reviewers: int, n_works: int, max_score: float,
+                start: ModelFit | None = None, tolerance: float = TOLERANCE) -> ModelFit:
     """Fit the model to reviews given as parallel arrays (reviewer index, work index, points).
 
     Indexes run from 0 to n_reviewers - 1 and n_works - 1; points are in [0, max_score] (values
-    outside are clipped). Raises ValueError for arrays of different lengths or a bad max_score.
+    outside are clipped). ``start``: a fit of (a superset of) the same reviews to start from
+    (the cross-check's refits of part of the reviews converge in fewer iterations); the fit
+    iterates to the same ``tolerance`` either way (points in 100 a grade may still move by in
+    the last iteration). Raises ValueError for arrays of different
+    lengths or a bad max_score.
     """
     reviewer = np.asarray(reviewer, dtype=np.intp)
     work = np.asarray(work, dtype=np.intp)
@@ -134,15 +153,26 @@ def fit_reviews(reviewer: np.ndarray, work: np.ndarray, points: np.ndarray, *,
                         bias_sd=np.zeros(n_reviewers), noise_sd=np.full(n_reviewers, np.nan),
                         assessed=np.zeros(n_reviewers, dtype=bool),
                         reviews_counted=per_reviewer, weight=shares, adjusted=points.copy(),
-                        iterations=0, converged=True, bias_prior_sd=0.0, noise_prior_sd=np.nan)
+                        iterations=0, converged=True, bias_prior_sd=0.0, noise_prior_sd=np.nan,
+                        score_sd=_median_sd(work, z, counts) / scale)
 
-    # Start from the medians, everybody equally reliable.
+    # Start from the medians, everybody equally reliable (or from the given fit).
     score = np.where(counts >= 2, medians * scale, 0.0)
     d = zf - score[wf]
     c = counts[wf].astype(float)
     noise_var = np.full(n_reviewers, max(np.sum(d * d) / np.sum(1 - 1 / c), NOISE_FLOOR ** 2))
     bias_var = 25.0
-    prior_precision = np.full(n_reviewers, 1.0 / bias_var)
+    if start is not None and start.assessed.any():
+        bias = np.where(assessed, start.bias * scale, 0.0)
+        known = np.isfinite(start.noise_sd)
+        noise_var = np.where(known, (np.nan_to_num(start.noise_sd) * scale) ** 2, noise_var)
+        bias_var = float(np.clip((start.bias_prior_sd * scale) ** 2, BIAS_SD_BOUNDS[0] ** 2,
+                                 BIAS_SD_BOUNDS[1] ** 2))
+        # Each reviewer's own prior width as the start's biases imply (the Student-t step).
+        second = bias ** 2 + (start.bias_sd * scale) ** 2
+        prior_precision = (BIAS_PRIOR_DOF + 1.0) / (BIAS_PRIOR_DOF + second / bias_var) / bias_var
+    else:
+        prior_precision = np.full(n_reviewers, 1.0 / bias_var)
     converged = False
     iterations = 0
     for iterations in range(1, MAX_ITERATIONS + 1):  # noqa: B007 - read after the loop
@@ -165,7 +195,7 @@ def fit_reviews(reviewer: np.ndarray, work: np.ndarray, points: np.ndarray, *,
         dof = np.maximum(np.bincount(rf, 1.0 - leverage, n_reviewers) - bias_leverage, 0.0)
         # The typical noise: the median over reviewers, so careless reviewers do not inflate it.
         informative = dof > 0.5
-        typical = float(np.median(squares[informative] / dof[informative])) if informative.any() \
+        typical = _median(squares[informative] / dof[informative]) if informative.any() \
             else float(np.sum(squares) / max(np.sum(dof), 1e-9))
         typical = max(typical, NOISE_FLOOR ** 2)
         noise_var = np.maximum((PRIOR_NOISE_DOF * typical + squares) / (PRIOR_NOISE_DOF + dof),
@@ -180,7 +210,7 @@ def fit_reviews(reviewer: np.ndarray, work: np.ndarray, points: np.ndarray, *,
         prior_precision = u / bias_var
         change = float(np.max(np.abs(new_score - score)[counts >= 2]))
         score = new_score
-        if change < TOLERANCE:
+        if change < tolerance:
             converged = True
             break
 
@@ -196,10 +226,28 @@ def fit_reviews(reviewer: np.ndarray, work: np.ndarray, points: np.ndarray, *,
     adjusted = points.copy()
     adjusted[fitted] = (zf - bias[rf]) / scale
     bias_precision = np.bincount(rf, precision, n_reviewers) + prior_precision
+    total_precision = np.bincount(wf, precision, n_works)
+    # A grade's variance: the reviews' noise, plus the uncertainty of the biases taken out.
+    bias_var_r = np.where(assessed, 1.0 / bias_precision, 0.0)[rf]
+    score_var = (1.0 / np.where(total_precision > 0, total_precision, 1.0)
+                 + np.bincount(wf, share ** 2 * bias_var_r, n_works))
+    score_sd = np.where(by_model, np.sqrt(score_var),
+                        np.sqrt(typical) / np.sqrt(np.maximum(counts, 1)))
     return ModelFit(
         grades=grades, by_model=by_model, bias=bias / scale,
         bias_sd=np.where(assessed, 1.0 / np.sqrt(bias_precision), np.sqrt(bias_var)) / scale,
         noise_sd=np.sqrt(noise_var) / scale, assessed=assessed, reviews_counted=per_reviewer,
         weight=weight, adjusted=adjusted, iterations=iterations, converged=converged,
         bias_prior_sd=float(np.sqrt(bias_var)) / scale,
-        noise_prior_sd=float(np.sqrt(typical)) / scale)
+        noise_prior_sd=float(np.sqrt(typical)) / scale, score_sd=score_sd / scale)
+
+
+def _median_sd(work: np.ndarray, z: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Per work, the pooled scatter of a review around its work's mean over the square root of
+    the work's number of reviews (NaN for a work without reviews)."""
+    n_works = len(counts)
+    means = np.bincount(work, z, n_works) / np.maximum(counts, 1)
+    squares = float(np.sum((z - means[work]) ** 2))
+    dof = float(np.sum(np.maximum(counts - 1, 0)))
+    pooled = max(squares / dof if dof > 0 else 0.0, NOISE_FLOOR ** 2)
+    return np.where(counts > 0, np.sqrt(pooled / np.maximum(counts, 1)), np.nan)

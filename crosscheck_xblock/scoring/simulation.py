@@ -21,7 +21,7 @@ import numpy as np
 from crosscheck_xblock.distribution import assign_reviewers
 
 # See __init__.py for why siblings are imported from the package.
-from crosscheck_xblock.scoring import batch, model, warning_rules
+from crosscheck_xblock.scoring import batch, calibration, fallback, model, warning_rules
 
 __all__ = ["CARELESS_KINDS", "Cohort", "ConfigResult", "ErrorMetrics", "HONEST", "ITEM_RULES",
            "RULES", "SCENARIOS", "Scenario", "TRUE_SCORES", "WARNING_RULES", "WarningMetrics",
@@ -31,10 +31,17 @@ MAX = 100.0
 ITEMS = 10
 HONEST = "honest"
 CARELESS_KINDS = ("always_max", "random", "lazy", "harsh", "colluder")
+# A reviewer who gives every work the same score (their own, drawn once from CONSTANT_RANGE).
+# Not in CARELESS_KINDS, which the original four scenarios spread their careless reviewers over.
+CONSTANT = "constant"
+ALL_CARELESS = (*CARELESS_KINDS, CONSTANT)
+CONSTANT_RANGE = (50.0, 100.0)
 TRUE_SCORES = ("normal", "bimodal", "checklist")
-# Grading rules measured: the policies, the proposal's exclusion rule as a grade, and (for the
-# checklist-based classes) per-item aggregation.
-RULES = ("mean", "median", "drop_min", "drop_discordant", "reliability", "exclude_15")
+# Grading rules measured: the policies (``reliability`` as the block grades: the model, checked
+# against mean and median on the task's own reviews, see fallback.py), the model alone without
+# that check (``pg1``), the proposal's exclusion rule as a grade, and (for the checklist-based
+# classes) per-item aggregation.
+RULES = ("mean", "median", "drop_min", "drop_discordant", "reliability", "pg1", "exclude_15")
 ITEM_RULES = ("item_mean", "item_median", "item_drop_discordant")
 WARNING_RULES = ("outlier_15", "outlier_20", "evidence")
 # Share of a colluder's assigned works that belong to friends (swapped in), given full marks.
@@ -44,10 +51,30 @@ LAZY_SD = 5.0
 SELF_CHECK_BIAS, SELF_CHECK_SD = 7.0, 8.0
 
 
+# Sparse graders: (reviews done, share of graders). Most do 1-3, a few many (mean 2.7).
+SPARSE_LOADS = ((1, 0.35), (2, 0.25), (3, 0.20), (4, 0.08), (6, 0.07), (10, 0.05))
+
+
 @dataclass(frozen=True)
 class Scenario:
     """A kind of class: honest reviewers' bias SD and mean noise SD (points in 100), the share
-    of careless reviewers (spread evenly over CARELESS_KINDS), who never reviews, who is late."""
+    of careless reviewers (spread evenly over ``careless_kinds``), who never reviews, who is late.
+
+    The regimes real courses have (issue 16), all off by default so the original four scenarios
+    draw exactly the same classes as before:
+
+    offset: every peer score is this many points (in 100) away from what staff would give
+        (negative: peers harsher than staff); the true score is the staff grade.
+    tails: honest noise is Student-t with this many degrees of freedom (scaled to the
+        reviewer's noise SD) instead of normal: now and then a review is far off.
+    loads: sparse graders. Instead of the authors reviewing k works each, a pool of graders
+        (not the authors) gives every work k reviews, each grader doing a number of reviews
+        drawn from these (load, probability) pairs: most do 1-3, as in a MOOC.
+    partial: share of the reviewers who stop early, after a random 1..k-1 of their reviews.
+    ambiguity: works differ in how hard they are to judge: each work has its own error SD,
+        ~ Gamma(2) with this mean, shared by all its reviewers (on top of their own noise).
+        What a reviewer model cannot explain by reviewers' habits (Sajjadi et al. 2016).
+    """
 
     name: str
     description: str
@@ -56,6 +83,12 @@ class Scenario:
     careless: float
     never_review: float = 0.15
     late: float = 0.10
+    offset: float = 0.0
+    tails: float | None = None
+    careless_kinds: tuple[str, ...] = CARELESS_KINDS
+    loads: tuple[tuple[int, float], ...] | None = None
+    partial: float = 0.0
+    ambiguity: float = 0.0
 
 
 SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
@@ -65,13 +98,33 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
     Scenario("careless", "30 % careless; honest: biases SD 5, noise mean 8", 5.0, 8.0, 0.30),
     Scenario("mixed", "realistic: 20 % careless; honest: biases SD 8, noise mean 8",
              8.0, 8.0, 0.20),
+    # The regimes of real courses (issue 16); appended, so the seeds of the four above stay.
+    Scenario("sparse", "MOOC graders: a pool of graders, most doing 1-3 reviews (mean 2.7); "
+             "10 % careless; biases SD 8, noise mean 8", 8.0, 8.0, 0.10, never_review=0.0,
+             loads=SPARSE_LOADS),
+    Scenario("heavy-tailed", "as mixed, honest noise Student-t (3 dof)", 8.0, 8.0, 0.20,
+             tails=3.0),
+    Scenario("harsh-class", "as mixed, every peer 6 points (6 % of the max) harsher than staff",
+             8.0, 8.0, 0.20, offset=-6.0),
+    Scenario("constant", "20 % give everyone the same score (own, 50-100); biases SD 5, noise "
+             "mean 8", 5.0, 8.0, 0.20, careless_kinds=(CONSTANT,)),
+    Scenario("ambiguous", "all honest, no biases, reviewers alike (noise mean 3); works differ "
+             "in how hard they are to judge (error SD ~ Gamma(2, mean 10) per work)",
+             0.0, 3.0, 0.0, ambiguity=10.0),
+    Scenario("realistic", "25 % careless of all six kinds, t noise (3 dof), biases SD 8, noise "
+             "mean 8, 15 % stop early", 8.0, 8.0, 0.25, tails=3.0,
+             careless_kinds=ALL_CARELESS, partial=0.15),
+    Scenario("realistic-harsh", "as realistic, every peer 6 points harsher than staff",
+             8.0, 8.0, 0.25, offset=-6.0, tails=3.0, careless_kinds=ALL_CARELESS,
+             partial=0.15),
 )}
 
 
 @dataclass(frozen=True)
 class Cohort:
     """One simulated class, works and reviewers indexed 0..n_works-1 (every on-time author is
-    also a reviewer). kind[v] is HONEST or a careless kind; items[r] the per-item points of
+    also a reviewer, unless the class has a pool of sparse graders: then reviewers are indexed
+    0..n_reviewers-1). kind[v] is HONEST or a careless kind; items[r] the per-item points of
     review r (checklist-based classes only, ITEMS items of 10 points)."""
 
     n_works: int
@@ -82,6 +135,12 @@ class Cohort:
     work: np.ndarray
     points: np.ndarray
     items: np.ndarray | None
+    n_reviewers: int = -1  # reviewers indexed 0..n_reviewers-1; -1: the authors (n_works)
+
+    @property
+    def reviewers(self) -> int:
+        """How many reviewer indexes there are (the authors, or a pool of sparse graders)."""
+        return self.n_works if self.n_reviewers < 0 else self.n_reviewers
 
 
 def _true_scores(rng: np.random.Generator, kind: str,
@@ -98,30 +157,79 @@ def _true_scores(rng: np.random.Generator, kind: str,
     raise ValueError(f"Unknown true-score distribution {kind!r}.")
 
 
+def _pool(rng: np.random.Generator, loads: tuple[tuple[int, float], ...], m: int,
+          k: int) -> tuple[int, np.ndarray, np.ndarray]:
+    """Sparse graders: (number of graders, reviewer, work) with k reviews per work from a pool
+    of graders whose loads are drawn from ``loads``. A grader never reviews a work twice (a
+    repeat is dropped, so a few works end with k - 1)."""
+    values = np.asarray([load for load, _ in loads])
+    shares = np.asarray([share for _, share in loads], dtype=float)
+    needed = m * k
+    drawn = rng.choice(values, size=needed, p=shares / shares.sum())
+    graders = int(np.searchsorted(np.cumsum(drawn), needed) + 1)
+    slots = np.repeat(np.arange(graders), drawn[:graders])[:needed]
+    reviewer = rng.permutation(slots)
+    work = np.repeat(np.arange(m), k)
+    _, first = np.unique(work * graders + reviewer, return_index=True)
+    keep = np.zeros(len(work), dtype=bool)
+    keep[first] = True
+    return graders, reviewer[keep], work[keep]
+
+
+def _noise(rng: np.random.Generator, tails: float | None, shape) -> np.ndarray:
+    """Unit-variance noise: normal, or Student-t with ``tails`` degrees of freedom."""
+    if tails is None:
+        return rng.normal(0, 1, shape)
+    return rng.standard_t(tails, shape) * np.sqrt((tails - 2.0) / tails)
+
+
 def generate(scenario: Scenario, *, k: int, n: int, true_scores: str, seed: int) -> Cohort:
     """Draw one class of n learners (about n * (1 - late) works) and its reviews."""
     rng = np.random.default_rng(seed)
     m = int(np.sum(rng.random(n) >= scenario.late))  # late submitters are not distributed (D2)
     true, met = _true_scores(rng, true_scores, m)
-    kind = np.full(m, HONEST, dtype=object)
-    careless = rng.permutation(m)[:round(scenario.careless * m)]
-    kind[careless] = [CARELESS_KINDS[i % len(CARELESS_KINDS)] for i in range(len(careless))]
-    bias = rng.normal(0, scenario.bias_sd, m) if scenario.bias_sd else np.zeros(m)
-    noise = rng.gamma(2.0, scenario.noise_mean / 2.0, m)
+    # Reviewers: the authors (g = m), or for sparse graders a pool of g graders.
+    g, pool = m, None
+    if scenario.loads is not None:
+        g, *pool = _pool(rng, scenario.loads, m, k)
+    kinds = scenario.careless_kinds
+    kind = np.full(g, HONEST, dtype=object)
+    careless = rng.permutation(g)[:round(scenario.careless * g)]
+    kind[careless] = [kinds[i % len(kinds)] for i in range(len(careless))]
+    bias = rng.normal(0, scenario.bias_sd, g) if scenario.bias_sd else np.zeros(g)
+    noise = rng.gamma(2.0, scenario.noise_mean / 2.0, g)
     self_check = np.clip(np.round(true + rng.normal(SELF_CHECK_BIAS, SELF_CHECK_SD, m)), 0, MAX)
 
-    assignment = assign_reviewers(list(range(m)), k=k, seed=seed)
-    reviewer = np.asarray([v for v, works in assignment.items() for _ in works], dtype=np.intp)
-    work = np.asarray([u for works in assignment.values() for u in works], dtype=np.intp)
-    active = rng.random(m) >= scenario.never_review
+    if pool is None:
+        assignment = assign_reviewers(list(range(m)), k=k, seed=seed)
+        reviewer = np.asarray([v for v, works in assignment.items() for _ in works],
+                              dtype=np.intp)
+        work = np.asarray([u for works in assignment.values() for u in works], dtype=np.intp)
+    else:
+        reviewer, work = pool
+    active = rng.random(g) >= scenario.never_review
     keep = active[reviewer]
+    if scenario.partial:
+        # Reviewers who stop early keep only their first 1..k-1 reviews (in assignment order).
+        stops = rng.random(g) < scenario.partial
+        quota = np.where(stops, rng.integers(1, max(k, 2), g), len(work))
+        order = np.argsort(reviewer, kind="stable")
+        starts = np.concatenate(([0], np.cumsum(np.bincount(reviewer, minlength=g))[:-1]))
+        rank = np.empty(len(reviewer), dtype=np.intp)
+        rank[order] = np.arange(len(reviewer)) - starts[reviewer[order]]
+        keep &= rank < quota[reviewer]
     reviewer, work = reviewer[keep], work[keep]
     r_kind = kind[reviewer]
 
     # Honest points first; careless kinds overwrite theirs. Per-item classes add noise per item
     # (SD noise / sqrt(ITEMS), bias / ITEMS per item) so the totals behave like the others.
+    sd = noise[reviewer]
+    if scenario.ambiguity:
+        hard = rng.gamma(2.0, scenario.ambiguity / 2.0, m)
+        sd = np.sqrt(sd ** 2 + hard[work] ** 2)
     if met is None:
-        honest = true[work] + bias[reviewer] + rng.normal(0, 1, len(work)) * noise[reviewer]
+        honest = (true[work] + bias[reviewer] + scenario.offset
+                  + _noise(rng, scenario.tails, len(work)) * sd)
         values = np.clip(np.round(honest), 0, MAX)
         unit, mean_true = MAX, true.mean()
         values = values[:, None]
@@ -129,13 +237,13 @@ def generate(scenario: Scenario, *, k: int, n: int, true_scores: str, seed: int)
     else:
         unit = MAX / ITEMS
         scale = np.sqrt(ITEMS)
-        honest = (met[work] * unit + (bias[reviewer] / ITEMS)[:, None]
-                  + rng.normal(0, 1, (len(work), ITEMS)) * (noise[reviewer] / scale)[:, None])
+        honest = (met[work] * unit + ((bias[reviewer] + scenario.offset) / ITEMS)[:, None]
+                  + _noise(rng, scenario.tails, (len(work), ITEMS)) * (sd / scale)[:, None])
         values = np.clip(np.round(honest), 0, unit)
         mean_true = met.mean(axis=0) * unit
     shape = values.shape
     width = shape[1]
-    for name in CARELESS_KINDS:
+    for name in ALL_CARELESS:
         rows = r_kind == name
         count = int(rows.sum())
         if not count:
@@ -154,9 +262,14 @@ def generate(scenario: Scenario, *, k: int, n: int, true_scores: str, seed: int)
         elif name == "colluder":
             friends = rng.random(count) < COLLUDER_FRIENDS
             values[np.flatnonzero(rows)[friends]] = unit
+        elif name == CONSTANT:
+            # Each such reviewer's one score, for every work they review (per item: a tenth).
+            own = np.round(rng.uniform(*CONSTANT_RANGE, g) / width)
+            values[rows] = own[reviewer[rows]][:, None]
     points = values.sum(axis=1)
     return Cohort(n_works=m, true=true, self_check=self_check, kind=kind, reviewer=reviewer,
-                  work=work, points=points, items=None if met is None else values)
+                  work=work, points=points, items=None if met is None else values,
+                  n_reviewers=g)
 
 
 @dataclass
@@ -166,13 +279,32 @@ class _Context:
     cohort: Cohort
     groups: batch.Groups
     fit: model.ModelFit | None = None
+    check: fallback.ModelCheck | None = None
 
     def model_fit(self) -> model.ModelFit:
         if self.fit is None:
             c = self.cohort
-            self.fit = model.fit_reviews(c.reviewer, c.work, c.points, n_reviewers=c.n_works,
-                                         n_works=c.n_works, max_score=MAX)
+            self.fit = model.fit_reviews(c.reviewer, c.work, c.points,
+                                         n_reviewers=c.reviewers, n_works=c.n_works,
+                                         max_score=MAX)
         return self.fit
+
+    def model_check(self) -> fallback.ModelCheck:
+        if self.check is None:
+            c = self.cohort
+            self.check = fallback.check_model(c.reviewer, c.work, c.points,
+                                              n_reviewers=c.reviewers, n_works=c.n_works,
+                                              max_score=MAX, fit=self.model_fit())
+        return self.check
+
+
+def _reliability(ctx: _Context) -> np.ndarray:
+    """The reliability policy as grade_all computes it: the model, or the simple rule its
+    check chose."""
+    rule = ctx.model_check().rule
+    if rule == "reliability" or not ctx.model_fit().by_model.any():
+        return ctx.model_fit().grades
+    return batch.policy_points(ctx.groups, ctx.cohort.points, rule)
 
 
 def _item_rule(policy: str) -> Callable[[_Context], np.ndarray]:
@@ -193,7 +325,8 @@ def _policy_rule(policy: str) -> Callable[[_Context], np.ndarray]:
 
 _RULES: dict[str, Callable[[_Context], np.ndarray]] = {
     **{p: _policy_rule(p) for p in batch.BATCH_POLICIES},
-    "reliability": lambda ctx: ctx.model_fit().grades,
+    "reliability": _reliability,
+    "pg1": lambda ctx: ctx.model_fit().grades,
     "exclude_15": lambda ctx: warning_rules.outlier_check_all(
         ctx.cohort.work, ctx.cohort.points, n_works=ctx.cohort.n_works, max_score=MAX,
         threshold=0.15).points,
@@ -235,7 +368,7 @@ class WarningMetrics:
     by_kind: dict[str, list[int]] = field(default_factory=dict)
 
     def add(self, warned: np.ndarray, kind: np.ndarray, reviewed: np.ndarray) -> None:
-        for name in (HONEST, *CARELESS_KINDS):
+        for name in (HONEST, *ALL_CARELESS):
             mine = reviewed & (kind == name)
             tally = self.by_kind.setdefault(name, [0, 0])
             tally[0] += int(np.sum(warned & mine))
@@ -249,7 +382,7 @@ class WarningMetrics:
 
     def summary(self) -> dict[str, float]:
         """honest: share of honest reviewers warned; careless: share of careless ones caught."""
-        return {"honest": self.share(HONEST), "careless": self.share(*CARELESS_KINDS)}
+        return {"honest": self.share(HONEST), "careless": self.share(*ALL_CARELESS)}
 
 
 @dataclass
@@ -267,6 +400,11 @@ class ConfigResult:
     authors_warned: float
     works_with_k: float
     mean_reviews: float
+    anchors: float = 0.0
+    anchored: dict[str, ErrorMetrics] = field(default_factory=dict)
+    fallbacks: dict[str, int] = field(default_factory=dict)
+    offsets: list[tuple[float, float, float]] = field(default_factory=list)
+    oracle: ErrorMetrics | None = None
 
 
 def _seed(seed: int, scenario: str, k: int, true_scores: str, run: int) -> int:
@@ -274,11 +412,48 @@ def _seed(seed: int, scenario: str, k: int, true_scores: str, run: int) -> int:
     return int(np.random.SeedSequence(parts).generate_state(1)[0])
 
 
+def pick_anchors(cohort: Cohort, per_100: float, seed: int) -> np.ndarray:
+    """The works staff grade: round(per_100 x works / 100) of them, at random (the block picks
+    them at the start, before any review exists)."""
+    count = int(round(per_100 * cohort.n_works / 100.0))
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 16]))
+    return np.sort(rng.permutation(cohort.n_works)[:count])
+
+
+def calibrated(ctx: _Context, rule: str, grades: np.ndarray,
+               anchors: np.ndarray) -> tuple[np.ndarray, calibration.Estimate]:
+    """A rule's grades moved by the class offset the anchored works show (staff grade = the
+    true score), as the block's calibration does (calibration.py); and the estimate."""
+    c = ctx.cohort
+    if rule in ("reliability", "pg1") and (rule == "pg1" or ctx.model_check().rule
+                                           == "reliability") and ctx.model_fit().by_model.any():
+        sds = ctx.model_fit().score_sd
+    else:
+        counts = ctx.groups.counts
+        means = np.bincount(c.work, c.points, c.n_works) / np.maximum(counts, 1)
+        dof = float(np.sum(np.maximum(counts - 1, 0)))
+        pooled = float(np.sum((c.points - means[c.work]) ** 2)) / dof if dof else 1.0
+        sds = np.sqrt(max(pooled, calibration.MIN_SD ** 2) / np.maximum(counts, 1))
+    use = anchors[ctx.groups.counts[anchors] > 0]
+    estimate, _ = calibration.estimate_offset(
+        grades[use] - c.true[use], np.maximum(sds[use] ** 2, calibration.MIN_SD ** 2),
+        prior_sd=calibration.PRIOR_SD)
+    shift = -estimate.value if estimate.anchors else 0.0
+    return np.clip(grades + shift, 0, MAX), estimate
+
+
 def run_config(scenario: str, *, k: int, true_scores: str, runs: int, n: int,
-               seed: int = 0) -> ConfigResult:
-    """Run ``runs`` paired runs of one configuration and collect every metric."""
+               seed: int = 0, anchors: float = 0.0) -> ConfigResult:
+    """Run ``runs`` paired runs of one configuration and collect every metric. ``anchors``:
+    staff grades per 100 works; the same runs are then also graded with calibration
+    (``anchored``; ``offsets`` has the reliability policy's estimate, its SD and the true
+    offset of every run)."""
     rules = RULES + (ITEM_RULES if true_scores == "checklist" else ())
     errors = {name: ErrorMetrics() for name in rules}
+    anchored = {name: ErrorMetrics() for name in rules} if anchors else {}
+    fallbacks: dict[str, int] = {}
+    offsets = []
+    oracle = ErrorMetrics() if anchors else None
     warns = {name: WarningMetrics() for name in WARNING_RULES}
     ideal = authors = with_k = reviews = works = 0.0
     for run in range(runs):
@@ -286,15 +461,28 @@ def run_config(scenario: str, *, k: int, true_scores: str, runs: int, n: int,
                           seed=_seed(seed, scenario, k, true_scores, run))
         ctx = _Context(cohort, batch.group_reviews(cohort.work, cohort.n_works))
         graded = ctx.groups.counts > 0
+        chosen = ctx.model_check().rule
+        fallbacks[chosen] = fallbacks.get(chosen, 0) + 1
+        staff = pick_anchors(cohort, anchors, _seed(seed, scenario, k, true_scores, run)) \
+            if anchors else None
         for name in rules:
-            errors[name].add((_RULES[name](ctx) - cohort.true)[graded])
+            grades = _RULES[name](ctx)
+            errors[name].add((grades - cohort.true)[graded])
+            if staff is not None:
+                moved, estimate = calibrated(ctx, name, grades, staff)
+                anchored[name].add((moved - cohort.true)[graded])
+                if name == "reliability":
+                    true_offset = SCENARIOS[scenario].offset
+                    offsets.append((estimate.value, estimate.sd, true_offset))
+                    # The best any calibration could do: the true offset taken out.
+                    oracle.add((np.clip(grades - true_offset, 0, MAX) - cohort.true)[graded])
 
-        reviewed = np.bincount(cohort.reviewer, minlength=cohort.n_works) > 0
+        reviewed = np.bincount(cohort.reviewer, minlength=cohort.reviewers) > 0
         for name, threshold in (("outlier_15", 0.15), ("outlier_20", 0.20)):
             found = warning_rules.outlier_check_all(
                 cohort.work, cohort.points, n_works=cohort.n_works, max_score=MAX,
                 threshold=threshold, self_check=cohort.self_check)
-            warned = np.bincount(cohort.reviewer, found.far, cohort.n_works) > 0
+            warned = np.bincount(cohort.reviewer, found.far, cohort.reviewers) > 0
             warns[name].add(warned, cohort.kind, reviewed)
             if threshold == 0.15:
                 authors += float(np.mean(found.author_warned[graded]))
@@ -311,7 +499,8 @@ def run_config(scenario: str, *, k: int, true_scores: str, runs: int, n: int,
     return ConfigResult(scenario=scenario, k=k, true_scores=true_scores, runs=runs, n=n,
                         errors=errors, warnings=warns, ideal_share=ideal / runs,
                         authors_warned=authors / runs, works_with_k=with_k / runs,
-                        mean_reviews=reviews / runs)
+                        mean_reviews=reviews / runs, anchors=anchors, anchored=anchored,
+                        fallbacks=fallbacks, offsets=offsets, oracle=oracle)
 
 
 # ---------------------------------------------------------------- the numbers staff choose by

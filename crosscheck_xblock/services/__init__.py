@@ -23,6 +23,7 @@ One module per job:
     analytics, exports, rates   staff analytics, CSV downloads, the simulated warning rates
     latest, names  shared readers: the latest reviews and self-checks; staff-facing names
     retirement     forgetting usernames when the LMS retires an account
+    reviewer_rating  every learner's rating as a reviewer, over the course's blocks (F3)
 """
 from ..errors import BadRequest, Conflict, CrossCheckError, NotAllowed, NotFound, TooLarge, TooManyRequests
 from .analytics import task_analytics
@@ -34,7 +35,7 @@ from .best_works import (
     staff_best_works_thank,
     withdraw_from_gallery,
 )
-from .exports import grades_csv, reviews_csv
+from .exports import grades_csv, reviewer_ratings_csv, reviews_csv
 from .learner import learner_state
 from .lifecycle import (
     advance_task,
@@ -52,6 +53,7 @@ from .rates import simulated_rates
 from .ratings import rate_review, staff_settle_complaint
 from .registry import TaskRef, delete_task, find_task, sync_task, task_started
 from .retirement import forget_username
+from .reviewer_rating import RATING_FORMULA, course_ratings, learner_rating
 from .reviews import save_draft, submit_review, submit_self_check
 from .staff import staff_appeals, staff_overview
 from .submissions import submit_work
@@ -59,6 +61,7 @@ from .task_settings import AGGREGATIONS, RANGES, WARNING_RULES, TaskSettings
 from .threads import Sender, get_thread, post_message, staff_threads
 
 __all__ = [
+    "RATING_FORMULA", "course_ratings", "learner_rating", "reviewer_ratings_csv",
     "AGGREGATIONS", "RANGES", "WARNING_RULES",
     "BadRequest", "Conflict", "CrossCheckError", "NotAllowed", "NotFound", "TooLarge",
     "TooManyRequests", "Sender",

@@ -1,4 +1,5 @@
-"""CSV downloads for staff: one row per work (grades), one row per review version (reviews).
+"""CSV downloads for staff: one row per work (grades), one row per review version (reviews),
+one row per learner of the course as a reviewer (reviewer ratings).
 
 Every field is quoted, and a text cell that a spreadsheet would run as a formula (=, +, -, @, a
 tab or a carriage return at the start) gets a leading apostrophe, so learner text stays text.
@@ -8,11 +9,12 @@ The header row is in the reader's language; with `keys=True` it is the stable co
 import csv
 import io
 from collections import defaultdict
+from datetime import datetime
 
 from .. import schedule
 from ..i18n import N_, gettext
 from ..models import Grade, Review, Work
-from . import latest
+from . import latest, reviewer_rating
 from .guard import guarded
 from .names import staff_name
 from .registry import TaskRef
@@ -21,6 +23,9 @@ REVIEW_COLUMNS = ["work_id", "author", "work_url", "reviewer_number", "reviewer"
                   "latest", "submitted_at", "total", "best_work", "comment"]
 GRADE_COLUMNS = ["work_id", "learner", "work_url", "submitted_at", "self_check", "reviews_received",
                  "status", "points", "exact_points", "max_points", "policy"]
+RATING_COLUMNS = ["learner", "student_id", "rating", "reviews", "compared_reviews", "agreement", "bias",
+                  "scatter", "due_reviews", "on_time_reviews", "on_time", "thanks", "complaints_upheld",
+                  "extra_reviews", "blocks"]
 # Each column's heading for people (msgids, worded in the reader's language).
 HEADINGS = {
     "work_id": N_("Work id"), "author": N_("Author"), "work_url": N_("Link to the work"),
@@ -30,6 +35,14 @@ HEADINGS = {
     "self_check": N_("Self-check points"), "reviews_received": N_("Reviews received"),
     "status": N_("Grade status"), "points": N_("Grade"), "exact_points": N_("Exact grade"),
     "max_points": N_("Maximum score"), "policy": N_("Grading policy"),
+    "student_id": N_("Anonymous id"), "rating": N_("Reviewer rating (0 to 100)"),
+    "reviews": N_("Reviews done"), "compared_reviews": N_("Reviews compared with other reviewers"),
+    "agreement": N_("Agreement as counted (0 to 1)"),
+    "bias": N_("Bias (points out of 100)"), "scatter": N_("Scatter (points out of 100)"),
+    "due_reviews": N_("Reviews due"), "on_time_reviews": N_("Reviews finished on time"),
+    "on_time": N_("On-time share, as counted (0 to 1)"), "thanks": N_("Reviews thanked"),
+    "complaints_upheld": N_("Reviews with a complaint upheld"), "extra_reviews": N_("Extra reviews"),
+    "blocks": N_("Cross-checks reviewed in"),
     "marks": N_("Marked as best by reviewers"), "added_by_staff": N_("Added by staff"), "removed": N_("Removed"),
     "thanked": N_("Author thanked"), "in_gallery": N_("In the gallery"),
 }
@@ -95,3 +108,18 @@ def grades_csv(task: TaskRef, keys: bool = False) -> str:
                      grade.max_points if grade else settings.max_score,
                      grade.policy if grade else settings.grading_policy])
     return csv_text(GRADE_COLUMNS, rows, keys)
+
+
+@guarded
+def reviewer_ratings_csv(task: TaskRef, now: datetime, keys: bool = False) -> str:
+    """One row per learner of the task's course: their rating as a reviewer and its parts, the
+    shares as they count in the rating, so the rating can be recomputed from a row (five queries;
+    see services/reviewer_rating.py)."""
+    rows = []
+    for row in reviewer_rating.course_ratings(task, now):
+        parts = row["components"]
+        rows.append([row["learner"], row["student_id"], row["rating"], row["reviews"],
+                     parts["compared_reviews"], parts["agreement"], parts["bias"], parts["scatter"],
+                     parts["due_reviews"], parts["on_time_reviews"], parts["on_time"], parts["thanks"],
+                     parts["complaints_upheld"], parts["extra_reviews"], len(row["tasks"])])
+    return csv_text(RATING_COLUMNS, rows, keys)

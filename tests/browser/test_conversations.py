@@ -262,7 +262,7 @@ def test_conversation_between_author_reviewer_and_staff(workbench, context, cont
     expect(review.locator(".cc-thanks-why")).to_have_text(
         "You have already thanked this reviewer for this version of the review.")
     expect(review.locator("button.cc-thank-comment")).to_have_count(0)
-    expect(review.locator(".cc-ratings .cc-rating-thanks")).to_contain_text(
+    expect(review.locator(".cc-rated-list .cc-rated-thanks")).to_contain_text(
         "You thanked the reviewer for the comment on")
     screenshot(page, artifacts / "learner-conversation-thanks.png")
     audit(page, "en-conversation-thanks")
@@ -290,7 +290,7 @@ def test_conversation_between_author_reviewer_and_staff(workbench, context, cont
     expect(entry.locator(".cc-entry-outcome")).to_have_text("Waiting for course staff to look at this complaint.")
     expect(review.locator(".cc-complaint-why")).to_have_text(
         "You have already complained about this version of the review.")
-    expect(review.locator(".cc-ratings .cc-rating-complaint")).to_contain_text("waiting for course staff")
+    expect(review.locator(".cc-rated-list .cc-rated-complaint")).to_contain_text("waiting for course staff")
     assert_names_absent(page, [name for name in LEARNERS if name != other], "complaining author's page")
     ru = context_ru.new_page()
     open_block(ru, workbench.scenario(TASK, other), PHASE_REVIEW_RU)
@@ -303,7 +303,7 @@ def test_conversation_between_author_reviewer_and_staff(workbench, context, cont
     open_block(page, workbench.scenario(TASK, reviewer), PHASE_REVIEW)
     open_tab(page, "reviews")
     page.locator(f'.cc-work-pick[data-review="{thread_id}"]').click()
-    expect(page.locator(f'.cc-reviews .cc-work[data-review="{thread_id}"] .cc-rating-thanks')).to_contain_text(
+    expect(page.locator(f'.cc-reviews .cc-work[data-review="{thread_id}"] .cc-rated-thanks')).to_contain_text(
         "The author thanked you for the comment on")
 
     # ---- staff read both threads and settle the complaint in the appeals tab
@@ -339,7 +339,7 @@ def test_conversation_between_author_reviewer_and_staff(workbench, context, cont
     open_block(page, workbench.scenario(TASK, other), PHASE_REVIEW)
     open_tab(page, "feedback")
     review = page.locator(f'.cc-received-review[data-thread="{complaint_thread}"]')
-    expect(review.locator(".cc-rating-complaint")).to_contain_text("upheld by course staff")
+    expect(review.locator(".cc-rated-complaint")).to_contain_text("upheld by course staff")
     review.locator("button.cc-thread-toggle").click()
     expect(review.locator(".cc-entry-complaint .cc-entry-outcome")).to_contain_text(
         "Course staff upheld this complaint")

@@ -59,3 +59,54 @@ def test_per_item_rules_in_checklist_classes() -> None:
     with pytest.raises(ValueError):
         sim.grade(sim.generate(sim.SCENARIOS["honest"], k=3, n=50, true_scores="normal", seed=0),
                   ("item_median",))
+
+
+# --------------------------------------------------------------- the regimes of real classes
+
+
+def test_sparse_graders_do_few_reviews_each() -> None:
+    c = sim.generate(sim.SCENARIOS["sparse"], k=4, n=300, true_scores="normal", seed=3)
+    loads = np.bincount(c.reviewer, minlength=c.reviewers)
+    assert c.reviewers > c.n_works  # a pool of graders, not the authors
+    assert np.mean(loads[loads > 0] <= 3) > 0.7
+    assert loads.max() <= 10
+    counts = np.bincount(c.work, minlength=c.n_works)
+    assert np.mean(counts == 4) > 0.9 and counts.min() >= 2
+    assert not np.any(np.unique(c.work * c.reviewers + c.reviewer, return_counts=True)[1] > 1)
+
+
+def test_constant_reviewers_give_everyone_one_score() -> None:
+    c = sim.generate(sim.SCENARIOS["constant"], k=4, n=200, true_scores="normal", seed=4)
+    constant = np.flatnonzero(c.kind == sim.CONSTANT)
+    assert 0.15 <= len(constant) / c.reviewers <= 0.25
+    for v in constant[:10]:
+        given = c.points[c.reviewer == v]
+        if len(given):
+            assert len(set(given.tolist())) == 1 and 50 <= given[0] <= 100
+
+
+def test_a_harsh_class_scores_below_the_staff_grade() -> None:
+    harsh = sim.generate(sim.SCENARIOS["harsh-class"], k=4, n=300, true_scores="normal", seed=5)
+    fair = sim.generate(sim.SCENARIOS["heavy-tailed"], k=4, n=300, true_scores="normal", seed=5)
+    honest = harsh.kind[harsh.reviewer] == sim.HONEST
+    gap = np.mean(harsh.points[honest] - harsh.true[harsh.work[honest]])
+    assert -8 < gap < -4
+    assert fair.points.shape == harsh.points.shape
+    # Student-t noise of unit SD: far more draws beyond 4 SD than normal noise (6e-5).
+    rng = np.random.default_rng(0)
+    t = sim._noise(rng, 3.0, 200_000)
+    assert 0.9 < np.std(t) < 1.1
+    assert np.mean(np.abs(t) > 4) > 0.002
+    assert np.mean(np.abs(sim._noise(rng, None, 200_000)) > 4) < 0.0005
+
+
+def test_anchored_runs_are_paired_and_measured() -> None:
+    result = sim.run_config("harsh-class", k=4, true_scores="normal", runs=3, n=150, seed=6,
+                            anchors=5.0)
+    plain = sim.run_config("harsh-class", k=4, true_scores="normal", runs=3, n=150, seed=6)
+    assert result.errors["median"].summary() == plain.errors["median"].summary()
+    assert len(result.offsets) == 3 and all(t == -6.0 for _, _, t in result.offsets)
+    for rule in ("reliability", "median"):
+        assert (result.anchored[rule].summary()["rmse"]
+                < result.errors[rule].summary()["rmse"])
+    assert result.oracle.summary()["rmse"] < result.errors["reliability"].summary()["rmse"]

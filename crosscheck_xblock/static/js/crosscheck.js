@@ -519,7 +519,12 @@ function CrossCheckBlock(runtime, element) {
     {id: "work", label: t("My work"), panel: $(".cc-panel-work")},
     {id: "reviews", label: t("Reviews to do"), panel: $(".cc-panel-reviews")},
     {id: "feedback", label: t("Feedback on my work"), panel: $(".cc-panel-feedback")},
-    {id: "grade", label: t("Grade and appeal"), panel: $(".cc-panel-grade")}
+    {id: "grade", label: t("Grade and appeal"), panel: $(".cc-panel-grade"),
+     onShow: function (changed) {  // the learner's own reviewer rating (reviewer_rating.js)
+       if (changed && init.signed_in && !staffView) {
+         CrossCheckReviewerRating.loadLearner($(".cc-reviewer-rating"), {call: call, showError: showError});
+       }
+     }}
   ];
   var STAFF_TABS = [
     {id: "progress", label: t("Progress"), panel: $(".cc-panel-progress"), className: "cc-tab-staff"},
@@ -529,6 +534,13 @@ function CrossCheckBlock(runtime, element) {
      onShow: function (changed) { if (changed) { loadAppeals(); } }},
     {id: "threads", label: t("Conversations"), panel: $(".cc-panel-threads"), className: "cc-tab-staff",
      onShow: function (changed) { if (changed) { loadThreads(); } }},
+    {id: "ratings", label: t("Reviewer ratings"), panel: $(".cc-panel-ratings"), className: "cc-tab-staff",
+     onShow: function (changed) {
+       if (changed) {
+         CrossCheckReviewerRating.loadStaff($(".cc-panel-ratings"), {call: call, showError: showError,
+                                                                     exportUrl: runtime.handlerUrl(root, "staff_export")});
+       }
+     }},
     {id: "settings", label: t("Settings"), panel: $(".cc-panel-settings"), className: "cc-tab-staff"}
   ];
   var tabs = null;

@@ -433,7 +433,7 @@ var CrossCheckThreads = (function () {
   function ratingsList(ratings, items, mine) {
     if (!ratings || !ratings.length) { return null; }
     var names = itemNames(items);
-    return el("ul", {"class": "cc-ratings"}, ratings.map(function (rating) {
+    return el("ul", {"class": "cc-rated-list"}, ratings.map(function (rating) {
       var values = {target: targetText(rating["for"], names), items: itemList(rating.items || [], names),
                     date: fmtDate(rating.created_at)};
       var text;
@@ -447,7 +447,7 @@ var CrossCheckThreads = (function () {
         text = mine ? t("You complained about the points for %(items)s (%(date)s): %(status)s.", values)
                     : t("The author complained about your points for %(items)s (%(date)s): %(status)s.", values);
       }
-      return el("li", {"class": "cc-rating cc-rating-" + rating.kind + " cc-rating-" + rating.status, text: text});
+      return el("li", {"class": "cc-rated cc-rated-" + rating.kind + " cc-rated-" + rating.status, text: text});
     }));
   }
 
