@@ -149,7 +149,74 @@ var CrossCheckAppeals = (function () {
     return el("div", {"class": "cc-filter"}, [el("label", {"for": id, text: t("Filter by learner")}), " ", input, " ", count]);
   }
 
-  /* ctx: {call, showError, announce, items (the checklist), maxScore}. */
+  // ------------------------------------------------------------------ staff: complaints about reviews
+
+  function complaintStatus(row) {
+    return {pending: t("waiting"), upheld: t("upheld"), rejected: t("rejected")}[row.status] || row.status;
+  }
+
+  /* The authors' complaints about a review's deductions, waiting ones first, each with its
+   * conversation and Uphold / Reject with a comment (staff_settle_complaint). */
+  function complaintsBlock(container, data, ctx) {
+    var rows = data.complaints || [];  // the server's order: waiting first, largest spread first
+    if (!rows.length) { return null; }
+    var wrap = el("div", {"class": "cc-complaints"}, [
+      el("h3", {text: t("Complaints about reviews (%(n)s waiting)", {n: data.complaints_pending || 0})}),
+      el("p", {"class": "cc-note", text: t("An author says that points were taken without reason for the items named. Upheld, the reviewer is warned for an unfair review; rejected as unfounded, the author is warned. Neither changes the grade (a re-check does, and settles the work's waiting complaints with it). Your comment is shown to both learners in their conversation.")})]);
+    rows.forEach(function (row) {
+      var values = {work: row.work_title, author: row.author, reviewer: row.reviewer_title, username: row.reviewer,
+                    status: complaintStatus(row), date: fmtDate(row.created_at)};
+      var block = el("div", {"class": "cc-work cc-complaint cc-complaint-" + row.status, "data-complaint": String(row.id),
+                             "data-learner": row.author + " " + row.reviewer}, [
+        el("h4", {text: t("%(work)s (%(author)s), %(reviewer)s (%(username)s) — %(status)s", values)}),
+        el("p", {"class": "cc-note", text: t("Sent %(date)s about review version %(version)s (total: %(points)s).",
+                                              {date: fmtDate(row.created_at), version: row.version, points: fmtPoints(row.review_total)})}),
+        el("p", {"class": "cc-note", text: t("Items: %(items)s", {items: row.items.map(function (item) { return item.title; }).join("; ")})}),
+        row.note ? el("p", {"class": "cc-comment", text: row.note}) : null
+      ]);
+      if (row.status !== "pending") {
+        block.appendChild(el("p", {"class": "cc-note cc-complaint-settled", text: row.by_appeal
+          ? t("Settled by %(staff)s on %(date)s with the re-check of the appeal.", {staff: row.settled_by, date: fmtDate(row.settled_at)})
+          : t("Settled by %(staff)s on %(date)s.", {staff: row.settled_by, date: fmtDate(row.settled_at)})}));
+        if (row.outcome) { block.appendChild(el("p", {"class": "cc-note", text: row.outcome})); }
+        if (row.comment) { block.appendChild(el("p", {"class": "cc-comment", text: row.comment})); }
+      }
+      if (ctx.openThread) {
+        block.appendChild(el("button", {type: "button", "class": "cc-link cc-complaint-thread", text: t("Open the conversation"),
+                                        onclick: function () { ctx.openThread(row.thread); }}));
+      }
+      var commentId = CrossCheckCommon.uniqueId("cc-complaint-comment");
+      var comment = el("textarea", {"class": "cc-complaint-comment", id: commentId, rows: "2", maxlength: "2000"});
+      function settle(verdict, button) {
+        ctx.showError("");
+        button.disabled = true;
+        ctx.call("staff_settle_complaint", {complaint: row.id, verdict: verdict, comment: comment.value}).then(function (answer) {
+          renderStaff(container, answer.appeals, ctx, answer.result.message);
+          if (ctx.announce) { ctx.announce(answer.result.message); }
+          if (ctx.onBadge) { ctx.onBadge(answer.appeals); }
+          var ok = container.querySelector(".cc-ok");
+          if (ok) { ok.setAttribute("tabindex", "-1"); ok.focus(); }
+        }).catch(function (err) { button.disabled = false; ctx.showError(err.message); });
+      }
+      var uphold = el("button", {type: "button", "class": "cc-complaint-uphold", text: t("Uphold"),
+                                 "aria-label": t("Uphold the complaint of %(author)s", {author: row.author}),
+                                 onclick: function () { settle("upheld", uphold); }});
+      var reject = el("button", {type: "button", "class": "cc-complaint-reject", text: t("Reject"),
+                                 "aria-label": t("Reject the complaint of %(author)s", {author: row.author}),
+                                 onclick: function () { settle("rejected", reject); }});
+      var form = [el("label", {"class": "cc-block-label", "for": commentId, text: t("Comment for both learners")}), comment,
+                  el("div", {"class": "cc-form-actions"}, [uphold, reject])];
+      if (row.status === "pending") {
+        form.forEach(function (node) { block.appendChild(node); });
+      } else {
+        block.appendChild(el("details", {"class": "cc-complaint-change"}, [el("summary", {text: t("Change the verdict")})].concat(form)));
+      }
+      wrap.appendChild(block);
+    });
+    return wrap;
+  }
+
+  /* ctx: {call, showError, announce, items (the checklist), maxScore, onBadge(data), openThread(token)}. */
   function renderStaff(container, data, ctx, message) {
     container.textContent = "";
     container.appendChild(el("h3", {text: t("Appeals (%(n)s waiting)", {n: data.pending})}));
@@ -215,6 +282,9 @@ var CrossCheckAppeals = (function () {
       recheckButton(row, row.recheck ? t("Correct the re-check") : t("Re-check")).forEach(function (node) { block.appendChild(node); });
       container.appendChild(block);
     });
+
+    var complaints = complaintsBlock(container, data, ctx);
+    if (complaints) { container.appendChild(complaints); }
 
     if (data.candidates.length) {
       container.appendChild(el("h3", {text: t("Largest spreads, not appealed")}));

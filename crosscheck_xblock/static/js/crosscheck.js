@@ -6,9 +6,10 @@
  *
  * The page: a header (title, phase, the next date with a countdown, the learner's progress),
  * then tabs (WAI-ARIA tabs pattern) — My work · Reviews to do · Feedback on my work · Grade and
- * appeal, and for course staff also Progress · Analytics · Appeals · Settings. It opens on the
+ * appeal, and for course staff also Progress · Analytics · Appeals · Conversations · Settings. It opens on the
  * tab that needs action now. "Reviews to do" shows one work at a time, picked from a list of the
- * works with their status.
+ * works with their status. Each given and received review has its anonymous conversation
+ * (threads.js), and staff have a Conversations tab with every thread.
  */
 function CrossCheckBlock(runtime, element) {
   "use strict";  // i18n: code
@@ -225,7 +226,10 @@ function CrossCheckBlock(runtime, element) {
         type: "button", "class": "cc-work-pick cc-status-" + status, "data-review": review.id,
         "aria-current": current ? "true" : null, onclick: function () { selectReview(review.id, true); }}, [
           el("span", {"class": "cc-work-pick-title", text: review.title}), " ",
-          el("span", {"class": "cc-work-pick-status", text: statusText(review)})])]));
+          el("span", {"class": "cc-work-pick-status", text: statusText(review)}),
+          review.thread && review.thread.unread
+            ? el("span", {"class": "cc-work-pick-unread", text: CrossCheckThreads.unreadText(review.thread.unread)})
+            : null])]));
     });
   }
 
@@ -303,6 +307,9 @@ function CrossCheckBlock(runtime, element) {
       }
       var history = historyBlock(review.history, t("History of your review"));
       if (history) { block.appendChild(history); }
+      var rated = CrossCheckThreads.ratingsList(review.ratings, state.checklist.items, false);
+      if (rated) { block.appendChild(rated); }
+      if (review.thread) { block.appendChild(conversation(review.thread, review.title)); }
       section.appendChild(block);
     });
     var focus = focusAfterRender;
@@ -318,6 +325,36 @@ function CrossCheckBlock(runtime, element) {
     if (box.contains(document.activeElement)) { return; }
     var panel = tabs && box.querySelector(".cc-panel:not([hidden])");
     if (panel) { panel.focus(); }
+  }
+
+  // ------------------------------------------------------------------ conversations about reviews
+
+  /** Unread posts of the learner's threads, given (reviews) and received, from the state. */
+  function unreadOf(list) {
+    return list.reduce(function (sum, entry) { return sum + (entry.thread ? entry.thread.unread : 0); }, 0);
+  }
+
+  /** The "Conversation" disclosure of one review's thread; `other` names the other side, and
+   * `received` is the review of the learner's work (its comments are beside the thanks buttons). */
+  function conversation(summary, other, received) {
+    return CrossCheckThreads.disclosure(summary, {
+      call: call, items: state.checklist.items, maxScore: state.settings.max_score, readOnly: readOnly,
+      label: other, announce: announce, showError: showError, comments: received || null,
+      onRead: function () {
+        state.unread_messages = unreadOf(state.reviews) + unreadOf(state.received);
+        renderWorkList();
+        updateBadges();
+      },
+      onRated: function (kind) {
+        // can_rate and ratings change: the state afresh; the thread stays open and takes the focus.
+        announce(kind === "thanks" ? t("Your thanks are sent.") : t("Your complaint is sent to course staff."));
+        call("get_state").then(function (fresh) {
+          state = fresh;
+          render();
+          var region = box.querySelector('.cc-thread-wrap[data-thread="' + summary.id + '"] .cc-thread');
+          if (region) { region.focus(); }
+        }).catch(function (err) { showError(err.message); });
+      }});
   }
 
   // ------------------------------------------------------------------ received reviews and grade
@@ -338,12 +375,28 @@ function CrossCheckBlock(runtime, element) {
     section.appendChild(Forms.pointsTable(state.checklist.items, columns, t("Points per item")));
     state.received.forEach(function (review) {
       var values = {reviewer: review.title, points: fmtPoints(review.total), max: fmtPoints(state.settings.max_score)};
-      section.appendChild(el("div", {"class": "cc-work cc-received-review"}, [
+      var thread = review.thread ? conversation(review.thread, review.title, review) : null;
+      var canRate = review.can_rate || {};
+      // F2: thanks are for a useful comment; the button beside the overall comment opens the
+      // conversation at its thanks button (there every comment, the items' too, has its own).
+      var thank = thread && canRate.thanks && review.comment && !readOnly
+        ? el("button", {type: "button", "class": "cc-link cc-thank-comment", text: t("Thank for this comment"),
+                        "aria-label": t("Thank %(reviewer)s for this comment", {reviewer: review.title}),
+                        onclick: function () { thread.thankFor("comment"); }}) : null;
+      var rateHint = thread && (canRate.thanks || canRate.complaint) && !readOnly
+        ? el("p", {"class": "cc-note cc-rate-hint", text: canRate.complaint
+          ? t("In the conversation you can thank the reviewer for a useful comment, or complain about points taken without reason.")
+          : t("In the conversation you can thank the reviewer for a useful comment.")}) : null;
+      section.appendChild(el("div", {"class": "cc-work cc-received-review", "data-thread": review.thread ? review.thread.id : null}, [
         el("h4", {text: review.best_work
           ? t("%(reviewer)s: %(points)s of %(max)s — marked your work as a best work", values)
           : t("%(reviewer)s: %(points)s of %(max)s", values)}),
         review.comment ? el("p", {"class": "cc-comment", text: review.comment}) : null,
-        historyBlock(review.history, t("History of this review"))
+        thank,
+        historyBlock(review.history, t("History of this review")),
+        CrossCheckThreads.ratingsList(review.ratings, state.checklist.items, true),
+        rateHint,
+        thread
       ]));
     });
   }
@@ -479,6 +532,8 @@ function CrossCheckBlock(runtime, element) {
      onShow: function (changed) { if (changed) { loadAnalytics(); } }},
     {id: "appeals", label: t("Appeals"), panel: $(".cc-panel-appeals"), className: "cc-tab-staff",
      onShow: function (changed) { if (changed) { loadAppeals(); } }},
+    {id: "threads", label: t("Conversations"), panel: $(".cc-panel-threads"), className: "cc-tab-staff",
+     onShow: function (changed) { if (changed) { loadThreads(); } }},
     {id: "ratings", label: t("Reviewer ratings"), panel: $(".cc-panel-ratings"), className: "cc-tab-staff",
      onShow: function (changed) {
        if (changed) {
@@ -499,6 +554,9 @@ function CrossCheckBlock(runtime, element) {
     if ((state.phase === "review" && unfinished) || (state.phase === "adjustment" && state.reviews.length)) {
       return "reviews";
     }
+    // New posts in a conversation: the tab where they are.
+    if (unreadOf(state.received)) { return "feedback"; }
+    if (unreadOf(state.reviews)) { return "reviews"; }
     if (state.reviews.length && state.received.length) { return "feedback"; }
     if (state.reviews.length) { return "reviews"; }
     return "work";
@@ -507,9 +565,14 @@ function CrossCheckBlock(runtime, element) {
   function updateBadges() {
     if (!tabs || !state) { return; }
     var progress = state.progress;
-    tabs.badge("reviews", progress.reviews_assigned
-      ? t("%(done)s of %(n)s", {done: progress.reviews_done, n: progress.reviews_assigned}) : "");
-    tabs.badge("feedback", state.received.length ? String(state.received.length) : "");
+    var given = unreadOf(state.reviews), received = unreadOf(state.received);
+    var done = progress.reviews_assigned
+      ? t("%(done)s of %(n)s", {done: progress.reviews_done, n: progress.reviews_assigned}) : "";
+    tabs.badge("reviews", given ? (done ? t("%(badge)s, %(unread)s", {badge: done, unread: CrossCheckThreads.unreadText(given)})
+                                        : CrossCheckThreads.unreadText(given)) : done);
+    var count = state.received.length ? String(state.received.length) : "";
+    tabs.badge("feedback", received ? (count ? t("%(badge)s, %(unread)s", {badge: count, unread: CrossCheckThreads.unreadText(received)})
+                                             : CrossCheckThreads.unreadText(received)) : count);
   }
 
   // ------------------------------------------------------------------ staff: progress
@@ -524,7 +587,7 @@ function CrossCheckBlock(runtime, element) {
 
   function renderStaff(overview, message) {
     if (tabs && overview.appeals_pending !== undefined) {
-      tabs.badge("appeals", overview.appeals_pending ? String(overview.appeals_pending) : "");
+      appealsBadge({pending: overview.appeals_pending, complaints_pending: overview.complaints_pending});
     }
     var section = $(".cc-staff");
     section.textContent = "";
@@ -621,9 +684,48 @@ function CrossCheckBlock(runtime, element) {
     showError("");
     call("staff_appeals").then(function (data) {
       CrossCheckAppeals.renderStaff(target, data, {call: call, showError: showError, announce: announce,
-                                                   items: state.checklist.items, maxScore: state.settings.max_score});
+                                                   items: state.checklist.items, maxScore: state.settings.max_score,
+                                                   onBadge: appealsBadge, openThread: openStaffThread});
       target.removeAttribute("aria-busy");
-      tabs.badge("appeals", data.pending ? String(data.pending) : "");
+      appealsBadge(data);
+    }).catch(function (err) { showError(err.message); });
+  }
+
+  /** The Appeals tab's badge: the appeals and the complaints waiting for staff. */
+  function appealsBadge(data) {
+    var waiting = (data.pending || 0) + (data.complaints_pending || 0);
+    tabs.badge("appeals", waiting ? String(waiting) : "");
+  }
+
+  // A thread to open once the Conversations tab has loaded (from a complaint in the Appeals tab).
+  var threadToOpen = null;
+
+  function openStaffThread(token) {
+    threadToOpen = token;
+    if (tabs.current() === "threads") { loadThreads(); } else { tabs.select("threads", true); }
+  }
+
+  function threadsBadge(unread) {
+    if (tabs) { tabs.badge("threads", unread ? CrossCheckThreads.unreadText(unread) : ""); }
+  }
+
+  function loadThreads() {
+    var panel = $(".cc-staff-threads");
+    if (!panel.firstChild) {
+      panel.appendChild(el("div", {"class": "cc-panel-tools"}, [
+        el("button", {type: "button", "class": "cc-staff_threads", onclick: loadThreads, text: t("Refresh conversations")})]));
+      panel.appendChild(el("div", {"class": "cc-threads", "aria-busy": "true"},
+                           [el("p", {"class": "cc-note", text: t("Loading…")})]));
+    }
+    var target = panel.querySelector(".cc-threads");
+    showError("");
+    return call("staff_threads").then(function (data) {
+      CrossCheckThreads.renderStaff(target, data, {call: call, showError: showError, announce: announce,
+                                                   items: state.checklist.items, maxScore: state.settings.max_score,
+                                                   onUnread: threadsBadge});
+      target.removeAttribute("aria-busy");
+      if (threadToOpen && target.openThread) { target.openThread(threadToOpen); }
+      threadToOpen = null;
     }).catch(function (err) { showError(err.message); });
   }
 
@@ -691,5 +793,9 @@ function CrossCheckBlock(runtime, element) {
   if (staffView) {
     call("staff_overview").then(function (overview) { renderStaff(overview); })
       .catch(function (err) { showError(err.message); });
+    // The Conversations tab's unread count, before the tab is opened.
+    call("staff_threads").then(function (data) {
+      threadsBadge(data.threads.reduce(function (sum, row) { return sum + row.unread; }, 0));
+    }).catch(function () { return null; });
   }
 }
