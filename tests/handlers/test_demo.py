@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 from workbench.scenarios import add_xml_scenario, get_scenarios
 
-from cc_workbench.demo import LEARNERS, NO_SHOWS
+from cc_workbench.demo import LEARNERS, NO_SHOW_COUNT
 from cc_workbench.management.commands.crosscheck_demo import scenario_usage_id
 from crosscheck_xblock.block import DEMO_SCENARIO, RUNNING_SCENARIO, CrossCheckXBlock
 from crosscheck_xblock.models import Message, Rating, Work
@@ -38,7 +38,7 @@ def test_the_demo_under_review_shows_the_social_half(demo):
     assert any(m["kind"] == "message" and m["phrase"] for m in thread["messages"])
     assert {(r.kind, r.status) for r in Rating.objects.all()} == {("thanks", "sent"), ("complaint", "pending")}
     assert demo.ok("staff_appeals", "staff")["complaints_pending"] == 1
-    assert len(demo.ok("staff_threads", "staff")["threads"]) == 3 * (len(LEARNERS) - len(NO_SHOWS))
+    assert len(demo.ok("staff_threads", "staff")["threads"]) == 3 * (len(LEARNERS) - NO_SHOW_COUNT)
     assert Message.objects.count() >= 6
     carol_reviewer = demo.ok("staff_threads", "staff")["threads"]
     assert any(t["unread"] for t in carol_reviewer)

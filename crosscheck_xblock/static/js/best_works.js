@@ -43,7 +43,7 @@ var CrossCheckBestWorks = (function () {
     var selected = {};
     var status = el("p", {"class": "cc-selection-count", role: "status"});
     var result = el("p", {"class": "cc-result", role: "status", "aria-live": "polite"});
-    var error = el("p", {"class": "cc-error", role: "alert"});
+    var error = el("p", {"class": "cc-best-error", role: "alert"});
 
     function ids() {
       return data.works.filter(function (row) { return selected[row.work_id]; })
@@ -199,7 +199,7 @@ var CrossCheckBestWorks = (function () {
     var size = el("input", {type: "number", id: sizeId, min: "1", value: "10"});
     var byTop = el("input", {type: "radio", name: uniqueId("cc-vote-by"), value: "top", checked: "checked"});
     var byPercent = el("input", {type: "radio", name: byTop.name, value: "top_percent"});
-    var error = el("p", {"class": "cc-error", role: "alert"});
+    var error = el("p", {"class": "cc-best-error", role: "alert"});
     section.appendChild(el("p", {"class": "cc-note", text: t("After the cross-check end, the course's best reviewers by the reviewer rating can vote on the works above; authors cannot vote for their own work.")}));
     section.appendChild(el("div", {"class": "cc-vote-form"}, [
       el("p", {}, [el("label", {"for": closesId, text: t("Closes at")}), " ", closes]),
@@ -271,7 +271,7 @@ var CrossCheckBestWorks = (function () {
     }
     var mine = {};
     vote.my_votes.forEach(function (id) { mine[id] = true; });
-    var error = el("p", {"class": "cc-error", role: "alert"});
+    var error = el("p", {"class": "cc-best-error", role: "alert"});
     var boxes = vote.works.map(function (work) {
       var box = el("input", {type: "checkbox", value: String(work.id), disabled: work.own || ctx.readOnly || !vote.open ? "disabled" : null});
       box.checked = !!mine[work.id];

@@ -541,6 +541,8 @@ function CrossCheckBlock(runtime, element) {
                                                                      exportUrl: runtime.handlerUrl(root, "staff_export")});
        }
      }},
+    {id: "best", label: t("Best works"), panel: $(".cc-panel-best"), className: "cc-tab-staff",
+     onShow: function (changed) { if (changed) { loadBestWorks(); } }},
     {id: "settings", label: t("Settings"), panel: $(".cc-panel-settings"), className: "cc-tab-staff"}
   ];
   var tabs = null;
@@ -549,7 +551,8 @@ function CrossCheckBlock(runtime, element) {
   function defaultTab() {
     if (init.is_staff && !readOnly) { return "progress"; }
     if (!state) { return "work"; }
-    if (state.grade || (state.appeal && state.appeal.submitted) || state.warnings.length) { return "grade"; }
+    if (state.grade || (state.appeal && state.appeal.submitted) || state.warnings.length || state.best_work
+        || (state.vote && state.vote.eligible && state.vote.open)) { return "grade"; }
     var unfinished = state.reviews.some(function (review) { return review.status !== "submitted"; });
     if ((state.phase === "review" && unfinished) || (state.phase === "adjustment" && state.reviews.length)) {
       return "reviews";
@@ -709,6 +712,20 @@ function CrossCheckBlock(runtime, element) {
     if (tabs) { tabs.badge("threads", unread ? CrossCheckThreads.unreadText(unread) : ""); }
   }
 
+  /** The best works page (issue 12) into its staff tab. */
+  function loadBestWorks() {
+    var panel = $(".cc-staff-best");
+    panel.setAttribute("aria-busy", "true");
+    showError("");
+    var exportUrl = runtime.handlerUrl(root, "staff_export");
+    exportUrl += (exportUrl.indexOf("?") >= 0 ? "&" : "?") + "kind=best_works";  // i18n: code
+    return call("staff_best_works").then(function (data) {
+      CrossCheckBestWorks.renderStaff(panel, data, {call: call, showError: showError, announce: announce,
+                                                    exportUrl: exportUrl});
+      panel.removeAttribute("aria-busy");
+    }).catch(function (err) { panel.removeAttribute("aria-busy"); showError(err.message); });
+  }
+
   function loadThreads() {
     var panel = $(".cc-staff-threads");
     if (!panel.firstChild) {
@@ -771,6 +788,12 @@ function CrossCheckBlock(runtime, element) {
     CrossCheckAppeals.renderLearner($(".cc-appeal"), {
       state: state, call: call, showError: showError, readOnly: readOnly, announce: announce,
       onState: function (fresh) { state = fresh; render(); keepFocus(); }});
+    var best = $(".cc-best-works");
+    best.textContent = "";
+    var bestPart = CrossCheckBestWorks.learnerPart(state, {
+      call: call, readOnly: readOnly, announce: announce,
+      onState: function (fresh) { state = fresh; render(); keepFocus(); }});
+    if (bestPart) { best.appendChild(bestPart); }
     if (init.is_staff && !readOnly) { renderSettings(); }
     updateBadges();
   }

@@ -45,6 +45,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"Demo ready: {count} works in {usage_id}. "
                                   f"Learners: {', '.join(LEARNERS)}; staff: staff.")
             else:
-                demo.load_under_review(block, now)
+                no_shows = demo.load_under_review(block, now)
+                absent = " and ".join(sorted(no_shows))
                 self.stdout.write(f"Demo under review ready in {usage_id}: reviews, conversations, a thanks "
-                                  "and a complaint (see alice, bob, carol and staff).")
+                                  f"and a complaint (see alice, bob, carol and staff); {absent} never reviewed.")
