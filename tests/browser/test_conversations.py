@@ -7,18 +7,31 @@ learner's username; the panel, the staff tab and the complaints pass axe in Engl
 
 The reviews themselves are submitted through the API (the review form has its own tests): only
 the conversation, the thanks and the complaint are driven through the page. Thanks and complaints
-are taken during the cross-check, so no adjustment period is needed.
+are taken during the cross-check. At the end staff move the cross-check end into the past with a
+day of adjustment (T6): the reviewer corrects the disputed points on the page and says so with a
+prepared phrase; the author sees the new version and the phrase in the same history.
 """
 import os
 import re
 import secrets
+from datetime import UTC, datetime, timedelta
+from fractions import Fraction
 from unittest import mock
 
 from playwright.sync_api import expect
 
 from crosscheck_xblock.block import CrossCheckXBlock
 
-from .test_flow import assert_names_absent, expect_tab, handler_response, init_state, open_block, open_tab, screenshot
+from .test_flow import (
+    assert_names_absent,
+    expect_tab,
+    handler_response,
+    init_state,
+    open_block,
+    open_tab,
+    screenshot,
+    set_item,
+)
 
 
 def scenario_number(name: str) -> int:
@@ -32,6 +45,8 @@ TASK = scenario_number("Cross-check: conversation test")  # k = 2, max 100 (conf
 LEARNERS = [f"t{n}-{secrets.token_hex(2)}" for n in range(1, 4)]
 PHASE_SUBMISSION = "Submission is open."
 PHASE_REVIEW = "The cross-check is running: review the works assigned to you."
+PHASE_ADJUSTMENT = ("The cross-check has ended. Until the adjustment period ends you may correct the points of "
+                    "reviews you submitted; new reviews are not accepted.")
 PHASE_REVIEW_RU = "Кросс-чек идёт: проверьте назначенные вам работы."
 
 # Run in the page: a handler of the block as the page's learner (`?student=` is in the page's URL).
@@ -43,6 +58,10 @@ API = """async ([handler, body]) => {
         body: JSON.stringify(body)});
     return {status: response.status, body: await response.json()};
 }"""
+
+
+def iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def api(page, handler: str, body: dict) -> dict:
@@ -346,3 +365,47 @@ def test_conversation_between_author_reviewer_and_staff(workbench, context, cont
     expect(review.locator(".cc-entry-complaint .cc-entry-staff-comment")).to_have_text(
         "Course staff: The header is there at every width.")
     assert_names_absent(page, [name for name in LEARNERS if name != other], "author after the verdict")
+
+    # ---- the adjustment period (T6): staff move the end into the past with a day of adjustment;
+    # the reviewer corrects the points the author disputed and says so with a phrase.
+    now = datetime.now(UTC)
+    values = {"submission_due": iso(now - timedelta(hours=3)), "review_start": iso(now - timedelta(hours=2)),
+              "review_due": iso(now - timedelta(minutes=5)), "adjustment_days": 1}
+    api(staff, "studio_submit", {"values": values})
+    open_block(page, workbench.scenario(TASK, reviewer), PHASE_ADJUSTMENT)
+    open_tab(page, "reviews")
+    page.locator(f'.cc-work-pick[data-review="{thread_id}"]').click()
+    work = page.locator(f'.cc-reviews .cc-work[data-review="{thread_id}"]')
+    work.locator("details.cc-edit-review > summary").click()  # "Correct the points of this review"
+    form = work.locator("form.cc-review-form")
+    expect(form).to_contain_text("you may correct the points of this review")
+    set_item(form.locator('.cc-item[data-item="c2"]'), "subtask", Fraction(1))
+    with handler_response(page, "submit_review") as response:
+        form.locator("button[type=submit]").click()
+    assert response.value.status == 200, response.value.text()
+    state = open_block(page, workbench.scenario(TASK, reviewer), PHASE_ADJUSTMENT)
+    corrected = next(review for review in state["reviews"] if review["id"] == thread_id)
+    assert len(corrected["history"]) == 2 and corrected["latest"]["items"]["c2"] == 1
+    open_tab(page, "reviews")
+    page.locator(f'.cc-work-pick[data-review="{thread_id}"]').click()
+    work.locator("button.cc-thread-toggle").click()
+    panel = work.locator(".cc-thread")
+    talk = panel.locator("form.cc-thread-form")
+    talk.locator("select.cc-thread-phrase").select_option("rechecked_changed")
+    talk.locator('fieldset.cc-thread-items input[value="c2"]').check()
+    with handler_response(page, "post_message") as response:
+        talk.locator("button.cc-thread-send").click()
+    assert response.value.status == 200
+    expect(panel.locator(".cc-entry-version")).to_have_count(2)  # the corrected version in the history
+    expect(panel.locator(".cc-entry-message").last.locator(".cc-entry-phrase")).to_contain_text(
+        "I re-checked items “The page has a header")
+    # The author sees the correction and the phrase in the same history.
+    open_block(page, workbench.scenario(TASK, author), PHASE_ADJUSTMENT)
+    open_tab(page, "feedback")
+    toggle = page.locator(f'.cc-received button.cc-thread-toggle[data-thread="{thread_id}"]')
+    toggle.click()
+    thread = page.locator(f'.cc-received-review[data-thread="{thread_id}"] .cc-thread')
+    expect(thread.locator(".cc-entry-version")).to_have_count(2)
+    expect(thread.locator(".cc-entry-message").last.locator(".cc-entry-from")).to_have_text(re.compile(r"Reviewer \d"))
+    assert_names_absent(page, [name for name in LEARNERS if name != author], "author in the adjustment period")
+    audit(page, "en-conversation-adjustment")
