@@ -36,12 +36,15 @@ EXPORT_COLUMNS = ["work_id", "learner", "work_url", "marks", "points", "added_by
                   "thanked", "in_gallery"]
 
 
-def marks(task: TaskRef) -> tuple[dict[int, int], dict[int, list[str]]]:
+def marks(task: TaskRef, work_ids: list[int] | None = None) -> tuple[dict[int, int], dict[int, list[str]]]:
     """({work pk: reviewers whose latest review marks it as best}, {work pk: their comments}),
-    from the latest version of every review (one query)."""
+    from the latest version of every review (of the works `work_ids`, if given; one query)."""
     latest = {}
+    reviews = Review.objects.filter(assignment__task_id=task.id)
+    if work_ids is not None:
+        reviews = reviews.filter(assignment__work_id__in=work_ids)
     for assignment_id, work_id, best, comment in (
-            Review.objects.filter(assignment__task_id=task.id).order_by("created_at", "id")
+            reviews.order_by("created_at", "id")
             .values_list("assignment_id", "assignment__work_id", "best_work", "comment")):
         latest[assignment_id] = (work_id, best, comment)
     counts, comments = defaultdict(int), defaultdict(list)
@@ -58,12 +61,15 @@ def page_rows(task: TaskRef) -> list[dict]:
     return _rows(task)[0]
 
 
-def _rows(task: TaskRef) -> tuple[list[dict], dict[int, Work]]:
-    """Every work on the page, sorted (four queries), and all works of the task by pk."""
-    works = {work.pk: work for work in Work.objects.filter(task_id=task.id)}
-    counts, comments = marks(task)
-    curated = {row.work_id: row for row in BestWork.objects.filter(work__task_id=task.id)}
-    grades = dict(Grade.objects.filter(work__task_id=task.id).values_list("work_id", "points"))
+def _rows(task: TaskRef, work_ids: list[int] | None = None) -> tuple[list[dict], dict[int, Work], dict]:
+    """Every work on the page (of `work_ids`, if given), sorted; the works read by pk; their grades
+    (four queries)."""
+    only = {} if work_ids is None else {"work_id__in": work_ids}
+    works = {work.pk: work for work in Work.objects.filter(
+        task_id=task.id, **({} if work_ids is None else {"pk__in": work_ids}))}
+    counts, comments = marks(task, work_ids)
+    curated = {row.work_id: row for row in BestWork.objects.filter(work__task_id=task.id, **only)}
+    grades = dict(Grade.objects.filter(work__task_id=task.id, **only).values_list("work_id", "points"))
     listed = []
     for work_id in set(counts) | {pk for pk, row in curated.items() if row.added_by_staff or counts.get(pk)}:
         row = curated.get(work_id)
@@ -76,16 +82,15 @@ def _rows(task: TaskRef) -> tuple[list[dict], dict[int, Work]]:
                        "in_gallery": bool(row and row.in_gallery), "withdrawn": bool(row and row.withdrawn),
                        "explanations": comments.get(work_id, [])})
     listed.sort(key=lambda r: (-r["marks"], -(r["grade"] if r["grade"] is not None else -1), r["work_id"]))
-    return listed, works
+    return listed, works, grades
 
 
 @guarded
 def staff_best_works(task: TaskRef, now: datetime) -> dict:
     """The best works page for staff: the listed works, the others (to add by hand) and the log of
     changes, newest first. A fixed number of queries however many works there are."""
-    listed, works = _rows(task)
+    listed, works, grades = _rows(task)
     on_page = {row["work_id"] for row in listed}
-    grades = dict(Grade.objects.filter(work__task_id=task.id).values_list("work_id", "points"))
     others = [{"work_id": pk, "learner": staff_name(work), "url": work.url, "grade": grades.get(pk)}
               for pk, work in sorted(works.items()) if pk not in on_page]
     changes = [{"work_id": change.work_id, "learner": staff_name(works[change.work_id]),
@@ -168,7 +173,7 @@ def staff_best_works_thank(task: TaskRef, work_ids: object, note: object, staff:
     if not isinstance(note, str) or len(note) > MAX_NOTE_LENGTH:
         raise BadRequest(Text(N_("The note must be text of at most %(max)s characters."),
                               {"max": MAX_NOTE_LENGTH}).render(), "bad_note")
-    listed, _works = _rows(task)
+    listed = _rows(task, ids)[0]
     on_page = {row["work_id"] for row in listed if not row["removed"]}
     with transaction.atomic():
         _known(task, ids)
@@ -196,7 +201,7 @@ def learner_part(task: TaskRef, work: Work, phase: str) -> dict | None:
     reviewers marked the work (N12 reads the same); None when there is nothing to say (two queries)."""
     row = BestWork.objects.filter(work=work).first()
     ended = phase in ENDED
-    count = marks(task)[0].get(work.pk, 0) if ended else None
+    count = marks(task, [work.pk])[0].get(work.pk, 0) if ended else None
     thanked = row is not None and row.thanked_at is not None
     if not thanked and not count:
         return None
@@ -217,7 +222,7 @@ def gallery(task: TaskRef, phase: str) -> list[dict] | None:
                                                                withdrawn=False, removed=False)}
     if not rows:
         return None
-    listed = [row for row in _rows(task)[0] if row["work_id"] in rows]
+    listed = _rows(task, list(rows))[0]  # the gallery's works only: a page view reads no more
     return [{"title": Text(GALLERY_TITLE, {"n": number}).render(), "url": row["url"]}
             for number, row in enumerate(listed, start=1)]
 
@@ -241,9 +246,7 @@ def withdraw_from_gallery(task: TaskRef, student_id: str | None, now: datetime) 
 @guarded
 def best_works_csv(task: TaskRef, keys: bool = False, selection: list[int] | None = None) -> str:
     """The page as CSV (all works on it, or the selected ones), hardened like the other exports."""
-    listed, _works = _rows(task)
-    if selection is not None:
-        listed = [row for row in listed if row["work_id"] in set(selection)]
+    listed = _rows(task, selection)[0]
     return csv_text(EXPORT_COLUMNS, ([row["work_id"], row["learner"], row["url"], row["marks"], row["grade"],
                                       row["added_by_staff"], row["removed"], row["thanked"], row["in_gallery"]]
                                      for row in listed), keys)
