@@ -37,6 +37,7 @@ def _appeal(task: TaskRef, work_id: object) -> Appeal:
     return appeal
 
 
+@guarded
 def top_reviewers(task: TaskRef, now: datetime, limit: int = 50) -> list[dict]:
     """The course's best reviewers by rating, for staff to pick from: anonymous id, username,
     rating (the highest first)."""
