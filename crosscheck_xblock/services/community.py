@@ -41,7 +41,7 @@ def _appeal(task: TaskRef, work_id: object) -> Appeal:
 def top_reviewers(task: TaskRef, now: datetime, limit: int = 50) -> list[dict]:
     """The course's best reviewers by rating, for staff to pick from: anonymous id, username,
     rating (the highest first)."""
-    rows = [row for row in reviewer_rating.course_ratings(task, now) if row["rating"] is not None]
+    rows = reviewer_rating.rated(task, now)
     return [{"student_id": row["student_id"], "learner": row["learner"], "rating": row["rating"]}
             for row in rows[:limit]]
 
@@ -56,8 +56,7 @@ def staff_request_community_recheck(task: TaskRef, work_id: object, reviewers: o
             isinstance(r, str) and r for r in reviewers):
         raise BadRequest(Text(N_("Pick 1 to %(max)s reviewers (`reviewers`: their ids from the list of top "
                                  "reviewers)."), {"max": MAX_REVIEWERS}).render(), "bad_reviewers")
-    rated = {row["student_id"]: row["learner"] for row in reviewer_rating.course_ratings(task, now)
-             if row["rating"] is not None}
+    rated = {row["student_id"]: row["learner"] for row in reviewer_rating.rated(task, now)}
     chosen = list(dict.fromkeys(reviewers))
     if any(r not in rated for r in chosen):
         raise BadRequest(gettext("Only learners of the course with a reviewer rating can be asked."), "bad_reviewers")

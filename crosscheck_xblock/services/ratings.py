@@ -210,10 +210,11 @@ def _checked(task: TaskRef, data: dict, latest: Review) -> tuple[str, str, list[
             _bad(gettext("Say which comment the thanks is for (`for`: \"comment\" or an item id)."))
         if target != OVERALL and target not in {item.id for item in checklist.items}:
             raise BadRequest(unknown_item(target), "unknown_item")
-        if not _commented(checklist, latest):
+        commented = _commented(checklist, latest)
+        if not commented:
             raise Conflict(gettext("This review has no comment to thank for: thanks are for useful comments, "
                                    "not for points."), "no_comment")
-        if target not in _commented(checklist, latest):
+        if target not in commented:
             raise Conflict(gettext("This review has no such comment to thank for: thanks are for useful "
                                    "comments, not for points."), "no_comment")
         return kind, target, []

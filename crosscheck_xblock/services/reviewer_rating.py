@@ -201,3 +201,10 @@ def course_ratings(task: TaskRef, now: datetime) -> list[dict]:
                      "components": result.components(), "tasks": _task_rows(learner.records, titles)})
     rows.sort(key=lambda row: (row["rating"] is None, -(row["rating"] or 0), row["learner"]))
     return rows
+
+
+@guarded
+def rated(task: TaskRef, now: datetime) -> list[dict]:
+    """`course_ratings` without the learners who have no rating yet, the highest first: the pool
+    the best-works vote and the community re-checks draw top reviewers from."""
+    return [row for row in course_ratings(task, now) if row["rating"] is not None]

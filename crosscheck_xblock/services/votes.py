@@ -54,7 +54,7 @@ def _checked(data: dict, now: datetime) -> tuple[datetime, int, int | None, int 
 def _top_reviewers(task: TaskRef, top: int | None, percent: int | None, now: datetime) -> list[str]:
     """The anonymous ids of the course's best reviewers by rating (ties broken by the rating's
     own order: more reviews first, then the name)."""
-    rated = [row for row in reviewer_rating.course_ratings(task, now) if row["rating"] is not None]
+    rated = reviewer_rating.rated(task, now)
     count = top if top is not None else math.ceil(len(rated) * percent / 100)
     return [row["student_id"] for row in rated[:count]]
 
