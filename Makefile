@@ -75,13 +75,15 @@ translations: install-test
 
 # Lint first, then pass 1: everything on SQLite except the tests that need a database shared by
 # several connections or processes (races, the Celery worker). Pass 2: the database tests, those
-# included, on MariaDB (the worker tests also need Redis on 127.0.0.1:6379).
+# included, on MariaDB (the worker tests also need Redis on 127.0.0.1:6379). Pass 1 runs in two
+# processes (pytest-xdist, one test file per process at a time; each has its own SQLite database
+# and its own workbench server).
 test: install-test quality
-	$(PY) -m pytest -m "not shared_db"
+	$(PY) -m pytest -m "not shared_db" -n 2 --dist loadfile
 	CROSSCHECK_DB=mariadb $(PY) -m pytest -m db
 
 test-sqlite: install-test
-	$(PY) -m pytest -m "not shared_db"
+	$(PY) -m pytest -m "not shared_db" -n 2 --dist loadfile
 
 test-mariadb: install-test
 	CROSSCHECK_DB=mariadb $(PY) -m pytest -m db

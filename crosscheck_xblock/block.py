@@ -45,10 +45,10 @@ RUNNING_SCENARIO = "Cross-check: demo under review (conversations, thanks, a com
 
 
 def _selection(text: str) -> list[int]:
-    """`works=3,7,12` of an export: the selected work ids (400 bad_work for anything else)."""
+    """`work_ids=3,7,12` of an export: the selected work ids (400 bad_work for anything else)."""
     parts = text.split(",")
     if len(parts) > 10_000 or not all(part.isascii() and part.isdigit() and len(part) < 19 for part in parts):
-        raise BadRequest(gettext("`works` must be work ids separated by commas."), "bad_work")
+        raise BadRequest(gettext("`work_ids` must be work ids separated by commas."), "bad_work")
     return [int(part) for part in parts]
 
 
@@ -421,8 +421,10 @@ class CrossCheckXBlock(OlxMixin, XBlock):
                 raise BadRequest(gettext("Say which export: kind=grades, kind=reviews, kind=best_works or "
                                          "kind=reviewer_ratings."), "bad_kind")
             options = {"keys": request.GET.get("header") == "keys"}
-            if kind == "best_works" and request.GET.get("works"):
-                options["selection"] = _selection(request.GET["works"])
+            # `work_ids` is the issue's name; `works` the one the first page used (kept for links).
+            selected = request.GET.get("work_ids") or request.GET.get("works")
+            if kind == "best_works" and selected:
+                options["selection"] = _selection(selected)
             body = exports[kind](call.task, **options)
         except CrossCheckError as err:
             return json_response(err.as_json(), err.status)

@@ -30,7 +30,7 @@ def test_staff_thank_the_authors_of_selected_best_works(workbench, context, cont
     staff.keyboard.press("Space")  # keyboard-operable
     expect(panel.locator(".cc-selection-count")).to_have_text("1 work selected")
     href = panel.locator(".cc-best-export-selected").get_attribute("href")
-    assert f"works={works[0]['work_id']}" in href
+    assert f"work_ids={works[0]['work_id']}" in href
     csv = context.request.get(workbench.url(href + "&header=keys"))
     assert csv.status == 200 and csv.text().count("\n") == 2  # the header and the one selected work
     audit(staff, "en-best-works-staff")

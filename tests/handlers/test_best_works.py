@@ -196,9 +196,12 @@ def test_csv_all_or_selected_and_hardened(best):
                        "thanked", "in_gallery"]
     assert [row[1] for row in rows[1:]] == ["'=HYPERLINK(1)", NAMES[2], NAMES[4]]
     selected = best.block.client.get(f"/handler/{best.block.usage_id}/staff_export/?student=staff"
-                                     f"&kind=best_works&works={best.works[NAMES[4]]}")
+                                     f"&kind=best_works&work_ids={best.works[NAMES[4]]}")
     rows = list(csv.reader(io.StringIO(selected.content.decode())))
     assert rows[0][0] == "Work id" and [row[1] for row in rows[1:]] == [NAMES[4]]
+    old_name = best.block.client.get(f"/handler/{best.block.usage_id}/staff_export/?student=staff"
+                                     f"&kind=best_works&works={best.works[NAMES[2]]}")
+    assert [row[1] for row in csv.reader(io.StringIO(old_name.content.decode()))][1:] == [NAMES[2]]
     bad = best.block.client.get(f"/handler/{best.block.usage_id}/staff_export/?student=staff&kind=best_works"
-                                "&works=1,x")
+                                "&work_ids=1,x")
     assert bad.status_code == 400 and bad.json()["code"] == "bad_work"

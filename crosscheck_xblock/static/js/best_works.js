@@ -55,7 +55,7 @@ var CrossCheckBestWorks = (function () {
       actionButtons.forEach(function (button) { button.disabled = !n; });
       exportSelected.hidden = !n;
       if (n) {
-        exportSelected.href = ctx.exportUrl + "&works=" + ids().join(",");
+        exportSelected.href = ctx.exportUrl + "&work_ids=" + ids().join(",");
       }
     }
     function refresh(answer) {
