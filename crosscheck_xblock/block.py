@@ -110,6 +110,15 @@ class CrossCheckXBlock(OlxMixin, XBlock):
         display_name=_("Minimum comment length (characters)"), default=10, scope=Scope.settings,
         values={"min": 1, "max": 1000},
         help=_("How many characters, not counting spaces at the ends, a required comment must have."))
+    extra_lease_hours = Integer(
+        display_name=_("Extra review lease (hours)"), default=4, scope=Scope.settings,
+        values={"min": 1, "max": 72},
+        help=_("A learner who takes an extra review (a work that lacks reviews) has this many hours to "
+               "submit it; then the work returns to the pool."))
+    extra_reviews_limit = Integer(
+        display_name=_("Extra reviews per learner"), default=2, scope=Scope.settings,
+        values={"min": 0, "max": 20},
+        help=_("How many extra reviews one learner may take in this task; 0 turns extra reviews off."))
     appeal_days = Float(
         display_name=_("Appeal window (days)"), default=3.0, scope=Scope.settings,
         help=_("After grading, learners whose link did not change after the deadline may appeal "
@@ -154,6 +163,8 @@ class CrossCheckXBlock(OlxMixin, XBlock):
             "appeal_days": number(self.appeal_days),
             "comment_rule": self.comment_rule,
             "comment_min_chars": self.comment_min_chars,
+            "extra_lease_hours": self.extra_lease_hours,
+            "extra_reviews_limit": self.extra_reviews_limit,
             "checklist": parse_checklist(self.checklist).to_rs(),
         }
 
@@ -287,6 +298,13 @@ class CrossCheckXBlock(OlxMixin, XBlock):
     def cast_votes(self, call, data):
         """Vote on the best works: `{"work_ids": [...]}` (replaces earlier votes) → the new state (B4)."""
         services.cast_votes(call.task, call.viewer.student_id, data.get("work_ids"), call.now)
+        return self._state(call)
+
+    @json_api(LEARNER_WRITE)
+    def take_extra_review(self, call, _data):
+        """Take one more work that lacks reviews (D4): `{}` → the new state, the work in `reviews`
+        with `"extra": true` and its `expires_at`."""
+        services.take_extra_review(call.task, call.viewer.student_id, call.now)
         return self._state(call)
 
     @json_api(LEARNER_WRITE)
