@@ -37,7 +37,7 @@ from .services.task_settings import number
 DEFAULT_CHECKLIST = pages.package_text("demo/portfolio-checklist.json")
 # The learner page's scripts, in load order (common.js first: the others use it).
 LEARNER_JS = ("common.js", "staff_analytics.js", "form.js", "appeals.js", "threads.js", "reviewer_rating.js",
-              "best_works.js", "crosscheck.js")
+              "extras.js", "best_works.js", "crosscheck.js")
 # The workbench's scenario names (they also identify the scenarios; the LMS never shows them).
 DEMO_SCENARIO = "Cross-check: demo (12 learners submitted)"  # i18n: code
 EMPTY_SCENARIO = "Cross-check: from scratch"  # i18n: code
@@ -513,4 +513,7 @@ class CrossCheckXBlock(OlxMixin, XBlock):
             scenarios.append(("Cross-check: conversation test",  # i18n: code
                               '<crosscheck display_name="Conversation test" reviews_per_work="2" '
                               'max_score="100"/>'))
+            scenarios.append(("Cross-check: extra review test",  # i18n: code
+                              '<crosscheck display_name="Extra review test" reviews_per_work="2" '
+                              'max_score="100" grading_policy="mean"/>'))
         return scenarios

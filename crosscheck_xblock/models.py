@@ -581,4 +581,4 @@ class PoolSample(models.Model):
         indexes = [models.Index(fields=["task", "at"], name="crosscheck_pool_sample_at")]
 
     def __str__(self):
-        return f"pool of task {self.task_id} at {self.at}: {self.size}"
+        return f"pool of task {self.task_id} at {self.at}: {self.size}"  # i18n: code

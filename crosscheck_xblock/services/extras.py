@@ -35,9 +35,10 @@ MAX_SAMPLES = 500
 
 def _middle(task: TaskRef) -> datetime | None:
     """The middle of the review period: after it, reviewers who did nothing stop blocking the pool.
-    None without an end date (staff start and complete by hand): then they always block."""
+    The period is the one announced (start to end), or from the actual start when staff started
+    by hand; None without an end date (staff complete by hand too): then they always block."""
     timeline = task.settings.timeline
-    start = task.distributed_at or timeline.review_start
+    start = timeline.review_start or task.distributed_at
     if start is None or timeline.review_due is None:
         return None
     return start + (timeline.review_due - start) / 2

@@ -265,12 +265,21 @@ function CrossCheckBlock(runtime, element) {
       section.appendChild(el("p", {"class": "cc-note", text: state.checklist.information}));
     }
     section.appendChild(el("ul", {"class": "cc-work-list", "aria-label": t("Works to review and their status")}));
+    var extraPanel = CrossCheckExtras.learnerPanel(state, {
+      call: call, readOnly: readOnly, showError: showError, announce: announce,
+      onState: function (fresh, reviewId) {
+        state = fresh;
+        if (reviewId) { selectedReview = reviewId; focusAfterRender = true; }
+        render();
+      }});
+    if (extraPanel) { section.appendChild(extraPanel); }
     var ids = state.reviews.map(function (review) { return review.id; });
     if (ids.indexOf(selectedReview) < 0) { selectedReview = firstUnfinished(); }
     state.reviews.forEach(function (review) {
       var done = review.status === "submitted";
       var block = el("div", {"class": "cc-work" + (done ? " cc-done" : ""), "data-review": review.id}, [
-        el("h4", {tabindex: "-1"}, [review.title + " ", el("span", {"class": "cc-badge", text: statusText(review)})]),
+        el("h4", {tabindex: "-1"}, [review.title + " ", el("span", {"class": "cc-badge", text: statusText(review)}),
+                                    review.extra ? " " : null, CrossCheckExtras.badge(review)]),
         el("p", {}, nodes(t("Link: %(link)s"), {link: link(review.url)}))
       ]);
       var pointsOnly = state.phase === "adjustment" && done;  // T6: only points may change
@@ -647,10 +656,12 @@ function CrossCheckBlock(runtime, element) {
       {label: t("Reviews done"), value: function (row) { return row.reviews_assigned ? row.reviews_done / row.reviews_assigned : -1; },
        cell: function (row) { return t("%(done)s / %(n)s", {done: row.reviews_done, n: row.reviews_assigned}); }},
       {label: t("Reviews received"), value: function (row) { return row.reviews_received; },
-       cell: function (row) { return String(row.reviews_received); }},
+       cell: function (row) { return CrossCheckExtras.receivedText(row); }},
       {label: t("Grade"), value: function (row) { return row.grade && row.grade.points !== null ? row.grade.points : null; },
        cell: function (row) { return gradeCell(row.grade); }}
     ];
+    var pool = CrossCheckExtras.staffPool(overview.extra_pool);
+    if (pool) { section.appendChild(pool); }
     section.appendChild(CrossCheckCommon.dataTable(columns, overview.learners, {
       tableClass: "cc-staff-table cc-progress-table", caption: t("Learners and their progress"),
       filter: function (row) { return row.learner; }, filterLabel: t("Filter by learner"),

@@ -54,6 +54,7 @@
     ],
     "%(minutes)s min": "%(minutes)s min",
     "%(n)s %(kind)s": "%(n)s %(kind)s",
+    "%(n)s (%(extra)s extra)": "%(n)s (%(extra)s extra)",
     "%(n)s author thanked.": [
       "%(n)s author thanked.",
       "%(n)s authors thanked."
@@ -101,6 +102,10 @@
     "%(n)s thin review (below the maximum with fewer than %(chars)s characters of comments)": [
       "%(n)s thin review (below the maximum with fewer than %(chars)s characters of comments)",
       "%(n)s thin reviews (below the maximum with fewer than %(chars)s characters of comments)"
+    ],
+    "%(n)s work lacks reviews now (extra reviews: up to %(limit)s per learner, %(hours)s hours each).": [
+      "%(n)s work lacks reviews now (extra reviews: up to %(limit)s per learner, %(hours)s hours each).",
+      "%(n)s works lack reviews now (extra reviews: up to %(limit)s per learner, %(hours)s hours each)."
     ],
     "%(n)s work selected": [
       "%(n)s work selected",
@@ -168,9 +173,11 @@
     "A best work is one you would show others as an example: it does everything the checklist asks, and does it in a clean, thoughtful way. Course staff see the works marked best; the author is not told who marked it.": "A best work is one you would show others as an example: it does everything the checklist asks, and does it in a clean, thoughtful way. Course staff see the works marked best; the author is not told who marked it.",
     "A complaint is not an appeal of your grade: course staff check whether the points for the items you name were taken without reason. Upheld, the reviewer is warned; rejected as unfounded, you are warned. Your grade does not change: to have it re-checked, appeal in the \u201cGrade and appeal\u201d tab.": "A complaint is not an appeal of your grade: course staff check whether the points for the items you name were taken without reason. Upheld, the reviewer is warned; rejected as unfounded, you are warned. Your grade does not change: to have it re-checked, appeal in the \u201cGrade and appeal\u201d tab.",
     "A few words with your thanks (optional)": "A few words with your thanks (optional)",
+    "A learner who finished their reviews may review works that lack reviews, up to this many; 0 turns it off.": "A learner who finished their reviews may review works that lack reviews, up to this many; 0 turns it off.",
     "A note to the authors with the thanks (optional)": "A note to the authors with the thanks (optional)",
     "A re-check replaces the grade and writes it to the gradebook; reviewers and self-checks more than %(threshold)s of the maximum from it are warned.": "A re-check replaces the grade and writes it to the gradebook; reviewers and self-checks more than %(threshold)s of the maximum from it are warned.",
     "A re-check replaces the grade and writes it to the gradebook; reviewers and self-checks more than %(threshold)s of the maximum from it are warned. Learners may appeal until %(date)s.": "A re-check replaces the grade and writes it to the gradebook; reviewers and self-checks more than %(threshold)s of the maximum from it are warned. Learners may appeal until %(date)s.",
+    "A taken work stays the learner's for this long; unreviewed by then, it returns to the pool.": "A taken work stays the learner's for this long; unreviewed by then, it returns to the pool.",
     "Act on the selected works": "Act on the selected works",
     "Add": "Add",
     "Add a work by hand": "Add a work by hand",
@@ -181,6 +188,7 @@
     "Agreement (of 100)": "Agreement (of 100)",
     "Agreement with the other reviewers": "Agreement with the other reviewers",
     "An author says that points were taken without reason for the items named. Upheld, the reviewer is warned for an unfair review; rejected as unfounded, the author is warned. Neither changes the grade (a re-check does, and settles the work's waiting complaints with it). Your comment is shown to both learners in their conversation.": "An author says that points were taken without reason for the items named. Upheld, the reviewer is warned for an unfair review; rejected as unfounded, the author is warned. Neither changes the grade (a re-check does, and settles the work's waiting complaints with it). Your comment is shown to both learners in their conversation.",
+    "An extra work to review was added to your list.": "An extra work to review was added to your list.",
     "Analytics": "Analytics",
     "Appeal": "Appeal",
     "Appeal window (days)": "Appeal window (days)",
@@ -257,7 +265,10 @@
     "Every conversation between an author and a reviewer of this task. Learners see each other only as \u201cWork N\u201d and \u201cReviewer N\u201d; you see their usernames. Your posts appear as \u201cCourse staff\u201d.": "Every conversation between an author and a reviewer of this task. Learners see each other only as \u201cWork N\u201d and \u201cReviewer N\u201d; you see their usernames. Your posts appear as \u201cCourse staff\u201d.",
     "Every learner of the course as a reviewer": "Every learner of the course as a reviewer",
     "Every work a reviewer marked as best, most marks first, then by grade; and the works you added by hand. Removed works stay listed and can be restored; every change is recorded.": "Every work a reviewer marked as best, most marks first, then by grade; and the works you added by hand. Removed works stay listed and can be restored; every change is recorded.",
+    "Extra review": "Extra review",
+    "Extra review lease (hours)": "Extra review lease (hours)",
     "Extra reviews": "Extra reviews",
+    "Extra reviews per learner": "Extra reviews per learner",
     "Feedback on my work": "Feedback on my work",
     "Filter by learner": "Filter by learner",
     "From %(n)s review in this course's cross-checks.": [
@@ -397,6 +408,7 @@
     "Restore": "Restore",
     "Results, most votes first": "Results, most votes first",
     "Review of %(work)s": "Review of %(work)s",
+    "Review one more work": "Review one more work",
     "Review version %(version)s: %(points)s of %(max)s (%(date)s)": "Review version %(version)s: %(points)s of %(max)s (%(date)s)",
     "Reviewer": "Reviewer",
     "Reviewer %(number)s (%(learner)s): %(points)s": "Reviewer %(number)s (%(learner)s): %(points)s",
@@ -444,6 +456,7 @@
     "Simulated: %(classes)s %(scenario)s (%(learners)s learners each; k = %(k)s, threshold %(threshold)s, maximum %(max)s).": "Simulated: %(classes)s %(scenario)s (%(learners)s learners each; k = %(k)s, threshold %(threshold)s, maximum %(max)s).",
     "Simulated: careless reviewers caught": "Simulated: careless reviewers caught",
     "Simulated: honest reviewers warned": "Simulated: honest reviewers warned",
+    "Some works have fewer reviews than they need because their reviewers have not shown up. You finished your reviews: you may review one more work.": "Some works have fewer reviews than they need because their reviewers have not shown up. You finished your reviews: you may review one more work.",
     "Spaces at the start and end are not counted. Drafts are never refused; self-checks and staff re-checks need no comments.": "Spaces at the start and end are not counted. Drafts are never refused; self-checks and staff re-checks need no comments.",
     "Staff re-check": "Staff re-check",
     "Staff: analytics": "Staff: analytics",
@@ -511,6 +524,7 @@
     "This task warns nobody at grading (rule: none).": "This task warns nobody at grading (rule: none).",
     "Tick the checklist items the phrase names.": "Tick the checklist items the phrase names.",
     "Tick the items whose points were taken without reason.": "Tick the items whose points were taken without reason.",
+    "Time": "Time",
     "Times are in your browser's time zone; they are stored in UTC.": "Times are in your browser's time zone; they are stored in UTC.",
     "Times are in your time zone (%(zone)s); they are stored in UTC.": "Times are in your time zone (%(zone)s); they are stored in UTC.",
     "Title": "Title",
@@ -548,6 +562,8 @@
     "Work": "Work",
     "Work: not submitted": "Work: not submitted",
     "Work: submitted": "Work: submitted",
+    "Works lacking reviews": "Works lacking reviews",
+    "Works lacking reviews over time": "Works lacking reviews over time",
     "Works to review": "Works to review",
     "Works to review (%(done)s of %(n)s done)": "Works to review (%(done)s of %(n)s done)",
     "Works to review and their status": "Works to review and their status",
@@ -563,10 +579,15 @@
       "You are one of the course's top reviewers: choose up to %(n)s works, until %(date)s. You can change your votes until then."
     ],
     "You complained about the points for %(items)s (%(date)s): %(status)s.": "You complained about the points for %(items)s (%(date)s): %(status)s.",
+    "You did %(n)s extra review of %(limit)s possible. Thank you: it counts in your reviewer rating.": [
+      "You did %(n)s extra review of %(limit)s possible. Thank you: it counts in your reviewer rating.",
+      "You did %(n)s extra reviews of %(limit)s possible. Thank you: they count in your reviewer rating."
+    ],
     "You did not submit a work for this task.": "You did not submit a work for this task.",
     "You did not submit a work, so there are no reviews of it.": "You did not submit a work, so there are no reviews of it.",
     "You have no works to review.": "You have no works to review.",
     "You thanked the reviewer for %(target)s (%(date)s).": "You thanked the reviewer for %(target)s (%(date)s).",
+    "You took %(work)s as an extra review. Submit it by %(date)s; after that it goes back to the works that need reviews.": "You took %(work)s as an extra review. Submit it by %(date)s; after that it goes back to the works that need reviews.",
     "Your complaint is sent to course staff.": "Your complaint is sent to course staff.",
     "Your grade": "Your grade",
     "Your grade appears here once the cross-check is complete (after %(date)s).": "Your grade appears here once the cross-check is complete (after %(date)s).",
