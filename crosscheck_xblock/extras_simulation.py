@@ -77,8 +77,10 @@ class Rule:
     """The block's extra-review settings and the variants measured beside them.
 
     `cutoff` is the share of the review period after which a missing reviewer without a sign
-    of life stops blocking (the block: the middle). `idle_hours`, when set, is a variant rule: a
-    reviewer whose last activity is older than that stops blocking too (after the cutoff).
+    of life stops blocking (the block: the middle). Variants the block does not have:
+    `idle_hours`, when set: a reviewer whose last activity is older than that stops blocking too
+    (after the cutoff); `grace_hours`: extras can still be taken and submitted this long after
+    the review period's end, when no assigned review can come any more (nobody blocks).
     """
 
     extras: bool = True
@@ -88,7 +90,6 @@ class Rule:
     sign_of_life: str = "reviewer"  # or "assignment": a draft of that very review
     idle_hours: float | None = None
     grace_hours: float = 0.0  # variant: extras go on this long after the end (no assigned review can come)
-    period_hours: float = PERIOD_HOURS
 
     def __post_init__(self):
         if self.sign_of_life not in ("reviewer", "assignment"):
@@ -401,12 +402,13 @@ def summarize(outcomes: Sequence[Outcome]) -> Summary:
 
 
 def run_config(n: int, k: int, noshow: float, runs: int, seed: int, rules: Iterable[Rule],
-               behaviour: Behaviour = Behaviour()) -> list[Summary]:
+               behaviour: Behaviour = Behaviour(), period_hours: float = PERIOD_HOURS) -> list[Summary]:
     """`runs` cohorts of (n, k, noshow), each played under every rule; one Summary per rule."""
     rules = list(rules)
     outcomes: list[list[Outcome]] = [[] for _ in rules]
     for run in range(runs):
-        cohort = draw_cohort(n, k, noshow, seed=_run_seed(seed, n, k, noshow, run), behaviour=behaviour)
+        cohort = draw_cohort(n, k, noshow, seed=_run_seed(seed, n, k, noshow, run), behaviour=behaviour,
+                             period_hours=period_hours)
         for i, rule in enumerate(rules):
             outcomes[i].append(simulate(cohort, rule, behaviour))
     return [summarize(o) for o in outcomes]
