@@ -19,6 +19,8 @@ help:
 	@echo "make quality     lint the package, tests and benchmarks (ruff)"
 	@echo "make translations  extract the marked strings into the en/ru catalogs and compile them"
 	@echo "make bench       print benchmark numbers"
+	@echo "make bench-scoring   grading policies and warning rules on simulated classes (about 2 min)"
+	@echo "make bench-coverage  how many works end with k reviews, with and without extra reviews (1-3 min)"
 
 $(PY):
 	@test -n "$(PYTHON312)" || { echo "Python 3.12 not found: install it or pass PYTHON312=/path/to/python3.12"; exit 1; }
@@ -97,6 +99,12 @@ bench: install-test
 .PHONY: bench-scoring
 bench-scoring: install-test
 	$(PY) bench/bench_scoring.py
+
+# Extra reviews (issue 13): simulated cohorts (n x k x no-show share) played through the block's
+# rule, with and without extras, the target and the rule variants (110 s of CPU: 1-3 min on 2 cores).
+.PHONY: bench-coverage
+bench-coverage: install-test
+	$(PY) bench/bench_coverage.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache test-artifacts
