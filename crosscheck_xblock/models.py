@@ -185,6 +185,8 @@ class SelfCheck(Assessment):
 class Draft(models.Model):
     """An unsent form, saved as the learner types (R4): one per learner and form."""
 
+    SELF_CHECK = "self"  # the `form` of the self-check's draft
+
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="drafts")
     student_id = models.CharField(max_length=255)
     # The assignment token of a review, or "self" for the self-check.

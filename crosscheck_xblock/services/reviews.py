@@ -25,7 +25,7 @@ MAX_DRAFT_CHARS = 200_000
 # Versions a review (or a self-check) may have: room for every honest correction, and a bound
 # on what the author's page carries.
 MAX_VERSIONS = 20
-SELF_FORM = "self"  # the Draft.form of the self-check
+SELF_FORM = Draft.SELF_CHECK  # the Draft.form of the self-check
 # A review id is an assignment's random token (24 lowercase hex digits); anything else names no
 # assignment. Checked before the database sees it: MariaDB's collation would match "ABC " to "abc".
 _TOKEN = re.compile(r"[0-9a-f]{24}")
