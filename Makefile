@@ -75,20 +75,27 @@ translations: install-test
 	$(PY) -m i18n_tools.translations update
 	$(PY) -m i18n_tools.translations compile
 
-# Lint first, then pass 1: everything on SQLite except the tests that need a database shared by
-# several connections or processes (races, the Celery worker). Pass 2: the database tests, those
-# included, on MariaDB (the worker tests also need Redis on 127.0.0.1:6379). Pass 1 runs in two
-# processes (pytest-xdist, one test file per process at a time; each has its own SQLite database
-# and its own workbench server).
+# Lint first, then the SQLite passes: everything except the tests that need a database shared by
+# several connections or processes (races, the Celery worker), in two processes (pytest-xdist,
+# one file per process at a time, each with its own database): the browser tests apart from the
+# others, as Playwright's sync API leaves an event loop in its process that Django's database
+# calls then refuse. Then the database tests, those included, on MariaDB (the worker tests also
+# need Redis on 127.0.0.1:6379): the shared-database ones alone, the rest in two processes (each
+# on its own test database).
+XDIST := -n 2 --dist loadfile
 test: install-test quality
-	$(PY) -m pytest -m "not shared_db" -n 2 --dist loadfile
-	CROSSCHECK_DB=mariadb $(PY) -m pytest -m db
+	$(PY) -m pytest -m "not shared_db and not browser" $(XDIST)
+	$(PY) -m pytest -m browser $(XDIST)
+	CROSSCHECK_DB=mariadb $(PY) -m pytest -m "db and not shared_db" $(XDIST)
+	CROSSCHECK_DB=mariadb $(PY) -m pytest -m shared_db
 
 test-sqlite: install-test
-	$(PY) -m pytest -m "not shared_db" -n 2 --dist loadfile
+	$(PY) -m pytest -m "not shared_db and not browser" $(XDIST)
+	$(PY) -m pytest -m browser $(XDIST)
 
 test-mariadb: install-test
-	CROSSCHECK_DB=mariadb $(PY) -m pytest -m db
+	CROSSCHECK_DB=mariadb $(PY) -m pytest -m "db and not shared_db" $(XDIST)
+	CROSSCHECK_DB=mariadb $(PY) -m pytest -m shared_db
 
 bench: install-test
 	$(PY) bench/bench_distribution.py
