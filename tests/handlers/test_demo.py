@@ -40,6 +40,8 @@ def test_the_demo_under_review_shows_the_social_half(demo):
     assert demo.ok("staff_appeals", "staff")["complaints_pending"] == 1
     assert len(demo.ok("staff_threads", "staff")["threads"]) == 3 * (len(LEARNERS) - NO_SHOW_COUNT)
     assert Message.objects.count() >= 6
+    # The demo's reviewers marked works as best (issue 12): the staff's Best works tab is not empty.
+    assert [row for row in demo.ok("staff_best_works", "staff")["works"] if row["marks"] > 0]
     carol_reviewer = demo.ok("staff_threads", "staff")["threads"]
     assert any(t["unread"] for t in carol_reviewer)
     for name in LEARNERS:  # nobody's page names another learner (the links of works one reviews aside)
