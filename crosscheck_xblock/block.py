@@ -36,12 +36,15 @@ from .services.task_settings import number
 
 DEFAULT_CHECKLIST = pages.package_text("demo/portfolio-checklist.json")
 # The learner page's scripts, in load order (common.js first: the others use it).
-LEARNER_JS = ("common.js", "staff_analytics.js", "form.js", "appeals.js", "threads.js", "reviewer_rating.js",
-              "extras.js", "best_works.js", "crosscheck.js")
+LEARNER_JS = ("common.js", "staff_analytics.js", "form.js", "community.js", "appeals.js", "threads.js",
+              "reviewer_rating.js", "extras.js", "best_works.js", "crosscheck.js")
 # The workbench's scenario names (they also identify the scenarios; the LMS never shows them).
 DEMO_SCENARIO = "Cross-check: demo (12 learners submitted)"  # i18n: code
 EMPTY_SCENARIO = "Cross-check: from scratch"  # i18n: code
 RUNNING_SCENARIO = "Cross-check: demo under review (conversations, thanks, a complaint)"  # i18n: code
+# Test scenarios (CROSSCHECK_TEST_SCENARIOS=1), found by these names: each browser test has its own task.
+BEST_WORKS_TEST_SCENARIO = "Cross-check: best works test"  # i18n: code
+COMMUNITY_TEST_SCENARIO = "Cross-check: community re-check test"  # i18n: code
 
 
 def _selection(text: str) -> list[int]:
@@ -491,9 +494,9 @@ class CrossCheckXBlock(OlxMixin, XBlock):
         """A demo with a dozen learners who submitted, an empty task, and a demo under review with
         conversations, thanks and a complaint (the first and the third loaded by `make workbench`).
 
-        With CROSSCHECK_TEST_SCENARIOS=1 (set by the browser tests) two more small tasks are added
-        (one with a maximum below its checklist's total; one for a run in Russian), so tests do not
-        disturb the others.
+        With CROSSCHECK_TEST_SCENARIOS=1 (set by the browser tests) more small tasks are added (one
+        with a maximum below its checklist's total; one for a run in Russian; one each for the
+        conversations, the best works and the community re-checks), so tests do not disturb the others.
         """
         scenarios = [
             (DEMO_SCENARIO, '<crosscheck display_name="Portfolio cross-check (demo)" '
@@ -516,4 +519,10 @@ class CrossCheckXBlock(OlxMixin, XBlock):
             scenarios.append(("Cross-check: extra review test",  # i18n: code
                               '<crosscheck display_name="Extra review test" reviews_per_work="2" '
                               'max_score="100" grading_policy="mean"/>'))
+            scenarios.append((BEST_WORKS_TEST_SCENARIO,
+                              '<crosscheck display_name="Best works test" submission_kind="any" '
+                              'reviews_per_work="2" max_score="100"/>'))
+            scenarios.append((COMMUNITY_TEST_SCENARIO,
+                              '<crosscheck display_name="Community re-check test" submission_kind="any" '
+                              'reviews_per_work="2" max_score="100"/>'))
         return scenarios

@@ -45,6 +45,8 @@ def test_the_demo_under_review_shows_the_social_half(demo):
     overview = demo.ok("staff_overview", "staff")
     assert sum(row["reviews_received_extra"] for row in overview["learners"]) == 1
     assert overview["extra_pool"]["size"] >= 1 and overview["extra_pool"]["samples"]
+    # The demo's reviewers marked works as best (issue 12): the staff's Best works tab is not empty.
+    assert [row for row in demo.ok("staff_best_works", "staff")["works"] if row["marks"] > 0]
     carol_reviewer = demo.ok("staff_threads", "staff")["threads"]
     assert any(t["unread"] for t in carol_reviewer)
     for name in LEARNERS:  # nobody's page names another learner (the links of works one reviews aside)

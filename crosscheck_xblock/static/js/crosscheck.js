@@ -8,7 +8,8 @@
  * then tabs (WAI-ARIA tabs pattern) — My work · Reviews to do · Feedback on my work · Grade and
  * appeal, and for course staff also Progress · Analytics · Appeals · Conversations · Settings. It opens on the
  * tab that needs action now. "Reviews to do" shows one work at a time, picked from a list of the
- * works with their status. Each given and received review has its anonymous conversation
+ * works with their status, and below them any re-checks of appealed works course staff asked
+ * of the learner (community.js). Each given and received review has its anonymous conversation
  * (threads.js), and staff have a Conversations tab with every thread.
  */
 function CrossCheckBlock(runtime, element) {
@@ -560,6 +561,8 @@ function CrossCheckBlock(runtime, element) {
   function defaultTab() {
     if (init.is_staff && !readOnly) { return "progress"; }
     if (!state) { return "work"; }
+    // A re-check course staff asked of this learner (B4) waits: it is in "Reviews to do".
+    if (CrossCheckCommunity.waiting(state) && !readOnly) { return "reviews"; }
     if (state.grade || (state.appeal && state.appeal.submitted) || state.warnings.length || state.best_work
         || (state.vote && state.vote.eligible && state.vote.open)) { return "grade"; }
     var unfinished = state.reviews.some(function (review) { return review.status !== "submitted"; });
@@ -580,8 +583,14 @@ function CrossCheckBlock(runtime, element) {
     var given = unreadOf(state.reviews), received = unreadOf(state.received);
     var done = progress.reviews_assigned
       ? t("%(done)s of %(n)s", {done: progress.reviews_done, n: progress.reviews_assigned}) : "";
-    tabs.badge("reviews", given ? (done ? t("%(badge)s, %(unread)s", {badge: done, unread: CrossCheckThreads.unreadText(given)})
-                                        : CrossCheckThreads.unreadText(given)) : done);
+    var reviewsBadge = given ? (done ? t("%(badge)s, %(unread)s", {badge: done, unread: CrossCheckThreads.unreadText(given)})
+                                     : CrossCheckThreads.unreadText(given)) : done;
+    var rechecks = CrossCheckCommunity.waiting(state);
+    if (rechecks) {
+      var asked = nt("%(n)s re-check asked of you", "%(n)s re-checks asked of you", rechecks);
+      reviewsBadge = reviewsBadge ? t("%(badge)s, %(rechecks)s", {badge: reviewsBadge, rechecks: asked}) : asked;
+    }
+    tabs.badge("reviews", reviewsBadge);
     var count = state.received.length ? String(state.received.length) : "";
     tabs.badge("feedback", received ? (count ? t("%(badge)s, %(unread)s", {badge: count, unread: CrossCheckThreads.unreadText(received)})
                                              : CrossCheckThreads.unreadText(received)) : count);
@@ -796,6 +805,9 @@ function CrossCheckBlock(runtime, element) {
     renderReviews();
     renderReceived();
     renderGrade();
+    CrossCheckCommunity.renderLearner($(".cc-community"), {
+      state: state, call: call, showError: showError, readOnly: readOnly, announce: announce,
+      onState: function (fresh) { state = fresh; render(); keepFocus(); }});
     CrossCheckAppeals.renderLearner($(".cc-appeal"), {
       state: state, call: call, showError: showError, readOnly: readOnly, announce: announce,
       onState: function (fresh) { state = fresh; render(); keepFocus(); }});

@@ -25,6 +25,7 @@
   
   const newcatalog = {
     " (used)": " (used)",
+    "%(badge)s, %(rechecks)s": "%(badge)s, %(rechecks)s",
     "%(badge)s, %(unread)s": "%(badge)s, %(unread)s",
     "%(choice)s (%(points)s)": "%(choice)s (%(points)s)",
     "%(choice)s (%(points)s) for \u2018%(item)s\u2019": "%(choice)s (%(points)s) for \u2018%(item)s\u2019",
@@ -44,6 +45,7 @@
     "%(grade)s (%(status)s)": "%(grade)s (%(status)s)",
     "%(hours)s h %(minutes)s min": "%(hours)s h %(minutes)s min",
     "%(item)s: %(points)s \u2014 %(given)s": "%(item)s: %(points)s \u2014 %(given)s",
+    "%(learner)s (rating %(rating)s)": "%(learner)s (rating %(rating)s)",
     "%(learner)s \u2014 %(status)s, grade %(grade)s": "%(learner)s \u2014 %(status)s, grade %(grade)s",
     "%(learner)s \u2014 %(status)s, grade %(grade)s, spread %(spread)s": "%(learner)s \u2014 %(status)s, grade %(grade)s, spread %(spread)s",
     "%(learner)s \u2014 grade %(grade)s": "%(learner)s \u2014 grade %(grade)s",
@@ -87,6 +89,18 @@
       "%(n)s point",
       "%(n)s points"
     ],
+    "%(n)s re-check asked of you": [
+      "%(n)s re-check asked of you",
+      "%(n)s re-checks asked of you"
+    ],
+    "%(n)s reviewer asked to re-check.": [
+      "%(n)s reviewer asked to re-check.",
+      "%(n)s reviewers asked to re-check."
+    ],
+    "%(n)s reviewer asked to re-check; %(already)s already were.": [
+      "%(n)s reviewer asked to re-check; %(already)s already were.",
+      "%(n)s reviewers asked to re-check; %(already)s already were."
+    ],
     "%(n)s reviewer marked your work as one of the best.": [
       "%(n)s reviewer marked your work as one of the best.",
       "%(n)s reviewers marked your work as one of the best."
@@ -128,6 +142,8 @@
     "%(rating)s of 100": "%(rating)s of 100",
     "%(reviewer)s %(points)s": "%(reviewer)s %(points)s",
     "%(reviewer)s %(points)s (not counted: %(reason)s)": "%(reviewer)s %(points)s (not counted: %(reason)s)",
+    "%(reviewer)s (asked %(date)s by %(staff)s): %(total)s of %(max)s, sent %(sent)s": "%(reviewer)s (asked %(date)s by %(staff)s): %(total)s of %(max)s, sent %(sent)s",
+    "%(reviewer)s (asked %(date)s by %(staff)s): not sent yet": "%(reviewer)s (asked %(date)s by %(staff)s): not sent yet",
     "%(reviewer)s: %(points)s (counted)": "%(reviewer)s: %(points)s (counted)",
     "%(reviewer)s: %(points)s (counted: %(reason)s)": "%(reviewer)s: %(points)s (counted: %(reason)s)",
     "%(reviewer)s: %(points)s (left out: %(reason)s)": "%(reviewer)s: %(points)s (left out: %(reason)s)",
@@ -194,6 +210,8 @@
     "Appeal window (days)": "Appeal window (days)",
     "Appeals": "Appeals",
     "Appeals (%(n)s waiting)": "Appeals (%(n)s waiting)",
+    "Ask the selected reviewers": "Ask the selected reviewers",
+    "Ask top reviewers to re-check": "Ask top reviewers to re-check",
     "Author's self-check": "Author's self-check",
     "Before submitting: %(n)s item that lost points still needs a comment.": [
       "Before submitting: %(n)s item that lost points still needs a comment.",
@@ -210,6 +228,7 @@
     "Change this review": "Change this review",
     "Changes (newest first)": "Changes (newest first)",
     "Check your own work with the same checklist your reviewers will use. Your reviewers see it after they submit their review; you see it beside their points.": "Check your own work with the same checklist your reviewers will use. Your reviewers see it after they submit their review; you see it beside their points.",
+    "Closed": "Closed",
     "Closes at": "Closes at",
     "Comment": "Comment",
     "Comment for both learners": "Comment for both learners",
@@ -217,6 +236,8 @@
     "Comments cannot change now, so keep these points as they were.": "Comments cannot change now, so keep these points as they were.",
     "Comments required": "Comments required",
     "Comments that justify the points": "Comments that justify the points",
+    "Community re-checks": "Community re-checks",
+    "Community re-checks of %(learner)s's work per item": "Community re-checks of %(learner)s's work per item",
     "Complain about this review": "Complain about this review",
     "Complaint:": "Complaint:",
     "Complaints about reviews (%(n)s waiting)": "Complaints about reviews (%(n)s waiting)",
@@ -231,8 +252,11 @@
     "Conversation with %(other)s": "Conversation with %(other)s",
     "Conversations": "Conversations",
     "Conversations about reviews": "Conversations about reviews",
+    "Correct my re-check": "Correct my re-check",
     "Correct the points of this review": "Correct the points of this review",
     "Correct the re-check": "Correct the re-check",
+    "Course staff ask you, as one of the course's top reviewers, to re-check works whose authors appealed their grade. Check the whole work with the checklist, as in a review. Course staff see your re-check beside the appeal and decide the grade themselves; the author sees neither your re-check nor who you are.": "Course staff ask you, as one of the course's top reviewers, to re-check works whose authors appealed their grade. Check the whole work with the checklist, as in a review. Course staff see your re-check beside the appeal and decide the grade themselves; the author sees neither your re-check nor who you are.",
+    "Course staff have settled this appeal: the re-check is closed.": "Course staff have settled this appeal: the re-check is closed.",
     "Course staff re-checked your work on %(date)s: %(total)s of %(max)s.": "Course staff re-checked your work on %(date)s: %(total)s of %(max)s.",
     "Course staff re-checked your work on %(date)s: %(total)s of %(max)s. Your grade was %(before)s and is now %(after)s of %(max)s.": "Course staff re-checked your work on %(date)s: %(total)s of %(max)s. Your grade was %(before)s and is now %(after)s of %(max)s.",
     "Course staff:": "Course staff:",
@@ -345,6 +369,7 @@
     "No item lost points in this review.": "No item lost points in this review.",
     "No learners in this course's cross-checks yet.": "No learners in this course's cross-checks yet.",
     "No messages yet.": "No messages yet.",
+    "No other learner of the course has a reviewer rating yet.": "No other learner of the course has a reviewer rating yet.",
     "No prepared phrase": "No prepared phrase",
     "No rating yet": "No rating yet",
     "No reviews of your work yet. Each review appears here as soon as its reviewer submits it.": "No reviews of your work yet. Each review appears here as soon as its reviewer submits it.",
@@ -376,6 +401,7 @@
     "Points per item": "Points per item",
     "Points per item in the re-check": "Points per item in the re-check",
     "Points per item in version %(number)s": "Points per item in version %(number)s",
+    "Points per item in your re-check": "Points per item in your re-check",
     "Points were taken here: say why in a comment of at least %(n)s character.": [
       "Points were taken here: say why in a comment of at least %(n)s character.",
       "Points were taken here: say why in a comment of at least %(n)s characters."
@@ -391,6 +417,7 @@
     "Re-check": "Re-check",
     "Re-checked by %(staff)s on %(date)s: %(total)s (was %(before)s).": "Re-checked by %(staff)s on %(date)s: %(total)s (was %(before)s).",
     "Re-checked by %(staff)s on %(date)s: %(total)s.": "Re-checked by %(staff)s on %(date)s: %(total)s.",
+    "Re-checks asked of you": "Re-checks asked of you",
     "Re-checks open once the grades are published.": "Re-checks open once the grades are published.",
     "Reading %(file)s\u2026": "Reading %(file)s\u2026",
     "Reading the pasted text\u2026": "Reading the pasted text\u2026",
@@ -443,6 +470,8 @@
     "Send": "Send",
     "Send appeal": "Send appeal",
     "Send complaint": "Send complaint",
+    "Send my re-check": "Send my re-check",
+    "Sent": "Sent",
     "Sent %(date)s about review version %(version)s (total: %(points)s).": "Sent %(date)s about review version %(version)s (total: %(points)s).",
     "Setting the deadline fills an empty start (= deadline) and end (= start + %(n)s day).": [
       "Setting the deadline fills an empty start (= deadline) and end (= start + %(n)s day).",
@@ -496,9 +525,11 @@
     "The adjustment period ends in %(time)s (%(date)s).": "The adjustment period ends in %(time)s (%(date)s).",
     "The adjustment period ends now (%(date)s).": "The adjustment period ends now (%(date)s).",
     "The author complained about your points for %(items)s (%(date)s): %(status)s.": "The author complained about your points for %(items)s (%(date)s): %(status)s.",
+    "The author disputes: %(items)s": "The author disputes: %(items)s",
     "The author thanked you for %(target)s (%(date)s).": "The author thanked you for %(target)s (%(date)s).",
     "The best works page is updated.": "The best works page is updated.",
     "The conversation opened": "The conversation opened",
+    "The course's top reviewers, by their reviewer rating (the author is not listed)": "The course's top reviewers, by their reviewer rating (the author is not listed)",
     "The cross-check ends in %(time)s (%(date)s).": "The cross-check ends in %(time)s (%(date)s).",
     "The cross-check ends now (%(date)s).": "The cross-check ends now (%(date)s).",
     "The cross-check has ended: you may correct the points of this review until the adjustment period ends.": "The cross-check has ended: you may correct the points of this review until the adjustment period ends.",
@@ -534,6 +565,7 @@
     "Type of item %(n)s \u2018%(text)s\u2019": "Type of item %(n)s \u2018%(text)s\u2019",
     "Unread": "Unread",
     "Unsaved changes\u2026": "Unsaved changes\u2026",
+    "Update my re-check": "Update my re-check",
     "Update review": "Update review",
     "Update self-check": "Update self-check",
     "Uphold": "Uphold",
@@ -544,6 +576,7 @@
     "Vote on the best works": "Vote on the best works",
     "Votes": "Votes",
     "Votes per voter": "Votes per voter",
+    "Waiting for your re-check": "Waiting for your re-check",
     "Warned %(learner)s: %(message)s": "Warned %(learner)s: %(message)s",
     "Warning rule at grading": "Warning rule at grading",
     "Warning rules": "Warning rules",
@@ -578,6 +611,7 @@
       "You are one of the course's top reviewers: choose up to %(n)s work, until %(date)s. You can change your votes until then.",
       "You are one of the course's top reviewers: choose up to %(n)s works, until %(date)s. You can change your votes until then."
     ],
+    "You can ask some of the course's top reviewers to re-check this work. Their re-checks are shown here; you still decide with your own re-check.": "You can ask some of the course's top reviewers to re-check this work. Their re-checks are shown here; you still decide with your own re-check.",
     "You complained about the points for %(items)s (%(date)s): %(status)s.": "You complained about the points for %(items)s (%(date)s): %(status)s.",
     "You did %(n)s extra review of %(limit)s possible. Thank you: it counts in your reviewer rating.": [
       "You did %(n)s extra review of %(limit)s possible. Thank you: it counts in your reviewer rating.",
@@ -586,6 +620,7 @@
     "You did not submit a work for this task.": "You did not submit a work for this task.",
     "You did not submit a work, so there are no reviews of it.": "You did not submit a work, so there are no reviews of it.",
     "You have no works to review.": "You have no works to review.",
+    "You sent your re-check on %(date)s: %(points)s of %(max)s. Course staff see it beside the appeal.": "You sent your re-check on %(date)s: %(points)s of %(max)s. Course staff see it beside the appeal.",
     "You thanked the reviewer for %(target)s (%(date)s).": "You thanked the reviewer for %(target)s (%(date)s).",
     "You took %(work)s as an extra review. Submit it by %(date)s; after that it goes back to the works that need reviews.": "You took %(work)s as an extra review. Submit it by %(date)s; after that it goes back to the works that need reviews.",
     "Your complaint is sent to course staff.": "Your complaint is sent to course staff.",
@@ -597,6 +632,8 @@
     "Your message (posted as course staff)": "Your message (posted as course staff)",
     "Your message is sent.": "Your message is sent.",
     "Your rating as a reviewer": "Your rating as a reviewer",
+    "Your re-check": "Your re-check",
+    "Your re-check of %(work)s is sent to course staff.": "Your re-check of %(work)s is sent to course staff.",
     "Your review": "Your review",
     "Your review of %(work)s is submitted.": "Your review of %(work)s is submitted.",
     "Your self-check": "Your self-check",
