@@ -122,6 +122,12 @@ class CrossCheckXBlock(OlxMixin, XBlock):
         display_name=_("Extra reviews per learner"), default=2, scope=Scope.settings,
         values={"min": 0, "max": 20},
         help=_("How many extra reviews one learner may take in this task; 0 turns extra reviews off."))
+    extra_window_hours = Integer(
+        display_name=_("Extra reviews only, before the end (hours)"), default=0, scope=Scope.settings,
+        values={"min": 0, "max": 72},
+        help=_("The assigned reviews are due this many hours before the cross-check end; in those last "
+               "hours only extra reviews are taken, for works still short of reviews. 0: assigned "
+               "reviews are due at the end."))
     appeal_days = Float(
         display_name=_("Appeal window (days)"), default=3.0, scope=Scope.settings,
         help=_("After grading, learners whose link did not change after the deadline may appeal "
@@ -168,6 +174,7 @@ class CrossCheckXBlock(OlxMixin, XBlock):
             "comment_min_chars": self.comment_min_chars,
             "extra_lease_hours": self.extra_lease_hours,
             "extra_reviews_limit": self.extra_reviews_limit,
+            "extra_window_hours": self.extra_window_hours,
             "checklist": parse_checklist(self.checklist).to_rs(),
         }
 

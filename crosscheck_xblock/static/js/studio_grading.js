@@ -79,7 +79,11 @@ function CrossCheckStudioGrading(page) {
         labelledField("extra_lease_hours", t("Extra review lease (hours)"),
           el("input", {type: "number", name: "extra_lease_hours", step: "1",
                        min: range.extra_lease_hours[0], max: range.extra_lease_hours[1]}),
-          t("A taken work stays the learner's for this long; unreviewed by then, it returns to the pool."))
+          t("A taken work stays the learner's for this long; unreviewed by then, it returns to the pool.")),
+        labelledField("extra_window_hours", t("Extra reviews only, before the end (hours)"),
+          el("input", {type: "number", name: "extra_window_hours", step: "1",
+                       min: range.extra_window_hours[0], max: range.extra_window_hours[1]}),
+          t("The assigned reviews are due this many hours before the end; then only extra reviews are taken, for works still short of reviews (24 with 5 extra reviews per learner fills nearly every work; see the README). 0: assigned reviews are due at the end."))
       ])
     ]);
     var task = form.querySelector(".ccs-group");
