@@ -78,6 +78,8 @@ RANGES = {
     "extra_lease_hours": (1, 72),
     "extra_reviews_limit": (0, 20),
     "extra_window_hours": (0, 72),
+    # Issue 16: how many works staff grade as anchors (0: no calibration set).
+    "calibration_works": (0, 10),
 }
 
 
@@ -137,6 +139,7 @@ class TaskSettings:
     extra_reviews_limit: int = DEFAULT_EXTRA_REVIEWS_LIMIT
     # The last hours of the review period in which only extra reviews are taken (0: none).
     extra_window_hours: int = 0
+    calibration_works: int = 0
     timeline: schedule.Timeline = field(default_factory=schedule.Timeline)
     checklist: Checklist = field(default_factory=lambda: Checklist(task_name="", items=()))
 
@@ -150,6 +153,7 @@ class TaskSettings:
         lease = whole_number(config.get("extra_lease_hours"))
         limit = whole_number(config.get("extra_reviews_limit"))
         window = whole_number(config.get("extra_window_hours"))
+        anchors = whole_number(config.get("calibration_works"))
         try:
             checklist = checklist_from_rs(config.get("checklist") or {})
         except ChecklistError:
@@ -170,6 +174,7 @@ class TaskSettings:
             extra_lease_hours=lease if _in_range("extra_lease_hours", lease) else DEFAULT_EXTRA_LEASE_HOURS,
             extra_reviews_limit=limit if _in_range("extra_reviews_limit", limit) else DEFAULT_EXTRA_REVIEWS_LIMIT,
             extra_window_hours=window if _in_range("extra_window_hours", window) else 0,
+            calibration_works=anchors if _in_range("calibration_works", anchors) else 0,
             timeline=schedule.timeline_from_config(config),
             checklist=checklist,
         )

@@ -64,6 +64,7 @@ function CrossCheckStudio(runtime, element) {
     field("extra_lease_hours").value = values.extra_lease_hours;
     field("extra_reviews_limit").value = values.extra_reviews_limit;
     field("extra_window_hours").value = values.extra_window_hours;
+    field("calibration_works").value = values.calibration_works;
     showKindHelp();
     grading.showChoiceHelp();
   }
@@ -86,6 +87,7 @@ function CrossCheckStudio(runtime, element) {
       extra_lease_hours: numberValue("extra_lease_hours"),
       extra_reviews_limit: numberValue("extra_reviews_limit"),
       extra_window_hours: numberValue("extra_window_hours"),
+      calibration_works: numberValue("calibration_works"),
       checklist: checklist.text()
     };
     dates.FIELDS.forEach(function (name) { values[name] = dates.dateValue(name); });

@@ -55,7 +55,11 @@ function CrossCheckStudioGrading(page) {
                        min: range.appeal_days[0], max: range.appeal_days[1]}),
           t("After grading, learners whose link did not change after the deadline may appeal for this many days; 0 turns appeals off."))
       ]),
-      labelledField("aggregation", t("Aggregation"), select("aggregation", init.aggregations))
+      labelledField("aggregation", t("Aggregation"), select("aggregation", init.aggregations)),
+      labelledField("calibration_works", t("Calibration set (works staff grade)"),
+        el("input", {type: "number", name: "calibration_works", step: "1",
+                     min: range.calibration_works[0], max: range.calibration_works[1]}),
+        t("At the start the block picks this many works (3–10 recommended) for course staff to grade with the checklist during the review period; the grades then move every peer grade by the class offset they show, as far as they support it. 0: off."))
     ]);
     // The comment rule: which comments a review needs before it can be submitted.
     var comments = el("fieldset", {"class": "ccs-group ccs-comments"}, [

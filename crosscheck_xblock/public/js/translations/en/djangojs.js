@@ -212,6 +212,7 @@
     "Appeals (%(n)s waiting)": "Appeals (%(n)s waiting)",
     "Ask the selected reviewers": "Ask the selected reviewers",
     "Ask top reviewers to re-check": "Ask top reviewers to re-check",
+    "At the start the block picks this many works (3\u201310 recommended) for course staff to grade with the checklist during the review period; the grades then move every peer grade by the class offset they show, as far as they support it. 0: off.": "At the start the block picks this many works (3\u201310 recommended) for course staff to grade with the checklist during the review period; the grades then move every peer grade by the class offset they show, as far as they support it. 0: off.",
     "Author's self-check": "Author's self-check",
     "Before submitting: %(n)s item that lost points still needs a comment.": [
       "Before submitting: %(n)s item that lost points still needs a comment.",
@@ -223,6 +224,7 @@
     ],
     "Best works": "Best works",
     "Bias": "Bias",
+    "Calibration set (works staff grade)": "Calibration set (works staff grade)",
     "Careless reviewers caught": "Careless reviewers caught",
     "Change the verdict": "Change the verdict",
     "Change this review": "Change this review",
