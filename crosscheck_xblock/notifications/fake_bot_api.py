@@ -8,9 +8,9 @@ the Bot API's JSON shape: `{"ok": true, "result": …}` or `{"ok": false, "error
 
 It records every request (`calls`: method, chat_id, text, arrival time, the status answered), can
 be told to answer the next request(s) for a chat with 429 + retry_after, 403 ("bot was blocked by
-the user") or 500 (`fail_next`), keeps every chat as its learner would see it (`chat`), and queues
-updates (`queue_message(chat_id, "/start <token>")`) for getUpdates, or pushes them to the webhook
-that setWebhook registered (`push_to_webhook`).
+the user"), 500, or no answer at all (`fail_next`), keeps every chat as its learner would see it
+(`chat`), and queues updates (`queue_message(chat_id, "/start <token>")`) for getUpdates, or
+pushes them to the webhook that setWebhook registered (`push_to_webhook`).
 
     with FakeBotApi() as fake:
         bot = telegram.Bot(fake.token, base_url=fake.base_url)
@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import socket
 import threading
 import time
 import urllib.error
@@ -39,6 +40,7 @@ DEFAULT_USERNAME = "crosscheck_fake_bot"
 BOT_ID = 123456
 MAX_TEXT = 4096  # the Bot API's limit on a message's text
 MAX_POLL_WAIT = 30.0  # seconds a getUpdates long poll may hold the request here
+DROP = 0  # fail_next(chat, DROP): close the connection without answering (a network error)
 PATH = re.compile(r"^/bot(?P<token>[^/]+)/(?P<method>[A-Za-z]+)$")
 # Parameters that are text as sent; the others arrive JSON-encoded (python-telegram-bot's form data).
 TEXT_PARAMETERS = {"text", "url", "secret_token", "parse_mode"}
@@ -111,10 +113,10 @@ class FakeBotApi:
 
     def start(self) -> FakeBotApi:
         """Serve in a daemon thread; `port` is the bound one afterwards."""
-        self._server = ThreadingHTTPServer((self.host, self.port), _handler_for(self))
-        self._server.daemon_threads = True
+        self._server = _Server((self.host, self.port), _handler_for(self))
         self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-bot-api", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="fake-bot-api",
+                                        daemon=True)
         self._thread.start()
         return self
 
@@ -188,7 +190,8 @@ class FakeBotApi:
     def fail_next(self, chat_id: int | str, status: int, times: int = 1, retry_after: int | None = None,
                   description: str | None = None) -> None:
         """Answer the next `times` sendMessage requests for `chat_id` with `status` (429 takes
-        `retry_after`, 1 s unless given) instead of delivering them."""
+        `retry_after`, 1 s unless given; DROP closes the connection unanswered) instead of
+        delivering them."""
         if status == 429 and retry_after is None:
             retry_after = 1
         with self._lock:
@@ -371,6 +374,13 @@ def decode_value(name: str, value):
         return value
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    # A batch opens its connections at once; the default backlog of 5 would drop the SYNs of the
+    # others, and their retransmission a second later would bunch requests the sender spaced.
+    request_queue_size = 128
+
+
 def _handler_for(fake: FakeBotApi) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as httpx expects of a Bot API server
@@ -387,6 +397,10 @@ def _handler_for(fake: FakeBotApi) -> type[BaseHTTPRequestHandler]:
                 status, answer = 400, unreadable.body()
             else:
                 status, answer = fake.answer(self.path, params)
+            if status == DROP:  # a network failure: the connection ends with no answer
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
             self.reply(status, answer)
 
         do_GET = do_POST  # the Bot API takes GET with a query string as well

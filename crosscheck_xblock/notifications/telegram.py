@@ -25,6 +25,7 @@ link preview (the LMS's login page is no preview worth showing).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import json
 import logging
@@ -129,7 +130,7 @@ class Limits:
     backoff_max: float = 30.0
     retry_after_max: float = 60.0  # a longer RetryAfter is reported failed (the outbox tries later)
     retry_after_times: int = 3    # RetryAfters one message may wait out
-    connections: int = 16
+    connections: int = 30         # requests in flight at once (the HTTP connection pool's size)
     timeout: float = 10.0         # seconds for connecting, writing, reading one request
 
 
@@ -158,49 +159,76 @@ class Pace:
     """Send times that outlive a batch, so the limits also hold from one `deliver` to the next in
     a process (the module keeps one). Concurrent batches (threads, processes) do not share it."""
 
-    starts: deque = field(default_factory=deque)   # the last per_second sends (monotonic seconds)
+    finished: deque = field(default_factory=deque)  # when the last requests were answered (monotonic s)
     chat_ready: dict = field(default_factory=dict)  # chat id → when it may be sent to again
     paused_until: float = 0.0                       # a RetryAfter's end: nothing is sent before
 
-    def forget_old(self, now: float) -> None:
-        """Drop the chats that may be sent to already (the dict stays small)."""
+    def forget_old(self, now: float, window: float) -> None:
+        """Drop what no longer limits anything (the dict and the deque stay small)."""
         self.chat_ready = {chat: ready for chat, ready in self.chat_ready.items() if ready > now}
+        while self.finished and self.finished[0] <= now - window:
+            self.finished.popleft()
 
 
 PACE = Pace()
 
 
 class _Gate:
-    """The pacing of one batch, on one event loop, over a `Pace`."""
+    """The pacing of one batch, on one event loop, over a `Pace`.
+
+    The limits are kept against the times requests were *answered*, not sent: a request counts
+    against "30 in a second" from when it leaves until a second after its answer, and the next
+    one to a chat leaves a second after the previous one's answer. Whatever the delays on the way,
+    Telegram then receives no more than that, as it measures on its side."""
 
     def __init__(self, pace: Pace, limits: Limits):
         self.pace = pace
         self.limits = limits
         self.window = 1.0 + limits.margin
         self.interval = limits.chat_interval + limits.margin
-        self.lock = asyncio.Lock()
-        if len(pace.starts) > limits.per_second:
-            pace.starts = deque(list(pace.starts)[-limits.per_second:])
-        pace.forget_old(time.monotonic())
+        self.changed = asyncio.Condition()
+        self.in_flight = 0
+        # A request takes its slot only once a connection is free for it: waiting for the pool
+        # after the slot would let requests bunch up behind it.
+        self.connections = asyncio.Semaphore(limits.connections)
+        pace.forget_old(time.monotonic(), self.window)
 
-    async def wait_turn(self, chat_id) -> None:
-        """Return when a message to `chat_id` may leave now."""
+    @contextlib.asynccontextmanager
+    async def turn(self, chat_id):
+        """Within it, one request to `chat_id` may be made: a connection is free, and the limits
+        allow it now."""
+        async with self.connections:
+            await self._wait_turn(chat_id)
+            try:
+                yield
+            finally:
+                async with self.changed:
+                    now = time.monotonic()
+                    self.in_flight -= 1
+                    self.pace.finished.append(now)
+                    self.pace.chat_ready[chat_id] = now + self.interval
+                    self.changed.notify_all()
+
+    async def _wait_turn(self, chat_id) -> None:
         pace = self.pace
         while (wait := pace.chat_ready.get(chat_id, 0.0) - time.monotonic()) > 0:
             await asyncio.sleep(wait)
-        async with self.lock:  # one sender at a time takes the next slot
+        async with self.changed:
             while True:
                 now = time.monotonic()
-                wait = pace.paused_until - now
-                if len(pace.starts) >= self.limits.per_second:
-                    wait = max(wait, pace.starts[0] + self.window - now)
-                if wait <= 0:
+                while pace.finished and pace.finished[0] <= now - self.window:
+                    pace.finished.popleft()
+                busy = self.in_flight + len(pace.finished) >= self.limits.per_second
+                if now >= pace.paused_until and not busy:
                     break
-                await asyncio.sleep(wait)
-            pace.starts.append(now)
-            if len(pace.starts) > self.limits.per_second:
-                pace.starts.popleft()
-            pace.chat_ready[chat_id] = now + self.interval
+                # Until the pause ends, the oldest answer leaves the window, or a request ends.
+                wakes = [pace.paused_until - now] if now < pace.paused_until else []
+                if busy and pace.finished:
+                    wakes.append(pace.finished[0] + self.window - now)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.changed.wait(), max(wakes) if wakes else None)
+            self.in_flight += 1
+            pace.chat_ready[chat_id] = float("inf")  # until this request is answered
 
     def pause(self, seconds: float) -> None:
         """Telegram's flood control is the bot's: after a RetryAfter, nobody sends for a while."""
@@ -226,11 +254,11 @@ async def _send(bot: Bot, gate: _Gate, message_id, chat_id, text: str) -> Result
     limits = gate.limits
     attempts = retry_afters = failures = 0
     while True:
-        await gate.wait_turn(chat_id)
         attempts += 1
         try:
-            sent = await bot.send_message(chat_id, text,
-                                          link_preview_options=LinkPreviewOptions(is_disabled=True))
+            async with gate.turn(chat_id):
+                sent = await bot.send_message(chat_id, text,
+                                              link_preview_options=LinkPreviewOptions(is_disabled=True))
         except RetryAfter as err:
             seconds = retry_after_seconds(err)
             if seconds > limits.retry_after_max or retry_afters >= limits.retry_after_times:
