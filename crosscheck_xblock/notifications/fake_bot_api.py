@@ -46,14 +46,14 @@ PATH = re.compile(r"^/bot(?P<token>[^/]+)/(?P<method>[A-Za-z]+)$")
 TEXT_PARAMETERS = {"text", "url", "secret_token", "parse_mode"}
 
 DESCRIPTIONS = {
-    400: "Bad Request",
+    400: "Bad Request",  # i18n: code
     401: "Unauthorized",
     403: "Forbidden: bot was blocked by the user",  # i18n: code
-    404: "Not Found",
+    404: "Not Found",  # i18n: code
     409: ("Conflict: can't use getUpdates method while webhook is active; "  # i18n: code
           "use deleteWebhook to delete the webhook first"),
     429: "Too Many Requests: retry after {retry_after}",  # i18n: code
-    500: "Internal Server Error",
+    500: "Internal Server Error",  # i18n: code
 }
 
 
@@ -421,7 +421,7 @@ def _handler_for(fake: FakeBotApi) -> type[BaseHTTPRequestHandler]:
 
 def main(argv: list[str] | None = None) -> None:
     """Serve a fake Bot API until interrupted (the workbench demo's "Telegram")."""
-    parser = argparse.ArgumentParser(description="A fake Telegram Bot API for the workbench demo.")
+    parser = argparse.ArgumentParser(description="A fake Telegram Bot API for the workbench demo.")  # i18n: code
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8081)
     parser.add_argument("--token", default=DEFAULT_TOKEN)
