@@ -696,6 +696,13 @@ function CrossCheckBlock(runtime, element) {
     call("staff_analytics").then(function (data) {
       CrossCheckAnalytics.render(target, data);
       target.removeAttribute("aria-busy");
+      var calibration = el("div", {"class": "cc-calibration-panel"});
+      target.appendChild(calibration);
+      return call("staff_calibration").then(function (set) {
+        CrossCheckCalibration.render(calibration, set, {call: call, showError: showError, announce: announce,
+                                                        items: state.checklist.items, maxScore: state.settings.max_score,
+                                                        status: data.status});
+      });
     }).catch(function (err) { showError(err.message); });
   }
 
