@@ -27,6 +27,7 @@ One module per job:
     retirement     forgetting usernames when the LMS retires an account
     reviewer_rating  every learner's rating as a reviewer, over the course's blocks (F3)
     extras         extra reviews for works whose reviewers did not show up, the pool (D4, C4)
+    notices        notices to learners, each once, worded when read; notification settings (N1–N12, M5)
 """
 from ..errors import BadRequest, Conflict, CrossCheckError, NotAllowed, NotFound, TooLarge, TooManyRequests
 from .analytics import task_analytics
@@ -54,6 +55,7 @@ from .lifecycle import (
     sweep_turn,
 )
 from .names import usernames
+from .notices import due_notices, mark_notices_read, notification_settings
 from .rates import simulated_rates
 from .ratings import rate_review, staff_settle_complaint
 from .registry import TaskRef, delete_task, find_task, sync_task, task_started
@@ -82,4 +84,5 @@ __all__ = [
     "start_cross_check", "submit_appeal", "submit_review", "submit_self_check", "submit_work",
     "sweep_is_stale", "sweep_status", "sweep_turn", "sync_task", "task_analytics",
     "take_extra_review", "task_started", "usernames",
+    "due_notices", "mark_notices_read", "notification_settings",
 ]
