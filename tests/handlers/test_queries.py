@@ -36,4 +36,7 @@ def test_query_counts_do_not_grow_with_submissions(make_block):
     # Thanks and complaints beside the reviews (F1–F4) cost one query more in both, the author's
     # best-work news (issue 12) one more. The extra reviews' two settings (issue 13) are two field
     # reads more in both; submit_review also looks at the pool's latest sample (one query).
-    assert small[0] <= 33 and small[1] <= 43, small
+    # Notices (issue 14): the submission start is one field read more in both, the notices list one
+    # query more in both; submit_review makes its notices in three (who the author and reviewer are,
+    # the author's N11, whether the reviewer's assigned reviews are all done for N7).
+    assert small[0] <= 35 and small[1] <= 48, small
