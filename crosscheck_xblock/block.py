@@ -45,6 +45,7 @@ RUNNING_SCENARIO = "Cross-check: demo under review (conversations, thanks, a com
 # Test scenarios (CROSSCHECK_TEST_SCENARIOS=1), found by these names: each browser test has its own task.
 BEST_WORKS_TEST_SCENARIO = "Cross-check: best works test"  # i18n: code
 COMMUNITY_TEST_SCENARIO = "Cross-check: community re-check test"  # i18n: code
+NOTICES_TEST_SCENARIO = "Cross-check: notices test"  # i18n: code
 
 
 def _selection(text: str) -> list[int]:
@@ -544,5 +545,8 @@ class CrossCheckXBlock(OlxMixin, XBlock):
                               'reviews_per_work="2" max_score="100"/>'))
             scenarios.append((COMMUNITY_TEST_SCENARIO,
                               '<crosscheck display_name="Community re-check test" submission_kind="any" '
+                              'reviews_per_work="2" max_score="100"/>'))
+            scenarios.append((NOTICES_TEST_SCENARIO,
+                              '<crosscheck display_name="Notices test" submission_kind="any" '
                               'reviews_per_work="2" max_score="100"/>'))
         return scenarios
