@@ -61,6 +61,10 @@ EXCLUDED_XBLOCKS = {
 # Learners switch with ?student=NAME; this user is course staff in the demo.
 CROSSCHECK_STAFF_USERS = {"staff"}
 CROSSCHECK_FALLBACK_COURSE_ID = "course-v1:Workbench+CrossCheck+Demo"
+# Notices (issue 14): the demo's learners stand in for the course's enrolments, and a notice's
+# link opens the block's scenario page.
+CROSSCHECK_ENROLLMENTS = "cc_workbench.services.course_enrollments"
+CROSSCHECK_WORKBENCH_LINKS = True
 USE_TZ = True
 TIME_ZONE = "UTC"
 ROOT_URLCONF = "cc_urls"

@@ -829,7 +829,16 @@ function CrossCheckBlock(runtime, element) {
       onState: function (fresh) { state = fresh; render(); keepFocus(); }});
     if (bestPart) { best.appendChild(bestPart); }
     if (init.is_staff && !readOnly) { renderSettings(); }
+    renderNotices();
     updateBadges();
+  }
+
+  /** N1–N12 (notices.js): the badge and the list; marking read updates them in place. */
+  function renderNotices() {
+    if (!init.signed_in) { return; }
+    CrossCheckNotices.render($(".cc-notices"), state.notices, {
+      call: call, readOnly: readOnly, showError: showError, announce: announce,
+      onNotices: function (fresh) { state.notices = fresh; renderNotices(); }});
   }
 
   if (init.error) { showError(init.error); }

@@ -81,6 +81,10 @@
       "%(n)s message from learners is unread by course staff.",
       "%(n)s messages from learners are unread by course staff."
     ],
+    "%(n)s new": [
+      "%(n)s new",
+      "%(n)s new"
+    ],
     "%(n)s new message": [
       "%(n)s new message",
       "%(n)s new messages"
@@ -376,6 +380,7 @@
     "Move item %(n)s \u2018%(text)s\u2019 up": "Move item %(n)s \u2018%(text)s\u2019 up",
     "Move up": "Move up",
     "My work": "My work",
+    "New": "New",
     "No": "No",
     "No appeals yet.": "No appeals yet.",
     "No conversation is open yet: each opens when its review is first submitted.": "No conversation is open yet: each opens when its review is first submitted.",
@@ -383,6 +388,7 @@
     "No item lost points in this review.": "No item lost points in this review.",
     "No learners in this course's cross-checks yet.": "No learners in this course's cross-checks yet.",
     "No messages yet.": "No messages yet.",
+    "No notices yet.": "No notices yet.",
     "No other learner of the course has a reviewer rating yet.": "No other learner of the course has a reviewer rating yet.",
     "No prepared phrase": "No prepared phrase",
     "No rating yet": "No rating yet",
@@ -396,6 +402,10 @@
     "Not graded yet": "Not graded yet",
     "Not saved: see the message at the top.": "Not saved: see the message at the top.",
     "Not started": "Not started",
+    "Notices": "Notices",
+    "Notices always appear here. Choose which of them are also sent to you by Telegram; the choice holds in every course.": "Notices always appear here. Choose which of them are also sent to you by Telegram; the choice holds in every course.",
+    "Notification settings": "Notification settings",
+    "Notification settings saved.": "Notification settings saved.",
     "Now": "Now",
     "On time": "On time",
     "On \u2018%(item)s\u2019:": "On \u2018%(item)s\u2019:",
@@ -403,6 +413,7 @@
     "Open": "Open",
     "Open the conversation": "Open the conversation",
     "Open the conversation of %(author)s and %(reviewer)s": "Open the conversation of %(author)s and %(reviewer)s",
+    "Open the task": "Open the task",
     "Open the vote": "Open the vote",
     "Outlier threshold (percent of the maximum score)": "Outlier threshold (percent of the maximum score)",
     "Overall comment": "Overall comment",
@@ -531,6 +542,8 @@
     "Table": "Table",
     "Take my work out of the gallery": "Take my work out of the gallery",
     "Take out of the gallery": "Take out of the gallery",
+    "Telegram": "Telegram",
+    "Telegram is not set up on this site yet, so notices appear only here. They always do.": "Telegram is not set up on this site yet, so notices appear only here. They always do.",
     "Text of item %(n)s": "Text of item %(n)s",
     "Thank %(reviewer)s for this comment": "Thank %(reviewer)s for this comment",
     "Thank for %(target)s": "Thank for %(target)s",
