@@ -79,19 +79,20 @@ translations: install-test
 # several connections or processes (races, the Celery worker), in two processes (pytest-xdist,
 # one file per process at a time, each with its own database): the browser tests apart from the
 # others, as Playwright's sync API leaves an event loop in its process that Django's database
-# calls then refuse. Then the database tests, those included, on MariaDB (the worker tests also
+# calls then refuse, and grouped (tests/browser/conftest.py: the files that share the workbench's
+# own scenarios run in one process, in order). Then the database tests, those included, on MariaDB (the worker tests also
 # need Redis on 127.0.0.1:6379): the shared-database ones alone, the rest in two processes (each
 # on its own test database).
 XDIST := -n 2 --dist loadfile
 test: install-test quality
 	$(PY) -m pytest -m "not shared_db and not browser" $(XDIST)
-	$(PY) -m pytest -m browser $(XDIST)
+	$(PY) -m pytest -m browser -n 2 --dist loadgroup
 	CROSSCHECK_DB=mariadb $(PY) -m pytest -m "db and not shared_db" $(XDIST)
 	CROSSCHECK_DB=mariadb $(PY) -m pytest -m shared_db
 
 test-sqlite: install-test
 	$(PY) -m pytest -m "not shared_db and not browser" $(XDIST)
-	$(PY) -m pytest -m browser $(XDIST)
+	$(PY) -m pytest -m browser -n 2 --dist loadgroup
 
 test-mariadb: install-test
 	CROSSCHECK_DB=mariadb $(PY) -m pytest -m "db and not shared_db" $(XDIST)

@@ -31,12 +31,26 @@ SERVER_START_TIMEOUT = 60  # seconds
 DEFAULT_TIMEOUT_MS = 15_000  # Playwright's wait for a selector / response
 
 
+# The files that use the workbench's own scenarios (the demo, the empty task, the demo under
+# review) and change them as they go: they run in one process, in file order, with one server
+# (pytest-xdist --dist loadgroup). Every other file has a test scenario of its own and is a group
+# by itself (its tests keep their order: some build on the one before).
+SHARED_SCENARIO_FILES = {"test_analytics.py", "test_analytics_reviewer_rating.py", "test_edges.py", "test_flow.py",
+                         "test_grade_items.py", "test_language.py", "test_studio_accessibility.py",
+                         "test_studio_editor.py", "test_tables.py"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config, items):
-    """Every test in this folder is a browser test (`-m "not browser"` leaves them out)."""
+    """Every test in this folder is a browser test (`-m "not browser"` leaves them out), in the
+    xdist group of its file (see SHARED_SCENARIO_FILES)."""
     here = Path(__file__).resolve().parent
     for item in items:
-        if here in Path(str(item.fspath)).resolve().parents:
+        path = Path(str(item.fspath)).resolve()
+        if here in path.parents:
             item.add_marker(pytest.mark.browser)
+            group = "shared-scenarios" if path.name in SHARED_SCENARIO_FILES else path.stem
+            item.add_marker(pytest.mark.xdist_group(name=group))
 
 
 def _skip_or_fail(reason: str):
