@@ -251,13 +251,15 @@ STUDIO_GOOD = {
     "extra_window_hours": st.sampled_from([0, 24, "12"]), "calibration_works": st.sampled_from([0, 3, 10]),
     # A deadline (the clock stands at 2026-03-02), so a spoiled start or end gets checked against it.
     "submission_due": st.sampled_from(["", "2026-04-01T12:00:00Z", "2026-03-05T00:00:00+02:00"]),
+    # Before every deadline above (a start after the deadline is refused, as it should be).
+    "submission_start": st.sampled_from(["", "2026-03-01T00:00:00Z"]),
 }
 STUDIO_ANY = {
     "display_name": texts | st.just("x" * 256) | wrong_type,
     "submission_kind": st.sampled_from(["pull_request", "deploy", "any", "video", ""]) | wrong_type,
     "max_score": numbers | wrong_type, "reviews_per_work": numbers | wrong_type,
     "grading_policy": st.sampled_from(["mean", "median", "drop_min", "max"]) | wrong_type,
-    "submission_due": dates, "review_start": dates, "review_due": dates,
+    "submission_start": dates, "submission_due": dates, "review_start": dates, "review_due": dates,
     "adjustment_days": numbers | wrong_type, "outlier_threshold": numbers | wrong_type,
     "warning_rule": st.sampled_from(["fixed", "evidence", "none", "all"]) | wrong_type,
     "aggregation": st.sampled_from(["total", "per_item", "sum"]) | wrong_type,
