@@ -61,6 +61,8 @@ EXCLUDED_XBLOCKS = {
 # Learners switch with ?student=NAME; this user is course staff in the demo.
 CROSSCHECK_STAFF_USERS = {"staff"}
 CROSSCHECK_FALLBACK_COURSE_ID = "course-v1:Workbench+CrossCheck+Demo"
+# What the plugin's course pages ask the LMS (who is signed in, a block's page), the workbench's way.
+CROSSCHECK_PLATFORM_STANDINS = "cc_workbench.platform"
 USE_TZ = True
 TIME_ZONE = "UTC"
 ROOT_URLCONF = "cc_urls"
