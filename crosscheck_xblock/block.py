@@ -486,9 +486,9 @@ class CrossCheckXBlock(OlxMixin, XBlock):
         conversations, thanks and a complaint, and a finished demo with grades (all but the empty
         one loaded by `make workbench`): one course, so the course overview shows them together.
 
-        With CROSSCHECK_TEST_SCENARIOS=1 (set by the browser tests) two more small tasks are added
-        (one with a maximum below its checklist's total; one for a run in Russian), so tests do not
-        disturb the others.
+        With CROSSCHECK_TEST_SCENARIOS=1 (set by the browser tests) more small tasks are added (one
+        with a maximum below its checklist's total, one for a run in Russian, one for the
+        conversations, two for the course overview), so tests do not disturb the others.
         """
         scenarios = [
             (DEMO_SCENARIO, '<crosscheck display_name="Portfolio cross-check (demo)" '
@@ -508,6 +508,13 @@ class CrossCheckXBlock(OlxMixin, XBlock):
             scenarios.append(("Cross-check: conversation test",  # i18n: code
                               '<crosscheck display_name="Conversation test" reviews_per_work="2" '
                               'max_score="100"/>'))
+            # The course overview's test: a task open for submission (its deadline far ahead, so
+            # the countdown shows) and one its learners start themselves.
+            scenarios.append(("Cross-check: overview test, open",  # i18n: code
+                              '<crosscheck display_name="Overview test: open task" reviews_per_work="2" '
+                              'submission_due="2099-12-31T18:00:00Z"/>'))
+            scenarios.append(("Cross-check: overview test, review",  # i18n: code
+                              '<crosscheck display_name="Overview test: under review" reviews_per_work="2"/>'))
         # Last, so that the test scenarios above keep their numbers (crosscheck.3 …).
         scenarios.append((GRADED_SCENARIO, '<crosscheck display_name="Personal page cross-check (demo, graded)" '
                                            'submission_kind="any" reviews_per_work="3" max_score="100"/>'))

@@ -55,8 +55,10 @@ var CrossCheckOverview = (function () {
       textEl("p", "cc-overview-open-title", title),
       el("ul", {}, open.map(function (task) {
         var submitted = task.submitted ? t("you submitted") : t("you have not submitted yet");
+        var noDeadline = t("no deadline set");
         return el("li", {"class": "cc-overview-open-task"}, [
-          unitLink(task), " — ", nextDate(task), " ", textEl("span", "cc-overview-submitted cc-note", submitted)]);
+          unitLink(task), " — ", task.next_date ? nextDate(task) : noDeadline, " ",
+          textEl("span", "cc-overview-submitted cc-note", submitted)]);
       }))]);
   }
 

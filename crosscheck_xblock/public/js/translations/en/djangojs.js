@@ -625,6 +625,7 @@
     "needs staff": "needs staff",
     "no adjustment period": "no adjustment period",
     "no comment": "no comment",
+    "no deadline set": "no deadline set",
     "no penalty": "no penalty",
     "no reviews": "no reviews",
     "no reviews received": "no reviews received",
