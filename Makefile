@@ -19,6 +19,8 @@ help:
 	@echo "make quality     lint the package, tests and benchmarks (ruff)"
 	@echo "make translations  extract the marked strings into the en/ru catalogs and compile them"
 	@echo "make bench       print benchmark numbers"
+	@echo "make bench-scoring   grading policies and warning rules on simulated classes (about 2 min)"
+	@echo "make bench-coverage  how many works end with k reviews, with and without extra reviews (1-3 min)"
 
 $(PY):
 	@test -n "$(PYTHON312)" || { echo "Python 3.12 not found: install it or pass PYTHON312=/path/to/python3.12"; exit 1; }
@@ -73,20 +75,27 @@ translations: install-test
 	$(PY) -m i18n_tools.translations update
 	$(PY) -m i18n_tools.translations compile
 
-# Lint first, then pass 1: everything on SQLite except the tests that need a database shared by
-# several connections or processes (races, the Celery worker). Pass 2: the database tests, those
-# included, on MariaDB (the worker tests also need Redis on 127.0.0.1:6379). Pass 1 runs in two
-# processes (pytest-xdist, one test file per process at a time; each has its own SQLite database
-# and its own workbench server).
+# Lint first, then the SQLite passes: everything except the tests that need a database shared by
+# several connections or processes (races, the Celery worker), in two processes (pytest-xdist,
+# one file per process at a time, each with its own database): the browser tests apart from the
+# others, as Playwright's sync API leaves an event loop in its process that Django's database
+# calls then refuse. Then the database tests, those included, on MariaDB (the worker tests also
+# need Redis on 127.0.0.1:6379): the shared-database ones alone, the rest in two processes (each
+# on its own test database).
+XDIST := -n 2 --dist loadfile
 test: install-test quality
-	$(PY) -m pytest -m "not shared_db" -n 2 --dist loadfile
-	CROSSCHECK_DB=mariadb $(PY) -m pytest -m db
+	$(PY) -m pytest -m "not shared_db and not browser" $(XDIST)
+	$(PY) -m pytest -m browser $(XDIST)
+	CROSSCHECK_DB=mariadb $(PY) -m pytest -m "db and not shared_db" $(XDIST)
+	CROSSCHECK_DB=mariadb $(PY) -m pytest -m shared_db
 
 test-sqlite: install-test
-	$(PY) -m pytest -m "not shared_db" -n 2 --dist loadfile
+	$(PY) -m pytest -m "not shared_db and not browser" $(XDIST)
+	$(PY) -m pytest -m browser $(XDIST)
 
 test-mariadb: install-test
-	CROSSCHECK_DB=mariadb $(PY) -m pytest -m db
+	CROSSCHECK_DB=mariadb $(PY) -m pytest -m "db and not shared_db" $(XDIST)
+	CROSSCHECK_DB=mariadb $(PY) -m pytest -m shared_db
 
 bench: install-test
 	$(PY) bench/bench_distribution.py
@@ -97,6 +106,12 @@ bench: install-test
 .PHONY: bench-scoring
 bench-scoring: install-test
 	$(PY) bench/bench_scoring.py
+
+# Extra reviews (issue 13): simulated cohorts (n x k x no-show share) played through the block's
+# rule, with and without extras, the target and the rule variants (110 s of CPU: 1-3 min on 2 cores).
+.PHONY: bench-coverage
+bench-coverage: install-test
+	$(PY) bench/bench_coverage.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache test-artifacts

@@ -36,13 +36,16 @@ from .services.task_settings import number
 
 DEFAULT_CHECKLIST = pages.package_text("demo/portfolio-checklist.json")
 # The learner page's scripts, in load order (common.js first: the others use it).
-LEARNER_JS = ("common.js", "staff_analytics.js", "form.js", "appeals.js", "threads.js", "reviewer_rating.js",
-              "best_works.js", "overview.js", "crosscheck.js")
+LEARNER_JS = ("common.js", "staff_analytics.js", "form.js", "community.js", "appeals.js", "threads.js",
+              "reviewer_rating.js", "extras.js", "best_works.js", "overview.js", "crosscheck.js")
 # The workbench's scenario names (they also identify the scenarios; the LMS never shows them).
 DEMO_SCENARIO = "Cross-check: demo (12 learners submitted)"  # i18n: code
 EMPTY_SCENARIO = "Cross-check: from scratch"  # i18n: code
 RUNNING_SCENARIO = "Cross-check: demo under review (conversations, thanks, a complaint)"  # i18n: code
 GRADED_SCENARIO = "Cross-check: demo graded (a finished task)"  # i18n: code
+# Test scenarios (CROSSCHECK_TEST_SCENARIOS=1), found by these names: each browser test has its own task.
+BEST_WORKS_TEST_SCENARIO = "Cross-check: best works test"  # i18n: code
+COMMUNITY_TEST_SCENARIO = "Cross-check: community re-check test"  # i18n: code
 
 
 def _selection(text: str) -> list[int]:
@@ -111,6 +114,15 @@ class CrossCheckXBlock(OlxMixin, XBlock):
         display_name=_("Minimum comment length (characters)"), default=10, scope=Scope.settings,
         values={"min": 1, "max": 1000},
         help=_("How many characters, not counting spaces at the ends, a required comment must have."))
+    extra_lease_hours = Integer(
+        display_name=_("Extra review lease (hours)"), default=4, scope=Scope.settings,
+        values={"min": 1, "max": 72},
+        help=_("A learner who takes an extra review (a work that lacks reviews) has this many hours to "
+               "submit it; then the work returns to the pool."))
+    extra_reviews_limit = Integer(
+        display_name=_("Extra reviews per learner"), default=2, scope=Scope.settings,
+        values={"min": 0, "max": 20},
+        help=_("How many extra reviews one learner may take in this task; 0 turns extra reviews off."))
     appeal_days = Float(
         display_name=_("Appeal window (days)"), default=3.0, scope=Scope.settings,
         help=_("After grading, learners whose link did not change after the deadline may appeal "
@@ -155,6 +167,8 @@ class CrossCheckXBlock(OlxMixin, XBlock):
             "appeal_days": number(self.appeal_days),
             "comment_rule": self.comment_rule,
             "comment_min_chars": self.comment_min_chars,
+            "extra_lease_hours": self.extra_lease_hours,
+            "extra_reviews_limit": self.extra_reviews_limit,
             "checklist": parse_checklist(self.checklist).to_rs(),
         }
 
@@ -299,6 +313,13 @@ class CrossCheckXBlock(OlxMixin, XBlock):
     def cast_votes(self, call, data):
         """Vote on the best works: `{"work_ids": [...]}` (replaces earlier votes) → the new state (B4)."""
         services.cast_votes(call.task, call.viewer.student_id, data.get("work_ids"), call.now)
+        return self._state(call)
+
+    @json_api(LEARNER_WRITE)
+    def take_extra_review(self, call, _data):
+        """Take one more work that lacks reviews (D4): `{}` → the new state, the work in `reviews`
+        with `"extra": true` and its `expires_at`."""
+        services.take_extra_review(call.task, call.viewer.student_id, call.now)
         return self._state(call)
 
     @json_api(LEARNER_WRITE)
@@ -487,8 +508,9 @@ class CrossCheckXBlock(OlxMixin, XBlock):
         one loaded by `make workbench`): one course, so the course overview shows them together.
 
         With CROSSCHECK_TEST_SCENARIOS=1 (set by the browser tests) more small tasks are added (one
-        with a maximum below its checklist's total, one for a run in Russian, one for the
-        conversations, two for the course overview), so tests do not disturb the others.
+        with a maximum below its checklist's total; one for a run in Russian; one each for the
+        conversations, the best works and the community re-checks; two for the course overview), so
+        tests do not disturb the others.
         """
         scenarios = [
             (DEMO_SCENARIO, '<crosscheck display_name="Portfolio cross-check (demo)" '
@@ -508,6 +530,15 @@ class CrossCheckXBlock(OlxMixin, XBlock):
             scenarios.append(("Cross-check: conversation test",  # i18n: code
                               '<crosscheck display_name="Conversation test" reviews_per_work="2" '
                               'max_score="100"/>'))
+            scenarios.append(("Cross-check: extra review test",  # i18n: code
+                              '<crosscheck display_name="Extra review test" reviews_per_work="2" '
+                              'max_score="100" grading_policy="mean"/>'))
+            scenarios.append((BEST_WORKS_TEST_SCENARIO,
+                              '<crosscheck display_name="Best works test" submission_kind="any" '
+                              'reviews_per_work="2" max_score="100"/>'))
+            scenarios.append((COMMUNITY_TEST_SCENARIO,
+                              '<crosscheck display_name="Community re-check test" submission_kind="any" '
+                              'reviews_per_work="2" max_score="100"/>'))
             # The course overview's test: a task open for submission (its deadline far ahead, so
             # the countdown shows) and one its learners start themselves.
             scenarios.append(("Cross-check: overview test, open",  # i18n: code

@@ -104,6 +104,11 @@ class Assignment(models.Model):
     token = models.CharField(max_length=32, unique=True)
     # Time of the latest submitted review; null while the review is not done (fast progress counts).
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # D4: an extra review the reviewer took for a work that lacked reviews (services/extras.py).
+    # Until it is submitted it is a lease: past `expires_at` it no longer holds the work, and it
+    # is deleted at the next take or at grading. Extras do not count for the reviewer's own grade (A7).
+    extra = models.BooleanField(default=False)
+    expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -179,6 +184,8 @@ class SelfCheck(Assessment):
 
 class Draft(models.Model):
     """An unsent form, saved as the learner types (R4): one per learner and form."""
+
+    SELF_CHECK = "self"  # the `form` of the self-check's draft
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="drafts")
     student_id = models.CharField(max_length=255)
@@ -559,3 +566,21 @@ class CommunityRecheck(models.Model):
 
     def __str__(self):
         return f"community re-check of appeal {self.appeal_id}"
+
+
+class PoolSample(models.Model):
+    """The number of works lacking reviews (the extra-review pool, D4) at one time, for staff.
+
+    Written when a learner takes an extra review and, at most every few minutes, when a review
+    is submitted (services/extras.py), so staff see how the pool shrank over the review period.
+    """
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="pool_samples")
+    at = models.DateTimeField()
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["task", "at"], name="crosscheck_pool_sample_at")]
+
+    def __str__(self):
+        return f"pool of task {self.task_id} at {self.at}: {self.size}"  # i18n: code

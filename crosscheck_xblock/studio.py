@@ -45,12 +45,15 @@ FIELDS = {
     "appeal_days": "appeal_days",
     "comment_rule": "comment_rule",
     "comment_min_chars": "comment_min_chars",
+    "extra_lease_hours": "extra_lease_hours",
+    "extra_reviews_limit": "extra_reviews_limit",
     "checklist": "checklist",
 }
 DATE_FIELDS = ("submission_due", "review_start", "review_due")
 # Inclusive ranges (services/task_settings.py: the same ones the settings copy is read with);
 # the editor's inputs carry the same bounds as min/max attributes.
-INT_RANGES = {name: RANGES[name] for name in ("reviews_per_work", "max_score", "comment_min_chars")}
+INT_RANGES = {name: RANGES[name] for name in ("reviews_per_work", "max_score", "comment_min_chars",
+                                              "extra_lease_hours", "extra_reviews_limit")}
 DAY_RANGES = {name: RANGES[name] for name in ("adjustment_days", "appeal_days")}
 THRESHOLD_RANGE = RANGES["outlier_threshold"]  # percent of the maximum score
 MAX_DISPLAY_NAME = 255
@@ -71,6 +74,8 @@ LABELS = {
     "appeal_days": N_("Appeal window"),
     "comment_rule": N_("Comments required"),
     "comment_min_chars": N_("Minimum comment length"),
+    "extra_lease_hours": N_("Extra review lease"),
+    "extra_reviews_limit": N_("Extra reviews per learner"),
     "checklist": N_("Checklist"),
 }
 KIND_LABELS = {"pull_request": N_("Pull request"), "deploy": N_("Deployed site"), "any": N_("Any link")}
@@ -248,6 +253,8 @@ CLEANERS = {
     "appeal_days": _clean_days,
     "comment_rule": _choice_cleaner(COMMENT_RULES, "unknown_comment_rule"),
     "comment_min_chars": _clean_int,
+    "extra_lease_hours": _clean_int,
+    "extra_reviews_limit": _clean_int,
     "checklist": _clean_checklist,
 }
 

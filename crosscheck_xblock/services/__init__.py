@@ -27,6 +27,7 @@ One module per job:
     latest, names  shared readers: the latest reviews and self-checks; staff-facing names
     retirement     forgetting usernames when the LMS retires an account
     reviewer_rating  every learner's rating as a reviewer, over the course's blocks (F3)
+    extras         extra reviews for works whose reviewers did not show up, the pool (D4, C4)
 """
 from ..errors import BadRequest, Conflict, CrossCheckError, NotAllowed, NotFound, TooLarge, TooManyRequests
 from .analytics import task_analytics
@@ -40,6 +41,7 @@ from .best_works import (
 )
 from .community import staff_request_community_recheck, submit_community_recheck, top_reviewers
 from .exports import grades_csv, reviewer_ratings_csv, reviews_csv
+from .extras import take_extra_review
 from .learner import learner_state
 from .lifecycle import (
     advance_task,
@@ -81,5 +83,5 @@ __all__ = [
     "save_draft", "simulated_rates", "staff_appeals", "staff_overview", "staff_recheck", "staff_threads",
     "start_cross_check", "submit_appeal", "submit_review", "submit_self_check", "submit_work",
     "sweep_is_stale", "sweep_status", "sweep_turn", "sync_task", "task_analytics",
-    "task_started", "usernames", "course_overview", "course_has_tasks",
+    "take_extra_review", "task_started", "usernames", "course_overview", "course_has_tasks",
 ]

@@ -121,7 +121,7 @@ def compute_grades(task: TaskRef, now: datetime) -> tuple[list[Grade], list[Lear
     queries, whatever the number of works.
     """
     max_score, policy = task.settings.max_score, task.settings.grading_policy
-    unfinished = set(Assignment.objects.filter(task_id=task.id, submitted_at__isnull=True)
+    unfinished = set(Assignment.objects.filter(task_id=task.id, submitted_at__isnull=True, extra=False)
                      .values_list("reviewer_id", flat=True))
     graded = grade_reviews(task, latest.latest_reviews(task))
     grades = []

@@ -18,7 +18,7 @@ from ..i18n import N_, Text, gettext
 from ..models import Assignment, ChecklistVersion, Draft, Grade, Review, SelfCheck, Work
 from ..pseudonyms import reviewer_title, work_title
 from ..scoring import POLICIES
-from . import appeals, best_works, community, ratings, threads, votes, warnings
+from . import appeals, best_works, community, extras, ratings, threads, votes, warnings
 from .guard import guarded
 from .registry import TaskRef
 from .reviews import SELF_FORM
@@ -44,6 +44,8 @@ def learner_state(task: TaskRef, student_id: str | None, now: datetime) -> dict:
         "received": [],
         "grade": None,
         "progress": {"reviews_done": 0, "reviews_assigned": 0},
+        # D4: an extra review of a work that lacks reviews, once the assigned ones are done.
+        "extra": {"available": False, "open": None, "done": 0, "limit": task.settings.extra_reviews_limit},
         "appeal": None,
         "warnings": [],
         "unread_messages": 0,
@@ -63,7 +65,9 @@ def learner_state(task: TaskRef, student_id: str | None, now: datetime) -> dict:
                            "updated_at": schedule.format_datetime(work.updated_at),
                            "link_changes": changes}
     state["submission_rule"] = schedule.submission_rule(phase, True)
-    to_do = list(Assignment.objects.filter(reviewer=work).select_related("work").order_by("position"))
+    # A lease that ran out unsubmitted (D4) is no longer the learner's: it is not shown.
+    to_do = [a for a in Assignment.objects.filter(reviewer=work).select_related("work").order_by("position")
+             if not extras.is_expired(a.extra, a.submitted_at, a.expires_at, now)]
     received = list(Assignment.objects.filter(work=work).order_by("reviewer_number"))
     ended = phase in (schedule.REVIEW_CLOSED, schedule.CLOSED)
     peers = list(Assignment.objects.filter(work_id__in=[a.work_id for a in to_do])
@@ -95,8 +99,11 @@ def learner_state(task: TaskRef, student_id: str | None, now: datetime) -> dict:
                           "ratings": [ratings.summary(r) for r in rated.get(a.pk, [])],
                           "can_rate": _can_rate(task, history[a.pk], rated.get(a.pk, []), now)}
                          for a in received if a.pk in history]
-    state["progress"] = {"reviews_done": sum(1 for a in to_do if a.submitted_at),
-                         "reviews_assigned": len(to_do)}
+    # A7 counts the assigned reviews; extra ones are in "extra".
+    assigned = [a for a in to_do if not a.extra]
+    state["progress"] = {"reviews_done": sum(1 for a in assigned if a.submitted_at),
+                         "reviews_assigned": len(assigned)}
+    state["extra"] = extras.learner_part(task, phase, to_do, now)
     grade, appeal = _related(work, "grade"), _related(work, "appeal")
     if grade is not None:
         state["grade"] = grade_explanation(grade)
@@ -198,6 +205,9 @@ def _review_to_do(assignment: Assignment, versions_of_mine: list[Review], draft:
         "title": str(work_title(assignment.position)),
         "url": assignment.work.url,
         "status": "submitted" if latest else "todo",
+        "extra": assignment.extra,
+        "expires_at": (schedule.format_datetime(assignment.expires_at)
+                       if assignment.extra and not latest else None),
         "submitted_at": schedule.format_minute(latest.created_at) if latest else None,
         "total": latest.total if latest else None,
         "latest": versions.json(latest) if latest else None,

@@ -24,7 +24,7 @@ from ..distribution import assign_reviewers, reviews_per_work, shortfall_message
 from ..errors import Conflict
 from ..i18n import N_, Text, gettext, plural_text
 from ..models import Assignment, Grade, LearnerWarning, SweepState, Task, Work
-from . import gradebook, grading, registry
+from . import extras, gradebook, grading, registry
 from .guard import guarded
 from .registry import TaskRef
 
@@ -128,6 +128,7 @@ def complete_cross_check(task: TaskRef, now: datetime, wait: bool = True,
                        else gettext("The cross-check has not started yet."))
             return {"completed": False, "status": row.status, "message": message}
         if row.status == Task.DISTRIBUTED:
+            extras.drop_unsubmitted(task)  # D4: leases nobody submitted held nothing
             grades, warnings = grading.compute_grades(task, now)
             Grade.objects.bulk_create(grades, batch_size=2000)
             # The warnings of the task's rule (A3, A5) belong to these grades: both or neither.

@@ -1,7 +1,8 @@
 """The learner's course overview (issue 13, S4): every cross-check block of a course in one list.
 
 It reads the course's settings copies (`Task.config`, one query) and the learner's own rows only:
-their works with their grades (one query) and the counts of their assignments (one query), so it
+their works with their grades (one query) and the counts of their assigned reviews (one query;
+extra reviews, D4, are not assigned ones, as in the block's progress), so it
 costs three queries whatever the number of tasks (tests/handlers/test_course_overview.py). It runs
 no automatic step: a task whose start has come but that nobody opened since shows the phase its
 stored status gives (`waiting`), as the block's header would before its own view starts it.
@@ -36,8 +37,10 @@ def course_overview(course_id: str, student_id: str | None, now: datetime,
                  .only("id", "usage_key", "config", "status", "created_at"))
     works = {work.task_id: work for work in Work.objects.filter(task__course_id=course_id, student_id=student_id)
              .select_related("grade")}
+    # The assigned reviews, as the block's progress counts them: extra ones (D4) are not assigned.
     counts = {row["reviewer_id"]: row for row in
-              Assignment.objects.filter(reviewer__task__course_id=course_id, reviewer__student_id=student_id)
+              Assignment.objects.filter(reviewer__task__course_id=course_id, reviewer__student_id=student_id,
+                                        extra=False)
               .values("reviewer_id").annotate(assigned=Count("id"), done=Count("submitted_at")).order_by()}
     rows = []
     for task in tasks:

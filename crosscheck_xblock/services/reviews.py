@@ -15,7 +15,7 @@ from ..checklist import Checklist, ReviewError, normalize_review_items, review_t
 from ..errors import BadRequest, Conflict, NotAllowed, TooLarge
 from ..i18n import N_, Text, gettext, plural_text
 from ..models import Assignment, Draft, Review, SelfCheck, Work
-from . import registry
+from . import extras, registry
 from .guard import guarded
 from .registry import TaskRef
 
@@ -25,7 +25,7 @@ MAX_DRAFT_CHARS = 200_000
 # Versions a review (or a self-check) may have: room for every honest correction, and a bound
 # on what the author's page carries.
 MAX_VERSIONS = 20
-SELF_FORM = "self"  # the Draft.form of the self-check
+SELF_FORM = Draft.SELF_CHECK  # the Draft.form of the self-check
 # A review id is an assignment's random token (24 lowercase hex digits); anything else names no
 # assignment. Checked before the database sees it: MariaDB's collation would match "ABC " to "abc".
 _TOKEN = re.compile(r"[0-9a-f]{24}")
@@ -48,7 +48,7 @@ def submit_review(task: TaskRef, student_id: str | None, token: object, form: ob
         if phase not in (schedule.REVIEW, schedule.ADJUSTMENT):
             raise Conflict(gettext("Reviews are not accepted now: the cross-check is not running."),
                            "review_closed")
-        assignment = own_assignment(task, student_id, token, lock=True)
+        assignment = own_assignment(task, student_id, token, lock=True, now=now)
         versions = list(Review.objects.filter(assignment_id=assignment.pk).order_by("created_at", "id")
                         .values_list("comment", "item_comments", "best_work"))
         rule = schedule.review_rule(phase, bool(versions))
@@ -70,6 +70,8 @@ def submit_review(task: TaskRef, student_id: str | None, token: object, form: ob
         Review.objects.create(assignment_id=assignment.pk, created_at=now, **fields)
         Assignment.objects.filter(pk=assignment.pk).update(submitted_at=now)
         Draft.objects.filter(task_id=task.id, student_id=student_id, form=assignment.token).delete()
+        if phase == schedule.REVIEW:
+            extras.sample_after_review(task, now)
 
 
 @guarded
@@ -95,7 +97,7 @@ def save_draft(task: TaskRef, student_id: str | None, form_key: object, data: ob
     """Keep an unsent form as the learner types (R4); the time it was saved, ISO 8601. The draft
     is loose; submitting checks it."""
     if form_key != SELF_FORM:
-        own_assignment(task, student_id, form_key)
+        own_assignment(task, student_id, form_key, now=now)
     elif not student_id:
         raise NotAllowed(gettext("Sign in to save a draft."), "not_signed_in")
     if not isinstance(data, dict):
@@ -201,17 +203,21 @@ def is_token(value: object) -> bool:
 
 
 def own_assignment(task: TaskRef, student_id: str | None, token: object,
-                   lock: bool = False) -> Assignment:
-    """The assignment `token` names, if it is this learner's to review (403 not_assigned);
-    with `lock`, its row is locked until the transaction ends (one version at a time)."""
+                   now: datetime, lock: bool = False) -> Assignment:
+    """The assignment `token` names, if it is this learner's to review (403 not_assigned; 409
+    extra_expired for an extra review whose lease ran out unsubmitted); with `lock`, its row is
+    locked until the transaction ends (one version at a time)."""
     if not isinstance(token, str) or not _TOKEN.fullmatch(token):
         raise BadRequest(gettext("Say which work the review is for (review_id)."), "bad_review_id")
     found = (Assignment.objects.filter(task_id=task.id, token=token, reviewer__student_id=student_id)
-             .values_list("pk", flat=True).first() if student_id else None)
+             .values_list("pk", "extra", "submitted_at", "expires_at").first() if student_id else None)
     if found is None:
         raise NotAllowed(gettext("This work is not assigned to you for review."), "not_assigned")
+    if extras.is_expired(*found[1:], now=now):
+        raise Conflict(gettext("Your time for this extra review ran out and the work went back to the pool; "
+                               "you may take another extra review."), "extra_expired")
     rows = Assignment.objects.select_for_update() if lock else Assignment.objects
-    return rows.only("pk", "token").get(pk=found)
+    return rows.only("pk", "token").get(pk=found[0])
 
 
 def check_form(task: TaskRef, form: object, allow_best_work: bool) -> dict:

@@ -7,7 +7,7 @@ from datetime import datetime
 from .. import i18n, sanitize, schedule
 from ..i18n import gettext
 from ..models import Appeal, Assignment, Grade, LearnerWarning, LinkChange, Rating, Work
-from . import appeals, community, gradebook, latest, ratings, warnings
+from . import appeals, community, extras, gradebook, latest, ratings, warnings
 from .guard import guarded
 from .names import staff_name
 from .registry import TaskRef
@@ -20,13 +20,18 @@ CANDIDATES = 10
 @guarded
 def staff_overview(task: TaskRef, now: datetime) -> dict:
     """Progress of every learner (who submitted, reviews done, grade) for the staff view."""
-    done, assigned = defaultdict(int), defaultdict(int)
-    received = defaultdict(int)
-    for reviewer_id, work_id, submitted_at in Assignment.objects.filter(task_id=task.id).values_list(
-            "reviewer_id", "work_id", "submitted_at"):
-        assigned[reviewer_id] += 1
+    done, assigned, extra_done = defaultdict(int), defaultdict(int), defaultdict(int)
+    received, reviewers, received_extra = defaultdict(int), defaultdict(int), defaultdict(int)
+    for reviewer_id, work_id, submitted_at, extra in Assignment.objects.filter(task_id=task.id).values_list(
+            "reviewer_id", "work_id", "submitted_at", "extra"):
+        if not extra:  # the reviews each learner owes (A7) and each work was given at the start
+            assigned[reviewer_id] += 1
+            reviewers[work_id] += 1
+            done[reviewer_id] += bool(submitted_at)
+        elif submitted_at:  # D4: extra reviews taken and submitted
+            extra_done[reviewer_id] += 1
+            received_extra[work_id] += 1
         if submitted_at:
-            done[reviewer_id] += 1
             received[work_id] += 1
     grades = {grade.work_id: grade for grade in Grade.objects.filter(work__task_id=task.id)}
     works = list(Work.objects.filter(task_id=task.id).order_by("submitted_at", "pk"))
@@ -45,6 +50,10 @@ def staff_overview(task: TaskRef, now: datetime) -> dict:
             "reviews_done": done[work.pk],
             "reviews_assigned": assigned[work.pk],
             "reviews_received": received[work.pk],
+            # D4: the work's reviewers from the start, and the extra reviews it got beyond them.
+            "reviewers_assigned": reviewers[work.pk],
+            "reviews_received_extra": received_extra[work.pk],
+            "extra_reviews_done": extra_done[work.pk],
             "grade": None if grade is None else {
                 "status": grade.status, "points": grade.points, "max": grade.max_points,
                 "exact": grade.exact_points, "gradebook_error": grade.score_error or None},
@@ -75,6 +84,8 @@ def staff_overview(task: TaskRef, now: datetime) -> dict:
         "complaints_pending": Rating.objects.filter(assignment__task_id=task.id, kind=Rating.COMPLAINT,
                                                     status=Rating.PENDING).count(),
         "learners": learners,
+        # D4: works lacking reviews now and over the review period.
+        "extra_pool": extras.staff_part(task, now),
     }
 
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .. import links, schedule
+from .. import extras, links, schedule
 from ..checklist import Checklist, ChecklistError, checklist_from_rs
 from ..i18n import N_, gettext
 from ..scoring import DEFAULT_POLICY, POLICIES
@@ -60,6 +60,8 @@ DEFAULT_MAX_SCORE = 100
 DEFAULT_DISPLAY_NAME = "Cross-check"
 DEFAULT_COMMENT_RULE = "deducted"
 DEFAULT_COMMENT_MIN_CHARS = 10
+DEFAULT_EXTRA_LEASE_HOURS = extras.DEFAULT_LEASE_HOURS
+DEFAULT_EXTRA_REVIEWS_LIMIT = extras.DEFAULT_LIMIT
 
 # Inclusive ranges, in the units Studio and OLX use (the threshold in percent of the maximum).
 RANGES = {
@@ -72,6 +74,9 @@ RANGES = {
     "outlier_threshold": (5, 50),
     # Characters (whitespace-trimmed) a comment the comment rule asks for must have.
     "comment_min_chars": (1, 1000),
+    # D4: how long a taken extra review stays the learner's, and how many one learner may take.
+    "extra_lease_hours": (1, 72),
+    "extra_reviews_limit": (0, 20),
 }
 
 
@@ -127,6 +132,8 @@ class TaskSettings:
     threshold: float = DEFAULT_THRESHOLD
     comment_rule: str = DEFAULT_COMMENT_RULE
     comment_min_chars: int = DEFAULT_COMMENT_MIN_CHARS
+    extra_lease_hours: int = DEFAULT_EXTRA_LEASE_HOURS
+    extra_reviews_limit: int = DEFAULT_EXTRA_REVIEWS_LIMIT
     timeline: schedule.Timeline = field(default_factory=schedule.Timeline)
     checklist: Checklist = field(default_factory=lambda: Checklist(task_name="", items=()))
 
@@ -137,6 +144,8 @@ class TaskSettings:
         max_score = whole_number(config.get("max_score"))
         share = number(config.get("outlier_threshold"))
         min_chars = whole_number(config.get("comment_min_chars"))
+        lease = whole_number(config.get("extra_lease_hours"))
+        limit = whole_number(config.get("extra_reviews_limit"))
         try:
             checklist = checklist_from_rs(config.get("checklist") or {})
         except ChecklistError:
@@ -154,6 +163,8 @@ class TaskSettings:
             comment_rule=_choice(config.get("comment_rule"), COMMENT_RULES, DEFAULT_COMMENT_RULE),
             comment_min_chars=(min_chars if _in_range("comment_min_chars", min_chars)
                                else DEFAULT_COMMENT_MIN_CHARS),
+            extra_lease_hours=lease if _in_range("extra_lease_hours", lease) else DEFAULT_EXTRA_LEASE_HOURS,
+            extra_reviews_limit=limit if _in_range("extra_reviews_limit", limit) else DEFAULT_EXTRA_REVIEWS_LIMIT,
             timeline=schedule.timeline_from_config(config),
             checklist=checklist,
         )

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from .. import schedule
 from ..errors import BadRequest, Conflict, NotAllowed, NotFound
-from ..i18n import N_, Text, gettext
+from ..i18n import N_, Text, gettext, plural_text
 from ..models import Ballot, BestWorkVote, Work
 from . import best_works, reviewer_rating
 from .guard import guarded
@@ -145,8 +145,9 @@ def cast_votes(task: TaskRef, student_id: str | None, work_ids: object, now: dat
             raise BadRequest(gettext("`work_ids` must be a list of the shortlisted works' ids."), "bad_work")
         chosen = list(dict.fromkeys(work_ids))
         if len(chosen) > vote.votes_per_voter:
-            raise BadRequest(Text(N_("You have %(max)s votes; choose at most that many works."),
-                                  {"max": vote.votes_per_voter}).render(), "too_many_votes")
+            raise BadRequest(plural_text("You have %(n)s vote: choose at most %(n)s work.",
+                                         "You have %(n)s votes: choose at most %(n)s works.",
+                                         vote.votes_per_voter).render(), "too_many_votes")
         if any(work_id not in vote.shortlist for work_id in chosen):
             raise NotFound(gettext("That work is not on the ballot."), "unknown_work")
         own = set(Work.objects.filter(pk__in=chosen, student_id=student_id).values_list("pk", flat=True))

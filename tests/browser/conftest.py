@@ -144,7 +144,7 @@ def workbench(tmp_path_factory, chromium_path):
             "ENGINE": "django.db.backends.sqlite3", "NAME": str(var_dir / "workbench.db")}}),
         "CROSSCHECK_VAR_DIR": str(var_dir),
         "PYTHONUNBUFFERED": "1",
-        "CROSSCHECK_TEST_SCENARIOS": "1",  # adds scenarios crosscheck.3 and .4 for tests of their own
+        "CROSSCHECK_TEST_SCENARIOS": "1",  # adds scenarios crosscheck.3 on, for tests of their own
     })
     port = _free_port()
     with open(log_path, "a", encoding="utf-8") as log:

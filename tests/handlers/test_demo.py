@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 from workbench.scenarios import add_xml_scenario, get_scenarios
 
-from cc_workbench.demo import LEARNERS, NO_SHOW_COUNT
+from cc_workbench.demo import EXTRA_REVIEWER, LEARNERS, NO_SHOW_COUNT
 from cc_workbench.management.commands.crosscheck_demo import scenario_usage_id
 from crosscheck_xblock.block import DEMO_SCENARIO, GRADED_SCENARIO, RUNNING_SCENARIO, CrossCheckXBlock
 from crosscheck_xblock.models import Grade, Message, Rating, Work
@@ -38,8 +38,15 @@ def test_the_demo_under_review_shows_the_social_half(demo):
     assert any(m["kind"] == "message" and m["phrase"] for m in thread["messages"])
     assert {(r.kind, r.status) for r in Rating.objects.all()} == {("thanks", "sent"), ("complaint", "pending")}
     assert demo.ok("staff_appeals", "staff")["complaints_pending"] == 1
-    assert len(demo.ok("staff_threads", "staff")["threads"]) == 3 * (len(LEARNERS) - NO_SHOW_COUNT)
+    assert len(demo.ok("staff_threads", "staff")["threads"]) == 3 * (len(LEARNERS) - NO_SHOW_COUNT) + 1  # + the extra
     assert Message.objects.count() >= 6
+    # D4: dave did an extra review of a work lacking reviews; alice is offered one.
+    assert demo.state(EXTRA_REVIEWER)["extra"]["done"] == 1 and alice["extra"]["available"] is True
+    overview = demo.ok("staff_overview", "staff")
+    assert sum(row["reviews_received_extra"] for row in overview["learners"]) == 1
+    assert overview["extra_pool"]["size"] >= 1 and overview["extra_pool"]["samples"]
+    # The demo's reviewers marked works as best (issue 12): the staff's Best works tab is not empty.
+    assert [row for row in demo.ok("staff_best_works", "staff")["works"] if row["marks"] > 0]
     carol_reviewer = demo.ok("staff_threads", "staff")["threads"]
     assert any(t["unread"] for t in carol_reviewer)
     for name in LEARNERS:  # nobody's page names another learner (the links of works one reviews aside)

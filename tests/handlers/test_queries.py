@@ -34,5 +34,6 @@ def test_query_counts_do_not_grow_with_submissions(make_block):
     # the conversations (issue 11): the read markers and the unread counts, one query each;
     # submit_review from 36 to 38 with the comment rule's two settings (two field reads here).
     # Thanks and complaints beside the reviews (F1–F4) cost one query more in both, the author's
-    # best-work news (issue 12) one more.
-    assert small[0] <= 31 and small[1] <= 40
+    # best-work news (issue 12) one more. The extra reviews' two settings (issue 13) are two field
+    # reads more in both; submit_review also looks at the pool's latest sample (one query).
+    assert small[0] <= 33 and small[1] <= 43, small

@@ -38,6 +38,7 @@ GOOD = {
     "review_start": "2026-04-02T09:30:00Z", "review_due": "2026-04-05T09:30:00Z",
     "adjustment_days": 2, "outlier_threshold": 20, "warning_rule": "fixed", "aggregation": "per_item",
     "appeal_days": 5, "comment_rule": "overall", "comment_min_chars": 25, "checklist": json.dumps(RS),
+    "extra_lease_hours": 6, "extra_reviews_limit": 3,
 }
 
 
@@ -192,6 +193,9 @@ REFUSALS = [
     ({"appeal_days": -0.5}, "bad_value", "appeal_days", "Appeal window must be a number of days from 0 to 30"),
     ({"appeal_days": 30.5}, "bad_value", "appeal_days", "from 0 to 30"),
     ({"appeal_days": "a week"}, "bad_value", "appeal_days", "Appeal window"),
+    ({"extra_lease_hours": 0}, "bad_value", "extra_lease_hours", "Extra review lease"),
+    ({"extra_lease_hours": 2.5}, "bad_value", "extra_lease_hours", "Extra review lease"),
+    ({"extra_reviews_limit": 21}, "bad_value", "extra_reviews_limit", "from 0 to 20"),
     # A valid change next to an invalid one: neither is saved.
     ({"display_name": "Valid new name", "reviews_per_work": 11}, "bad_value", "reviews_per_work", "from 1 to 10"),
 ]

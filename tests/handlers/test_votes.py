@@ -60,6 +60,7 @@ def test_vote_change_own_work_and_limits(ended):
         assert state["vote"]["my_votes"] == ids[1:2]
     got, answer = ended.block.call("cast_votes", voter, {"work_ids": [w["id"] for w in ballot["works"]]})
     assert (got, answer["code"]) == (400, "too_many_votes")
+    assert answer["error"] == "You have 1 vote: choose at most 1 work."  # the count's own plural form
     got, answer = ended.block.call("cast_votes", voter, {"work_ids": [999999]})
     assert (got, answer["code"]) == (404, "unknown_work")
     got, answer = ended.block.call("cast_votes", voter, {"work_ids": "all"})

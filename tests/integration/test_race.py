@@ -4,6 +4,7 @@ Each racer is a thread with its own database connection, released together by a 
 they really contend for the task row. Needs row locks: runs on MariaDB.
 """
 import threading
+from collections import Counter
 from datetime import timedelta
 from io import StringIO
 
@@ -12,6 +13,7 @@ from django.core.management import call_command
 from django.db import connection
 from submissions.models import Score
 
+from cc_workbench.services import anonymous_id
 from crosscheck_xblock import services, tasks
 from crosscheck_xblock.errors import CrossCheckError
 from crosscheck_xblock.models import Appeal, Assignment, Grade, LearnerWarning, Review, Work
@@ -20,6 +22,7 @@ from crosscheck_xblock.services import gradebook
 from .conftest import (
     CLOSES,
     DEADLINE,
+    END,
     advance,
     assert_distributed_once,
     assert_graded_once,
@@ -171,3 +174,32 @@ def test_racing_appeals_and_rechecks_settle_once(shared_database, clock):
                                                                                LearnerWarning.APPEAL_SELF_CHECK])
     assert all(w.appeal_id == appeal.pk and w.detail["recheck_total"] == appeal.recheck_total for w in warned)
     assert warned.count() == (3 if abs(appeal.recheck_total - 100) > 15 else 0)
+
+
+def test_eight_learners_taking_extra_reviews_at_once_never_overfill_a_work(shared_database, clock):
+    """D4, C4: the leases eight racing takers get never give a work more reviews than it lacks."""
+    make_task("extras", 20, k=3)
+    clock.current = DEADLINE + timedelta(minutes=1)
+    start("extras", clock.current)
+    review_all("extras", clock.current, skip=2)  # two no-shows: six reviews missing
+    clock.current = DEADLINE + (END - DEADLINE) / 2 + timedelta(minutes=1)  # past the middle
+    takers = [anonymous_id(f"w{i:03d}") for i in range(2, 10)]
+    answers = []
+
+    def take(student_id):
+        try:
+            answers.append(services.take_extra_review(task("extras"), student_id, clock.current))
+        except CrossCheckError as err:
+            answers.append(err.code)
+
+    race([lambda s=student_id: take(s) for student_id in takers])
+    leases = list(Assignment.objects.filter(task__usage_key="extras", extra=True)
+                  .values_list("reviewer_id", "work_id"))
+    submitted = Counter(Assignment.objects.filter(task__usage_key="extras", submitted_at__isnull=False)
+                        .values_list("work_id", flat=True))
+    per_work = Counter(work for _reviewer, work in leases)
+    assert len(leases) == sum(1 for a in answers if a not in ("no_extra_needed",)) >= 1
+    assert set(answers) - {"no_extra_needed"} == {a for a in answers if len(a) == 24}  # tokens or that code
+    assert all(submitted[work] + count <= 3 for work, count in per_work.items()), (per_work, submitted)
+    assert len({reviewer for reviewer, _work in leases}) == len(leases)  # one open extra per learner
+    assert all(reviewer != work for reviewer, work in leases)

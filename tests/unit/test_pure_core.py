@@ -11,7 +11,8 @@ import pytest
 
 PACKAGE = "crosscheck_xblock"
 PACKAGE_DIR = Path(__file__).resolve().parents[2] / PACKAGE
-PURE_NAMES = ["checklist", "distribution", "links", "schedule", "errors", "clock", "i18n", "pseudonyms"]
+PURE_NAMES = ["checklist", "distribution", "extras", "extras_simulation", "links", "schedule", "errors", "clock",
+              "i18n", "pseudonyms"]
 PURE_FILES = sorted([*(PACKAGE_DIR / f"{name}.py" for name in PURE_NAMES),
                      *(PACKAGE_DIR / "scoring").glob("*.py")])
 PURE_MODULES = {*(f"{PACKAGE}.{name}" for name in PURE_NAMES), f"{PACKAGE}.scoring",

@@ -10,7 +10,7 @@ phases at once. Everything here is the demo's own invented text.
 import random
 from datetime import timedelta
 
-from crosscheck_xblock import services
+from crosscheck_xblock import schedule, services
 
 from .services import anonymous_id
 
@@ -21,6 +21,7 @@ LEARNERS = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", 
 # absence leaves alice two reviews and bob and carol one, so the conversations below have them.
 ROLES = {"alice": 2, "bob": 1, "carol": 1}
 NO_SHOW_COUNT = 2
+EXTRA_REVIEWER = "dave"  # takes and submits an extra review of a no-show's work
 SEED = 20261202  # the same demo on every machine
 
 # What reviewers write when an item loses points (the default comment rule asks for it).
@@ -94,6 +95,12 @@ def load_under_review(block, now) -> str:
     last two days so the histories read in order."""
     rng = random.Random(SEED)
     start = now - timedelta(days=2)
+    # Real dates, so the page counts down to the end and, past the middle of the review period,
+    # the no-shows' works are offered as extra reviews (D4).
+    block.submission_due = schedule.format_datetime(start)
+    block.review_due = schedule.format_datetime(now + timedelta(days=1))
+    block.mirror_due()
+    block.save()
     task = block.live_task()
     for index, name in enumerate(LEARNERS):
         services.submit_work(task, anonymous_id(name), _url(name),
@@ -151,6 +158,11 @@ def load_under_review(block, now) -> str:
                           "note": "The form does check the e-mail: try typing an address without '@'."}, moment)
     # carol asks a plain question; her reviewer has not answered yet (an unread post for them).
     post("carol", received("carol")[0]["thread"]["id"], "Which browser did you use for the console check?")
+    # Past the middle of the period dave, done with his reviews, reviews one more work lacking
+    # reviews (D4); alice and the others are offered one too.
+    taken = now - timedelta(hours=1)
+    token = services.take_extra_review(task, anonymous_id(EXTRA_REVIEWER), taken)
+    services.submit_review(task, anonymous_id(EXTRA_REVIEWER), token, _form(task, rng), taken + timedelta(minutes=30))
     return no_shows
 
 

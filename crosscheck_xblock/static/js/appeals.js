@@ -2,7 +2,8 @@
  *
  * The learner sees their warnings, may appeal their grade naming the disputed checklist items,
  * and later sees the staff re-check. Staff see the appeals (largest spread first), the works
- * with the largest spreads nobody appealed, and re-check a work with the checklist form.
+ * with the largest spreads nobody appealed, and re-check a work with the checklist form; beside
+ * each appeal the community re-checks of top reviewers, and asking for them (community.js).
  * Everything a learner wrote (reasons, comments) is set with textContent.
  */
 var CrossCheckAppeals = (function () {
@@ -253,6 +254,23 @@ var CrossCheckAppeals = (function () {
       return [button, holder];
     }
 
+    // B4: the community re-checks beside each appeal, and asking top reviewers for one (community.js).
+    var communityCtx = {call: ctx.call, showError: ctx.showError, items: ctx.items, maxScore: ctx.maxScore,
+                        topReviewers: function () {
+                          // One request per load of the tab: the list is the same for every appeal.
+                          if (!ctx.topReviewers) {
+                            ctx.topReviewers = ctx.call("staff_top_reviewers").then(function (answer) { return answer.reviewers; });
+                            ctx.topReviewers.catch(function () { ctx.topReviewers = null; });
+                          }
+                          return ctx.topReviewers;
+                        },
+                        onAppeals: function (appeals, message) {
+                          renderStaff(container, appeals, ctx, message);
+                          if (ctx.announce) { ctx.announce(message); }
+                          if (ctx.onBadge) { ctx.onBadge(appeals); }
+                          var ok = container.querySelector(".cc-ok");
+                          if (ok) { ok.setAttribute("tabindex", "-1"); ok.focus(); }
+                        }};
     if (!data.appeals.length) {
       container.appendChild(el("p", {"class": "cc-note", text: t("No appeals yet.")}));
     }
@@ -279,6 +297,8 @@ var CrossCheckAppeals = (function () {
             text: t("Warned %(learner)s: %(message)s", {learner: warning.learner, message: warning.message})}));
         });
       }
+      var community = CrossCheckCommunity.staffPart(row, communityCtx);
+      if (community) { block.appendChild(community); }
       recheckButton(row, row.recheck ? t("Correct the re-check") : t("Re-check")).forEach(function (node) { block.appendChild(node); });
       container.appendChild(block);
     });

@@ -36,13 +36,13 @@ var CrossCheckBestWorks = (function () {
 
   // ------------------------------------------------------------------ staff
 
-  /** The staff page into `target` from `staff_best_works`' answer. ctx: {call, announce,
-   * showError, exportUrl, onChange(data)}. */
-  function renderStaff(target, data, ctx) {
+  /** The staff page into `target` from `staff_best_works`' answer, with `message` (what the last
+   * action did) in its status line. ctx: {call, announce, showError, exportUrl, onChange(data)}. */
+  function renderStaff(target, data, ctx, message) {
     target.textContent = "";
     var selected = {};
     var status = el("p", {"class": "cc-selection-count", role: "status"});
-    var result = el("p", {"class": "cc-result", role: "status", "aria-live": "polite"});
+    var result = el("p", {"class": "cc-result", role: "status", "aria-live": "polite", text: message || ""});
     var error = el("p", {"class": "cc-best-error", role: "alert"});
 
     function ids() {
@@ -58,10 +58,10 @@ var CrossCheckBestWorks = (function () {
         exportSelected.href = ctx.exportUrl + "&work_ids=" + ids().join(",");
       }
     }
-    function refresh(answer) {
+    function refresh(answer, said) {
       data = answer;
       if (ctx.onChange) { ctx.onChange(answer); }
-      renderStaff(target, answer, ctx);
+      renderStaff(target, answer, ctx, said);
     }
     function fail(err) { error.textContent = err.message; }
     function edit(key) {
@@ -122,13 +122,14 @@ var CrossCheckBestWorks = (function () {
     var note = el("textarea", {id: noteId, rows: "2", maxlength: "2000", "class": "cc-thanks-note"});
     var thank = el("button", {type: "button", "class": "cc-button cc-best-thank", text: t("Thank the authors"), onclick: function () {
       error.textContent = "";
+      var said = "";
       ctx.call("staff_best_works_thank", {work_ids: ids(), note: note.value}).then(function (answer) {
-        result.textContent = answer.already
+        said = answer.already
           ? nt("%(n)s author thanked; %(already)s already were.", "%(n)s authors thanked; %(already)s already were.",
                answer.thanked, {already: answer.already})
           : nt("%(n)s author thanked.", "%(n)s authors thanked.", answer.thanked);
         return ctx.call("staff_best_works");
-      }).then(refresh).catch(fail);
+      }).then(function (answer) { refresh(answer, said); }).catch(fail);
     }});
     var buttons = [
       thank,

@@ -9,7 +9,8 @@
  * then tabs (WAI-ARIA tabs pattern) — My work · Reviews to do · Feedback on my work · Grade and
  * appeal, and for course staff also Progress · Analytics · Appeals · Conversations · Settings. It opens on the
  * tab that needs action now. "Reviews to do" shows one work at a time, picked from a list of the
- * works with their status. Each given and received review has its anonymous conversation
+ * works with their status, and below them any re-checks of appealed works course staff asked
+ * of the learner (community.js). Each given and received review has its anonymous conversation
  * (threads.js), and staff have a Conversations tab with every thread.
  */
 function CrossCheckBlock(runtime, element) {
@@ -266,12 +267,21 @@ function CrossCheckBlock(runtime, element) {
       section.appendChild(el("p", {"class": "cc-note", text: state.checklist.information}));
     }
     section.appendChild(el("ul", {"class": "cc-work-list", "aria-label": t("Works to review and their status")}));
+    var extraPanel = CrossCheckExtras.learnerPanel(state, {
+      call: call, readOnly: readOnly, showError: showError, announce: announce,
+      onState: function (fresh, reviewId) {
+        state = fresh;
+        if (reviewId) { selectedReview = reviewId; focusAfterRender = true; }
+        render();
+      }});
+    if (extraPanel) { section.appendChild(extraPanel); }
     var ids = state.reviews.map(function (review) { return review.id; });
     if (ids.indexOf(selectedReview) < 0) { selectedReview = firstUnfinished(); }
     state.reviews.forEach(function (review) {
       var done = review.status === "submitted";
       var block = el("div", {"class": "cc-work" + (done ? " cc-done" : ""), "data-review": review.id}, [
-        el("h4", {tabindex: "-1"}, [review.title + " ", el("span", {"class": "cc-badge", text: statusText(review)})]),
+        el("h4", {tabindex: "-1"}, [review.title + " ", el("span", {"class": "cc-badge", text: statusText(review)}),
+                                    review.extra ? " " : null, CrossCheckExtras.badge(review)]),
         el("p", {}, nodes(t("Link: %(link)s"), {link: link(review.url)}))
       ]);
       var pointsOnly = state.phase === "adjustment" && done;  // T6: only points may change
@@ -528,6 +538,8 @@ function CrossCheckBlock(runtime, element) {
   function defaultTab() {
     if (init.is_staff && !readOnly) { return "progress"; }
     if (!state) { return "work"; }
+    // A re-check course staff asked of this learner (B4) waits: it is in "Reviews to do".
+    if (CrossCheckCommunity.waiting(state) && !readOnly) { return "reviews"; }
     if (state.grade || (state.appeal && state.appeal.submitted) || state.warnings.length || state.best_work
         || (state.vote && state.vote.eligible && state.vote.open)) { return "grade"; }
     var unfinished = state.reviews.some(function (review) { return review.status !== "submitted"; });
@@ -548,8 +560,14 @@ function CrossCheckBlock(runtime, element) {
     var given = unreadOf(state.reviews), received = unreadOf(state.received);
     var done = progress.reviews_assigned
       ? t("%(done)s of %(n)s", {done: progress.reviews_done, n: progress.reviews_assigned}) : "";
-    tabs.badge("reviews", given ? (done ? t("%(badge)s, %(unread)s", {badge: done, unread: CrossCheckThreads.unreadText(given)})
-                                        : CrossCheckThreads.unreadText(given)) : done);
+    var reviewsBadge = given ? (done ? t("%(badge)s, %(unread)s", {badge: done, unread: CrossCheckThreads.unreadText(given)})
+                                     : CrossCheckThreads.unreadText(given)) : done;
+    var rechecks = CrossCheckCommunity.waiting(state);
+    if (rechecks) {
+      var asked = nt("%(n)s re-check asked of you", "%(n)s re-checks asked of you", rechecks);
+      reviewsBadge = reviewsBadge ? t("%(badge)s, %(rechecks)s", {badge: reviewsBadge, rechecks: asked}) : asked;
+    }
+    tabs.badge("reviews", reviewsBadge);
     var count = state.received.length ? String(state.received.length) : "";
     tabs.badge("feedback", received ? (count ? t("%(badge)s, %(unread)s", {badge: count, unread: CrossCheckThreads.unreadText(received)})
                                              : CrossCheckThreads.unreadText(received)) : count);
@@ -624,10 +642,12 @@ function CrossCheckBlock(runtime, element) {
       {label: t("Reviews done"), value: function (row) { return row.reviews_assigned ? row.reviews_done / row.reviews_assigned : -1; },
        cell: function (row) { return t("%(done)s / %(n)s", {done: row.reviews_done, n: row.reviews_assigned}); }},
       {label: t("Reviews received"), value: function (row) { return row.reviews_received; },
-       cell: function (row) { return String(row.reviews_received); }},
+       cell: function (row) { return CrossCheckExtras.receivedText(row); }},
       {label: t("Grade"), value: function (row) { return row.grade && row.grade.points !== null ? row.grade.points : null; },
        cell: function (row) { return gradeCell(row.grade); }}
     ];
+    var pool = CrossCheckExtras.staffPool(overview.extra_pool);
+    if (pool) { section.appendChild(pool); }
     section.appendChild(CrossCheckCommon.dataTable(columns, overview.learners, {
       tableClass: "cc-staff-table cc-progress-table", caption: t("Learners and their progress"),
       filter: function (row) { return row.learner; }, filterLabel: t("Filter by learner"),
@@ -762,6 +782,9 @@ function CrossCheckBlock(runtime, element) {
     renderReviews();
     renderReceived();
     renderGrade();
+    CrossCheckCommunity.renderLearner($(".cc-community"), {
+      state: state, call: call, showError: showError, readOnly: readOnly, announce: announce,
+      onState: function (fresh) { state = fresh; render(); keepFocus(); }});
     CrossCheckAppeals.renderLearner($(".cc-appeal"), {
       state: state, call: call, showError: showError, readOnly: readOnly, announce: announce,
       onState: function (fresh) { state = fresh; render(); keepFocus(); }});

@@ -61,6 +61,8 @@ function CrossCheckStudio(runtime, element) {
     field("appeal_days").value = values.appeal_days;
     field("comment_rule").value = values.comment_rule;
     field("comment_min_chars").value = values.comment_min_chars;
+    field("extra_lease_hours").value = values.extra_lease_hours;
+    field("extra_reviews_limit").value = values.extra_reviews_limit;
     showKindHelp();
     grading.showChoiceHelp();
   }
@@ -80,6 +82,8 @@ function CrossCheckStudio(runtime, element) {
       appeal_days: numberValue("appeal_days"),
       comment_rule: field("comment_rule").value,
       comment_min_chars: numberValue("comment_min_chars"),
+      extra_lease_hours: numberValue("extra_lease_hours"),
+      extra_reviews_limit: numberValue("extra_reviews_limit"),
       checklist: checklist.text()
     };
     dates.FIELDS.forEach(function (name) { values[name] = dates.dateValue(name); });

@@ -68,9 +68,24 @@ function CrossCheckStudioGrading(page) {
           t("Spaces at the start and end are not counted. Drafts are never refused; self-checks and staff re-checks need no comments."))
       ])
     ]);
+    // D4: extra reviews for works whose reviewers did not show up.
+    var extra = el("fieldset", {"class": "ccs-group ccs-extras"}, [
+      el("legend", {text: t("Extra reviews")}),
+      el("div", {"class": "ccs-row"}, [
+        labelledField("extra_reviews_limit", t("Extra reviews per learner"),
+          el("input", {type: "number", name: "extra_reviews_limit", step: "1",
+                       min: range.extra_reviews_limit[0], max: range.extra_reviews_limit[1]}),
+          t("A learner who finished their reviews may review works that lack reviews, up to this many; 0 turns it off.")),
+        labelledField("extra_lease_hours", t("Extra review lease (hours)"),
+          el("input", {type: "number", name: "extra_lease_hours", step: "1",
+                       min: range.extra_lease_hours[0], max: range.extra_lease_hours[1]}),
+          t("A taken work stays the learner's for this long; unreviewed by then, it returns to the pool."))
+      ])
+    ]);
     var task = form.querySelector(".ccs-group");
     form.insertBefore(group, task.nextSibling);
     form.insertBefore(comments, group.nextSibling);
+    form.insertBefore(extra, comments.nextSibling);
     field("comment_rule").addEventListener("change", showChoiceHelp);
     field("warning_rule").addEventListener("change", showChoiceHelp);
     field("aggregation").addEventListener("change", showChoiceHelp);

@@ -25,6 +25,7 @@
   
   const newcatalog = {
     " (used)": " (used)",
+    "%(badge)s, %(rechecks)s": "%(badge)s, %(rechecks)s",
     "%(badge)s, %(unread)s": "%(badge)s, %(unread)s",
     "%(choice)s (%(points)s)": "%(choice)s (%(points)s)",
     "%(choice)s (%(points)s) for \u2018%(item)s\u2019": "%(choice)s (%(points)s) for \u2018%(item)s\u2019",
@@ -45,6 +46,7 @@
     "%(grade)s (%(status)s)": "%(grade)s (%(status)s)",
     "%(hours)s h %(minutes)s min": "%(hours)s h %(minutes)s min",
     "%(item)s: %(points)s \u2014 %(given)s": "%(item)s: %(points)s \u2014 %(given)s",
+    "%(learner)s (rating %(rating)s)": "%(learner)s (rating %(rating)s)",
     "%(learner)s \u2014 %(status)s, grade %(grade)s": "%(learner)s \u2014 %(status)s, grade %(grade)s",
     "%(learner)s \u2014 %(status)s, grade %(grade)s, spread %(spread)s": "%(learner)s \u2014 %(status)s, grade %(grade)s, spread %(spread)s",
     "%(learner)s \u2014 grade %(grade)s": "%(learner)s \u2014 grade %(grade)s",
@@ -55,6 +57,7 @@
     ],
     "%(minutes)s min": "%(minutes)s min",
     "%(n)s %(kind)s": "%(n)s %(kind)s",
+    "%(n)s (%(extra)s extra)": "%(n)s (%(extra)s extra)",
     "%(n)s author thanked.": [
       "%(n)s author thanked.",
       "%(n)s authors thanked."
@@ -91,6 +94,18 @@
       "%(n)s point",
       "%(n)s points"
     ],
+    "%(n)s re-check asked of you": [
+      "%(n)s re-check asked of you",
+      "%(n)s re-checks asked of you"
+    ],
+    "%(n)s reviewer asked to re-check.": [
+      "%(n)s reviewer asked to re-check.",
+      "%(n)s reviewers asked to re-check."
+    ],
+    "%(n)s reviewer asked to re-check; %(already)s already were.": [
+      "%(n)s reviewer asked to re-check; %(already)s already were.",
+      "%(n)s reviewers asked to re-check; %(already)s already were."
+    ],
     "%(n)s reviewer marked your work as one of the best.": [
       "%(n)s reviewer marked your work as one of the best.",
       "%(n)s reviewers marked your work as one of the best."
@@ -106,6 +121,10 @@
     "%(n)s thin review (below the maximum with fewer than %(chars)s characters of comments)": [
       "%(n)s thin review (below the maximum with fewer than %(chars)s characters of comments)",
       "%(n)s thin reviews (below the maximum with fewer than %(chars)s characters of comments)"
+    ],
+    "%(n)s work lacks reviews now (extra reviews: up to %(limit)s per learner, %(hours)s hours each).": [
+      "%(n)s work lacks reviews now (extra reviews: up to %(limit)s per learner, %(hours)s hours each).",
+      "%(n)s works lack reviews now (extra reviews: up to %(limit)s per learner, %(hours)s hours each)."
     ],
     "%(n)s work selected": [
       "%(n)s work selected",
@@ -128,6 +147,8 @@
     "%(rating)s of 100": "%(rating)s of 100",
     "%(reviewer)s %(points)s": "%(reviewer)s %(points)s",
     "%(reviewer)s %(points)s (not counted: %(reason)s)": "%(reviewer)s %(points)s (not counted: %(reason)s)",
+    "%(reviewer)s (asked %(date)s by %(staff)s): %(total)s of %(max)s, sent %(sent)s": "%(reviewer)s (asked %(date)s by %(staff)s): %(total)s of %(max)s, sent %(sent)s",
+    "%(reviewer)s (asked %(date)s by %(staff)s): not sent yet": "%(reviewer)s (asked %(date)s by %(staff)s): not sent yet",
     "%(reviewer)s: %(points)s (counted)": "%(reviewer)s: %(points)s (counted)",
     "%(reviewer)s: %(points)s (counted: %(reason)s)": "%(reviewer)s: %(points)s (counted: %(reason)s)",
     "%(reviewer)s: %(points)s (left out: %(reason)s)": "%(reviewer)s: %(points)s (left out: %(reason)s)",
@@ -173,9 +194,11 @@
     "A best work is one you would show others as an example: it does everything the checklist asks, and does it in a clean, thoughtful way. Course staff see the works marked best; the author is not told who marked it.": "A best work is one you would show others as an example: it does everything the checklist asks, and does it in a clean, thoughtful way. Course staff see the works marked best; the author is not told who marked it.",
     "A complaint is not an appeal of your grade: course staff check whether the points for the items you name were taken without reason. Upheld, the reviewer is warned; rejected as unfounded, you are warned. Your grade does not change: to have it re-checked, appeal in the \u201cGrade and appeal\u201d tab.": "A complaint is not an appeal of your grade: course staff check whether the points for the items you name were taken without reason. Upheld, the reviewer is warned; rejected as unfounded, you are warned. Your grade does not change: to have it re-checked, appeal in the \u201cGrade and appeal\u201d tab.",
     "A few words with your thanks (optional)": "A few words with your thanks (optional)",
+    "A learner who finished their reviews may review works that lack reviews, up to this many; 0 turns it off.": "A learner who finished their reviews may review works that lack reviews, up to this many; 0 turns it off.",
     "A note to the authors with the thanks (optional)": "A note to the authors with the thanks (optional)",
     "A re-check replaces the grade and writes it to the gradebook; reviewers and self-checks more than %(threshold)s of the maximum from it are warned.": "A re-check replaces the grade and writes it to the gradebook; reviewers and self-checks more than %(threshold)s of the maximum from it are warned.",
     "A re-check replaces the grade and writes it to the gradebook; reviewers and self-checks more than %(threshold)s of the maximum from it are warned. Learners may appeal until %(date)s.": "A re-check replaces the grade and writes it to the gradebook; reviewers and self-checks more than %(threshold)s of the maximum from it are warned. Learners may appeal until %(date)s.",
+    "A taken work stays the learner's for this long; unreviewed by then, it returns to the pool.": "A taken work stays the learner's for this long; unreviewed by then, it returns to the pool.",
     "Act on the selected works": "Act on the selected works",
     "Add": "Add",
     "Add a work by hand": "Add a work by hand",
@@ -187,11 +210,14 @@
     "Agreement with the other reviewers": "Agreement with the other reviewers",
     "All cross-checks of this course: %(n)s": "All cross-checks of this course: %(n)s",
     "An author says that points were taken without reason for the items named. Upheld, the reviewer is warned for an unfair review; rejected as unfounded, the author is warned. Neither changes the grade (a re-check does, and settles the work's waiting complaints with it). Your comment is shown to both learners in their conversation.": "An author says that points were taken without reason for the items named. Upheld, the reviewer is warned for an unfair review; rejected as unfounded, the author is warned. Neither changes the grade (a re-check does, and settles the work's waiting complaints with it). Your comment is shown to both learners in their conversation.",
+    "An extra work to review was added to your list.": "An extra work to review was added to your list.",
     "Analytics": "Analytics",
     "Appeal": "Appeal",
     "Appeal window (days)": "Appeal window (days)",
     "Appeals": "Appeals",
     "Appeals (%(n)s waiting)": "Appeals (%(n)s waiting)",
+    "Ask the selected reviewers": "Ask the selected reviewers",
+    "Ask top reviewers to re-check": "Ask top reviewers to re-check",
     "Author's self-check": "Author's self-check",
     "Before submitting: %(n)s item that lost points still needs a comment.": [
       "Before submitting: %(n)s item that lost points still needs a comment.",
@@ -208,6 +234,7 @@
     "Change this review": "Change this review",
     "Changes (newest first)": "Changes (newest first)",
     "Check your own work with the same checklist your reviewers will use. Your reviewers see it after they submit their review; you see it beside their points.": "Check your own work with the same checklist your reviewers will use. Your reviewers see it after they submit their review; you see it beside their points.",
+    "Closed": "Closed",
     "Closes at": "Closes at",
     "Comment": "Comment",
     "Comment for both learners": "Comment for both learners",
@@ -215,6 +242,8 @@
     "Comments cannot change now, so keep these points as they were.": "Comments cannot change now, so keep these points as they were.",
     "Comments required": "Comments required",
     "Comments that justify the points": "Comments that justify the points",
+    "Community re-checks": "Community re-checks",
+    "Community re-checks of %(learner)s's work per item": "Community re-checks of %(learner)s's work per item",
     "Complain about this review": "Complain about this review",
     "Complaint:": "Complaint:",
     "Complaints about reviews (%(n)s waiting)": "Complaints about reviews (%(n)s waiting)",
@@ -229,8 +258,11 @@
     "Conversation with %(other)s": "Conversation with %(other)s",
     "Conversations": "Conversations",
     "Conversations about reviews": "Conversations about reviews",
+    "Correct my re-check": "Correct my re-check",
     "Correct the points of this review": "Correct the points of this review",
     "Correct the re-check": "Correct the re-check",
+    "Course staff ask you, as one of the course's top reviewers, to re-check works whose authors appealed their grade. Check the whole work with the checklist, as in a review. Course staff see your re-check beside the appeal and decide the grade themselves; the author sees neither your re-check nor who you are.": "Course staff ask you, as one of the course's top reviewers, to re-check works whose authors appealed their grade. Check the whole work with the checklist, as in a review. Course staff see your re-check beside the appeal and decide the grade themselves; the author sees neither your re-check nor who you are.",
+    "Course staff have settled this appeal: the re-check is closed.": "Course staff have settled this appeal: the re-check is closed.",
     "Course staff re-checked your work on %(date)s: %(total)s of %(max)s.": "Course staff re-checked your work on %(date)s: %(total)s of %(max)s.",
     "Course staff re-checked your work on %(date)s: %(total)s of %(max)s. Your grade was %(before)s and is now %(after)s of %(max)s.": "Course staff re-checked your work on %(date)s: %(total)s of %(max)s. Your grade was %(before)s and is now %(after)s of %(max)s.",
     "Course staff:": "Course staff:",
@@ -263,7 +295,10 @@
     "Every conversation between an author and a reviewer of this task. Learners see each other only as \u201cWork N\u201d and \u201cReviewer N\u201d; you see their usernames. Your posts appear as \u201cCourse staff\u201d.": "Every conversation between an author and a reviewer of this task. Learners see each other only as \u201cWork N\u201d and \u201cReviewer N\u201d; you see their usernames. Your posts appear as \u201cCourse staff\u201d.",
     "Every learner of the course as a reviewer": "Every learner of the course as a reviewer",
     "Every work a reviewer marked as best, most marks first, then by grade; and the works you added by hand. Removed works stay listed and can be restored; every change is recorded.": "Every work a reviewer marked as best, most marks first, then by grade; and the works you added by hand. Removed works stay listed and can be restored; every change is recorded.",
+    "Extra review": "Extra review",
+    "Extra review lease (hours)": "Extra review lease (hours)",
     "Extra reviews": "Extra reviews",
+    "Extra reviews per learner": "Extra reviews per learner",
     "Feedback on my work": "Feedback on my work",
     "Filter by learner": "Filter by learner",
     "From %(n)s review in this course's cross-checks.": [
@@ -341,6 +376,7 @@
     "No item lost points in this review.": "No item lost points in this review.",
     "No learners in this course's cross-checks yet.": "No learners in this course's cross-checks yet.",
     "No messages yet.": "No messages yet.",
+    "No other learner of the course has a reviewer rating yet.": "No other learner of the course has a reviewer rating yet.",
     "No prepared phrase": "No prepared phrase",
     "No rating yet": "No rating yet",
     "No reviews of your work yet. Each review appears here as soon as its reviewer submits it.": "No reviews of your work yet. Each review appears here as soon as its reviewer submits it.",
@@ -378,6 +414,7 @@
     "Points per item": "Points per item",
     "Points per item in the re-check": "Points per item in the re-check",
     "Points per item in version %(number)s": "Points per item in version %(number)s",
+    "Points per item in your re-check": "Points per item in your re-check",
     "Points were taken here: say why in a comment of at least %(n)s character.": [
       "Points were taken here: say why in a comment of at least %(n)s character.",
       "Points were taken here: say why in a comment of at least %(n)s characters."
@@ -393,6 +430,7 @@
     "Re-check": "Re-check",
     "Re-checked by %(staff)s on %(date)s: %(total)s (was %(before)s).": "Re-checked by %(staff)s on %(date)s: %(total)s (was %(before)s).",
     "Re-checked by %(staff)s on %(date)s: %(total)s.": "Re-checked by %(staff)s on %(date)s: %(total)s.",
+    "Re-checks asked of you": "Re-checks asked of you",
     "Re-checks open once the grades are published.": "Re-checks open once the grades are published.",
     "Reading %(file)s\u2026": "Reading %(file)s\u2026",
     "Reading the pasted text\u2026": "Reading the pasted text\u2026",
@@ -410,6 +448,7 @@
     "Restore": "Restore",
     "Results, most votes first": "Results, most votes first",
     "Review of %(work)s": "Review of %(work)s",
+    "Review one more work": "Review one more work",
     "Review version %(version)s: %(points)s of %(max)s (%(date)s)": "Review version %(version)s: %(points)s of %(max)s (%(date)s)",
     "Reviewer": "Reviewer",
     "Reviewer %(number)s (%(learner)s): %(points)s": "Reviewer %(number)s (%(learner)s): %(points)s",
@@ -444,6 +483,8 @@
     "Send": "Send",
     "Send appeal": "Send appeal",
     "Send complaint": "Send complaint",
+    "Send my re-check": "Send my re-check",
+    "Sent": "Sent",
     "Sent %(date)s about review version %(version)s (total: %(points)s).": "Sent %(date)s about review version %(version)s (total: %(points)s).",
     "Setting the deadline fills an empty start (= deadline) and end (= start + %(n)s day).": [
       "Setting the deadline fills an empty start (= deadline) and end (= start + %(n)s day).",
@@ -458,6 +499,7 @@
     "Simulated: %(classes)s %(scenario)s (%(learners)s learners each; k = %(k)s, threshold %(threshold)s, maximum %(max)s).": "Simulated: %(classes)s %(scenario)s (%(learners)s learners each; k = %(k)s, threshold %(threshold)s, maximum %(max)s).",
     "Simulated: careless reviewers caught": "Simulated: careless reviewers caught",
     "Simulated: honest reviewers warned": "Simulated: honest reviewers warned",
+    "Some works have fewer reviews than they need because their reviewers have not shown up. You finished your reviews: you may review one more work.": "Some works have fewer reviews than they need because their reviewers have not shown up. You finished your reviews: you may review one more work.",
     "Spaces at the start and end are not counted. Drafts are never refused; self-checks and staff re-checks need no comments.": "Spaces at the start and end are not counted. Drafts are never refused; self-checks and staff re-checks need no comments.",
     "Staff re-check": "Staff re-check",
     "Staff: analytics": "Staff: analytics",
@@ -500,9 +542,11 @@
     "The adjustment period ends in %(time)s (%(date)s).": "The adjustment period ends in %(time)s (%(date)s).",
     "The adjustment period ends now (%(date)s).": "The adjustment period ends now (%(date)s).",
     "The author complained about your points for %(items)s (%(date)s): %(status)s.": "The author complained about your points for %(items)s (%(date)s): %(status)s.",
+    "The author disputes: %(items)s": "The author disputes: %(items)s",
     "The author thanked you for %(target)s (%(date)s).": "The author thanked you for %(target)s (%(date)s).",
     "The best works page is updated.": "The best works page is updated.",
     "The conversation opened": "The conversation opened",
+    "The course's top reviewers, by their reviewer rating (the author is not listed)": "The course's top reviewers, by their reviewer rating (the author is not listed)",
     "The cross-check ends in %(time)s (%(date)s).": "The cross-check ends in %(time)s (%(date)s).",
     "The cross-check ends now (%(date)s).": "The cross-check ends now (%(date)s).",
     "The cross-check has ended: you may correct the points of this review until the adjustment period ends.": "The cross-check has ended: you may correct the points of this review until the adjustment period ends.",
@@ -529,6 +573,7 @@
     "This task warns nobody at grading (rule: none).": "This task warns nobody at grading (rule: none).",
     "Tick the checklist items the phrase names.": "Tick the checklist items the phrase names.",
     "Tick the items whose points were taken without reason.": "Tick the items whose points were taken without reason.",
+    "Time": "Time",
     "Times are in your browser's time zone; they are stored in UTC.": "Times are in your browser's time zone; they are stored in UTC.",
     "Times are in your time zone (%(zone)s); they are stored in UTC.": "Times are in your time zone (%(zone)s); they are stored in UTC.",
     "Title": "Title",
@@ -538,6 +583,7 @@
     "Type of item %(n)s \u2018%(text)s\u2019": "Type of item %(n)s \u2018%(text)s\u2019",
     "Unread": "Unread",
     "Unsaved changes\u2026": "Unsaved changes\u2026",
+    "Update my re-check": "Update my re-check",
     "Update review": "Update review",
     "Update self-check": "Update self-check",
     "Uphold": "Uphold",
@@ -548,6 +594,7 @@
     "Vote on the best works": "Vote on the best works",
     "Votes": "Votes",
     "Votes per voter": "Votes per voter",
+    "Waiting for your re-check": "Waiting for your re-check",
     "Warned %(learner)s: %(message)s": "Warned %(learner)s: %(message)s",
     "Warning rule at grading": "Warning rule at grading",
     "Warning rules": "Warning rules",
@@ -566,6 +613,8 @@
     "Work": "Work",
     "Work: not submitted": "Work: not submitted",
     "Work: submitted": "Work: submitted",
+    "Works lacking reviews": "Works lacking reviews",
+    "Works lacking reviews over time": "Works lacking reviews over time",
     "Works to review": "Works to review",
     "Works to review (%(done)s of %(n)s done)": "Works to review (%(done)s of %(n)s done)",
     "Works to review and their status": "Works to review and their status",
@@ -580,11 +629,18 @@
       "You are one of the course's top reviewers: choose up to %(n)s work, until %(date)s. You can change your votes until then.",
       "You are one of the course's top reviewers: choose up to %(n)s works, until %(date)s. You can change your votes until then."
     ],
+    "You can ask some of the course's top reviewers to re-check this work. Their re-checks are shown here; you still decide with your own re-check.": "You can ask some of the course's top reviewers to re-check this work. Their re-checks are shown here; you still decide with your own re-check.",
     "You complained about the points for %(items)s (%(date)s): %(status)s.": "You complained about the points for %(items)s (%(date)s): %(status)s.",
+    "You did %(n)s extra review of %(limit)s possible. Thank you: it counts in your reviewer rating.": [
+      "You did %(n)s extra review of %(limit)s possible. Thank you: it counts in your reviewer rating.",
+      "You did %(n)s extra reviews of %(limit)s possible. Thank you: they count in your reviewer rating."
+    ],
     "You did not submit a work for this task.": "You did not submit a work for this task.",
     "You did not submit a work, so there are no reviews of it.": "You did not submit a work, so there are no reviews of it.",
     "You have no works to review.": "You have no works to review.",
+    "You sent your re-check on %(date)s: %(points)s of %(max)s. Course staff see it beside the appeal.": "You sent your re-check on %(date)s: %(points)s of %(max)s. Course staff see it beside the appeal.",
     "You thanked the reviewer for %(target)s (%(date)s).": "You thanked the reviewer for %(target)s (%(date)s).",
+    "You took %(work)s as an extra review. Submit it by %(date)s; after that it goes back to the works that need reviews.": "You took %(work)s as an extra review. Submit it by %(date)s; after that it goes back to the works that need reviews.",
     "Your complaint is sent to course staff.": "Your complaint is sent to course staff.",
     "Your cross-checks in this course, newest first": "Your cross-checks in this course, newest first",
     "Your grade": "Your grade",
@@ -595,6 +651,8 @@
     "Your message (posted as course staff)": "Your message (posted as course staff)",
     "Your message is sent.": "Your message is sent.",
     "Your rating as a reviewer": "Your rating as a reviewer",
+    "Your re-check": "Your re-check",
+    "Your re-check of %(work)s is sent to course staff.": "Your re-check of %(work)s is sent to course staff.",
     "Your review": "Your review",
     "Your review of %(work)s is submitted.": "Your review of %(work)s is submitted.",
     "Your reviews": "Your reviews",
