@@ -229,3 +229,21 @@ def test_the_overview_costs_the_same_queries_whatever_the_number_of_tasks(make_b
     # and reads the block's fields from the workbench's field storage, one query per field
     # (23 in all when this was written; the LMS caches field data per request).
     assert one[1] == 3 and one[0] <= 25, one
+
+
+def test_extra_reviews_are_not_counted_as_assigned(make_block, clock):
+    """As in the block's progress (A7 counts the assigned reviews): an extra review (D4) the
+    learner took is not one of the reviews assigned to them."""
+    from crosscheck_xblock.models import Assignment, Work
+
+    _graded, running, open_task = three_phases(make_block, clock)
+    alice = Work.objects.get(task__usage_key=running.usage_id, student_id=anon("alice"))
+    # A work alice does not review (everyone reviews everyone else among three), taken as an extra.
+    other = Work.objects.create(task_id=alice.task_id, student_id=anon("dave"), url="https://dave.example.org/",
+                                submission_uuid="0" * 32, submitted_at=clock(), updated_at=clock())
+    Assignment.objects.create(task_id=alice.task_id, reviewer=alice, work=other, position=9, reviewer_number=9,
+                              token="e" * 24, extra=True, submitted_at=clock())
+    row = next(t for t in open_task.ok("course_overview", "alice")["tasks"] if t["title"] == "Second task")
+    assert (row["reviews_done"], row["reviews_assigned"]) == (1, 2)
+    state = running.state("alice")
+    assert list(state["progress"].values()) == [1, 2] and state["extra"]["done"] == 1  # the extra is there

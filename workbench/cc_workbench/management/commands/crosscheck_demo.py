@@ -32,8 +32,8 @@ class Command(BaseCommand):
 
     def handle(self, *_args, **options):
         now = clock.now()
-        # The finished demo first, the waiting one last: undated tasks are listed newest first by
-        # when their row was made, so the course overview reads in the order a course would.
+        # The finished demo first, the waiting one last, as a course would have made them (the
+        # course overview orders tasks by their deadline, undated ones by when their row was made).
         for description in (GRADED_SCENARIO, RUNNING_SCENARIO, DEMO_SCENARIO):
             usage_id = scenario_usage_id(description)
             if options["reset"]:
