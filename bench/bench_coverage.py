@@ -63,7 +63,7 @@ VARIANTS = (
     ("72 h + 24 h of extras only, limit 5", Rule(limit=5, grace_hours=24), 72),
     ("48 h + 24 h of extras only, limit 2", Rule(grace_hours=24), 48),
     ("48 h + 24 h of extras only, limit 4", Rule(limit=4, grace_hours=24), 48),
-    ("48 h + 24 h of extras only, limit 5", Rule(limit=5, grace_hours=24), 48),
+    ("the block: extra_window_hours=24, limit 5 (48 h + 24 h)", Rule(limit=5, grace_hours=24), 48),
 )
 # The same question (n = 100, k = 4, 15 % no-shows, block defaults) under other behaviour.
 SENSITIVITY = (

@@ -123,6 +123,17 @@ class CrossCheckXBlock(OlxMixin, XBlock):
         display_name=_("Extra reviews per learner"), default=2, scope=Scope.settings,
         values={"min": 0, "max": 20},
         help=_("How many extra reviews one learner may take in this task; 0 turns extra reviews off."))
+    extra_window_hours = Integer(
+        display_name=_("Extra reviews only, before the end (hours)"), default=0, scope=Scope.settings,
+        values={"min": 0, "max": 72},
+        help=_("The assigned reviews are due this many hours before the cross-check end; in those last "
+               "hours only extra reviews are taken, for works still short of reviews. 0: assigned "
+               "reviews are due at the end."))
+    calibration_works = Integer(
+        display_name=_("Calibration set (works staff grade)"), default=0, scope=Scope.settings,
+        values={"min": 0, "max": 10},
+        help=_("At the start the block picks this many works, spread over the reviewers, for course staff "
+               "to grade with the checklist; their grades calibrate the peers' grades. 0: no calibration set."))
     appeal_days = Float(
         display_name=_("Appeal window (days)"), default=3.0, scope=Scope.settings,
         help=_("After grading, learners whose link did not change after the deadline may appeal "
@@ -169,6 +180,8 @@ class CrossCheckXBlock(OlxMixin, XBlock):
             "comment_min_chars": self.comment_min_chars,
             "extra_lease_hours": self.extra_lease_hours,
             "extra_reviews_limit": self.extra_reviews_limit,
+            "extra_window_hours": self.extra_window_hours,
+            "calibration_works": self.calibration_works,
             "checklist": parse_checklist(self.checklist).to_rs(),
         }
 
@@ -381,6 +394,23 @@ class CrossCheckXBlock(OlxMixin, XBlock):
         result = services.staff_recheck(call.task, data.get("work_id"), data,
                                         call.viewer.username or "staff", call.now)
         return {"result": result, "appeals": services.staff_appeals(call.task, call.now)}
+
+    @json_api(STAFF_READ)
+    def staff_calibration(self, call, _data):
+        """The calibration set: its works, staff's grades of them, the offset they show (issue 16)."""
+        return services.staff_calibration(call.task, call.now)
+
+    @json_api(STAFF_WRITE)
+    def staff_grade_calibration(self, call, data):
+        """Grade a calibration work: `{"work_id", "items", "item_comments", "comment"}` → the set."""
+        return services.staff_grade_calibration(call.task, data.get("work_id"), data,
+                                                call.viewer.username or "staff", call.now)
+
+    @json_api(STAFF_WRITE)
+    def staff_recompute(self, call, data):
+        """Grades again with every staff anchor: `{"apply": false}` previews, `true` applies (issue 16)."""
+        return services.staff_recompute(call.task, data.get("apply", False), call.viewer.username or "staff",
+                                        call.now)
 
     @json_api(STAFF_READ)
     def staff_best_works(self, call, _data):

@@ -9,8 +9,10 @@ A work is in the pool while the reviews it can still expect are fewer than k:
     submitted + open leases + blocking assigned reviewers < k
 
 An assigned reviewer who has not submitted blocks the pool until the middle of the review period;
-after it, only if they have shown a sign of life (a saved draft). Their review still counts
-whenever it arrives: the pool only decides who else is offered the work.
+after it, only if they have shown a sign of life (a review or a draft in the task). Their review
+still counts whenever it arrives: the pool only decides who else is offered the work. A task may
+end with a window of extra reviews only: from the assigned reviews' due time to the end no
+assigned reviewer holds a slot (nor may submit), so every extra then lands where it is needed.
 """
 import hashlib
 from collections.abc import Hashable, Iterable, Sequence
@@ -36,9 +38,10 @@ class PoolWork:
     idle_since: float = 0.0
 
 
-def blocking(active: bool, past_middle: bool) -> bool:
-    """Whether an assigned reviewer who has not submitted yet still holds their slot."""
-    return active or not past_middle
+def blocking(active: bool, past_middle: bool, past_due: bool = False) -> bool:
+    """Whether an assigned reviewer who has not submitted yet still holds their slot. After the
+    assigned reviews are due (a task with a window of extra reviews only), nobody does."""
+    return not past_due and (active or not past_middle)
 
 
 def in_pool(work: PoolWork, k: int) -> bool:

@@ -584,3 +584,24 @@ class PoolSample(models.Model):
 
     def __str__(self):
         return f"pool of task {self.task_id} at {self.at}: {self.size}"  # i18n: code
+
+
+class CalibrationWork(models.Model):
+    """A work of the calibration set (issue 16): picked at the start for course staff to grade
+    with the checklist during the review period. Staff grades are anchors: grading estimates the
+    class's peer-versus-staff offset from them (scoring/calibration.py)."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="calibration_works")
+    work = models.OneToOneField(Work, on_delete=models.CASCADE, related_name="calibration")
+    picked_at = models.DateTimeField()
+    items = models.JSONField(null=True, blank=True)  # staff's checklist values; null until graded
+    item_comments = models.JSONField(default=dict)
+    comment = models.TextField(blank=True, default="")
+    total = models.FloatField(null=True, blank=True)
+    checklist_version = models.ForeignKey(ChecklistVersion, null=True, blank=True, on_delete=models.PROTECT,
+                                          related_name="+")
+    graded_at = models.DateTimeField(null=True, blank=True)
+    graded_by = models.CharField(max_length=150, blank=True, default="")  # cleared at retirement
+
+    def __str__(self):
+        return f"calibration work {self.work_id} of task {self.task_id}"  # i18n: code

@@ -47,13 +47,16 @@ FIELDS = {
     "comment_min_chars": "comment_min_chars",
     "extra_lease_hours": "extra_lease_hours",
     "extra_reviews_limit": "extra_reviews_limit",
+    "extra_window_hours": "extra_window_hours",
+    "calibration_works": "calibration_works",
     "checklist": "checklist",
 }
 DATE_FIELDS = ("submission_due", "review_start", "review_due")
 # Inclusive ranges (services/task_settings.py: the same ones the settings copy is read with);
 # the editor's inputs carry the same bounds as min/max attributes.
 INT_RANGES = {name: RANGES[name] for name in ("reviews_per_work", "max_score", "comment_min_chars",
-                                              "extra_lease_hours", "extra_reviews_limit")}
+                                              "extra_lease_hours", "extra_reviews_limit", "extra_window_hours",
+                                              "calibration_works")}
 DAY_RANGES = {name: RANGES[name] for name in ("adjustment_days", "appeal_days")}
 THRESHOLD_RANGE = RANGES["outlier_threshold"]  # percent of the maximum score
 MAX_DISPLAY_NAME = 255
@@ -76,6 +79,8 @@ LABELS = {
     "comment_min_chars": N_("Minimum comment length"),
     "extra_lease_hours": N_("Extra review lease"),
     "extra_reviews_limit": N_("Extra reviews per learner"),
+    "extra_window_hours": N_("Extra reviews only, before the end"),
+    "calibration_works": N_("Calibration set"),
     "checklist": N_("Checklist"),
 }
 KIND_LABELS = {"pull_request": N_("Pull request"), "deploy": N_("Deployed site"), "any": N_("Any link")}
@@ -255,6 +260,8 @@ CLEANERS = {
     "comment_min_chars": _clean_int,
     "extra_lease_hours": _clean_int,
     "extra_reviews_limit": _clean_int,
+    "extra_window_hours": _clean_int,
+    "calibration_works": _clean_int,
     "checklist": _clean_checklist,
 }
 

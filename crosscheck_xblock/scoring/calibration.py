@@ -34,13 +34,14 @@ from __future__ import annotations
 
 import math
 import numbers
+import random
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
 __all__ = ["Anchor", "Calibration", "Estimate", "PRIOR_SD", "Z95", "as_anchor", "calibrate",
-           "estimate_offset", "item_offsets", "pooled_sd"]
+           "estimate_offset", "item_offsets", "pick_anchor_works", "pooled_sd"]
 
 # Prior SD of the class offset, points in 100. The offsets seen in real classes (5-7 %) sit well
 # inside it, so a few anchors are believed; a narrower prior would shrink a real 6-point offset
@@ -241,3 +242,26 @@ def item_offsets(item_reviews: Mapping[Hashable, list[Mapping[Hashable, float]]]
         result[item] = estimate_offset([r for r, _ in pairs], [sd ** 2 / n for _, n in pairs],
                                        prior_sd=PRIOR_SD * scale)[0]
     return result
+
+
+def pick_anchor_works(reviewers_of: Mapping[Hashable, Iterable[Hashable]], n: int, seed: str | int) -> list:
+    """The works a calibration set asks staff to grade: `n` works spread over the review graph.
+
+    Greedy: each next work is the one whose reviewers are the most not yet met by the works
+    picked (so the staff grades touch as many reviewers as they can, and the reviewer biases
+    against staff can be estimated for as many as possible); ties go by a seeded shuffle, so a
+    task's pick is fixed and nobody can tell from the order who submitted first. Fewer than `n`
+    works: all of them.
+    """
+    order = sorted(reviewers_of, key=repr)
+    random.Random(f"{seed}:calibration").shuffle(order)
+    reviewers = {work: set(reviewers_of[work]) for work in order}
+    position = {work: i for i, work in enumerate(order)}
+    picked, met = [], set()
+    while len(picked) < min(n, len(order)):
+        chosen = set(picked)
+        best = max((work for work in order if work not in chosen),
+                   key=lambda work: (len(reviewers[work] - met), -position[work]))
+        picked.append(best)
+        met |= reviewers[best]
+    return picked

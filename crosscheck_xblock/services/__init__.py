@@ -27,10 +27,12 @@ One module per job:
     latest, names  shared readers: the latest reviews and self-checks; staff-facing names
     retirement     forgetting usernames when the LMS retires an account
     reviewer_rating  every learner's rating as a reviewer, over the course's blocks (F3)
+    anchors        staff grades as anchors: the calibration set, recomputing with re-checks (issue 16)
     extras         extra reviews for works whose reviewers did not show up, the pool (D4, C4)
 """
 from ..errors import BadRequest, Conflict, CrossCheckError, NotAllowed, NotFound, TooLarge, TooManyRequests
 from .analytics import task_analytics
+from .anchors import staff_calibration, staff_grade_calibration, staff_recompute
 from .appeals import staff_recheck, submit_appeal
 from .best_works import (
     best_works_csv,
@@ -84,4 +86,5 @@ __all__ = [
     "start_cross_check", "submit_appeal", "submit_review", "submit_self_check", "submit_work",
     "sweep_is_stale", "sweep_status", "sweep_turn", "sync_task", "task_analytics",
     "take_extra_review", "task_started", "usernames", "course_overview", "course_has_tasks",
+    "staff_calibration", "staff_grade_calibration", "staff_recompute",
 ]

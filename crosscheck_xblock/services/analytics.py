@@ -16,7 +16,7 @@ from ..i18n import gettext
 from ..models import Grade, LearnerWarning, Work
 from ..scoring.agreement import IDEAL_WITHIN, agreement_all
 from ..scoring.warning_rules import flag_reviewers, outlier_check_all
-from . import grading, latest
+from . import anchors, grading, latest
 from .guard import guarded
 from .names import staff_name
 from .rates import simulated_rates
@@ -44,7 +44,8 @@ def task_analytics(task: TaskRef, now: datetime) -> dict:
     triples = [(reviewer_id, work_id, total) for _, reviewer_id, work_id, total in latest_rows]
     agreements = agreement_all(triples, self_checks, max_score=max_score)
     # What grading would give now, with the task's aggregation and warning rule.
-    graded = grading.grade_reviews(task, reviews).outcome
+    # Issue 16: with the calibration set's staff grades, as grading will use them.
+    graded = grading.grade_reviews(task, reviews, anchors=anchors.set_anchors(task)).outcome
     expected = graded.works
     # The evidence rule is shown whatever rule the task uses; grading ran it already if it is the task's.
     evidence = ({reviewer: finding.reason for reviewer, finding in graded.evidence.items()}
@@ -148,6 +149,9 @@ def task_analytics(task: TaskRef, now: datetime) -> dict:
         "warning_rule": settings.warning_rule,
         "warning_rule_text": gettext(WARNING_RULES[settings.warning_rule]),
         "aggregation": settings.aggregation,
+        # Issue 16: the peers' offset against the staff anchors (null without any), with its 95 %
+        # interval; every grade moves by -offset ("shift"), as far as the anchors support it.
+        "calibration": graded.calibration.as_dict() if graded.calibration else None,
         # Both rules measured on simulated classes like this task (k, threshold, maximum), to
         # read this task's counts against; memoised, so only the first view pays.
         "simulated": simulated_rates(settings.reviews_per_work, threshold, max_score),

@@ -39,9 +39,22 @@ def _middle(task: TaskRef) -> datetime | None:
     by hand; None without an end date (staff complete by hand too): then they always block."""
     timeline = task.settings.timeline
     start = timeline.review_start or task.distributed_at
-    if start is None or timeline.review_due is None:
+    # With a window of extra reviews only, the middle of the time for the assigned reviews.
+    end = assigned_due(task) or timeline.review_due
+    if start is None or end is None:
         return None
-    return start + (timeline.review_due - start) / 2
+    return start + (end - start) / 2
+
+
+def assigned_due(task: TaskRef) -> datetime | None:
+    """When the assigned reviews are due: the end minus the window of extra reviews only; None
+    without a window (they are due at the end) or when the window would cover the whole period."""
+    timeline, hours = task.settings.timeline, task.settings.extra_window_hours
+    start = timeline.review_start or task.distributed_at
+    if not hours or timeline.review_due is None:
+        return None
+    due = timeline.review_due - timedelta(hours=hours)
+    return due if start is None or due > start else None
 
 
 def _pool_rows(task: TaskRef, now: datetime) -> list[extras.PoolWork]:
@@ -63,8 +76,9 @@ def _pool_rows(task: TaskRef, now: datetime) -> list[extras.PoolWork]:
         reviewer = works.get(student_id)
         if reviewer is not None and (reviewer not in last or at > last[reviewer]):
             last[reviewer] = at
-    middle = _middle(task)
+    middle, due = _middle(task), assigned_due(task)
     past_middle = middle is not None and now >= middle
+    past_due = due is not None and now >= due
     start = (task.distributed_at or now).timestamp()
     leased, pending, idle = defaultdict(int), defaultdict(int), {}
     for work_id, reviewer_id, extra, expires_at in open_rows:
@@ -72,7 +86,7 @@ def _pool_rows(task: TaskRef, now: datetime) -> list[extras.PoolWork]:
             leased[work_id] += expires_at is not None and expires_at > now
             continue
         active = last.get(reviewer_id)
-        pending[work_id] += extras.blocking(active is not None, past_middle)
+        pending[work_id] += extras.blocking(active is not None, past_middle, past_due)
         seen = active.timestamp() if active is not None else start
         idle[work_id] = min(idle.get(work_id, seen), seen)
     return [extras.PoolWork(work_id, submitted.get(work_id, 0), leased[work_id], pending[work_id],
@@ -188,8 +202,12 @@ def learner_part(task: TaskRef, phase: str, to_do: list[Assignment], now: dateti
     taken = [a for a in to_do if a.extra and not is_expired(a.extra, a.submitted_at, a.expires_at, now)]
     lease = next((a for a in taken if a.submitted_at is None), None)
     done = sum(1 for a in taken if a.submitted_at is not None)
+    due = assigned_due(task)
     part = {"available": False, "limit": limit, "done": done,
-            "open": lease and {"review_id": lease.token, "expires_at": schedule.format_datetime(lease.expires_at)}}
+            "open": lease and {"review_id": lease.token, "expires_at": schedule.format_datetime(lease.expires_at)},
+            # A window of extra reviews only before the end: the assigned reviews are due earlier.
+            "assigned_due": schedule.format_datetime(due) if due else None,
+            "assigned_closed": due is not None and now >= due}
     finished = all(a.submitted_at is not None for a in to_do if not a.extra)
     if phase == schedule.REVIEW and to_do and finished and lease is None and len(taken) < limit:
         reviewing = [a.work_id for a in to_do if not a.extra] + [a.work_id for a in taken]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..i18n import EMPTY
-from ..models import Assignment, Grade, LearnerWarning, Work
+from ..models import Assignment, CalibrationWork, Grade, LearnerWarning, Work
 from ..scoring import grading, round_half_up
 from . import latest
 from .registry import TaskRef
@@ -43,8 +43,11 @@ class TaskGrading:
                    "excluded": s.excluded}
                   for s in work.scores]
         # Sentences are stored as Texts (template and numbers): each reader gets their language.
-        return {"scores": scores, "summary": work.summary.as_json(), "aggregation": work.aggregation,
-                "warning_rule": self.rule, "items": self._items(work)}
+        detail = {"scores": scores, "summary": work.summary.as_json(), "aggregation": work.aggregation,
+                  "warning_rule": self.rule, "items": self._items(work)}
+        if self.outcome.calibration is not None:  # issue 16: how far the staff anchors moved it
+            detail["calibration"] = round(work.calibration, 4)
+        return detail
 
     def _items(self, work: grading.WorkOutcome) -> list[dict]:
         if not work.items:
@@ -90,10 +93,10 @@ class TaskGrading:
         return rows
 
 
-def grade_reviews(task: TaskRef, reviews: list[latest.LatestReview]) -> TaskGrading:
+def grade_reviews(task: TaskRef, reviews: list[latest.LatestReview], anchors: dict | None = None) -> TaskGrading:
     """Grade the task's works from their latest reviews with the task's policy, aggregation and
-    warning rule. At most two queries (self-checks for the fixed rule, checklist versions per
-    item)."""
+    warning rule; `anchors` ({work_id: staff total}) calibrate them (issue 16). At most two
+    queries (self-checks for the fixed rule, checklist versions per item)."""
     settings = task.settings
     rule, how = settings.warning_rule, settings.aggregation
     versions = latest.checklists(task) if how == "per_item" and reviews else {}
@@ -106,7 +109,7 @@ def grade_reviews(task: TaskRef, reviews: list[latest.LatestReview]) -> TaskGrad
     self_checks = latest.latest_self_checks(task) if rule == "fixed" and reviews else {}
     outcome = grading.grade_task(inputs, policy=settings.grading_policy, max_score=settings.max_score,
                                  aggregation=how, warning_rule=rule, threshold=settings.threshold,
-                                 self_checks=self_checks)
+                                 self_checks=self_checks, anchors=anchors or None)
     return TaskGrading(outcome=outcome, latest=reviews, checklists=versions, rule=rule,
                        max_score=settings.max_score)
 
@@ -123,7 +126,10 @@ def compute_grades(task: TaskRef, now: datetime) -> tuple[list[Grade], list[Lear
     max_score, policy = task.settings.max_score, task.settings.grading_policy
     unfinished = set(Assignment.objects.filter(task_id=task.id, submitted_at__isnull=True, extra=False)
                      .values_list("reviewer_id", flat=True))
-    graded = grade_reviews(task, latest.latest_reviews(task))
+    # Issue 16: the calibration set's staff grades are anchors (none: nothing moves).
+    anchors = dict(CalibrationWork.objects.filter(task_id=task.id, total__isnull=False)
+                   .values_list("work_id", "total"))
+    graded = grade_reviews(task, latest.latest_reviews(task), anchors=anchors)
     grades = []
     for work_id in Work.objects.filter(task_id=task.id).values_list("pk", flat=True):
         base = {"work_id": work_id, "max_points": max_score, "policy": policy, "created_at": now}

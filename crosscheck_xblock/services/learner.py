@@ -45,7 +45,8 @@ def learner_state(task: TaskRef, student_id: str | None, now: datetime) -> dict:
         "grade": None,
         "progress": {"reviews_done": 0, "reviews_assigned": 0},
         # D4: an extra review of a work that lacks reviews, once the assigned ones are done.
-        "extra": {"available": False, "open": None, "done": 0, "limit": task.settings.extra_reviews_limit},
+        "extra": {"available": False, "open": None, "done": 0, "limit": task.settings.extra_reviews_limit,
+                  "assigned_due": None, "assigned_closed": False},
         "appeal": None,
         "warnings": [],
         "unread_messages": 0,

@@ -24,7 +24,7 @@ from ..distribution import assign_reviewers, reviews_per_work, shortfall_message
 from ..errors import Conflict
 from ..i18n import N_, Text, gettext, plural_text
 from ..models import Assignment, Grade, LearnerWarning, SweepState, Task, Work
-from . import extras, gradebook, grading, registry
+from . import anchors, extras, gradebook, grading, registry
 from .guard import guarded
 from .registry import TaskRef
 
@@ -73,6 +73,7 @@ def start_cross_check(task: TaskRef, now: datetime, wait: bool = True) -> dict:
         row.reviewers_per_work = reviews_per_work(len(work_ids), k)
         row.distribution_note = note
         row.save(update_fields=["status", "distributed_at", "reviewers_per_work", "distribution_note"])
+        anchors.pick_at_start(task, row, now)  # issue 16: the works staff grade, if the task has a set
     return {"started": True, "status": row.status,
             "message": plural_text("%(count)s works distributed, %(n)s reviewer each.",
                                    "%(count)s works distributed, %(n)s reviewers each.",

@@ -51,6 +51,11 @@ def submit_review(task: TaskRef, student_id: str | None, token: object, form: ob
         assignment = own_assignment(task, student_id, token, lock=True, now=now)
         versions = list(Review.objects.filter(assignment_id=assignment.pk).order_by("created_at", "id")
                         .values_list("comment", "item_comments", "best_work"))
+        if (phase == schedule.REVIEW and not assignment.extra and (due := extras.assigned_due(task)) is not None
+                and now >= due):
+            raise Conflict(Text(N_("The assigned reviews were due at %(date)s; until the cross-check end only extra "
+                                   "reviews are taken."), {"date": due}).render(),
+                           "assigned_reviews_due")
         rule = schedule.review_rule(phase, bool(versions))
         if rule == schedule.REVIEW_CLOSED_RULE:
             raise Conflict(gettext("The cross-check has ended: new reviews are not accepted. In the adjustment "
@@ -217,7 +222,7 @@ def own_assignment(task: TaskRef, student_id: str | None, token: object,
         raise Conflict(gettext("Your time for this extra review ran out and the work went back to the pool; "
                                "you may take another extra review."), "extra_expired")
     rows = Assignment.objects.select_for_update() if lock else Assignment.objects
-    return rows.only("pk", "token").get(pk=found[0])
+    return rows.only("pk", "token", "extra").get(pk=found[0])
 
 
 def check_form(task: TaskRef, form: object, allow_best_work: bool) -> dict:

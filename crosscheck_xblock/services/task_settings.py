@@ -77,6 +77,9 @@ RANGES = {
     # D4: how long a taken extra review stays the learner's, and how many one learner may take.
     "extra_lease_hours": (1, 72),
     "extra_reviews_limit": (0, 20),
+    "extra_window_hours": (0, 72),
+    # Issue 16: how many works staff grade as anchors (0: no calibration set).
+    "calibration_works": (0, 10),
 }
 
 
@@ -134,6 +137,9 @@ class TaskSettings:
     comment_min_chars: int = DEFAULT_COMMENT_MIN_CHARS
     extra_lease_hours: int = DEFAULT_EXTRA_LEASE_HOURS
     extra_reviews_limit: int = DEFAULT_EXTRA_REVIEWS_LIMIT
+    # The last hours of the review period in which only extra reviews are taken (0: none).
+    extra_window_hours: int = 0
+    calibration_works: int = 0
     timeline: schedule.Timeline = field(default_factory=schedule.Timeline)
     checklist: Checklist = field(default_factory=lambda: Checklist(task_name="", items=()))
 
@@ -146,6 +152,8 @@ class TaskSettings:
         min_chars = whole_number(config.get("comment_min_chars"))
         lease = whole_number(config.get("extra_lease_hours"))
         limit = whole_number(config.get("extra_reviews_limit"))
+        window = whole_number(config.get("extra_window_hours"))
+        anchors = whole_number(config.get("calibration_works"))
         try:
             checklist = checklist_from_rs(config.get("checklist") or {})
         except ChecklistError:
@@ -165,6 +173,8 @@ class TaskSettings:
                                else DEFAULT_COMMENT_MIN_CHARS),
             extra_lease_hours=lease if _in_range("extra_lease_hours", lease) else DEFAULT_EXTRA_LEASE_HOURS,
             extra_reviews_limit=limit if _in_range("extra_reviews_limit", limit) else DEFAULT_EXTRA_REVIEWS_LIMIT,
+            extra_window_hours=window if _in_range("extra_window_hours", window) else 0,
+            calibration_works=anchors if _in_range("calibration_works", anchors) else 0,
             timeline=schedule.timeline_from_config(config),
             checklist=checklist,
         )

@@ -49,6 +49,10 @@ def _work(name):
     return Work.objects.get(student_id=anon(name))
 
 
+def _part(extra):
+    return {key: extra[key] for key in ("available", "open", "done", "limit")}
+
+
 @pytest.fixture
 def cohort(make_block, clock):
     return Cohort(make_block, clock)
@@ -57,7 +61,8 @@ def cohort(make_block, clock):
 def test_before_the_middle_assigned_reviewers_hold_their_works(cohort):
     cohort.review_all([n for n in NAMES if n not in NO_SHOWS])
     extra = cohort.state("ann")["extra"]
-    assert extra == {"available": False, "open": None, "done": 0, "limit": 2}
+    assert extra == {"available": False, "open": None, "done": 0, "limit": 2, "assigned_due": None,
+                     "assigned_closed": False}
     before = table_snapshot()
     cohort.take("ann", 409, "no_extra_needed")
     assert table_snapshot() == before
@@ -146,7 +151,7 @@ def test_the_limit_and_extras_turned_off(make_block, clock):
     one.past_middle()
     one.take("ann")
     one.review_all(["ann"])
-    assert one.state("ann")["extra"] == {"available": False, "open": None, "done": 1, "limit": 1}
+    assert _part(one.state("ann")["extra"]) == {"available": False, "open": None, "done": 1, "limit": 1}
     one.take("ann", 409, "extra_limit")
 
 
@@ -154,7 +159,7 @@ def test_extras_turned_off(make_block, clock):
     off = Cohort(make_block, clock, extra='extra_reviews_limit="0"')
     off.review_all([n for n in NAMES if n not in NO_SHOWS])
     off.past_middle()
-    assert off.state("ann")["extra"] == {"available": False, "open": None, "done": 0, "limit": 0}
+    assert _part(off.state("ann")["extra"]) == {"available": False, "open": None, "done": 0, "limit": 0}
     off.take("ann", 409, "extra_limit")
 
 
@@ -208,3 +213,38 @@ def test_the_pool_is_sampled_over_time(cohort):
     cohort.clock.advance(minutes=20)
     cohort.review_all(["dan"])
     assert PoolSample.objects.count() == first + 1
+
+
+def test_a_window_of_extra_reviews_only_before_the_end(make_block, clock):
+    """extra_window_hours=24: the assigned reviews are due at 03-06 10:00, a day before the end;
+    after that no assigned reviewer holds a slot or may submit, and extras fill the works."""
+    window = Cohort(make_block, clock, extra='extra_window_hours="24" extra_reviews_limit="5"')
+    window.review_all(["ann", "ben", "cat"])
+    gus = window.state("gus")
+    for review in gus["reviews"]:  # gus starts but never submits: before the due time he blocks
+        window.block.ok("save_draft", "gus", {"form": review["id"], "data": {"items": {}}})
+    window.clock.advance(days=3)  # 03-06 10:01: past the assigned reviews' due time
+    state = window.state("dan")
+    assert state["extra"]["assigned_due"] == "2026-03-06T10:00:00Z" and state["extra"]["assigned_closed"] is True
+    before = table_snapshot()
+    got, answer = window.block.call("submit_review", "dan", full_review(state, 0))
+    assert (got, answer["code"]) == (409, "assigned_reviews_due") and table_snapshot() == before
+    taken = window.take("ann")
+    lease = Assignment.objects.get(token=taken["extra"]["open"]["review_id"])
+    window.block.ok("submit_review", "ann", full_review(taken, [r["id"] for r in taken["reviews"]].index(lease.token)))
+    # Every work lacking a review is open to the finished learners, whoever was assigned.
+    gus_works = {r["url"] for r in gus["reviews"]}
+    urls = set()
+    for name in ("ann", "ben", "cat"):
+        for _ in range(5):
+            got, answer = window.block.call("take_extra_review", name, {})
+            if got != 200:
+                break
+            lease = Assignment.objects.get(token=answer["extra"]["open"]["review_id"])
+            urls.add(lease.work.url)
+            window.block.ok("submit_review", name, full_review(answer, [r["id"] for r in answer["reviews"]]
+                                                                .index(lease.token)))
+    assert urls & gus_works  # gus's drafts no longer hold his works
+    window.clock.advance(days=1)
+    window.block.ok("staff_complete", "staff")
+    assert Grade.objects.get(work=_work("dan")).status == Grade.REVIEWS_UNFINISHED

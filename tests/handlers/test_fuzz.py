@@ -248,6 +248,7 @@ STUDIO_GOOD = {
     "comment_rule": st.sampled_from(["none", "deducted", "overall"]),
     "comment_min_chars": st.sampled_from([1, 10, "25", 1000]),
     "extra_lease_hours": st.sampled_from([1, 4, "12", 72]), "extra_reviews_limit": st.sampled_from([0, 2, 20]),
+    "extra_window_hours": st.sampled_from([0, 24, "12"]), "calibration_works": st.sampled_from([0, 3, 10]),
     # A deadline (the clock stands at 2026-03-02), so a spoiled start or end gets checked against it.
     "submission_due": st.sampled_from(["", "2026-04-01T12:00:00Z", "2026-03-05T00:00:00+02:00"]),
 }
@@ -264,6 +265,7 @@ STUDIO_ANY = {
     "comment_rule": st.sampled_from(["none", "deducted", "overall", "all"]) | wrong_type,
     "comment_min_chars": numbers | wrong_type,
     "extra_lease_hours": numbers | wrong_type, "extra_reviews_limit": numbers | wrong_type,
+    "extra_window_hours": numbers | wrong_type, "calibration_works": numbers | wrong_type,
 }
 assert set(STUDIO_ANY) == set(studio.FIELDS)
 

@@ -38,7 +38,7 @@ GOOD = {
     "review_start": "2026-04-02T09:30:00Z", "review_due": "2026-04-05T09:30:00Z",
     "adjustment_days": 2, "outlier_threshold": 20, "warning_rule": "fixed", "aggregation": "per_item",
     "appeal_days": 5, "comment_rule": "overall", "comment_min_chars": 25, "checklist": json.dumps(RS),
-    "extra_lease_hours": 6, "extra_reviews_limit": 3,
+    "extra_lease_hours": 6, "extra_reviews_limit": 3, "extra_window_hours": 24, "calibration_works": 5,
 }
 
 

@@ -219,3 +219,15 @@ def test_a_reviewer_far_from_staff_on_the_anchors_is_seen() -> None:
     r0 = found.reviewers["r0"]
     assert r0.anchors == 10 and r0.value < -8 and r0.high < 0
     assert all(abs(e.value) < 4 for name, e in found.reviewers.items() if name != "r0")
+
+
+def test_the_calibration_set_spreads_over_the_review_graph():
+    from crosscheck_xblock.scoring.calibration import pick_anchor_works
+
+    # Works 0-3 share reviewers a, b; works 4-7 share c, d: two works, one from each side.
+    graph = {w: ("a", "b") if w < 4 else ("c", "d") for w in range(8)}
+    picked = pick_anchor_works(graph, 2, seed="s")
+    assert len(picked) == 2 and {w < 4 for w in picked} == {True, False}
+    assert pick_anchor_works(graph, 2, seed="s") == picked  # fixed per seed
+    assert sorted(pick_anchor_works(graph, 20, seed="s")) == list(range(8))  # fewer works than asked
+    assert pick_anchor_works({}, 3, seed="s") == []

@@ -263,6 +263,8 @@ function CrossCheckBlock(runtime, element) {
       section.appendChild(el("p", {"class": "cc-note",
         text: t("Cross-check end: %(date)s", {date: fmtDate(state.settings.review_due)})}));
     }
+    var dueNote = CrossCheckExtras.assignedNote(state);
+    if (dueNote) { section.appendChild(dueNote); }
     if (state.checklist.information) {
       section.appendChild(el("p", {"class": "cc-note", text: state.checklist.information}));
     }
@@ -292,7 +294,9 @@ function CrossCheckBlock(runtime, element) {
       if (columns.length > 1) {
         block.appendChild(Forms.pointsTable(state.checklist.items, columns, t("Points per item")));
       }
-      if ((state.phase === "review" || pointsOnly) && !readOnly) {
+      // A window of extra reviews only before the end (D4): the assigned reviews are closed then.
+      var assignedClosed = state.extra && state.extra.assigned_closed && !review.extra;
+      if ((state.phase === "review" || pointsOnly) && !readOnly && !assignedClosed) {
         var form = Forms.form({
           items: state.checklist.items, maxScore: state.settings.max_score, className: "cc-review-form",
           initial: pointsOnly ? review.latest : (review.draft || review.latest || {}), bestWork: true,

@@ -73,5 +73,14 @@ var CrossCheckExtras = (function () {
     return box;
   }
 
-  return {learnerPanel: learnerPanel, badge: badge, receivedText: receivedText, staffPool: staffPool};
+  /** In a task with a window of extra reviews only: when the assigned reviews are (were) due. */
+  function assignedNote(state) {
+    var extra = state.extra;
+    if (!extra || !extra.assigned_due) { return null; }
+    return el("p", {"class": "cc-note cc-assigned-due", text: extra.assigned_closed
+      ? t("Your assigned reviews were due at %(date)s. Until the cross-check end only extra reviews are taken.", {date: fmtDate(extra.assigned_due)})
+      : t("Your assigned reviews are due at %(date)s. After that, until the cross-check end, only extra reviews are taken.", {date: fmtDate(extra.assigned_due)})});
+  }
+
+  return {learnerPanel: learnerPanel, assignedNote: assignedNote, badge: badge, receivedText: receivedText, staffPool: staffPool};
 }());

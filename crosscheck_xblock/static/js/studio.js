@@ -63,6 +63,8 @@ function CrossCheckStudio(runtime, element) {
     field("comment_min_chars").value = values.comment_min_chars;
     field("extra_lease_hours").value = values.extra_lease_hours;
     field("extra_reviews_limit").value = values.extra_reviews_limit;
+    field("extra_window_hours").value = values.extra_window_hours;
+    field("calibration_works").value = values.calibration_works;
     showKindHelp();
     grading.showChoiceHelp();
   }
@@ -84,6 +86,8 @@ function CrossCheckStudio(runtime, element) {
       comment_min_chars: numberValue("comment_min_chars"),
       extra_lease_hours: numberValue("extra_lease_hours"),
       extra_reviews_limit: numberValue("extra_reviews_limit"),
+      extra_window_hours: numberValue("extra_window_hours"),
+      calibration_works: numberValue("calibration_works"),
       checklist: checklist.text()
     };
     dates.FIELDS.forEach(function (name) { values[name] = dates.dateValue(name); });

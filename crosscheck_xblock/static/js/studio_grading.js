@@ -55,7 +55,11 @@ function CrossCheckStudioGrading(page) {
                        min: range.appeal_days[0], max: range.appeal_days[1]}),
           t("After grading, learners whose link did not change after the deadline may appeal for this many days; 0 turns appeals off."))
       ]),
-      labelledField("aggregation", t("Aggregation"), select("aggregation", init.aggregations))
+      labelledField("aggregation", t("Aggregation"), select("aggregation", init.aggregations)),
+      labelledField("calibration_works", t("Calibration set (works staff grade)"),
+        el("input", {type: "number", name: "calibration_works", step: "1",
+                     min: range.calibration_works[0], max: range.calibration_works[1]}),
+        t("At the start the block picks this many works (3–10 recommended) for course staff to grade with the checklist during the review period; the grades then move every peer grade by the class offset they show, as far as they support it. 0: off."))
     ]);
     // The comment rule: which comments a review needs before it can be submitted.
     var comments = el("fieldset", {"class": "ccs-group ccs-comments"}, [
@@ -79,7 +83,11 @@ function CrossCheckStudioGrading(page) {
         labelledField("extra_lease_hours", t("Extra review lease (hours)"),
           el("input", {type: "number", name: "extra_lease_hours", step: "1",
                        min: range.extra_lease_hours[0], max: range.extra_lease_hours[1]}),
-          t("A taken work stays the learner's for this long; unreviewed by then, it returns to the pool."))
+          t("A taken work stays the learner's for this long; unreviewed by then, it returns to the pool.")),
+        labelledField("extra_window_hours", t("Extra reviews only, before the end (hours)"),
+          el("input", {type: "number", name: "extra_window_hours", step: "1",
+                       min: range.extra_window_hours[0], max: range.extra_window_hours[1]}),
+          t("The assigned reviews are due this many hours before the end; then only extra reviews are taken, for works still short of reviews (24 with 5 extra reviews per learner fills nearly every work; see the README). 0: assigned reviews are due at the end."))
       ])
     ]);
     var task = form.querySelector(".ccs-group");
