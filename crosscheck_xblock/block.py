@@ -14,7 +14,7 @@ from xblock.validation import ValidationMessage
 
 from . import clock, compat, i18n, links, pages, preview, schedule, services, studio
 from .checklist import ChecklistError, parse_checklist
-from .errors import BadRequest, Conflict, CrossCheckError
+from .errors import BadRequest, Conflict, CrossCheckError, NotAllowed
 from .handlers import (
     EDITOR,
     LEARNER_READ,
@@ -37,7 +37,8 @@ from .services.task_settings import number
 DEFAULT_CHECKLIST = pages.package_text("demo/portfolio-checklist.json")
 # The learner page's scripts, in load order (common.js first: the others use it).
 LEARNER_JS = ("common.js", "staff_analytics.js", "form.js", "community.js", "appeals.js", "threads.js",
-              "reviewer_rating.js", "extras.js", "best_works.js", "overview.js", "crosscheck.js")
+              "reviewer_rating.js", "extras.js", "calibration.js", "best_works.js", "notices.js",
+              "overview.js", "crosscheck.js")
 # The workbench's scenario names (they also identify the scenarios; the LMS never shows them).
 DEMO_SCENARIO = "Cross-check: demo (12 learners submitted)"  # i18n: code
 EMPTY_SCENARIO = "Cross-check: from scratch"  # i18n: code
@@ -46,6 +47,7 @@ GRADED_SCENARIO = "Cross-check: demo graded (a finished task)"  # i18n: code
 # Test scenarios (CROSSCHECK_TEST_SCENARIOS=1), found by these names: each browser test has its own task.
 BEST_WORKS_TEST_SCENARIO = "Cross-check: best works test"  # i18n: code
 COMMUNITY_TEST_SCENARIO = "Cross-check: community re-check test"  # i18n: code
+NOTICES_TEST_SCENARIO = "Cross-check: notices test"  # i18n: code
 
 
 def _selection(text: str) -> list[int]:
@@ -80,6 +82,10 @@ class CrossCheckXBlock(OlxMixin, XBlock):
     grading_policy = String(
         display_name=_("Grading policy"), default=DEFAULT_POLICY, scope=Scope.settings,
         values=[{"value": name, "display_name": f"{name}: {text}"} for name, text in POLICIES.items()])
+    submission_start = String(display_name=_("Submission start (ISO 8601, UTC)"), default="",
+                              scope=Scope.settings,
+                              help=_("Before it the task is not open and nothing can be submitted; empty: open "
+                                     "from publishing. Learners are notified when it opens."))
     submission_due = String(display_name=_("Submission deadline (ISO 8601, UTC)"), default="",
                             scope=Scope.settings)
     review_start = String(display_name=_("Cross-check start (ISO 8601, UTC)"), default="",
@@ -166,6 +172,7 @@ class CrossCheckXBlock(OlxMixin, XBlock):
             "reviews_per_work": self.reviews_per_work,
             "max_score": self.max_points,
             "grading_policy": self.grading_policy,
+            "submission_start": self.submission_start,
             "submission_due": self.submission_due,
             "review_start": self.review_start,
             "review_due": self.review_due,
@@ -353,6 +360,21 @@ class CrossCheckXBlock(OlxMixin, XBlock):
         `{"thread", "kind": "thanks" | "complaint", "for": "comment" | <item id>, "items", "note"}`
         → the thread."""
         return services.rate_review(call.task, self._sender(call, email=True), data.get("thread"), data, call.now)
+
+    # ------------------------------------------------------------------ notices (issue 14)
+
+    @json_api(LEARNER_WRITE)
+    def mark_notices_read(self, call, data):
+        """Mark the caller's own notices read: `{"ids": [notice id, …]}` → `{"marked", "notices"}`."""
+        return services.mark_notices_read(call.task, call.viewer.student_id, data.get("ids"), call.now)
+
+    @json_api(LEARNER_READ)
+    def notification_settings(self, call, data):
+        """The caller's notification settings, site-wide: `{"telegram": {"<kind>": bool, …}}` changes
+        them, `{}` reads them → `{"telegram", "telegram_enabled", "kinds"}`."""
+        if call.viewer.masquerading and data:
+            raise NotAllowed(gettext(MASQUERADE_REFUSAL), "masquerade")
+        return services.notification_settings(call.task, compat.site_user_key(self), data, call.now)
 
     # ------------------------------------------------------------------ staff handlers
 
@@ -568,6 +590,9 @@ class CrossCheckXBlock(OlxMixin, XBlock):
                               'reviews_per_work="2" max_score="100"/>'))
             scenarios.append((COMMUNITY_TEST_SCENARIO,
                               '<crosscheck display_name="Community re-check test" submission_kind="any" '
+                              'reviews_per_work="2" max_score="100"/>'))
+            scenarios.append((NOTICES_TEST_SCENARIO,
+                              '<crosscheck display_name="Notices test" submission_kind="any" '
                               'reviews_per_work="2" max_score="100"/>'))
             # The course overview's test: a task open for submission (its deadline far ahead, so
             # the countdown shows) and one its learners start themselves.

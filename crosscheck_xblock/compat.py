@@ -236,11 +236,8 @@ def _enrolled(user, course_key) -> bool:
 
 
 def unit_url(usage_key: str, course_id: str, viewer: Viewer) -> str:
-    """The link to a block's unit for this viewer: the LMS's jump_to link (links.jump_to_path),
-    or the stand-ins' page of the block (the workbench's scenario page)."""
-    standins = _standins()
-    path = standins.unit_url(usage_key, course_id) if standins is not None else links.jump_to_path(course_id, usage_key)
-    return path + viewer.link_query
+    """The link to a block's unit for this viewer: `unit_link`, with what the viewer's links carry."""
+    return unit_link(course_id, usage_key) + viewer.link_query
 
 
 def course_page_url(course_id: str, viewer: Viewer) -> str | None:
@@ -268,3 +265,56 @@ def login_url(request) -> str | None:
     from django.contrib.auth.views import redirect_to_login  # noqa: PLC0415 - needs the apps loaded
 
     return redirect_to_login(request.get_full_path())["Location"]
+
+
+# ---------------------------------------------------------------- notices (issue 14)
+
+USER_ID = "edx-platform.user_id"
+
+
+def site_user_key(block) -> str | None:
+    """The current user, site-wide (not per course): what notification settings and, later, a
+    linked Telegram chat are keyed by. The LMS's user service gives the user's id
+    (`edx-platform.user_id`); the workbench's stand-in gives its username there. None for a
+    visitor who is not signed in."""
+    service = block.runtime.service(block, "user")
+    user = service.get_current_user() if service else None
+    attrs = getattr(user, "opt_attrs", {}) or {}
+    if attrs.get(IS_AUTHENTICATED) is False or attrs.get(USER_ID) in (None, ""):
+        return None
+    return f"user:{attrs[USER_ID]}"
+
+
+def course_enrollments(course_id: str) -> list[str]:
+    """The anonymous ids (the ids works are keyed by) of the course's actively enrolled learners,
+    so that the timed notices (N1–N3) reach learners who never opened the block.
+
+    LMS: `CourseEnrollment.objects.users_enrolled_in(course_key)` (active enrolments) and
+    `anonymous_id_for_user(user, course_key)`, both of common.djangoapps.student.models. The
+    workbench names a stand-in in the setting CROSSCHECK_ENROLLMENTS (a dotted path to a function
+    of the course id). Anywhere else (tests without either): nobody.
+    """
+    standin = getattr(settings, "CROSSCHECK_ENROLLMENTS", None)
+    if standin:
+        from django.utils.module_loading import import_string  # noqa: PLC0415
+
+        return [str(student_id) for student_id in import_string(standin)(course_id)]
+    try:
+        from common.djangoapps.student.models import CourseEnrollment, anonymous_id_for_user  # noqa: PLC0415
+        from opaque_keys.edx.keys import CourseKey  # noqa: PLC0415
+    except ImportError:
+        return []
+    key = CourseKey.from_string(str(course_id))
+    return [str(anonymous_id_for_user(user, key)) for user in CourseEnrollment.objects.users_enrolled_in(key)]
+
+
+def unit_link(course_id: str, usage_key: str) -> str:
+    """Where a notice or the course overview sends the learner: the unit of the block. LMS:
+    `/courses/<course>/jump_to/<usage key>` (links.jump_to_path; absolute with the LMS_ROOT_URL
+    setting, for messages read outside the site); the workbench (its stand-ins, setting
+    CROSSCHECK_PLATFORM_STANDINS): the scenario page the block is in."""
+    standins = _standins()
+    if standins is not None:
+        return standins.unit_url(usage_key, course_id)
+    root = str(getattr(settings, "LMS_ROOT_URL", "") or "").rstrip("/")
+    return root + links.jump_to_path(course_id, usage_key)

@@ -55,11 +55,18 @@ class Task(models.Model):
     # start, and the end plus the adjustment period.
     starts_at = models.DateTimeField(null=True, blank=True)
     closes_at = models.DateTimeField(null=True, blank=True)
+    # The dates the timed notices hang on (issue 14: N1 at the opening, N2/N3 before the deadline,
+    # N6 before the cross-check end), copied the same way, so the sweep finds them by index.
+    opens_at = models.DateTimeField(null=True, blank=True)
+    submission_due_at = models.DateTimeField(null=True, blank=True)
+    review_due_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
             models.Index(fields=["status", "starts_at"], name="crosscheck_task_due_start"),
             models.Index(fields=["status", "closes_at"], name="crosscheck_task_due_close"),
+            models.Index(fields=["status", "submission_due_at"], name="crosscheck_task_due_submit"),
+            models.Index(fields=["status", "review_due_at"], name="crosscheck_task_due_review"),
         ]
 
     def __str__(self):
@@ -605,3 +612,70 @@ class CalibrationWork(models.Model):
 
     def __str__(self):
         return f"calibration work {self.work_id} of task {self.task_id}"  # i18n: code
+
+
+class Notice(models.Model):
+    """One notice to one learner (issue 14, N1–N12, M5): in the block, and later by Telegram.
+
+    Stored as its kind and numbers (`detail`: counts, dates, "Work N" / "Reviewer N" numbers,
+    never a name); the sentence is worded when read, in the reader's language
+    (services/notices.py). The unique key (learner, task, kind, occasion) is what makes every
+    notice exist once however many sweeps, retries and clicks race: `occasion` says what one
+    notice is about (a message id, a date, "" for what happens once per task).
+    `telegram_state` is the outbox of the Telegram delivery: "" (not looked at yet), pending,
+    sent, failed, or off (the learner turned the kind off, or Telegram is not configured).
+    """
+
+    TASK_OPENED = "task_opened"                  # N1
+    DEADLINE_IN_3_DAYS = "deadline_in_3_days"    # N2 (nothing submitted)
+    DEADLINE_IN_1_DAY = "deadline_in_1_day"      # N3 (nothing submitted)
+    WORK_SUBMITTED = "work_submitted"            # N4 (the work goes to review at the start)
+    REVIEW_STARTED = "review_started"            # N5 (works to review)
+    REVIEW_END_IN_1_DAY = "review_end_in_1_day"  # N6 (reviews unfinished)
+    REVIEWS_DONE = "reviews_done"                # N7
+    NEW_MESSAGE = "new_message"                  # N8
+    THANKED = "thanked"                          # N9
+    COMPLAINED = "complained"                    # N10
+    WORK_REVIEWED = "work_reviewed"              # N11
+    MARKED_BEST = "marked_best"                  # N12
+    KINDS = [(TASK_OPENED, _("Task opened")), (DEADLINE_IN_3_DAYS, _("Deadline in 3 days")),
+             (DEADLINE_IN_1_DAY, _("Deadline in 1 day")), (WORK_SUBMITTED, _("Work submitted")),
+             (REVIEW_STARTED, _("Cross-check started")), (REVIEW_END_IN_1_DAY, _("Cross-check ends in 1 day")),
+             (REVIEWS_DONE, _("Reviews done")), (NEW_MESSAGE, _("New message")), (THANKED, _("Thanked")),
+             (COMPLAINED, _("Complaint")), (WORK_REVIEWED, _("Work reviewed")), (MARKED_BEST, _("Marked best"))]
+    TELEGRAM_STATES = [("", _("Not looked at")), ("pending", _("Pending")), ("sent", _("Sent")),
+                       ("failed", _("Failed")), ("off", _("Off"))]
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="notices")
+    student_id = models.CharField(max_length=255)  # the learner's anonymous id in the course
+    kind = models.CharField(max_length=24, choices=KINDS)
+    occasion = models.CharField(max_length=64, blank=True, default="")
+    detail = models.JSONField(default=dict)
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+    telegram_state = models.CharField(max_length=8, choices=TELEGRAM_STATES, blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["student_id", "task", "kind", "occasion"], name="crosscheck_notice_once"),
+        ]
+        indexes = [
+            models.Index(fields=["student_id", "task", "created_at"], name="crosscheck_notice_list"),
+            models.Index(fields=["telegram_state", "created_at"], name="crosscheck_notice_outbox"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} notice {self.pk} in task {self.task_id}"  # i18n: code
+
+
+class NotificationSettings(models.Model):
+    """A learner's notification settings, site-wide (not per course): keyed by the LMS user
+    (`user_key`, see compat.site_user_key). `telegram` is {kind: bool}; a kind not in it is on.
+    In-app notices always exist; only their Telegram delivery can be turned off."""
+
+    user_key = models.CharField(max_length=255, unique=True)
+    telegram = models.JSONField(default=dict)
+    updated_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"notification settings of {self.user_key}"  # i18n: code

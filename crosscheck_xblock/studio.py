@@ -35,6 +35,7 @@ FIELDS = {
     "max_score": "max_points",
     "reviews_per_work": "reviews_per_work",
     "grading_policy": "grading_policy",
+    "submission_start": "submission_start",
     "submission_due": "submission_due",
     "review_start": "review_start",
     "review_due": "review_due",
@@ -67,6 +68,7 @@ LABELS = {
     "max_score": N_("Maximum score"),
     "reviews_per_work": N_("Reviews per work"),
     "grading_policy": N_("Grading policy"),
+    "submission_start": N_("Submission start"),
     "submission_due": N_("Submission deadline"),
     "review_start": N_("Cross-check start"),
     "review_due": N_("Cross-check end"),
@@ -248,6 +250,7 @@ CLEANERS = {
     "max_score": _clean_int,
     "reviews_per_work": _clean_int,
     "grading_policy": _clean_policy,
+    "submission_start": _clean_date,
     "submission_due": _clean_date,
     "review_start": _clean_date,
     "review_due": _clean_date,
@@ -275,6 +278,10 @@ def _resolve_dates(clean: dict) -> dict:
         # the one staff most often get wrong.
         # schedule words its sentence (str(err)) in the current language.
         raise _refused(str(err), "bad_dates", "review_due") from err
+    opens = schedule.parse_datetime(clean.get("submission_start") or None)
+    if opens is not None and dates[0] is not None and opens >= dates[0]:
+        raise _refused(Text(N_("Submission must open before the submission deadline.")), "bad_dates",
+                       "submission_start")
     return {name: schedule.format_datetime(date) for name, date in zip(DATE_FIELDS, dates)}
 
 

@@ -58,6 +58,10 @@ def sweep_due_tasks(self, chain: str | None = None, step: int = 0) -> int:
         return 0
     if not self.request.is_eager:
         self.apply_async(kwargs={"chain": turn.chain, "step": turn.step}, countdown=sweep_seconds())
+    try:
+        services.due_notices(clock.now())  # N1, N2, N3, N6: each once, however many sweeps race
+    except Exception:  # a failing notice run must not stop the steps
+        log.exception("crosscheck: the timed notices failed in the sweep")
     for usage_key in turn.due:
         advance_task.delay(usage_key)
     return len(turn.due)

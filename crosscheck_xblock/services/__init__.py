@@ -29,6 +29,7 @@ One module per job:
     reviewer_rating  every learner's rating as a reviewer, over the course's blocks (F3)
     anchors        staff grades as anchors: the calibration set, recomputing with re-checks (issue 16)
     extras         extra reviews for works whose reviewers did not show up, the pool (D4, C4)
+    notices        notices to learners, each once, worded when read; notification settings (N1–N12, M5)
 """
 from ..errors import BadRequest, Conflict, CrossCheckError, NotAllowed, NotFound, TooLarge, TooManyRequests
 from .analytics import task_analytics
@@ -57,6 +58,7 @@ from .lifecycle import (
     sweep_turn,
 )
 from .names import usernames
+from .notices import due_notices, mark_notices_read, notification_settings
 from .overview import course_has_tasks, course_overview
 from .rates import simulated_rates
 from .ratings import rate_review, staff_settle_complaint
@@ -87,4 +89,5 @@ __all__ = [
     "sweep_is_stale", "sweep_status", "sweep_turn", "sync_task", "task_analytics",
     "take_extra_review", "task_started", "usernames", "course_overview", "course_has_tasks",
     "staff_calibration", "staff_grade_calibration", "staff_recompute",
+    "due_notices", "mark_notices_read", "notification_settings",
 ]

@@ -18,7 +18,7 @@ from ..i18n import N_, Text, gettext
 from ..models import Assignment, ChecklistVersion, Draft, Grade, Review, SelfCheck, Work
 from ..pseudonyms import reviewer_title, work_title
 from ..scoring import POLICIES
-from . import appeals, best_works, community, extras, ratings, threads, votes, warnings
+from . import appeals, best_works, community, extras, notices, ratings, threads, votes, warnings
 from .guard import guarded
 from .registry import TaskRef
 from .reviews import SELF_FORM
@@ -56,6 +56,8 @@ def learner_state(task: TaskRef, student_id: str | None, now: datetime) -> dict:
         "vote": votes.learner_part(task, student_id, now) if phase in best_works.ENDED else None,
         # Re-checks of appealed works staff asked this learner for (a top reviewer of the course).
         "community_rechecks": community.learner_part(task, student_id) if phase == schedule.CLOSED else [],
+        # N1–N12 (issue 14): the latest notices, newest first (one query).
+        "notices": notices.learner_part(task, student_id),
     }
     work = (Work.objects.filter(task_id=task.id, student_id=student_id)
             .select_related("grade", "appeal__checklist_version").first() if student_id else None)

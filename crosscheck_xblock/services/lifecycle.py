@@ -24,7 +24,7 @@ from ..distribution import assign_reviewers, reviews_per_work, shortfall_message
 from ..errors import Conflict
 from ..i18n import N_, Text, gettext, plural_text
 from ..models import Assignment, Grade, LearnerWarning, SweepState, Task, Work
-from . import anchors, extras, gradebook, grading, registry
+from . import anchors, best_works, extras, gradebook, grading, notices, registry
 from .guard import guarded
 from .registry import TaskRef
 
@@ -74,6 +74,7 @@ def start_cross_check(task: TaskRef, now: datetime, wait: bool = True) -> dict:
         row.distribution_note = note
         row.save(update_fields=["status", "distributed_at", "reviewers_per_work", "distribution_note"])
         anchors.pick_at_start(task, row, now)  # issue 16: the works staff grade, if the task has a set
+        notices.on_distribution(task, plan, work_ids, now)  # N4, N5: with the distribution or not at all
     return {"started": True, "status": row.status,
             "message": plural_text("%(count)s works distributed, %(n)s reviewer each.",
                                    "%(count)s works distributed, %(n)s reviewers each.",
@@ -134,6 +135,7 @@ def complete_cross_check(task: TaskRef, now: datetime, wait: bool = True,
             Grade.objects.bulk_create(grades, batch_size=2000)
             # The warnings of the task's rule (A3, A5) belong to these grades: both or neither.
             LearnerWarning.objects.bulk_create(warnings, batch_size=2000)
+            notices.on_grading(task, best_works.marks(task)[0], now)  # N12, with the grades
             row.status = Task.GRADING
             row.save(update_fields=["status"])
     batches = 0

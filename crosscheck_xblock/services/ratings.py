@@ -28,7 +28,7 @@ from ..errors import BadRequest, Conflict, NotAllowed, NotFound
 from ..i18n import N_, Text, gettext
 from ..models import Assignment, LearnerWarning, Rating, Review, Work
 from ..pseudonyms import reviewer_title, work_title
-from . import appeals, threads
+from . import appeals, notices, threads
 from .guard import guarded
 from .names import staff_name
 from .registry import TaskRef
@@ -250,9 +250,10 @@ def rate_review(task: TaskRef, sender: threads.Sender, token: object, data: dict
             note = _checked_note(data.get("note"), sender)
             if Rating.objects.filter(review=latest, kind=kind).exists():
                 raise _already(kind)
-            Rating.objects.create(assignment=assignment, review=latest, kind=kind, target=target, items=items,
-                                  note=note, created_at=now,
-                                  status=Rating.SENT if kind == THANKS else Rating.PENDING)
+            rating = Rating.objects.create(assignment=assignment, review=latest, kind=kind, target=target,
+                                           items=items, note=note, created_at=now,
+                                           status=Rating.SENT if kind == THANKS else Rating.PENDING)
+            notices.on_rating(task, assignment, kind, rating.pk, now)  # N9, N10, to the reviewer
     except IntegrityError as err:  # a second click raced the first: one of each kind per version
         raise _already(data.get("kind")) from err
     return threads.get_thread(task, sender, token, now)

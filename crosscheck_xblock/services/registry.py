@@ -114,7 +114,8 @@ def task_ref(task: Task, settings: TaskSettings | None = None) -> TaskRef:
 
 
 def _due_columns(timeline: schedule.Timeline) -> dict:
-    return {"starts_at": timeline.review_start, "closes_at": timeline.closes}
+    return {"starts_at": timeline.review_start, "closes_at": timeline.closes, "opens_at": timeline.opens,
+            "submission_due_at": timeline.submission_due, "review_due_at": timeline.review_due}
 
 
 def current_checklist_version(task: Task) -> ChecklistVersion:

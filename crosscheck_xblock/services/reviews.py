@@ -15,7 +15,7 @@ from ..checklist import Checklist, ReviewError, normalize_review_items, review_t
 from ..errors import BadRequest, Conflict, NotAllowed, TooLarge
 from ..i18n import N_, Text, gettext, plural_text
 from ..models import Assignment, Draft, Review, SelfCheck, Work
-from . import extras, registry
+from . import extras, notices, registry
 from .guard import guarded
 from .registry import TaskRef
 
@@ -75,6 +75,7 @@ def submit_review(task: TaskRef, student_id: str | None, token: object, form: ob
         Review.objects.create(assignment_id=assignment.pk, created_at=now, **fields)
         Assignment.objects.filter(pk=assignment.pk).update(submitted_at=now)
         Draft.objects.filter(task_id=task.id, student_id=student_id, form=assignment.token).delete()
+        notices.on_review(task, assignment.pk, first=not versions, now=now)  # N11, N7
         if phase == schedule.REVIEW:
             extras.sample_after_review(task, now)
 

@@ -31,7 +31,7 @@ from ..errors import BadRequest, Conflict, NotFound, TooManyRequests
 from ..i18n import N_, Text, gettext
 from ..models import Assignment, Message, Rating, Review, ThreadRead
 from ..pseudonyms import reviewer_title, work_title
-from . import ratings
+from . import notices, ratings
 from .guard import guarded
 from .names import staff_name
 from .registry import TaskRef
@@ -286,9 +286,10 @@ def post_message(task: TaskRef, sender: Sender, token: object, text: object, phr
             raise TooManyRequests(Text(N_("You have sent %(max)s messages in this conversation in the last "
                                           "24 hours, the most allowed. Please wait before writing again."),
                                        {"max": FLOOD_LIMIT}).render(), "too_many_messages")
-        Message.objects.create(assignment_id=assignment.pk, sender=side, text=body, phrase=key,
-                               phrase_items=items, created_at=now,
-                               staff_username=sender.username if side == STAFF else "")
+        posted = Message.objects.create(assignment_id=assignment.pk, sender=side, text=body, phrase=key,
+                                        phrase_items=items, created_at=now,
+                                        staff_username=sender.username if side == STAFF else "")
+        notices.on_message(task, assignment, side, posted.pk, now)  # N8, to the other side(s)
         messages = list(Message.objects.filter(assignment_id=assignment.pk).order_by("created_at", "id"))
         _mark_read(assignment, side, messages, now)
     return _thread_json(task, assignment, side, now, messages)

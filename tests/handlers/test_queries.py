@@ -35,5 +35,9 @@ def test_query_counts_do_not_grow_with_submissions(make_block):
     # submit_review from 36 to 38 with the comment rule's two settings (two field reads here).
     # Thanks and complaints beside the reviews (F1–F4) cost one query more in both, the author's
     # best-work news (issue 12) one more. The extra reviews' two settings (issue 13) are two field
-    # reads more in both; submit_review also looks at the pool's latest sample (one query).
-    assert small[0] <= 33 and small[1] <= 43, small
+    # reads more in both; submit_review also looks at the pool's latest sample (one query). The
+    # window of extra reviews only and the calibration set (issue 16) two field reads more.
+    # Notices (issue 14): the submission start is one field read more in both, the notices list one
+    # query more in both; submit_review makes its notices in three (who the author and reviewer are,
+    # the author's N11, whether the reviewer's assigned reviews are all done for N7).
+    assert small[0] <= 37 and small[1] <= 50, small

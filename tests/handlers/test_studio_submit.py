@@ -34,7 +34,8 @@ criteria:
 """
 GOOD = {
     "display_name": "Week 3 cross-check", "submission_kind": "pull_request", "reviews_per_work": 3,
-    "max_score": 100, "grading_policy": "drop_min", "submission_due": "2026-04-01T12:00:00Z",
+    "max_score": 100, "grading_policy": "drop_min", "submission_start": "2026-03-20T08:00:00Z",
+    "submission_due": "2026-04-01T12:00:00Z",
     "review_start": "2026-04-02T09:30:00Z", "review_due": "2026-04-05T09:30:00Z",
     "adjustment_days": 2, "outlier_threshold": 20, "warning_rule": "fixed", "aggregation": "per_item",
     "appeal_days": 5, "comment_rule": "overall", "comment_min_chars": 25, "checklist": json.dumps(RS),
@@ -421,3 +422,11 @@ def test_saving_the_deadline_sets_the_blocks_due_date(block):
     assert saved.due == datetime(2026, 4, 1, 12, 0, tzinfo=UTC)
     block.ok("studio_submit", "staff", {"values": {"submission_due": "", "review_start": "", "review_due": ""}})
     assert WorkbenchRuntime("staff").get_block(block.usage_id).due is None
+
+
+def test_submission_start_must_come_before_the_deadline(block):
+    before = block.ok("studio_submit", "staff", {"values": GOOD})["values"]
+    status, body = block.call("studio_submit", "staff",
+                              {"values": {**GOOD, "submission_start": "2026-04-01T12:00:00Z"}})
+    assert (status, body["code"], body["field"]) == (400, "bad_dates", "submission_start")
+    assert block.ok("studio_submit", "staff", {"values": {}})["values"] == before  # nothing was saved

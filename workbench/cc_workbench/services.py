@@ -74,8 +74,19 @@ class WorkbenchUserService(UserService):
             "edx-platform.username": name,
             "edx-platform.anonymous_user_id": anonymous_id(name),
             "edx-platform.user_is_staff": _is_staff(name),
+            # The LMS gives the numeric user id; the workbench's users are their names.
+            "edx-platform.user_id": name,
             "xblock-workbench.user_id": name,
             # Links to this person's other pages (the course overview's) keep who they are.
             "xblock-workbench.link_query": link_query(str(getattr(self.runtime, "user_id", None) or name)),
         })
         return user
+
+
+def course_enrollments(_course_id: str) -> list[str]:
+    """The workbench's stand-in for the LMS's course enrolments (compat.course_enrollments, via the
+    setting CROSSCHECK_ENROLLMENTS): the demo's learners, as anonymous ids. The workbench has one
+    stand-in course, so the course id does not matter."""
+    from .demo import LEARNERS  # noqa: PLC0415 - the demo imports the block's services
+
+    return [anonymous_id(name) for name in LEARNERS]

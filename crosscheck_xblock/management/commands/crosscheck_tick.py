@@ -76,6 +76,13 @@ class Command(BaseCommand):
             return
         due = services.due_tasks(now)
         failed = []
+        notices_failed = False
+        try:
+            services.due_notices(now)  # the timed notices (N1, N2, N3, N6), each once
+        except Exception as err:  # report it, and go on with the steps
+            log.exception("crosscheck_tick: the timed notices failed")
+            notices_failed = True
+            self._say(Text(N_("Notices: failed: %(error)s"), {"error": f"{type(err).__name__}: {err}"}))
         for usage_key in due:
             if options["enqueue"]:
                 tasks.advance_task.delay(usage_key)
@@ -98,3 +105,5 @@ class Command(BaseCommand):
         if failed:
             raise CommandError(Text(N_("%(failed)s of %(n)s due block(s) failed: %(blocks)s"),
                                     {"failed": len(failed), "n": len(due), "blocks": ", ".join(failed)}).render())
+        if notices_failed:
+            raise CommandError(Text(N_("The timed notices failed; see the log.")).render())

@@ -673,6 +673,13 @@ function CrossCheckBlock(runtime, element) {
     call("staff_analytics").then(function (data) {
       CrossCheckAnalytics.render(target, data);
       target.removeAttribute("aria-busy");
+      var calibration = el("div", {"class": "cc-calibration-panel"});
+      target.appendChild(calibration);
+      return call("staff_calibration").then(function (set) {
+        CrossCheckCalibration.render(calibration, set, {call: call, showError: showError, announce: announce,
+                                                        items: state.checklist.items, maxScore: state.settings.max_score,
+                                                        status: data.status});
+      });
     }).catch(function (err) { showError(err.message); });
   }
 
@@ -799,7 +806,16 @@ function CrossCheckBlock(runtime, element) {
       onState: function (fresh) { state = fresh; render(); keepFocus(); }});
     if (bestPart) { best.appendChild(bestPart); }
     if (init.is_staff && !readOnly) { renderSettings(); }
+    renderNotices();
     updateBadges();
+  }
+
+  /** N1–N12 (notices.js): the badge and the list; marking read updates them in place. */
+  function renderNotices() {
+    if (!init.signed_in) { return; }
+    CrossCheckNotices.render($(".cc-notices"), state.notices, {
+      call: call, readOnly: readOnly, showError: showError, announce: announce,
+      onNotices: function (fresh) { state.notices = fresh; renderNotices(); }});
   }
 
   if (init.error) { showError(init.error); }

@@ -66,7 +66,7 @@ function CrossCheckStudioDates(page) {
   field("submission_due").addEventListener("change", fillDates);
 
   return {
-    FIELDS: ["submission_due", "review_start", "review_due"],
+    FIELDS: ["submission_start", "submission_due", "review_start", "review_due"],
     setDate: setDate,
     dateValue: dateValue,
     fillDates: fillDates
