@@ -12,7 +12,7 @@ from datetime import timedelta
 from unittest.mock import Mock
 
 from workbench.runtime import WorkbenchRuntime
-from workbench.scenarios import get_scenarios
+from workbench.scenarios import SCENARIOS
 
 from workbench import views
 
@@ -24,8 +24,10 @@ def scenario_of(usage_id: str, block_type: str = "crosscheck") -> str:
     """The name of the scenario whose page shows a block (`crosscheck.0`, the /scenario/… of its
     URL). Its usage id begins with the slug of the scenario's description instead
     (`cross-check-demo-12-learners-submitted.crosscheck.d0.u0`), which is the name only for
-    scenarios added by name and description alike (the tests'): that is the fallback."""
-    for name, scenario in get_scenarios().items():
+    scenarios added by name and description alike (the tests'): that is the fallback. It reads the
+    scenarios loaded so far and never loads them itself (loading them again would reset the
+    workbench's stored field values)."""
+    for name, scenario in list(SCENARIOS.items()):
         if scenario.usage_id == usage_id:
             return name
     return usage_id.split(f".{block_type}.")[0]
