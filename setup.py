@@ -33,6 +33,8 @@ setup(
         "xblock.v1": ["crosscheck = crosscheck_xblock.block:CrossCheckXBlock"],
         "lms.djangoapp": ["crosscheck_xblock = crosscheck_xblock.apps:CrossCheckConfig"],
         "cms.djangoapp": ["crosscheck_xblock = crosscheck_xblock.apps:CrossCheckConfig"],
+        # The "Cross-checks" course tab of the LMS (a dynamic tab: course_tab.py).
+        "openedx.course_tab": ["crosscheck = crosscheck_xblock.course_tab:CrossCheckCourseTab"],
     },
     classifiers=[
         "Framework :: Django :: 5.2",

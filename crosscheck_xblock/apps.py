@@ -1,5 +1,6 @@
 """Django app config; `plugin_app` makes the LMS and Studio install the app, run its migrations,
-add its settings defaults and connect its signal receivers (edx-django-utils plugins)."""
+add its settings defaults, include its URLs (the LMS) and connect its signal receivers
+(edx-django-utils plugins)."""
 from django.apps import AppConfig
 from django.conf import settings
 
@@ -15,10 +16,12 @@ class CrossCheckConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     # Registered under lms.djangoapp / cms.djangoapp (setup.py): edx-platform adds the app to
-    # INSTALLED_APPS, calls settings/common.py's plugin_settings, and connects the receivers
-    # below (tests/services/test_packaging.py loads it the same way).
+    # INSTALLED_APPS, calls settings/common.py's plugin_settings, includes urls.py in the LMS's
+    # URLs and connects the receivers below (tests/services/test_platform.py loads it the same way).
     plugin_app = {
         "settings_config": {"lms.djangoapp": _SETTINGS, "cms.djangoapp": _SETTINGS},
+        # The plugin's pages in the LMS (urls.py), e.g. /crosscheck/courses/<course id>/.
+        "url_config": {"lms.djangoapp": {"namespace": "crosscheck", "regex": "^crosscheck/", "relative_path": "urls"}},
         "signals_config": {
             "lms.djangoapp": {
                 "relative_path": "signals",

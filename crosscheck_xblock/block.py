@@ -38,11 +38,12 @@ DEFAULT_CHECKLIST = pages.package_text("demo/portfolio-checklist.json")
 # The learner page's scripts, in load order (common.js first: the others use it).
 LEARNER_JS = ("common.js", "staff_analytics.js", "form.js", "community.js", "appeals.js", "threads.js",
               "reviewer_rating.js", "extras.js", "calibration.js", "best_works.js", "notices.js",
-              "crosscheck.js")
+              "overview.js", "crosscheck.js")
 # The workbench's scenario names (they also identify the scenarios; the LMS never shows them).
 DEMO_SCENARIO = "Cross-check: demo (12 learners submitted)"  # i18n: code
 EMPTY_SCENARIO = "Cross-check: from scratch"  # i18n: code
 RUNNING_SCENARIO = "Cross-check: demo under review (conversations, thanks, a complaint)"  # i18n: code
+GRADED_SCENARIO = "Cross-check: demo graded (a finished task)"  # i18n: code
 # Test scenarios (CROSSCHECK_TEST_SCENARIOS=1), found by these names: each browser test has its own task.
 BEST_WORKS_TEST_SCENARIO = "Cross-check: best works test"  # i18n: code
 COMMUNITY_TEST_SCENARIO = "Cross-check: community re-check test"  # i18n: code
@@ -232,7 +233,10 @@ class CrossCheckXBlock(OlxMixin, XBlock):
         frag = pages.fragment(self, "crosscheck.css", LEARNER_JS)
         init = {"is_staff": viewer.is_staff, "signed_in": bool(viewer.student_id), "language": i18n.language(),
                 "studio_url": compat.studio_url(self) if viewer.is_staff else None,
-                "read_only": gettext(MASQUERADE_REFUSAL) if viewer.masquerading else None}
+                "read_only": gettext(MASQUERADE_REFUSAL) if viewer.masquerading else None,
+                # The course overview (S4) comes from its own handler when the page has loaded,
+                # so the page's state costs no query more; this is its course-level page.
+                "course_page_url": compat.course_page_url(compat.course_id(self), viewer)}
         try:
             # Runs a step whose time has come (distribution, grading) if no worker did yet.
             task = services.run_due_transitions(self.live_task(), now)
@@ -263,6 +267,14 @@ class CrossCheckXBlock(OlxMixin, XBlock):
         """The learner's whole state (see README: JSON API)."""
         call.task = services.run_due_transitions(call.task, call.now)
         return self._state(call)
+
+    @json_api(LEARNER_READ)
+    def course_overview(self, call, _data):
+        """Every cross-check of the block's course for the caller, newest first (S4; see README:
+        Course overview): `{}` → `{"tasks": [...]}`."""
+        task, viewer = call.task, call.viewer
+        return services.course_overview(task.course_id, viewer.student_id, call.now,
+                                        unit_url=lambda usage_key: compat.unit_url(usage_key, task.course_id, viewer))
 
     @json_api(LEARNER_WRITE)
     def submit_work(self, call, data):
@@ -543,12 +555,14 @@ class CrossCheckXBlock(OlxMixin, XBlock):
 
     @staticmethod
     def workbench_scenarios():
-        """A demo with a dozen learners who submitted, an empty task, and a demo under review with
-        conversations, thanks and a complaint (the first and the third loaded by `make workbench`).
+        """A demo with a dozen learners who submitted, an empty task, a demo under review with
+        conversations, thanks and a complaint, and a finished demo with grades (all but the empty
+        one loaded by `make workbench`): one course, so the course overview shows them together.
 
         With CROSSCHECK_TEST_SCENARIOS=1 (set by the browser tests) more small tasks are added (one
         with a maximum below its checklist's total; one for a run in Russian; one each for the
-        conversations, the best works and the community re-checks), so tests do not disturb the others.
+        conversations, the best works and the community re-checks; two for the course overview), so
+        tests do not disturb the others.
         """
         scenarios = [
             (DEMO_SCENARIO, '<crosscheck display_name="Portfolio cross-check (demo)" '
@@ -580,4 +594,14 @@ class CrossCheckXBlock(OlxMixin, XBlock):
             scenarios.append((NOTICES_TEST_SCENARIO,
                               '<crosscheck display_name="Notices test" submission_kind="any" '
                               'reviews_per_work="2" max_score="100"/>'))
+            # The course overview's test: a task open for submission (its deadline far ahead, so
+            # the countdown shows) and one its learners start themselves.
+            scenarios.append(("Cross-check: overview test, open",  # i18n: code
+                              '<crosscheck display_name="Overview test: open task" reviews_per_work="2" '
+                              'submission_due="2099-12-31T18:00:00Z"/>'))
+            scenarios.append(("Cross-check: overview test, review",  # i18n: code
+                              '<crosscheck display_name="Overview test: under review" reviews_per_work="2"/>'))
+        # Last, so that the test scenarios above keep their numbers (crosscheck.3 …).
+        scenarios.append((GRADED_SCENARIO, '<crosscheck display_name="Personal page cross-check (demo, graded)" '
+                                           'submission_kind="any" reviews_per_work="3" max_score="100"/>'))
         return scenarios

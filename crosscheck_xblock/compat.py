@@ -11,12 +11,27 @@ imports (and its tests run) without edx-platform. What each function relies on:
   `setup_masquerade`; edx-platform's SafeSessionMiddleware relies on the same attribute).
 - Publishing a course sends `SignalHandler.course_published` in Studio, and the modulestore
   gives the published version of its blocks.
-The workbench (workbench/cc_workbench) provides stand-ins speaking the same protocol.
+- A course page of the plugin (the course overview) knows the learner from the session
+  (`request.user`): their course-specific anonymous id is `anonymous_id_for_user(user, course_key)`,
+  the id the LMS's XBlock user service gives the block; enrolment is `CourseEnrollment.is_enrolled`
+  and course staff `has_access(user, "staff", course_key)`. `/courses/<course id>/jump_to/<usage
+  key>` is the LMS's stable link to a block.
+The workbench (workbench/cc_workbench) provides stand-ins speaking the same protocol; where no
+runtime is there to speak it (the course page), the setting CROSSCHECK_PLATFORM_STANDINS names a
+module whose `course_viewer(request, course_id)`, `unit_url(usage_key, course_id)`,
+`course_home_url(course_id)` and `login_url(request)` replace the LMS's (the workbench's users
+and pages are named in the URL, not in a session).
 """
 import logging
 from dataclasses import dataclass
+from importlib import import_module
 
 from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+
+from . import links
+from .errors import NotAllowed, NotFound
+from .i18n import gettext
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +39,9 @@ ANONYMOUS_ID = "edx-platform.anonymous_user_id"
 IS_AUTHENTICATED = "edx-platform.is_authenticated"
 IS_STAFF = "edx-platform.user_is_staff"
 USERNAME = "edx-platform.username"
+# The workbench's stand-in user service adds what links to the learner's other pages carry (its
+# users are chosen with ?student=NAME); the LMS has no such attribute (the session says who it is).
+LINK_QUERY = "xblock-workbench.link_query"
 BLOCK_TYPE = "crosscheck"
 
 
@@ -32,13 +50,15 @@ class Viewer:
     """Who is looking at the block: the anonymous id scores and works are keyed by.
 
     `masquerading` is true when course staff view the course as this learner: the page is the
-    learner's, but read-only.
+    learner's, but read-only. `link_query` is what links to this person's other pages carry
+    ("" in the LMS; the workbench's "?student=NAME").
     """
 
     student_id: str | None
     username: str
     is_staff: bool
     masquerading: bool = False
+    link_query: str = ""
 
 
 def current_viewer(block) -> Viewer:
@@ -54,6 +74,7 @@ def current_viewer(block) -> Viewer:
         username=str(attrs.get(USERNAME) or ""),
         is_staff=bool(attrs.get(IS_STAFF, False)),
         masquerading=_masquerading(service),
+        link_query=str(attrs.get(LINK_QUERY) or ""),
     )
 
 
@@ -157,6 +178,95 @@ def studio_url(block) -> str | None:
     return f"//{base}/container/{parent}" if base and parent else None
 
 
+# ---------------------------------------------------------------- the course overview (S4)
+
+def _standins():
+    """The module of stand-ins named by CROSSCHECK_PLATFORM_STANDINS (the workbench's), or None."""
+    name = getattr(settings, "CROSSCHECK_PLATFORM_STANDINS", "")
+    return import_module(name) if name else None
+
+
+def course_viewer(request, course_id: str) -> Viewer | None:
+    """Who asks for a course page of the plugin: None when nobody is signed in. Raises NotFound
+    for a course id that is not a course key, NotAllowed for a user neither enrolled in the
+    course nor its staff."""
+    standins = _standins()
+    if standins is not None:
+        return standins.course_viewer(request, course_id)
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    from common.djangoapps.student.models import anonymous_id_for_user  # noqa: PLC0415 - edx-platform only
+
+    key = _course_key(course_id)
+    is_staff = _course_staff(user, key)
+    if not is_staff and not _enrolled(user, key):
+        raise NotAllowed(gettext("You are not enrolled in this course."), "not_enrolled")
+    return Viewer(student_id=anonymous_id_for_user(user, key), username=user.username, is_staff=is_staff)
+
+
+def may_see_course(user, course_key) -> bool:
+    """True for a signed-in user enrolled in the course or on its staff (the course tab's rule,
+    as the LMS's EnrolledTab has it)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return _course_staff(user, course_key) or _enrolled(user, course_key)
+
+
+def _course_key(course_id: str):
+    from opaque_keys import InvalidKeyError  # noqa: PLC0415 - edx-platform only
+    from opaque_keys.edx.keys import CourseKey  # noqa: PLC0415
+
+    try:
+        return CourseKey.from_string(course_id)
+    except InvalidKeyError as err:
+        raise NotFound(gettext("There is no such course."), "unknown_course") from err
+
+
+def _course_staff(user, course_key) -> bool:
+    from lms.djangoapps.courseware.access import has_access  # noqa: PLC0415 - edx-platform only
+
+    return bool(has_access(user, "staff", course_key))
+
+
+def _enrolled(user, course_key) -> bool:
+    from common.djangoapps.student.models import CourseEnrollment  # noqa: PLC0415 - edx-platform only
+
+    return bool(CourseEnrollment.is_enrolled(user, course_key))
+
+
+def unit_url(usage_key: str, course_id: str, viewer: Viewer) -> str:
+    """The link to a block's unit for this viewer: `unit_link`, with what the viewer's links carry."""
+    return unit_link(course_id, usage_key) + viewer.link_query
+
+
+def course_page_url(course_id: str, viewer: Viewer) -> str | None:
+    """The plugin's course overview page of the course for this viewer, or None where the
+    plugin's URLs are not installed (Studio, which has no such page)."""
+    try:
+        path = reverse("crosscheck:course_overview", args=[course_id])
+    except NoReverseMatch:
+        return None
+    return path + viewer.link_query
+
+
+def course_home_url(course_id: str, viewer: Viewer | None) -> str:
+    """The course's home page (the LMS redirects `/courses/<id>/course/` to the learning MFE)."""
+    standins = _standins()
+    path = standins.course_home_url(course_id) if standins is not None else f"/courses/{course_id}/course/"
+    return path + (viewer.link_query if viewer is not None else "")
+
+
+def login_url(request) -> str | None:
+    """Where to sign in and come back to this page (the LMS's LOGIN_URL with `next`), or None."""
+    standins = _standins()
+    if standins is not None:
+        return standins.login_url(request)
+    from django.contrib.auth.views import redirect_to_login  # noqa: PLC0415 - needs the apps loaded
+
+    return redirect_to_login(request.get_full_path())["Location"]
+
+
 # ---------------------------------------------------------------- notices (issue 14)
 
 USER_ID = "edx-platform.user_id"
@@ -199,11 +309,12 @@ def course_enrollments(course_id: str) -> list[str]:
 
 
 def unit_link(course_id: str, usage_key: str) -> str:
-    """Where a notice sends the learner: the unit of the block. LMS: `/courses/<course>/jump_to/<usage
-    key>` (absolute with the LMS_ROOT_URL setting, for messages read outside the site); the
-    workbench (setting CROSSCHECK_WORKBENCH_LINKS): the scenario page the block is in."""
-    if getattr(settings, "CROSSCHECK_WORKBENCH_LINKS", False):
-        scenario = str(usage_key).split(f".{BLOCK_TYPE}.")[0]
-        return f"/scenario/{scenario}/"
+    """Where a notice or the course overview sends the learner: the unit of the block. LMS:
+    `/courses/<course>/jump_to/<usage key>` (links.jump_to_path; absolute with the LMS_ROOT_URL
+    setting, for messages read outside the site); the workbench (its stand-ins, setting
+    CROSSCHECK_PLATFORM_STANDINS): the scenario page the block is in."""
+    standins = _standins()
+    if standins is not None:
+        return standins.unit_url(usage_key, course_id)
     root = str(getattr(settings, "LMS_ROOT_URL", "") or "").rstrip("/")
-    return f"{root}/courses/{course_id}/jump_to/{usage_key}"
+    return root + links.jump_to_path(course_id, usage_key)

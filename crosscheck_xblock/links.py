@@ -1,6 +1,7 @@
-"""What a learner may submit: the kinds of link (S2) and the check of one link. Pure."""
+"""What a learner may submit: the kinds of link (S2) and the check of one link; the LMS's link to
+a block. Pure."""
 import re
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from .i18n import N_, Text
 
@@ -72,3 +73,11 @@ def _is_pull_request(host: str, path: str) -> bool:
         return bool(_GITHUB_PR.match(path))
     # GitLab, including self-hosted instances, marks merge requests with /-/merge_requests/N.
     return bool(_GITLAB_MR.match(path))
+
+
+def jump_to_path(course_id: str, usage_key: str) -> str:
+    """The LMS's stable link to a block, whatever its unit and section are now:
+    `/courses/<course id>/jump_to/<usage key>` (the LMS redirects it to the unit, in the learning
+    MFE where the site runs it). The keys' own characters (`:`, `+`, `@`) stay as they are."""
+    safe = ":+@"
+    return f"/courses/{quote(course_id, safe=safe)}/jump_to/{quote(usage_key, safe=safe)}"

@@ -6,6 +6,8 @@
 - The page's scripts come after the JS catalog of the reader's language: the platform's compiled
   one where the LMS has it (OEP-58), else the one shipped in `public/js/translations/`, the way
   Open edX XBlocks ship theirs. The scripts read it as `CrossCheckI18N` (common.js `t`, `nt`).
+- The plugin's own pages (the course overview, views.py) are whole documents with the stylesheet,
+  the packaged JS catalog and the scripts inline: they need no static files served by the LMS.
 """
 import html
 import re
@@ -48,3 +50,27 @@ def fragment(block, css: str, scripts: tuple[str, ...]) -> Fragment:
     for name in scripts:
         frag.add_javascript(package_text(f"static/js/{name}"))
     return frag
+
+
+COURSE_PAGE_JS = ("common.js", "overview.js")
+
+
+def _inline_script(source: str) -> str:
+    # "</script" inside a script would end it early; "<\/" means the same in JS strings.
+    return "<script>" + source.replace("</script", "<\\/script") + "</script>"
+
+
+def course_page(init_tag: str, back_url: str) -> str:
+    """The course overview page (templates/course_overview.html) in the current language, with
+    `init_tag` (the escaped JSON of its data) and the link back to the course."""
+    language = i18n.language()
+    catalog = javascript_catalog(language)
+    scripts = [package_text(catalog)] if catalog else []
+    scripts += [package_text(f"static/js/{name}") for name in COURSE_PAGE_JS]
+    scripts.append("CrossCheckOverview.page(document.querySelector('.cc-course-page'));")  # i18n: code
+    return (render_template("course_overview.html")
+            .replace("__LANGUAGE__", html.escape(language, quote=True))
+            .replace("__BACK_URL__", html.escape(back_url, quote=True))
+            .replace("/*CSS*/", package_text("static/css/crosscheck.css"))
+            .replace("<!--INIT-->", init_tag)
+            .replace("<!--SCRIPTS-->", "\n".join(_inline_script(source) for source in scripts)))

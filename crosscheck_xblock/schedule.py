@@ -218,6 +218,20 @@ def timeline_phase(status: str, now: datetime, timeline: Timeline) -> str:
                  timeline.opens)
 
 
+def next_date(current_phase: str, timeline: Timeline) -> datetime | None:
+    """The date the phase waits for: submission opens (not open), the deadline (submission), the
+    start (waiting), the end (review), the end of the adjustment period (adjustment); None when
+    nothing is ahead (grading, closed) or the date is not set. The learner page's countdown and
+    the course overview count down to it."""
+    return {
+        NOT_OPEN: timeline.opens,
+        SUBMISSION: timeline.submission_due,
+        WAITING: timeline.review_start,
+        REVIEW: timeline.review_due,
+        ADJUSTMENT: timeline.closes,
+    }.get(current_phase)
+
+
 # ---------------------------------------------------------------- automatic steps (T3, T4)
 
 START = "start"    # distribute the works

@@ -61,10 +61,11 @@ EXCLUDED_XBLOCKS = {
 # Learners switch with ?student=NAME; this user is course staff in the demo.
 CROSSCHECK_STAFF_USERS = {"staff"}
 CROSSCHECK_FALLBACK_COURSE_ID = "course-v1:Workbench+CrossCheck+Demo"
-# Notices (issue 14): the demo's learners stand in for the course's enrolments, and a notice's
-# link opens the block's scenario page.
+# What the plugin's course pages ask the LMS (who is signed in, a block's page), the workbench's way.
+CROSSCHECK_PLATFORM_STANDINS = "cc_workbench.platform"
+# Notices (issue 14): the demo's learners stand in for the course's enrolments; a notice's link
+# opens the block's scenario page (compat.unit_link asks the stand-ins above).
 CROSSCHECK_ENROLLMENTS = "cc_workbench.services.course_enrollments"
-CROSSCHECK_WORKBENCH_LINKS = True
 USE_TZ = True
 TIME_ZONE = "UTC"
 ROOT_URLCONF = "cc_urls"

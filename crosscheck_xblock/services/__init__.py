@@ -22,6 +22,7 @@ One module per job:
     community      re-checks of appealed works by top reviewers (B4)
     warnings       the sentences of the warnings learners receive
     learner, staff the learner's page and the staff view (read models)
+    overview       the learner's course overview: every cross-check of the course (S4)
     analytics, exports, rates   staff analytics, CSV downloads, the simulated warning rates
     latest, names  shared readers: the latest reviews and self-checks; staff-facing names
     retirement     forgetting usernames when the LMS retires an account
@@ -58,6 +59,7 @@ from .lifecycle import (
 )
 from .names import usernames
 from .notices import due_notices, mark_notices_read, notification_settings
+from .overview import course_has_tasks, course_overview
 from .rates import simulated_rates
 from .ratings import rate_review, staff_settle_complaint
 from .registry import TaskRef, delete_task, find_task, sync_task, task_started
@@ -85,7 +87,7 @@ __all__ = [
     "save_draft", "simulated_rates", "staff_appeals", "staff_overview", "staff_recheck", "staff_threads",
     "start_cross_check", "submit_appeal", "submit_review", "submit_self_check", "submit_work",
     "sweep_is_stale", "sweep_status", "sweep_turn", "sync_task", "task_analytics",
-    "take_extra_review", "task_started", "usernames",
+    "take_extra_review", "task_started", "usernames", "course_overview", "course_has_tasks",
     "staff_calibration", "staff_grade_calibration", "staff_recompute",
     "due_notices", "mark_notices_read", "notification_settings",
 ]

@@ -83,3 +83,30 @@ def test_resolve_dates_fills_start_and_end_from_the_deadline():
 def test_resolve_dates_refuses_impossible_orders(dates, message):
     with pytest.raises(ValueError, match=message):
         schedule.resolve_dates(*dates)
+
+
+# ---------------------------------------------------------------- the course overview's dates and links (S4)
+
+def test_the_next_date_is_what_each_phase_waits_for():
+    due = NOW + timedelta(days=2)
+    timeline = schedule.Timeline(opens=NOW - timedelta(days=5), submission_due=due,
+                                 review_start=due + timedelta(hours=1), review_due=due + timedelta(days=3),
+                                 adjustment=timedelta(days=1))
+    expected = {schedule.NOT_OPEN: timeline.opens, schedule.SUBMISSION: due, schedule.WAITING: timeline.review_start,
+                schedule.REVIEW: timeline.review_due, schedule.ADJUSTMENT: timeline.review_due + timedelta(days=1),
+                schedule.REVIEW_CLOSED: None, schedule.CLOSED: None}
+    assert {phase: schedule.next_date(phase, timeline) for phase in expected} == expected
+    assert schedule.next_date(schedule.SUBMISSION, schedule.Timeline()) is None  # no deadline set
+    # The phase a task is in and the date it waits for agree at every moment.
+    for hours in range(0, 24 * 7, 5):
+        now = NOW + timedelta(hours=hours)
+        status = schedule.OPEN if now < timeline.review_start else schedule.DISTRIBUTED
+        waited = schedule.next_date(schedule.timeline_phase(status, now, timeline), timeline)
+        assert waited is None or waited > now
+
+
+def test_the_jump_to_link_of_a_block():
+    from crosscheck_xblock.links import jump_to_path
+    assert jump_to_path("course-v1:Org+Course+2026", "block-v1:Org+Course+2026+type@crosscheck+block@3f2a") == (
+        "/courses/course-v1:Org+Course+2026/jump_to/block-v1:Org+Course+2026+type@crosscheck+block@3f2a")
+    assert jump_to_path("course-v1:O+C+R", "a b/c?d") == "/courses/course-v1:O+C+R/jump_to/a%20b%2Fc%3Fd"

@@ -1,10 +1,11 @@
 """The demo data of the workbench, written through the block's services as learners would.
 
-Two demos: twelve submitted works waiting for the start (the click-through of the README), and a
-cross-check under review in which most learners reviewed their three works, two never did, and
-the social half is in use: conversations about reviews (prepared phrases, answers, a staff post),
-a thanks for an item comment, and a complaint waiting for staff. Everything here is the demo's
-own invented text.
+Three demos in the workbench's one course: twelve submitted works waiting for the start (the
+click-through of the README); a cross-check under review in which most learners reviewed their
+three works, two never did, and the social half is in use: conversations about reviews (prepared
+phrases, answers, a staff post), a thanks for an item comment, and a complaint waiting for staff;
+and a cross-check that ended last week with everyone's grade, so the course overview shows three
+phases at once. Everything here is the demo's own invented text.
 """
 import random
 from datetime import timedelta
@@ -163,3 +164,27 @@ def load_under_review(block, now) -> str:
     token = services.take_extra_review(task, anonymous_id(EXTRA_REVIEWER), taken)
     services.submit_review(task, anonymous_id(EXTRA_REVIEWER), token, _form(task, rng), taken + timedelta(minutes=30))
     return no_shows
+
+
+def load_graded(block, now) -> str:
+    """A finished task: the twelve learners submitted ten days ago, everyone reviewed their three
+    works, and the grades were written four days ago. Answers the grading's message."""
+    rng = random.Random(SEED + 1)
+    start = now - timedelta(days=9)
+    # Its dates in the past, as a real finished task has them (the course overview orders by them).
+    block.submission_due = schedule.format_datetime(start)
+    block.review_due = schedule.format_datetime(start + timedelta(days=3))
+    block.mirror_due()
+    block.save()
+    task = block.live_task()
+    for index, name in enumerate(LEARNERS):
+        services.submit_work(task, anonymous_id(name), f"https://{name}-personal.example.org/",
+                             start - timedelta(days=1, hours=len(LEARNERS) - index), username=name)
+    services.start_cross_check(task, start)
+    task = block.live_task()
+    moment = start
+    for name in LEARNERS:
+        for review in services.learner_state(task, anonymous_id(name), moment)["reviews"]:
+            moment += timedelta(minutes=41)
+            services.submit_review(task, anonymous_id(name), review["id"], _form(task, rng), moment)
+    return services.complete_cross_check(task, now - timedelta(days=4))["message"]

@@ -8,9 +8,12 @@ Who the user is comes from `?student=NAME`:
   specific learner"): the page is alice's, and, as in the LMS, the Django user handed to the
   service is alice's with the staff member's own user as its `real_user`;
 - `studio` is a course author in Studio (the runtime is then in author mode; runtime.py).
+The course overview page of the plugin (no runtime there) reads `?student=` the same way
+(platform.py).
 """
 import hashlib
 from types import SimpleNamespace
+from urllib.parse import urlencode
 
 from django.conf import settings
 from xblock.reference.user_service import UserService, XBlockUser
@@ -22,6 +25,11 @@ MASQUERADE = "-as-"
 def anonymous_id(username: str) -> str:
     """A stable stand-in for the LMS's course-specific anonymous user id (32 hex characters)."""
     return hashlib.sha256(f"crosscheck-workbench:{username}".encode()).hexdigest()[:32]
+
+
+def link_query(raw_name: str) -> str:
+    """`?student=NAME`: what a workbench link carries so the page it opens is the same person's."""
+    return "?" + urlencode({"student": raw_name})
 
 
 def _is_staff(name: str) -> bool:
@@ -69,6 +77,8 @@ class WorkbenchUserService(UserService):
             # The LMS gives the numeric user id; the workbench's users are their names.
             "edx-platform.user_id": name,
             "xblock-workbench.user_id": name,
+            # Links to this person's other pages (the course overview's) keep who they are.
+            "xblock-workbench.link_query": link_query(str(getattr(self.runtime, "user_id", None) or name)),
         })
         return user
 

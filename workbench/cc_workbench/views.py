@@ -1,10 +1,30 @@
-"""The stand-in gradebook page: what the LMS would show course staff after grading."""
+"""The workbench's own pages: its index (xblock-sdk's, plus the course overview's links) and the
+stand-in gradebook page, what the LMS would show course staff after grading."""
+from django.conf import settings
 from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.html import escape
+from workbench.scenarios import get_scenarios
 
 from crosscheck_xblock import services
 
+from .demo import LEARNERS
 from .models import GradebookEntry
+from .services import link_query
+
+# Whose course overview the index links to (any ?student=NAME works).
+OVERVIEW_USERS = (*LEARNERS[:3], "staff")
+
+
+def index(request):
+    """xblock-sdk's index (the scenarios, without the excluded sample blocks) and links to the
+    plugin's course overview page of the workbench's one course, as a few of the demo's users."""
+    scenarios = [(name, scenario.description) for name, scenario in sorted(get_scenarios().items())
+                 if name.split(".")[0] not in settings.EXCLUDED_XBLOCKS]
+    page = reverse("crosscheck:course_overview", args=[settings.CROSSCHECK_FALLBACK_COURSE_ID])
+    links = [(name, page + link_query(name)) for name in OVERVIEW_USERS]
+    return render(request, "cc_workbench/index.html", {"scenarios": scenarios, "overview_links": links})
 
 
 def gradebook(request):  # noqa: ARG001 - a Django view

@@ -1,5 +1,6 @@
-/* What the learner page and the Studio editor share: translation, building DOM nodes, calling
- * handlers, formatting dates, points and shares, and the table of the warning rules' rates. */
+/* What the learner page, the course overview page and the Studio editor share: translation,
+ * building DOM nodes, calling handlers, formatting dates, points and shares, the next date's
+ * countdown, and the table of the warning rules' rates. */
 var CrossCheckCommon = (function () {
   "use strict";  // i18n: code
 
@@ -306,6 +307,48 @@ var CrossCheckCommon = (function () {
     return new Intl.NumberFormat(language, {style: "percent", maximumFractionDigits: digits || 0}).format(share);
   }
 
+  // ------------------------------------------------------------------ the next date and its countdown
+
+  // What each phase waits for, in words (the server's `next_date`, or the setting the block's
+  // header reads, gives the date): the block's header and the course overview say it the same way.
+  var NEXT_DATE = {
+    not_open: function (time, date) {
+      return time ? t("Submission opens in %(time)s (%(date)s).", {time: time, date: date})
+                  : t("Submission opens now (%(date)s).", {date: date}); },
+    submission: function (time, date) {
+      return time ? t("Submission closes in %(time)s (%(date)s).", {time: time, date: date})
+                  : t("Submission closes now (%(date)s).", {date: date}); },
+    waiting: function (time, date) {
+      return time ? t("The cross-check starts in %(time)s (%(date)s).", {time: time, date: date})
+                  : t("The cross-check starts now (%(date)s).", {date: date}); },
+    review: function (time, date) {
+      return time ? t("The cross-check ends in %(time)s (%(date)s).", {time: time, date: date})
+                  : t("The cross-check ends now (%(date)s).", {date: date}); },
+    adjustment: function (time, date) {
+      return time ? t("The adjustment period ends in %(time)s (%(date)s).", {time: time, date: date})
+                  : t("The adjustment period ends now (%(date)s).", {date: date}); }
+  };
+
+  /** The time from `now` to `iso` ("2 d 3 h", "3 h 5 min", "12 min"); "" once it has come. */
+  function timeLeft(iso, now) {
+    var left = new Date(iso) - now;
+    if (isNaN(left) || left <= 0) { return ""; }
+    var minutes = Math.floor(left / 60000);
+    var days = Math.floor(minutes / 1440);
+    var hours = Math.floor((minutes % 1440) / 60);
+    if (days) { return t("%(days)s d %(hours)s h", {days: days, hours: hours}); }
+    if (hours) { return t("%(hours)s h %(minutes)s min", {hours: hours, minutes: minutes % 60}); }
+    return t("%(minutes)s min", {minutes: minutes % 60});
+  }
+
+  /** The sentence of the date `phase` waits for, with the countdown from `now`
+   * ("Submission closes in 2 d 3 h (5 Dec 2026, 18:00)."); "" without a date. */
+  function nextDateText(phase, iso, now) {
+    var words = NEXT_DATE[phase];
+    if (!words || !iso || isNaN(new Date(iso))) { return ""; }
+    return words(timeLeft(iso, now), fmtDate(iso));
+  }
+
   // ------------------------------------------------------------------ the warning rules' rates
 
   /** A table of warning rules beside their simulated rates: per rule, the share of honest
@@ -341,5 +384,6 @@ var CrossCheckCommon = (function () {
   return {t: t, nt: nt, gradeStatus: gradeStatus, setLanguage: setLanguage, language: function () { return language; },
           fmtNumber: fmtNumber, el: el, plainText: plainText, nodes: nodes, uniqueId: uniqueId, tabList: tabList,
           dataTable: dataTable, csrfToken: csrfToken, handlerCaller: handlerCaller,
-          fmtDate: fmtDate, round2: round2, fmtPoints: fmtPoints, percent: percent, ratesTable: ratesTable};
+          fmtDate: fmtDate, round2: round2, fmtPoints: fmtPoints, percent: percent, ratesTable: ratesTable,
+          timeLeft: timeLeft, nextDateText: nextDateText};
 })();

@@ -4,7 +4,8 @@
  * comes from the server is put into the page with textContent, never as HTML, so nothing a
  * learner wrote can run as markup.
  *
- * The page: a header (title, phase, the next date with a countdown, the learner's progress),
+ * The page: the learner's other cross-checks of the course (a collapsible list, overview.js), a
+ * header (title, phase, the next date with a countdown, the learner's progress),
  * then tabs (WAI-ARIA tabs pattern) — My work · Reviews to do · Feedback on my work · Grade and
  * appeal, and for course staff also Progress · Analytics · Appeals · Conversations · Settings. It opens on the
  * tab that needs action now. "Reviews to do" shows one work at a time, picked from a list of the
@@ -466,36 +467,12 @@ function CrossCheckBlock(runtime, element) {
 
   // ------------------------------------------------------------------ header: countdown and progress
 
-  // What the current phase is waiting for, and when (times are shown in the browser's zone).
-  var NEXT_DATE = {
-    submission: ["submission_due", function (time, date) {
-      return time ? t("Submission closes in %(time)s (%(date)s).", {time: time, date: date})
-                  : t("Submission closes now (%(date)s).", {date: date}); }],
-    waiting: ["review_start", function (time, date) {
-      return time ? t("The cross-check starts in %(time)s (%(date)s).", {time: time, date: date})
-                  : t("The cross-check starts now (%(date)s).", {date: date}); }],
-    review: ["review_due", function (time, date) {
-      return time ? t("The cross-check ends in %(time)s (%(date)s).", {time: time, date: date})
-                  : t("The cross-check ends now (%(date)s).", {date: date}); }],
-    adjustment: ["adjustment_due", function (time, date) {
-      return time ? t("The adjustment period ends in %(time)s (%(date)s).", {time: time, date: date})
-                  : t("The adjustment period ends now (%(date)s).", {date: date}); }]
-  };
+  // The setting holding the date the current phase waits for (times are shown in the browser's zone).
+  var NEXT_SETTING = {not_open: "submission_start", submission: "submission_due", waiting: "review_start",
+                      review: "review_due", adjustment: "adjustment_due"};
 
   function countdownText(now) {
-    var next = state && NEXT_DATE[state.phase];
-    var iso = next && state.settings[next[0]];
-    if (!iso) { return ""; }
-    var left = new Date(iso) - now;
-    if (isNaN(left)) { return ""; }
-    if (left <= 0) { return next[1]("", fmtDate(iso)); }
-    var minutes = Math.floor(left / 60000);
-    var days = Math.floor(minutes / 1440);
-    var hours = Math.floor((minutes % 1440) / 60);
-    var time = days ? t("%(days)s d %(hours)s h", {days: days, hours: hours})
-      : (hours ? t("%(hours)s h %(minutes)s min", {hours: hours, minutes: minutes % 60})
-               : t("%(minutes)s min", {minutes: minutes % 60}));
-    return next[1](time, fmtDate(iso));
+    return state ? CrossCheckCommon.nextDateText(state.phase, state.settings[NEXT_SETTING[state.phase]], now) : "";
   }
 
   function renderCountdown() {
@@ -855,7 +832,18 @@ function CrossCheckBlock(runtime, element) {
   }
   render();
   if (tabs) { tabs.select(defaultTab()); }
-  setInterval(renderCountdown, 30000);
+  // The course overview (S4) above the task: its own call once the page is there (the page's
+  // state costs no query more); a failure leaves it hidden, the task works without it.
+  var overview = $(".cc-overview");
+  if (state && init.signed_in) {
+    call("course_overview").then(function (data) {
+      CrossCheckOverview.renderInBlock(overview, data, init.course_page_url);
+    }).catch(function () { return null; });
+  }
+  setInterval(function () {
+    renderCountdown();
+    if (!overview.hidden) { CrossCheckOverview.refresh(overview); }
+  }, 30000);
   if (staffView) {
     call("staff_overview").then(function (overview) { renderStaff(overview); })
       .catch(function (err) { showError(err.message); });
