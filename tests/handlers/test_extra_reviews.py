@@ -94,6 +94,9 @@ def test_a_finished_learner_takes_the_neediest_work_after_the_middle(cohort):
     cohort.block.ok("submit_review", "ann", full_review(state, state["reviews"].index(extra[0])))
     after = cohort.state("ann")["extra"]
     assert after["done"] == 1 and after["open"] is None
+    # It counts in her reviewer rating (+2 for an extra review, F3).
+    rating = cohort.block.ok("get_reviewer_rating", "ann")
+    assert rating["components"]["points"]["extra"] == 2
     page = cohort.block.ok("staff_overview", "staff")
     row = next(r for r in page["learners"] if r["url"] == taken.work.url)
     assert row["reviews_received_extra"] == 1 and row["reviewers_assigned"] == 3
