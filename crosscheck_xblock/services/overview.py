@@ -20,7 +20,7 @@ from django.db.models import Count
 from .. import schedule
 from ..errors import NotAllowed
 from ..i18n import gettext
-from ..models import Assignment, Task, Work
+from ..models import Assignment, Notice, Task, Work
 from .guard import guarded
 from .task_settings import TaskSettings
 
@@ -42,12 +42,16 @@ def course_overview(course_id: str, student_id: str | None, now: datetime,
               Assignment.objects.filter(reviewer__task__course_id=course_id, reviewer__student_id=student_id,
                                         extra=False)
               .values("reviewer_id").annotate(assigned=Count("id"), done=Count("submitted_at")).order_by()}
+    # Issue 14: the learner's unread notices per task, for the badge beside each title.
+    unread = dict(Notice.objects.filter(task__course_id=course_id, student_id=student_id, read_at__isnull=True)
+                  .values("task_id").annotate(n=Count("id")).order_by().values_list("task_id", "n"))
     rows = []
     for task in tasks:
         settings = TaskSettings.from_config(task.config or {})
         work = works.get(task.id)
-        rows.append((_newness(settings.timeline, task), task.id,
-                     _row(task, settings, work, counts.get(work.pk) if work else None, now, unit_url)))
+        row = _row(task, settings, work, counts.get(work.pk) if work else None, now, unit_url)
+        row["unread_notices"] = unread.get(task.id, 0)
+        rows.append((_newness(settings.timeline, task), task.id, row))
     rows.sort(key=lambda row: (row[0], row[1]), reverse=True)
     return {"tasks": [row for _key, _id, row in rows]}
 

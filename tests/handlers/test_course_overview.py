@@ -20,8 +20,9 @@ from .conftest import anon, full_review, table_snapshot
 pytestmark = [pytest.mark.db, pytest.mark.django_db]
 COURSE = settings.CROSSCHECK_FALLBACK_COURSE_ID
 PAGE = f"/crosscheck/courses/{COURSE}/"
+# The issue's fields, and the unread notices (issue 14) beside them.
 FIELDS = {"title", "phase", "phase_text", "next_date", "submitted", "reviews_done", "reviews_assigned", "grade",
-          "url", "open_for_submission"}
+          "url", "open_for_submission", "unread_notices"}
 
 
 def page_init(client, student="alice", path=PAGE, **headers):
@@ -65,7 +66,7 @@ def test_every_task_of_the_course_newest_first_with_the_learners_own_numbers(mak
     assert third == {"title": "Third task", "phase": "submission", "phase_text": "Submission is open.",
                      "next_date": "2026-03-11T18:00:00Z", "submitted": False, "reviews_done": 0,
                      "reviews_assigned": 0, "grade": None, "url": f"/scenario/{open_task.scenario}/?student=alice",
-                     "open_for_submission": True}
+                     "open_for_submission": True, "unread_notices": 0}
     # The cross-check ends 3 days after its start, the deadline (T1).
     assert (second["phase"], second["next_date"]) == ("review", "2026-03-07T12:00:00Z")
     assert not second["open_for_submission"] and second["submitted"] and second["grade"] is None
@@ -229,7 +230,8 @@ def test_the_overview_costs_the_same_queries_whatever_the_number_of_tasks(make_b
     # and reads the block's fields from the workbench's field storage, one query per field
     # (25 in all when this was written, so each new setting adds one; the LMS caches field data
     # per request).
-    assert one[1] == 3 and one[0] <= 30, one
+    # The learner's unread notices per task (issue 14) are one query more: 4.
+    assert one[1] == 4 and one[0] <= 31, one
 
 
 def test_extra_reviews_are_not_counted_as_assigned(make_block, clock):
@@ -248,3 +250,16 @@ def test_extra_reviews_are_not_counted_as_assigned(make_block, clock):
     assert (row["reviews_done"], row["reviews_assigned"]) == (1, 2)
     state = running.state("alice")
     assert list(state["progress"].values()) == [1, 2] and state["extra"]["done"] == 1  # the extra is there
+
+
+def test_each_task_says_how_many_notices_are_unread(make_block, clock):
+    """Issue 14: the overview shows the unread notices beside each task, and marking them read
+    clears the count."""
+    block = make_block('display_name="Noticed" reviews_per_work="2"')
+    block.submit_all(["alice", "bob", "carol"])
+    block.ok("staff_start", "staff")  # N4 and N5 for everyone
+    row = block.ok("course_overview", "alice")["tasks"][0]
+    notices = block.state("alice")["notices"]
+    assert notices and row["unread_notices"] == sum(1 for n in notices if not n["read"])
+    block.ok("mark_notices_read", "alice", {"ids": [n["id"] for n in notices]})
+    assert block.ok("course_overview", "alice")["tasks"][0]["unread_notices"] == 0

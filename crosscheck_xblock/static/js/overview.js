@@ -80,7 +80,9 @@ var CrossCheckOverview = (function () {
         return el("tr", {"class": "cc-overview-row cc-overview-phase-" + task.phase
                                   + (task.open_for_submission ? " cc-overview-open" : "")}, [
           el("th", {scope: "row"}, [unitLink(task),
-            task.open_for_submission ? textEl("span", "cc-badge cc-overview-open-badge", badge) : null]),
+            task.open_for_submission ? textEl("span", "cc-badge cc-overview-open-badge", badge) : null,
+            task.unread_notices ? textEl("span", "cc-badge cc-overview-notices",
+                                         nt("%(n)s new notice", "%(n)s new notices", task.unread_notices)) : null]),
           cell(head[1], "cc-overview-phase", task.phase_text),
           cell(head[2], "cc-overview-next", nextDate(task)),
           cell(head[3], "cc-overview-work", workText(task)),

@@ -90,6 +90,10 @@
       "%(n)s new message",
       "%(n)s new messages"
     ],
+    "%(n)s new notice": [
+      "%(n)s new notice",
+      "%(n)s new notices"
+    ],
     "%(n)s open for submission": [
       "%(n)s open for submission",
       "%(n)s open for submission"
