@@ -48,6 +48,7 @@ GRADED_SCENARIO = "Cross-check: demo graded (a finished task)"  # i18n: code
 BEST_WORKS_TEST_SCENARIO = "Cross-check: best works test"  # i18n: code
 COMMUNITY_TEST_SCENARIO = "Cross-check: community re-check test"  # i18n: code
 NOTICES_TEST_SCENARIO = "Cross-check: notices test"  # i18n: code
+CALIBRATION_TEST_SCENARIO = "Cross-check: calibration test"  # i18n: code
 
 
 def _selection(text: str) -> list[int]:
@@ -591,6 +592,9 @@ class CrossCheckXBlock(OlxMixin, XBlock):
             scenarios.append((COMMUNITY_TEST_SCENARIO,
                               '<crosscheck display_name="Community re-check test" submission_kind="any" '
                               'reviews_per_work="2" max_score="100"/>'))
+            scenarios.append((CALIBRATION_TEST_SCENARIO,
+                              '<crosscheck display_name="Calibration test" submission_kind="any" '
+                              'reviews_per_work="2" max_score="100" grading_policy="mean" calibration_works="2"/>'))
             scenarios.append((NOTICES_TEST_SCENARIO,
                               '<crosscheck display_name="Notices test" submission_kind="any" '
                               'reviews_per_work="2" max_score="100"/>'))
