@@ -40,8 +40,7 @@ def pick_at_start(task: TaskRef, task_row: Task, now: datetime) -> None:
 
 def set_anchors(task: TaskRef) -> dict:
     """{work_id: staff total} of the calibration set's graded works (what grading uses)."""
-    return dict(CalibrationWork.objects.filter(task_id=task.id, total__isnull=False)
-                .values_list("work_id", "total"))
+    return grading.calibration_anchors(task)
 
 
 def _recheck_anchors(task: TaskRef) -> dict:
@@ -54,7 +53,8 @@ def staff_calibration(task: TaskRef, now: datetime) -> dict:  # noqa: ARG001 - a
     """The calibration set for staff: its works (learner, link, staff's grade if given), whether
     staff may still grade them, and the offset the anchors show now (with its 95 % interval)."""
     rows = list(CalibrationWork.objects.filter(task_id=task.id).select_related("work").order_by("pk"))
-    anchors = {**set_anchors(task), **_recheck_anchors(task)}
+    graded_set, rechecks = set_anchors(task), _recheck_anchors(task)
+    anchors = {**graded_set, **rechecks}
     estimate = None
     if anchors:
         outcome = grading.grade_reviews(task, latest.latest_reviews(task), anchors=anchors).outcome
@@ -68,7 +68,7 @@ def staff_calibration(task: TaskRef, now: datetime) -> dict:  # noqa: ARG001 - a
                    "item_comments": row.item_comments, "comment": row.comment,
                    "graded_at": schedule.format_datetime(row.graded_at), "graded_by": row.graded_by}
                   for row in rows],
-        "anchors": {"calibration_set": len(set_anchors(task)), "rechecks": len(_recheck_anchors(task))},
+        "anchors": {"calibration_set": len(graded_set), "rechecks": len(rechecks)},
         "estimate": estimate,
     }
 
@@ -105,9 +105,9 @@ def staff_recompute(task: TaskRef, apply: object, username: str, now: datetime) 
     with transaction.atomic():
         if (registry.lock_row(task).status if apply else task.status) != schedule.COMPLETED:
             raise Conflict(gettext("Grades can be recomputed once the grading is complete."), "not_graded")
-        anchors = {**set_anchors(task), **_recheck_anchors(task)}
-        graded = grading.grade_reviews(task, latest.latest_reviews(task), anchors=anchors or None)
-        rechecked = set(_recheck_anchors(task))
+        graded_set, rechecks = set_anchors(task), _recheck_anchors(task)
+        graded = grading.grade_reviews(task, latest.latest_reviews(task), anchors={**graded_set, **rechecks} or None)
+        rechecked = set(rechecks)
         grades = list(Grade.objects.select_related("work").filter(work__task_id=task.id, status=Grade.GRADED)
                       .order_by("work_id"))
         changes = []
@@ -134,4 +134,4 @@ def staff_recompute(task: TaskRef, apply: object, username: str, now: datetime) 
         message = plural_text("%(n)s grade changed and written to the gradebook.",
                               "%(n)s grades changed and written to the gradebook.", len(changes))
     return {"applied": apply, "changes": changes, "estimate": estimate, "message": message.render(),
-            "anchors": {"calibration_set": len(set_anchors(task)), "rechecks": len(rechecked)}}
+            "anchors": {"calibration_set": len(graded_set), "rechecks": len(rechecked)}}

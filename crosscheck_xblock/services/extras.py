@@ -197,7 +197,8 @@ def sample_after_review(task: TaskRef, now: datetime) -> None:
 
 def learner_part(task: TaskRef, phase: str, to_do: list[Assignment], now: datetime) -> dict:
     """`get_state`'s "extra": whether the learner may take an extra review now, the one under
-    way, how many they did and may do. The pool is read only for a learner who could take one."""
+    way, how many they did and may do. The pool is read (five queries) only for a learner who
+    could take one."""
     limit = task.settings.extra_reviews_limit
     taken = [a for a in to_do if a.extra and not is_expired(a.extra, a.submitted_at, a.expires_at, now)]
     lease = next((a for a in taken if a.submitted_at is None), None)

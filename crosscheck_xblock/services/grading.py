@@ -114,6 +114,13 @@ def grade_reviews(task: TaskRef, reviews: list[latest.LatestReview], anchors: di
                        max_score=settings.max_score)
 
 
+def calibration_anchors(task: TaskRef) -> dict:
+    """{work_id: staff total} of the calibration set's graded works (issue 16): the anchors
+    grading uses."""
+    return dict(CalibrationWork.objects.filter(task_id=task.id, total__isnull=False)
+                .values_list("work_id", "total"))
+
+
 def compute_grades(task: TaskRef, now: datetime) -> tuple[list[Grade], list[LearnerWarning]]:
     """Every learner's grade from the latest versions of the reviews they received (A6, A7), and
     the warnings of the task's warning rule (A3, A5), not yet saved.
@@ -127,9 +134,7 @@ def compute_grades(task: TaskRef, now: datetime) -> tuple[list[Grade], list[Lear
     unfinished = set(Assignment.objects.filter(task_id=task.id, submitted_at__isnull=True, extra=False)
                      .values_list("reviewer_id", flat=True))
     # Issue 16: the calibration set's staff grades are anchors (none: nothing moves).
-    anchors = dict(CalibrationWork.objects.filter(task_id=task.id, total__isnull=False)
-                   .values_list("work_id", "total"))
-    graded = grade_reviews(task, latest.latest_reviews(task), anchors=anchors)
+    graded = grade_reviews(task, latest.latest_reviews(task), anchors=calibration_anchors(task))
     grades = []
     for work_id in Work.objects.filter(task_id=task.id).values_list("pk", flat=True):
         base = {"work_id": work_id, "max_points": max_score, "policy": policy, "created_at": now}
