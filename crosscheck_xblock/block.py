@@ -12,7 +12,7 @@ from xblock.core import XBlock
 from xblock.fields import Date, Float, Integer, Scope, String
 from xblock.validation import ValidationMessage
 
-from . import clock, compat, i18n, links, pages, preview, schedule, services, studio
+from . import clock, compat, i18n, links, pages, preview, schedule, services, studio, tasks
 from .checklist import ChecklistError, parse_checklist
 from .errors import BadRequest, Conflict, CrossCheckError, NotAllowed
 from .handlers import (
@@ -241,7 +241,7 @@ class CrossCheckXBlock(OlxMixin, XBlock):
         try:
             # Runs a step whose time has come (distribution, grading) if no worker did yet.
             task = services.run_due_transitions(self.live_task(), now)
-            init["state"] = services.learner_state(task, viewer.student_id, now)
+            init["state"] = self._state_for(task, viewer, now)
         except CrossCheckError as err:
             init["error"] = err.message
         # The state holds learner-written text, so it travels in an escaped JSON script element,
@@ -259,14 +259,22 @@ class CrossCheckXBlock(OlxMixin, XBlock):
 
     # ------------------------------------------------------------------ learner handlers
 
+    def _state_for(self, task, viewer, now) -> dict:
+        """The learner's state, with the notices' dates in their time zone and the Telegram link."""
+        user_key = compat.site_user_key(self)
+        state = services.learner_state(task, viewer.student_id, now, time_zone=services.reader_zone(user_key))
+        state["telegram"] = services.telegram_part(user_key, i18n.language(), not viewer.masquerading, now)
+        return state
+
     @staticmethod
     def _state(call: Call) -> dict:
-        return services.learner_state(call.task, call.viewer.student_id, call.now)
+        return call.block._state_for(call.task, call.viewer, call.now)
 
     @json_api(LEARNER_READ)
     def get_state(self, call, _data):
         """The learner's whole state (see README: JSON API)."""
         call.task = services.run_due_transitions(call.task, call.now)
+        tasks.deliver_if_eager()  # the workbench: notices left unsent are retried on a page view
         return self._state(call)
 
     @json_api(LEARNER_READ)
@@ -367,7 +375,16 @@ class CrossCheckXBlock(OlxMixin, XBlock):
     @json_api(LEARNER_WRITE)
     def mark_notices_read(self, call, data):
         """Mark the caller's own notices read: `{"ids": [notice id, …]}` → `{"marked", "notices"}`."""
-        return services.mark_notices_read(call.task, call.viewer.student_id, data.get("ids"), call.now)
+        return services.mark_notices_read(call.task, call.viewer.student_id, data.get("ids"), call.now,
+                                          time_zone=services.reader_zone(compat.site_user_key(self)))
+
+    @json_api(LEARNER_WRITE)
+    def telegram_unlink(self, call, _data):
+        """"Disconnect Telegram": forget the caller's linked chat (site-wide) → `{"unlinked", "telegram"}`."""
+        user_key = compat.site_user_key(self)
+        unlinked = services.unlink(user_key)
+        return {"unlinked": unlinked,
+                "telegram": services.telegram_part(user_key, i18n.language(), not call.viewer.masquerading, call.now)}
 
     @json_api(LEARNER_READ)
     def notification_settings(self, call, data):

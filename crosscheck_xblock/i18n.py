@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
@@ -44,6 +45,29 @@ class _Active:
 
 
 _active: contextvars.ContextVar[_Active | None] = contextvars.ContextVar("crosscheck_i18n", default=None)
+# The reader's time zone for dates in sentences (`in_zone`); None: UTC.
+_zone: contextvars.ContextVar[ZoneInfo | None] = contextvars.ContextVar("crosscheck_zone", default=None)
+MAX_ZONE = 64  # characters of an IANA zone name we accept
+
+
+def zone(name: object) -> ZoneInfo | None:
+    """The IANA time zone `name` ("Europe/Moscow"), or None when it is not one (or is UTC)."""
+    if not isinstance(name, str) or not name or len(name) > MAX_ZONE or name in ("UTC", "Etc/UTC"):
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+
+
+@contextlib.contextmanager
+def in_zone(name: str | None):
+    """Within it, dates in sentences are in the time zone `name` (an IANA name; else UTC)."""
+    token = _zone.set(zone(name))
+    try:
+        yield
+    finally:
+        _zone.reset(token)
 
 
 def N_(message: str) -> str:
@@ -114,11 +138,15 @@ def format_number(value: float, digits: int = 2) -> str:
 
 
 def format_date(moment: datetime) -> str:
-    """A moment in a sentence, in UTC (the server does not know the reader's time zone; pages
-    show dates in the browser's own): "1 December 2026, 22:25 UTC" / "1 декабря 2026, 22:25 UTC"."""
+    """A moment in a sentence, in the reader's time zone when it is known (`in_zone`), else UTC:
+    "1 December 2026, 22:25 UTC" / "2 декабря 2026, 01:25 (Europe/Moscow)"."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return babel_dates.format_datetime(moment, "d MMMM y, HH:mm 'UTC'", tzinfo=UTC, locale=language())
+    reader_zone = _zone.get()
+    if reader_zone is None:
+        return babel_dates.format_datetime(moment, "d MMMM y, HH:mm 'UTC'", tzinfo=UTC, locale=language())
+    worded = babel_dates.format_datetime(moment, "d MMMM y, HH:mm", tzinfo=reader_zone, locale=language())
+    return f"{worded} ({reader_zone.key})"
 
 
 def _worded(value) -> str:

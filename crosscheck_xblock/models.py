@@ -643,8 +643,8 @@ class Notice(models.Model):
              (REVIEW_STARTED, _("Cross-check started")), (REVIEW_END_IN_1_DAY, _("Cross-check ends in 1 day")),
              (REVIEWS_DONE, _("Reviews done")), (NEW_MESSAGE, _("New message")), (THANKED, _("Thanked")),
              (COMPLAINED, _("Complaint")), (WORK_REVIEWED, _("Work reviewed")), (MARKED_BEST, _("Marked best"))]
-    TELEGRAM_STATES = [("", _("Not looked at")), ("pending", _("Pending")), ("sent", _("Sent")),
-                       ("failed", _("Failed")), ("off", _("Off"))]
+    TELEGRAM_STATES = [("", _("Not looked at")), ("pending", _("Pending")), ("sending", _("Sending")),
+                       ("sent", _("Sent")), ("failed", _("Failed")), ("blocked", _("Blocked")), ("off", _("Off"))]
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="notices")
     student_id = models.CharField(max_length=255)  # the learner's anonymous id in the course
@@ -654,6 +654,12 @@ class Notice(models.Model):
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
     telegram_state = models.CharField(max_length=8, choices=TELEGRAM_STATES, blank=True, default="")
+    # The outbox (services/outbox.py): when the state last changed, the batch that claimed the
+    # notice, the sends tried, and Telegram's or the network's words on the last failure.
+    telegram_at = models.DateTimeField(null=True, blank=True)
+    telegram_batch = models.CharField(max_length=32, blank=True, default="")
+    telegram_attempts = models.PositiveSmallIntegerField(default=0)
+    telegram_error = models.CharField(max_length=200, blank=True, default="")
 
     class Meta:
         constraints = [
@@ -675,7 +681,40 @@ class NotificationSettings(models.Model):
 
     user_key = models.CharField(max_length=255, unique=True)
     telegram = models.JSONField(default=dict)
+    # The learner's time zone (an IANA name the browser reported), for the dates in notices; ""
+    # = UTC. The LMS's own time zone preference wins where there is one (compat.user_preferences).
+    time_zone = models.CharField(max_length=64, blank=True, default="")
     updated_at = models.DateTimeField()
 
     def __str__(self):
         return f"notification settings of {self.user_key}"  # i18n: code
+
+
+class TelegramChat(models.Model):
+    """A learner's Telegram chat with the bot, linked by the deep link's `/start <token>`;
+    site-wide (one per LMS user, `user_key`), not per course. `/stop` or a 403 (the learner
+    blocked the bot) deletes it. `language` is the learner's language when they linked (the
+    LMS's language preference wins where there is one)."""
+
+    user_key = models.CharField(max_length=255, unique=True)
+    chat_id = models.BigIntegerField(db_index=True)
+    language = models.CharField(max_length=16, blank=True, default="")
+    linked_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"telegram chat of {self.user_key}"  # i18n: code
+
+
+class TelegramLinkToken(models.Model):
+    """A "Connect Telegram" deep link's token: single use (`used_at`), expiring, and no more
+    than 64 characters of A-Za-z0-9_- (Telegram's rule for `?start=`)."""
+
+    token = models.CharField(max_length=64, unique=True)
+    user_key = models.CharField(max_length=255, db_index=True)
+    language = models.CharField(max_length=16, blank=True, default="")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"telegram link token of {self.user_key}"  # i18n: code

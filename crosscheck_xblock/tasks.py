@@ -60,11 +60,30 @@ def sweep_due_tasks(self, chain: str | None = None, step: int = 0) -> int:
         self.apply_async(kwargs={"chain": turn.chain, "step": turn.step}, countdown=sweep_seconds())
     try:
         services.due_notices(clock.now())  # N1, N2, N3, N6: each once, however many sweeps race
+        if services.has_pending(clock.now()):  # what the event-queued deliveries left (issue 14)
+            deliver_notices.delay()
     except Exception:  # a failing notice run must not stop the steps
         log.exception("crosscheck: the timed notices failed in the sweep")
     for usage_key in turn.due:
         advance_task.delay(usage_key)
     return len(turn.due)
+
+
+@shared_task(name="crosscheck_xblock.deliver_notices", ignore_result=True)
+def deliver_notices() -> dict:
+    """Send the Telegram outbox (services/outbox.py): queued when notices are created, and by the
+    sweep for what is left. Several at once are harmless: one holds the outbox, the others leave."""
+    return services.deliver_outbox(clock.now())
+
+
+def deliver_if_eager() -> None:
+    """Without a broker (the workbench: tasks run eagerly) nothing retries a failed send in the
+    background, so a page view does: the outbox is sent here when it holds something."""
+    if deliver_notices.app.conf.task_always_eager and services.has_pending(clock.now()):
+        try:
+            deliver_notices.delay()
+        except Exception:  # the page must still load
+            log.exception("crosscheck: the Telegram outbox failed on a page view")
 
 
 @shared_task(name="crosscheck_xblock.sync_published_course", ignore_result=True)

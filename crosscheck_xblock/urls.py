@@ -6,4 +6,5 @@ from . import views
 
 urlpatterns = [
     path("courses/<str:course_id>/", views.course_overview, name="course_overview"),
+    path("telegram/webhook/", views.telegram_webhook, name="telegram_webhook"),
 ]

@@ -4,12 +4,16 @@ Each is thin like a handler: who asks (compat), one service call, the page. Data
 page as an escaped JSON script element and is put into it with textContent (overview.js), so
 nothing a course author or learner wrote can run as markup.
 """
-from django.http import HttpResponse
-from django.views.decorators.http import require_safe
+import json
+
+from django.http import HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
 
 from . import clock, compat, i18n, pages, services
 from .errors import CrossCheckError
 from .handlers import json_script_tag
+from .notifications import telegram
 
 
 @require_safe
@@ -34,3 +38,32 @@ def course_overview(request, course_id: str):
     response = HttpResponse(body, status=status, content_type="text/html; charset=utf-8")
     response["Cache-Control"] = "private, no-store"  # the learner's own rows
     return response
+
+
+MAX_UPDATE_BYTES = 64 * 1024  # one Telegram update is a few kB
+
+
+@csrf_exempt  # Telegram posts here; the secret header is the check
+@require_POST
+def telegram_webhook(request):
+    """`/crosscheck/telegram/webhook/`: Telegram's updates (setWebhook with our secret_token).
+    Telegram off: 404; a wrong or missing X-Telegram-Bot-Api-Secret-Token: 403; a body that is not
+    one JSON update: 400 (all before anything changes). Else `/start <token>` links the chat,
+    `/stop` unlinks it, anything else is ignored; 200 with what was done."""
+    if not telegram.enabled():
+        return JsonResponse({"ok": False, "error": "telegram_off"}, status=404)
+    if not telegram.check_webhook_secret(request.headers.get(telegram.SECRET_HEADER)):
+        return JsonResponse({"ok": False, "error": "bad_secret"}, status=403)
+    if len(request.body) > MAX_UPDATE_BYTES:
+        return JsonResponse({"ok": False, "error": "too_large"}, status=413)
+    try:
+        update = json.loads(request.body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        update = None
+    if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
+        return JsonResponse({"ok": False, "error": "bad_update"}, status=400)
+    try:
+        action = services.handle_update(update, clock.now())
+    except CrossCheckError as err:
+        return JsonResponse({"ok": False, "error": err.code}, status=err.status)
+    return JsonResponse({"ok": True, "action": action})

@@ -1,7 +1,7 @@
 """Telegram: send notices through python-telegram-bot 22, link chats by deep link, read updates.
 
-No models here: the caller (the outbox, when notices are joined to it) stores link tokens, linked
-chats and which notices were sent; this module only talks to the Bot API, so it is the same under
+No models here: the callers (services/outbox.py and services/telegram_links.py) store link
+tokens, linked chats and which notices were sent; this module only talks to the Bot API, so it is the same under
 a Celery worker, a management command and a webhook view.
 
 - `deliver(messages)` sends a batch [(message_id, chat_id, text)] with one `Bot(token,
@@ -16,8 +16,9 @@ a Celery worker, a management command and a webhook view.
   from an update (webhook body or `poll()`), `check_webhook_secret(header)` checks the webhook's
   `X-Telegram-Bot-Api-Secret-Token`, `answer(chat_id, text)` replies ("Connected").
 - Settings: Django's `CROSSCHECK_TELEGRAM = {"BOT_TOKEN", "BOT_USERNAME", "API_URL",
-  "WEBHOOK_SECRET"}`, read by `config()`; without a BOT_TOKEN Telegram is off (`enabled()` is
-  false and `deliver` refuses with `TelegramOff`). Every function also takes an explicit `Config`.
+  "WEBHOOK_SECRET"}` (and "LINK_URL", where deep links point; https://t.me/), read by
+  `config()`; without a BOT_TOKEN Telegram is off (`enabled()` is false and `deliver` refuses
+  with `TelegramOff`). Every function also takes an explicit `Config`.
 
 Texts go as plain text (no parse_mode), so nothing in a notice is read as markup, and without a
 link preview (the LMS's login page is no preview worth showing).
@@ -48,6 +49,7 @@ from ..i18n import N_, gettext, using
 log = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
+DEFAULT_LINK_URL = "https://t.me/"
 # Deep-link payloads: at most 64 characters of A-Za-z0-9_- (Telegram's rule for ?start=).
 LINK_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 BOT_USERNAME = re.compile(r"[A-Za-z0-9_]{5,32}")
@@ -85,6 +87,9 @@ class Config:
     bot_username: str = ""
     api_url: str = DEFAULT_API_URL
     webhook_secret: str = ""
+    # Where a deep link points: Telegram's own https://t.me/ (the workbench demo points it at its
+    # stand-in "phone" page instead).
+    link_url: str = DEFAULT_LINK_URL
 
     @property
     def enabled(self) -> bool:
@@ -100,7 +105,8 @@ def config(raw: Mapping | None = None) -> Config:
     return Config(bot_token=str(raw.get("BOT_TOKEN") or "").strip(),
                   bot_username=str(raw.get("BOT_USERNAME") or "").strip().lstrip("@"),
                   api_url=str(raw.get("API_URL") or DEFAULT_API_URL).strip(),
-                  webhook_secret=str(raw.get("WEBHOOK_SECRET") or "").strip())
+                  webhook_secret=str(raw.get("WEBHOOK_SECRET") or "").strip(),
+                  link_url=str(raw.get("LINK_URL") or DEFAULT_LINK_URL).strip())
 
 
 def enabled(settings: Config | None = None) -> bool:
@@ -152,6 +158,9 @@ class Result:
     error: str = ""
     telegram_id: int | None = None
     retry_after: float | None = None
+    # A failure that sending again cannot mend (a 400 such as "chat not found", a bad token):
+    # the outbox gives the message up instead of trying it later.
+    final: bool = False
 
 
 @dataclass
@@ -268,41 +277,45 @@ async def _send(bot: Bot, gate: _Gate, message_id, chat_id, text: str) -> Result
         except Forbidden as err:
             return Result(message_id, chat_id, BLOCKED, attempts, str(err))
         except BadRequest as err:  # a 400 (chat not found, text too long …): sending again won't help
-            return Result(message_id, chat_id, FAILED, attempts, str(err))
+            return Result(message_id, chat_id, FAILED, attempts, str(err), final=True)
         except NetworkError as err:  # no answer, or a 5xx (TimedOut is one too)
             failures += 1
             if failures >= limits.attempts:
                 return Result(message_id, chat_id, FAILED, attempts, str(err))
             await asyncio.sleep(min(limits.backoff * 2 ** (failures - 1), limits.backoff_max))
         except TelegramError as err:  # a token the server rejected, a migrated chat …
-            return Result(message_id, chat_id, FAILED, attempts, str(err))
+            return Result(message_id, chat_id, FAILED, attempts, str(err), final=True)
         else:
             return Result(message_id, chat_id, SENT, attempts, telegram_id=sent.message_id)
 
 
-async def _report(on_result, result: Result) -> None:
-    if on_result is None:
+async def _report(callback, value) -> None:
+    """Call `callback(value)` (on_result with a Result, on_start with a message id) in a worker
+    thread: no event loop runs there, so the callback may use the Django ORM."""
+    if callback is None:
         return
     try:
-        # In a worker thread: no event loop runs there, so the callback may use the Django ORM.
-        await asyncio.to_thread(on_result, result)
+        await asyncio.to_thread(callback, value)
     except Exception:  # one failed mark must not stop the batch; the result is still returned
-        log.exception("on_result failed for message %s", result.message_id)
+        log.exception("Telegram: the outbox callback failed for message %s",
+                      getattr(value, "message_id", value))
 
 
-async def _deliver_chat(bot, gate, chat_id, items, results, on_result) -> None:
+async def _deliver_chat(bot, gate, chat_id, items, results, on_result, on_start) -> None:
     blocked = False
     for index, message_id, text in items:
         if blocked:  # the learner blocked the bot: nothing more goes to that chat
             result = Result(message_id, chat_id, BLOCKED, 0, "the chat blocked the bot")
         else:
+            if on_start is not None:
+                await _report(on_start, message_id)
             result = await _send(bot, gate, message_id, chat_id, text)
             blocked = result.status == BLOCKED
         results[index] = result
         await _report(on_result, result)
 
 
-async def _deliver(settings, messages, limits, pace, on_result) -> list[Result]:
+async def _deliver(settings, messages, limits, pace, on_result, on_start=None) -> list[Result]:
     results: list[Result | None] = [None] * len(messages)
     by_chat: dict = {}
     for index, (message_id, chat_id, text) in enumerate(messages):
@@ -319,7 +332,7 @@ async def _deliver(settings, messages, limits, pace, on_result) -> list[Result]:
             await _report(on_result, result)
         return failed
     try:
-        await asyncio.gather(*(_deliver_chat(bot, gate, chat_id, items, results, on_result)
+        await asyncio.gather(*(_deliver_chat(bot, gate, chat_id, items, results, on_result, on_start)
                                for chat_id, items in by_chat.items()))
     finally:
         await bot.shutdown()
@@ -328,20 +341,23 @@ async def _deliver(settings, messages, limits, pace, on_result) -> list[Result]:
 
 def deliver(messages: Iterable[tuple[object, int | str, str]], settings: Config | None = None,
             limits: Limits = LIMITS, pace: Pace | None = None,
-            on_result: Callable[[Result], None] | None = None) -> list[Result]:
+            on_result: Callable[[Result], None] | None = None,
+            on_start: Callable[[object], None] | None = None) -> list[Result]:
     """Send [(message_id, chat_id, text)]; one Result per message, in the same order.
 
     Messages to one chat go in their order, one a second; at most `limits.per_second` go in any
     second in all. `on_result(result)` (optional) is called as soon as each message's outcome is
     known, in a worker thread (so it may write the outbox row at once: a batch killed half-way
-    leaves the sent ones marked). Raises TelegramOff when Telegram is not configured. Call it
+    leaves the sent ones marked). `on_start(message_id)` (optional) is called the same way just
+    before a message's first request, so the caller can tell "not tried" from "maybe arrived"
+    when the process dies half-way. Raises TelegramOff when Telegram is not configured. Call it
     from synchronous code (a Celery task, a command): it runs its own event loop.
     """
     settings = _required(settings)
     batch = [(message_id, chat_id, str(text)) for message_id, chat_id, text in messages]
     if not batch:
         return []
-    return asyncio.run(_deliver(settings, batch, limits, PACE if pace is None else pace, on_result))
+    return asyncio.run(_deliver(settings, batch, limits, PACE if pace is None else pace, on_result, on_start))
 
 
 def answer(chat_id: int | str, text: str, settings: Config | None = None) -> Result:
@@ -363,14 +379,15 @@ def link_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def deep_link(bot_username: str, token: str) -> str:
-    """`https://t.me/<bot>?start=<token>`: Telegram opens the bot, and Start sends `/start <token>`."""
+def deep_link(bot_username: str, token: str, link_url: str = DEFAULT_LINK_URL) -> str:
+    """`https://t.me/<bot>?start=<token>`: Telegram opens the bot, and Start sends `/start <token>`.
+    `link_url` replaces `https://t.me/` (setting LINK_URL; the workbench's stand-in phone)."""
     bot_username = (bot_username or "").lstrip("@")
     if not BOT_USERNAME.fullmatch(bot_username):
         raise ValueError(f"not a bot username: {bot_username!r}")
     if not isinstance(token, str) or not LINK_TOKEN.fullmatch(token):
         raise ValueError("a deep-link token is 1-64 characters of A-Za-z0-9_-")
-    return f"https://t.me/{bot_username}?start={token}"
+    return f"{link_url}{bot_username}?start={token}"
 
 
 def parse_update(update, bot_username: str | None = None) -> tuple | None:

@@ -30,6 +30,8 @@ One module per job:
     anchors        staff grades as anchors: the calibration set, recomputing with re-checks (issue 16)
     extras         extra reviews for works whose reviewers did not show up, the pool (D4, C4)
     notices        notices to learners, each once, worded when read; notification settings (N1–N12, M5)
+    outbox         the Telegram outbox: each notice to its learner's chat at most once (issue 14)
+    telegram_links "Connect Telegram": deep-link tokens, /start and /stop, linked chats
 """
 from ..errors import BadRequest, Conflict, CrossCheckError, NotAllowed, NotFound, TooLarge, TooManyRequests
 from .analytics import task_analytics
@@ -58,7 +60,8 @@ from .lifecycle import (
     sweep_turn,
 )
 from .names import usernames
-from .notices import due_notices, mark_notices_read, notification_settings
+from .notices import due_notices, mark_notices_read, notification_settings, reader_zone
+from .outbox import deliver_outbox, has_pending
 from .overview import course_has_tasks, course_overview
 from .rates import simulated_rates
 from .ratings import rate_review, staff_settle_complaint
@@ -69,6 +72,7 @@ from .reviews import save_draft, submit_review, submit_self_check
 from .staff import staff_appeals, staff_overview
 from .submissions import submit_work
 from .task_settings import AGGREGATIONS, RANGES, WARNING_RULES, TaskSettings
+from .telegram_links import handle_update, telegram_part, unlink
 from .threads import Sender, get_thread, post_message, staff_threads
 from .votes import cast_votes, staff_open_vote
 
@@ -89,5 +93,6 @@ __all__ = [
     "sweep_is_stale", "sweep_status", "sweep_turn", "sync_task", "task_analytics",
     "take_extra_review", "task_started", "usernames", "course_overview", "course_has_tasks",
     "staff_calibration", "staff_grade_calibration", "staff_recompute",
-    "due_notices", "mark_notices_read", "notification_settings",
+    "due_notices", "mark_notices_read", "notification_settings", "reader_zone",
+    "deliver_outbox", "has_pending", "handle_update", "telegram_part", "unlink",
 ]

@@ -26,8 +26,9 @@ from .submissions import link_changes
 
 
 @guarded
-def learner_state(task: TaskRef, student_id: str | None, now: datetime) -> dict:
-    """Everything the learner view needs, in a fixed number of queries."""
+def learner_state(task: TaskRef, student_id: str | None, now: datetime, time_zone: str = "") -> dict:
+    """Everything the learner view needs, in a fixed number of queries (`time_zone`: the reader's,
+    for the dates in notices' sentences)."""
     phase = task.phase(now)
     versions = _Versions(task)
     state = {
@@ -57,7 +58,7 @@ def learner_state(task: TaskRef, student_id: str | None, now: datetime) -> dict:
         # Re-checks of appealed works staff asked this learner for (a top reviewer of the course).
         "community_rechecks": community.learner_part(task, student_id) if phase == schedule.CLOSED else [],
         # N1–N12 (issue 14): the latest notices, newest first (one query).
-        "notices": notices.learner_part(task, student_id),
+        "notices": notices.learner_part(task, student_id, time_zone),
     }
     work = (Work.objects.filter(task_id=task.id, student_id=student_id)
             .select_related("grade", "appeal__checklist_version").first() if student_id else None)

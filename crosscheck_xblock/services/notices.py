@@ -14,23 +14,26 @@ event that rolls back takes its notice with it.
   concerned, so a date moved in Studio gives a new notice for the new date.
 
 A notice stores numbers and pseudonyms' numbers only (`detail`); its sentence is written when it
-is read (`text`), in the reader's language, with dates in UTC and the zone named (the server
-does not know the reader's time zone; the block's pages show dates in the browser's own).
-`telegram_state` is left "" for the delivery layer (the outbox) to pick up.
+is read (`text`), in the reader's language, with dates in the reader's time zone (`reader_zone`:
+the LMS's preference, else the one the browser reported; UTC and named so otherwise).
+`telegram_state` is left "" for the outbox (services/outbox.py), which the event wakes on commit.
 """
+import logging
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
-from .. import compat, schedule
+from .. import compat, i18n, schedule
 from ..errors import BadRequest, NotAllowed
 from ..i18n import N_, Text, gettext, plural_text
 from ..models import Assignment, Notice, NotificationSettings, Task, Work
+from ..notifications import telegram
 from ..pseudonyms import reviewer_title, work_title
 from .guard import guarded
 from .registry import TaskRef
+
+log = logging.getLogger(__name__)
 
 TASK_OPENED = Notice.TASK_OPENED
 DEADLINE_IN_3_DAYS = Notice.DEADLINE_IN_3_DAYS
@@ -90,6 +93,29 @@ def notify_many(task_id: int, rows, kind: str, now: datetime) -> None:
                for student_id, occasion, detail in rows if student_id]
     if notices:
         Notice.objects.bulk_create(notices, batch_size=1000, ignore_conflicts=True)
+        _wake_outbox()
+
+
+def _queue_delivery() -> None:
+    # The Celery task layer sits above the services; imported here, when it is needed, so the
+    # services stay importable without it (and without a cycle).
+    from ..tasks import deliver_notices  # noqa: PLC0415
+
+    try:
+        deliver_notices.delay()
+    except Exception:  # an unreachable broker must not fail the event: the sweep sends them later
+        log.exception("crosscheck: could not queue the Telegram delivery; the sweep will send the notices")
+
+
+def _wake_outbox() -> None:
+    """Once the event's transaction commits, queue the Telegram delivery (once per transaction;
+    nothing when Telegram is off)."""
+    if not telegram.enabled():
+        return
+    pending = getattr(transaction.get_connection(), "run_on_commit", [])
+    if any(entry[1] is _queue_delivery for entry in pending):
+        return
+    transaction.on_commit(_queue_delivery, robust=True)
 
 
 def _iso(moment: datetime | None) -> str:
@@ -322,13 +348,15 @@ def as_json(task: TaskRef, notice: Notice) -> dict:
 
 
 @guarded
-def learner_part(task: TaskRef, student_id: str | None) -> list[dict]:
-    """The learner's notices of this task, newest first, the latest LIST_LIMIT (one query)."""
+def learner_part(task: TaskRef, student_id: str | None, time_zone: str = "") -> list[dict]:
+    """The learner's notices of this task, newest first, the latest LIST_LIMIT (one query); their
+    dates in `time_zone` (see reader_zone)."""
     if not student_id:
         return []
     rows = (Notice.objects.filter(task_id=task.id, student_id=student_id)
             .order_by("-created_at", "-id")[:LIST_LIMIT])
-    return [as_json(task, notice) for notice in rows]
+    with i18n.in_zone(time_zone):
+        return [as_json(task, notice) for notice in rows]
 
 
 # ---------------------------------------------------------------- the learner's actions
@@ -342,9 +370,10 @@ def _checked_ids(ids: object) -> list[int]:
 
 
 @guarded
-def mark_notices_read(task: TaskRef, student_id: str | None, ids: object, now: datetime) -> dict:
+def mark_notices_read(task: TaskRef, student_id: str | None, ids: object, now: datetime,
+                      time_zone: str = "") -> dict:
     """Mark the learner's own notices `ids` of this task read (others' ids and read ones are left
-    alone); `{"marked": n, "notices": […]}`."""
+    alone); `{"marked": n, "notices": […]}` (dates in `time_zone`)."""
     ids = _checked_ids(ids)
     if not student_id:
         raise NotAllowed(gettext("Sign in to see your notices."), "not_signed_in")
@@ -352,34 +381,44 @@ def mark_notices_read(task: TaskRef, student_id: str | None, ids: object, now: d
     if ids:
         marked = (Notice.objects.filter(task_id=task.id, student_id=student_id, pk__in=ids, read_at__isnull=True)
                   .update(read_at=now))
-    return {"marked": marked, "notices": learner_part(task, student_id)}
+    return {"marked": marked, "notices": learner_part(task, student_id, time_zone)}
 
 
 @guarded
 def telegram_enabled() -> bool:
     """True when the site configured a Telegram bot (setting CROSSCHECK_TELEGRAM["BOT_TOKEN"])."""
-    config = getattr(settings, "CROSSCHECK_TELEGRAM", None) or {}
-    return bool(config.get("BOT_TOKEN")) if isinstance(config, dict) else False
+    return telegram.enabled()
 
 
-def _settings_json(stored: dict) -> dict:
+def _settings_json(stored: dict, time_zone: str) -> dict:
     return {"telegram": {kind: bool(stored.get(kind, True)) for kind in KINDS},
             "telegram_enabled": telegram_enabled(),
+            "time_zone": time_zone,
             "kinds": [{"kind": kind, "label": gettext(LABELS[kind])} for kind in KINDS]}
+
+
+def _checked_zone(value: object) -> str:
+    if value in ("", "UTC", "Etc/UTC"):
+        return ""
+    if i18n.zone(value) is None:
+        raise BadRequest(gettext("`time_zone` must be a time zone name such as Europe/Moscow, or empty for UTC."),
+                         "bad_time_zone")
+    return value
 
 
 @guarded
 def notification_settings(task: TaskRef, user_key: str | None, data: object,  # noqa: ARG001
                           now: datetime) -> dict:
     """The learner's notification settings, site-wide (keyed by the LMS user): `{"telegram":
-    {kind: bool, …}}` changes the kinds named (the others stay), `{}` only reads them. Every kind
-    is on until turned off; in-app notices always exist. 400 unknown_kind / bad_value; nothing
-    is changed then."""
+    {kind: bool, …}}` changes the kinds named (the others stay), `{"time_zone": "Europe/Moscow"}`
+    the zone the dates of notices are worded in ("" = UTC), `{}` only reads them. Every kind is
+    on until turned off; in-app notices always exist. 400 unknown_kind / bad_value /
+    bad_time_zone; nothing is changed then."""
     if not isinstance(data, dict):
         raise BadRequest(gettext("Send the settings as an object."), "bad_value")
-    unknown = sorted(set(data) - {"telegram"})
+    unknown = sorted(set(data) - {"telegram", "time_zone"})
     if unknown:
-        raise BadRequest(Text(N_("Unknown setting %(name)s; the settings are: telegram."),
+        raise BadRequest(Text(N_("Unknown setting %(name)s; the settings are: telegram, time_zone."),
                               {"name": str(unknown[0])[:40]}).render(), "unknown_kind")
     changes = data.get("telegram", {})
     if not isinstance(changes, dict):
@@ -391,19 +430,34 @@ def notification_settings(task: TaskRef, user_key: str | None, data: object,  # 
         if not isinstance(value, bool):
             raise BadRequest(Text(N_("The setting of “%(kind)s” must be true or false."), {"kind": kind}).render(),
                              "bad_value")
+    zone = _checked_zone(data["time_zone"]) if "time_zone" in data else None
     if not user_key:
-        if changes:
+        if changes or zone is not None:
             raise NotAllowed(gettext("Sign in to change your notification settings."), "not_signed_in")
-        return _settings_json({})
+        return _settings_json({}, "")
     with transaction.atomic():
         row = NotificationSettings.objects.select_for_update().filter(user_key=user_key).first()
         stored = dict(row.telegram) if row is not None else {}
-        if changes:
+        time_zone = row.time_zone if row is not None else ""
+        if changes or (zone is not None and zone != time_zone):
             stored.update(changes)
+            time_zone = time_zone if zone is None else zone
             if row is None:
-                NotificationSettings.objects.get_or_create(user_key=user_key,
-                                                           defaults={"telegram": stored, "updated_at": now})
+                NotificationSettings.objects.get_or_create(
+                    user_key=user_key, defaults={"telegram": stored, "time_zone": time_zone, "updated_at": now})
             else:
-                row.telegram, row.updated_at = stored, now
-                row.save(update_fields=["telegram", "updated_at"])
-    return _settings_json(stored)
+                row.telegram, row.time_zone, row.updated_at = stored, time_zone, now
+                row.save(update_fields=["telegram", "time_zone", "updated_at"])
+    return _settings_json(stored, time_zone)
+
+
+@guarded
+def reader_zone(user_key: str | None) -> str:
+    """The time zone the viewer's notices are worded in: the LMS's time zone preference, else the
+    one their browser reported (notification_settings), else "" (UTC). One query at most."""
+    if not user_key:
+        return ""
+    preferred = compat.user_preferences([user_key]).get(user_key, {}).get("time_zone")
+    if preferred:
+        return preferred
+    return NotificationSettings.objects.filter(user_key=user_key).values_list("time_zone", flat=True).first() or ""

@@ -5,6 +5,8 @@
     crosscheck_tick --start-sweep   start (or restart) the self-re-queuing Celery sweep
     crosscheck_tick --status        when the sweep last ran
 
+With Telegram configured it then sends the notices' outbox (or queues it with --enqueue).
+
 Every step is idempotent, so overlapping runs, the sweep and page views never do a step twice.
 Each block is handled on its own: one whose step fails is reported and the others still run;
 the command then exits with status 1, so cron reports it.
@@ -55,6 +57,24 @@ class Command(BaseCommand):
     def _say(self, message: Text) -> None:
         self.stdout.write(message.render())
 
+    def _telegram(self, enqueue: bool) -> bool:
+        """Send (or queue) the Telegram outbox, after the steps made their notices; True if it failed."""
+        try:
+            if not services.has_pending(clock.now()):
+                return False
+            if enqueue:
+                tasks.deliver_notices.delay()
+                self._say(Text(N_("Telegram: delivery queued.")))
+                return False
+            sent = services.deliver_outbox(clock.now())
+        except Exception as err:  # report it; the next run tries again
+            log.exception("crosscheck_tick: the Telegram delivery failed")
+            self._say(Text(N_("Telegram: failed: %(error)s"), {"error": f"{type(err).__name__}: {err}"}))
+            return True
+        self._say(Text(N_("Telegram: %(sent)s sent, %(failed)s failed, %(blocked)s blocked, %(off)s not for Telegram."),
+                       {key: sent[key] for key in ("sent", "failed", "blocked", "off")}))
+        return False
+
     def _handle(self, *_args, **options):
         now = clock.now()
         if options["start_sweep"]:
@@ -102,6 +122,7 @@ class Command(BaseCommand):
             else:
                 self._say(Text(N_("%(block)s: nothing due"), {"block": usage_key}))
         self._say(Text(N_("%(n)s due block(s)."), {"n": len(due)}))
+        notices_failed = self._telegram(options["enqueue"]) or notices_failed
         if failed:
             raise CommandError(Text(N_("%(failed)s of %(n)s due block(s) failed: %(blocks)s"),
                                     {"failed": len(failed), "n": len(due), "blocks": ", ".join(failed)}).render())
