@@ -59,9 +59,26 @@ workbench-db: install-workbench
 	$(MANAGE) migrate --run-syncdb -v 0
 	$(MANAGE) crosscheck_demo
 
+# Telegram in the demo (issue 14): the project's fake Bot API on TG_PORT, the webhook registered
+# with it, and the deep links pointing at the workbench's stand-in phones (/phone/).
+# `make workbench TELEGRAM=off` serves without it (in-app notices only).
+TELEGRAM ?= on
+TG_PORT ?= 8081
+TG_ENV := CROSSCHECK_TELEGRAM_TOKEN=123456:FAKE-token_for-tests CROSSCHECK_TELEGRAM_BOT=crosscheck_fake_bot \
+	CROSSCHECK_TELEGRAM_API_URL=http://127.0.0.1:$(TG_PORT)/bot CROSSCHECK_TELEGRAM_WEBHOOK_SECRET=workbench-webhook-secret \
+	CROSSCHECK_LMS_ROOT_URL=http://$(HOST):$(PORT)
 workbench: workbench-db
 	@echo "Workbench: http://$(HOST):$(PORT)/  (learners: ?student=alice … ?student=oscar, staff: ?student=staff)"
+ifeq ($(TELEGRAM),off)
 	$(MANAGE) runserver $(HOST):$(PORT)
+else
+	@echo "Telegram (demo): fake Bot API on 127.0.0.1:$(TG_PORT); the learners' phones: http://$(HOST):$(PORT)/phone/"
+	@$(PY) -m crosscheck_xblock.notifications.fake_bot_api --port $(TG_PORT) & fake=$$!; \
+	trap 'kill $$fake 2>/dev/null' EXIT; \
+	for i in $$(seq 50); do (echo > /dev/tcp/127.0.0.1/$(TG_PORT)) 2>/dev/null && break; sleep 0.1; done; \
+	$(TG_ENV) $(MANAGE) crosscheck_telegram_poll --webhook http://127.0.0.1:$(PORT)/crosscheck/telegram/webhook/; \
+	$(TG_ENV) $(MANAGE) runserver $(HOST):$(PORT)
+endif
 
 # ruff (pinned in requirements/test.in, settings in ruff.toml) over the package, the tests, the
 # workbench and the benchmarks.

@@ -241,6 +241,7 @@ class CrossCheckXBlock(OlxMixin, XBlock):
         try:
             # Runs a step whose time has come (distribution, grading) if no worker did yet.
             task = services.run_due_transitions(self.live_task(), now)
+            tasks.deliver_if_eager()  # the workbench: notices left unsent are retried on a page view
             init["state"] = self._state_for(task, viewer, now)
         except CrossCheckError as err:
             init["error"] = err.message
@@ -262,7 +263,11 @@ class CrossCheckXBlock(OlxMixin, XBlock):
     def _state_for(self, task, viewer, now) -> dict:
         """The learner's state, with the notices' dates in their time zone and the Telegram link."""
         user_key = compat.site_user_key(self)
-        state = services.learner_state(task, viewer.student_id, now, time_zone=services.reader_zone(user_key))
+        zone, reported = services.reader_zones(user_key)
+        state = services.learner_state(task, viewer.student_id, now, time_zone=zone)
+        # The notices' zone ("" = UTC), and the browser's as last reported: the page reports it
+        # again when the browser's differs.
+        state["time_zone"], state["time_zone_reported"] = zone, reported
         state["telegram"] = services.telegram_part(user_key, i18n.language(), not viewer.masquerading, now)
         return state
 

@@ -16,8 +16,10 @@ They are `shared_task`s, so they run on whatever Celery app the process has: the
 in Open edX, an eager app in the workbench.
 """
 import logging
+import threading
 
 from celery import shared_task
+from django import db
 from django.conf import settings
 
 from . import clock, publishing, services
@@ -78,12 +80,21 @@ def deliver_notices() -> dict:
 
 def deliver_if_eager() -> None:
     """Without a broker (the workbench: tasks run eagerly) nothing retries a failed send in the
-    background, so a page view does: the outbox is sent here when it holds something."""
-    if deliver_notices.app.conf.task_always_eager and services.has_pending(clock.now()):
-        try:
-            deliver_notices.delay()
-        except Exception:  # the page must still load
-            log.exception("crosscheck: the Telegram outbox failed on a page view")
+    background, so a page view does: when the outbox holds something, a thread sends it (the
+    page does not wait for Telegram's one message a second per chat; the outbox lease keeps it
+    to one sender)."""
+    if not (deliver_notices.app.conf.task_always_eager and services.has_pending(clock.now())):
+        return
+    threading.Thread(target=_deliver_in_thread, name="crosscheck-outbox", daemon=True).start()
+
+
+def _deliver_in_thread() -> None:
+    try:
+        deliver_notices.delay()
+    except Exception:  # nobody waits for this thread: its failure goes to the log
+        log.exception("crosscheck: the Telegram outbox failed on a page view")
+    finally:
+        db.connection.close()
 
 
 @shared_task(name="crosscheck_xblock.sync_published_course", ignore_result=True)

@@ -82,3 +82,18 @@ CELERY_TASK_IGNORE_RESULT = True
 CROSSCHECK_SWEEP_SECONDS = int(os.environ.get("CROSSCHECK_SWEEP_SECONDS", "60"))
 # Start the sweep when a worker starts and no sweep ran lately (off: start it by hand).
 CROSSCHECK_SWEEP_ON_WORKER_START = os.environ.get("CROSSCHECK_SWEEP_ON_WORKER_START") == "1"
+
+# Telegram (issue 14): on when CROSSCHECK_TELEGRAM_TOKEN is set (`make workbench` sets all four for
+# its local fake Bot API on CROSSCHECK_TELEGRAM_API_URL, e.g. http://127.0.0.1:8081/bot). The deep
+# links then open the workbench's stand-in phone (/phone/) instead of https://t.me/.
+CROSSCHECK_TELEGRAM = {
+    "BOT_TOKEN": os.environ.get("CROSSCHECK_TELEGRAM_TOKEN", ""),
+    "BOT_USERNAME": os.environ.get("CROSSCHECK_TELEGRAM_BOT", ""),
+    "API_URL": os.environ.get("CROSSCHECK_TELEGRAM_API_URL", "") or "https://api.telegram.org/bot",
+    "WEBHOOK_SECRET": os.environ.get("CROSSCHECK_TELEGRAM_WEBHOOK_SECRET", ""),
+    "LINK_URL": os.environ.get("CROSSCHECK_TELEGRAM_LINK_URL", "/phone/"),
+}
+# Whom a notice goes to in Telegram: the demo's learners (compat.user_keys' stand-in).
+CROSSCHECK_USER_KEYS = "cc_workbench.services.user_keys"
+# Links in Telegram messages are absolute: the workbench's own address.
+LMS_ROOT_URL = os.environ.get("CROSSCHECK_LMS_ROOT_URL", "http://127.0.0.1:8000")

@@ -41,6 +41,7 @@ BOT_ID = 123456
 MAX_TEXT = 4096  # the Bot API's limit on a message's text
 MAX_POLL_WAIT = 30.0  # seconds a getUpdates long poll may hold the request here
 DROP = 0  # fail_next(chat, DROP): close the connection without answering (a network error)
+DEMO_PREFIX = "/_fake/"  # the workbench demo's own requests (not the Bot API's)
 PATH = re.compile(r"^/bot(?P<token>[^/]+)/(?P<method>[A-Za-z]+)$")
 # Parameters that are text as sent; the others arrive JSON-encoded (python-telegram-bot's form data).
 TEXT_PARAMETERS = {"text", "url", "secret_token", "parse_mode"}
@@ -91,8 +92,10 @@ class FakeBotApi:
     """The fake Bot API server; `start()` (or `with`) serves it on host:port (0: a free port)."""
 
     def __init__(self, token: str = DEFAULT_TOKEN, username: str = DEFAULT_USERNAME,
-                 host: str = "127.0.0.1", port: int = 0):
+                 host: str = "127.0.0.1", port: int = 0, auto_push: bool = False):
         self.token = token
+        # Push each update to the webhook as soon as it is queued, as Telegram does (the demo).
+        self.auto_push = auto_push
         self.username = username
         self.host = host
         self.port = port
@@ -233,7 +236,16 @@ class FakeBotApi:
         if text.startswith("/"):
             command = text.split()[0]
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
-        return self.queue_update({"message": message})
+        update_id = self.queue_update({"message": message})
+        if self.auto_push and self.webhook is not None:
+            threading.Thread(target=self._push_quietly, name="fake-bot-api-push", daemon=True).start()
+        return update_id
+
+    def _push_quietly(self) -> None:
+        try:
+            self.push_to_webhook()
+        except (OSError, RuntimeError):
+            pass  # the webhook is down: the update waits for the next push, as Telegram's would
 
     def push_to_webhook(self, timeout: float = 10) -> list[int]:
         """POST the queued updates to the webhook (with its secret header), as Telegram does; an
@@ -259,6 +271,29 @@ class FakeBotApi:
                 with self._lock:
                     self._updates = [u for u in self._updates if u["update_id"] != update["update_id"]]
         return statuses
+
+    # ------------------------------------------------------------------ the demo's "phones"
+
+    def demo(self, path: str, body: bytes) -> tuple[int, dict]:
+        """Not the Bot API: what the workbench's phone page asks (under DEMO_PREFIX).
+        `GET /_fake/chat?chat_id=N` → the chat as its learner sees it; `POST /_fake/message` with
+        {"chat_id", "text", "language_code"} → the learner sends a message to the bot."""
+        parts = urlsplit(path)
+        try:
+            if parts.path == DEMO_PREFIX + "chat":
+                chat_id = int(parse_qs(parts.query).get("chat_id", ["0"])[-1])
+                return 200, {"ok": True, "result": self.chat(chat_id)}
+            if parts.path == DEMO_PREFIX + "message":
+                data = json.loads(body.decode("utf-8") or "{}")
+                text = str(data.get("text") or "").strip()[:MAX_TEXT]
+                if not text:
+                    return 400, Failure(400, description="Bad Request: message text is empty").body()  # i18n: code
+                update_id = self.queue_message(int(data["chat_id"]), text,
+                                               language_code=str(data.get("language_code") or "en")[:8])
+                return 200, {"ok": True, "result": {"update_id": update_id}}
+        except (KeyError, TypeError, ValueError):
+            return 400, Failure(400).body()
+        return 404, Failure(404).body()
 
     # ------------------------------------------------------------------ the API
 
@@ -388,6 +423,9 @@ def _handler_for(fake: FakeBotApi) -> type[BaseHTTPRequestHandler]:
         def do_POST(self):  # http.server calls it by this name
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
+            if self.path.startswith(DEMO_PREFIX):
+                self.reply(*fake.demo(self.path, body))
+                return
             query = {name: decode_value(name, values[-1])
                      for name, values in parse_qs(urlsplit(self.path).query).items()}
             try:
@@ -427,7 +465,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--token", default=DEFAULT_TOKEN)
     parser.add_argument("--username", default=DEFAULT_USERNAME)
     args = parser.parse_args(argv)
-    fake = FakeBotApi(args.token, args.username, args.host, args.port).start()
+    fake = FakeBotApi(args.token, args.username, args.host, args.port, auto_push=True).start()
     print(f"Fake Bot API on {fake.base_url}<token>/<method> (token {fake.token})", flush=True)  # i18n: code
     try:
         threading.Event().wait()

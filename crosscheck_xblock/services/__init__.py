@@ -60,7 +60,7 @@ from .lifecycle import (
     sweep_turn,
 )
 from .names import usernames
-from .notices import due_notices, mark_notices_read, notification_settings, reader_zone
+from .notices import due_notices, mark_notices_read, notification_settings, reader_zone, reader_zones
 from .outbox import deliver_outbox, has_pending
 from .overview import course_has_tasks, course_overview
 from .rates import simulated_rates
@@ -72,7 +72,7 @@ from .reviews import save_draft, submit_review, submit_self_check
 from .staff import staff_appeals, staff_overview
 from .submissions import submit_work
 from .task_settings import AGGREGATIONS, RANGES, WARNING_RULES, TaskSettings
-from .telegram_links import handle_update, telegram_part, unlink
+from .telegram_links import handle_update, telegram_part, token_owner, unlink
 from .threads import Sender, get_thread, post_message, staff_threads
 from .votes import cast_votes, staff_open_vote
 
@@ -93,6 +93,6 @@ __all__ = [
     "sweep_is_stale", "sweep_status", "sweep_turn", "sync_task", "task_analytics",
     "take_extra_review", "task_started", "usernames", "course_overview", "course_has_tasks",
     "staff_calibration", "staff_grade_calibration", "staff_recompute",
-    "due_notices", "mark_notices_read", "notification_settings", "reader_zone",
-    "deliver_outbox", "has_pending", "handle_update", "telegram_part", "unlink",
+    "due_notices", "mark_notices_read", "notification_settings", "reader_zone", "reader_zones",
+    "deliver_outbox", "has_pending", "handle_update", "telegram_part", "token_owner", "unlink",
 ]

@@ -452,12 +452,16 @@ def notification_settings(task: TaskRef, user_key: str | None, data: object,  # 
 
 
 @guarded
-def reader_zone(user_key: str | None) -> str:
-    """The time zone the viewer's notices are worded in: the LMS's time zone preference, else the
-    one their browser reported (notification_settings), else "" (UTC). One query at most."""
+def reader_zones(user_key: str | None) -> tuple[str, str]:
+    """(the zone the viewer's notices are worded in, the zone their browser last reported): the
+    LMS's time zone preference wins, else the reported one, else "" (UTC). One query at most."""
     if not user_key:
-        return ""
+        return "", ""
+    reported = NotificationSettings.objects.filter(user_key=user_key).values_list("time_zone", flat=True).first() or ""
     preferred = compat.user_preferences([user_key]).get(user_key, {}).get("time_zone")
-    if preferred:
-        return preferred
-    return NotificationSettings.objects.filter(user_key=user_key).values_list("time_zone", flat=True).first() or ""
+    return (preferred if i18n.zone(preferred) is not None else reported), reported
+
+
+def reader_zone(user_key: str | None) -> str:
+    """The time zone the viewer's notices are worded in (see reader_zones)."""
+    return reader_zones(user_key)[0]

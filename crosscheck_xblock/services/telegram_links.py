@@ -94,6 +94,15 @@ def _update_language(update: object) -> str:
 
 
 @guarded
+def token_owner(token: str, now: datetime) -> str | None:
+    """The user a link token that can still be used belongs to (None otherwise)."""
+    if not isinstance(token, str) or not telegram.LINK_TOKEN.fullmatch(token):
+        return None
+    return (TelegramLinkToken.objects.filter(token=token, used_at__isnull=True, expires_at__gt=now)
+            .values_list("user_key", flat=True).first())
+
+
+@guarded
 def unlink(user_key: str | None) -> bool:
     """Forget the user's chat (the block's "Disconnect"); whether there was one."""
     if not user_key:

@@ -94,13 +94,10 @@ def course_enrollments(_course_id: str) -> list[str]:
 
 def user_keys(_course_id: str, student_ids: list[str]) -> dict[str, str]:
     """The workbench's stand-in for the LMS's anonymous id → user lookup (compat.user_keys, via the
-    setting CROSSCHECK_USER_KEYS): the demo's learners, staff, and whoever linked a Telegram chat,
-    each as `user:<name>` (the workbench's users are their names)."""
-    from crosscheck_xblock.models import TelegramChat  # noqa: PLC0415 - the stand-in reads the block's table
-
+    setting CROSSCHECK_USER_KEYS): the demo's learners and staff, each as `user:<name>` (the
+    workbench's users are their names). Another ?student= name gets in-app notices only."""
     from .demo import LEARNERS  # noqa: PLC0415 - the demo imports the block's services
 
     names = set(LEARNERS) | set(getattr(settings, "CROSSCHECK_STAFF_USERS", set()))
-    names |= {key.split(":", 1)[1] for key in TelegramChat.objects.values_list("user_key", flat=True)}
     wanted = set(student_ids)
     return {anonymous_id(name): f"user:{name}" for name in names if anonymous_id(name) in wanted}

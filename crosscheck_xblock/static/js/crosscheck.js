@@ -815,7 +815,12 @@ function CrossCheckBlock(runtime, element) {
     if (!init.signed_in) { return; }
     CrossCheckNotices.render($(".cc-notices"), state.notices, {
       call: call, readOnly: readOnly, showError: showError, announce: announce,
-      onNotices: function (fresh) { state.notices = fresh; renderNotices(); }});
+      onNotices: function (fresh) { state.notices = fresh; renderNotices(); },
+      telegram: state.telegram, timeZoneReported: state.time_zone_reported || "",
+      onTelegram: function (fresh) { state.telegram = fresh; renderNotices(); },
+      refresh: function () {
+        call("get_state").then(function (fresh) { state = fresh; render(); }).catch(function (err) { showError(err.message); });
+      }});
   }
 
   if (init.error) { showError(init.error); }

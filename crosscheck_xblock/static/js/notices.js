@@ -1,5 +1,6 @@
 /* Notices (issue 14, N1–N12, M5): the badge with the unread count, the list of the learner's
- * notices (marked read once shown), and the notification settings (Telegram per kind). Plain JS,
+ * notices (marked read once shown), "Connect Telegram", and the notification settings (Telegram
+ * per kind). Plain JS,
  * no library; every text from the server goes into the page as text, never as markup. */
 var CrossCheckNotices = (function () {
   "use strict";  // i18n: code
@@ -42,8 +43,50 @@ var CrossCheckNotices = (function () {
     return details;
   }
 
+  /** "Connect Telegram" (a deep link that opens the bot; Start links the chat) or, once linked,
+   * "Disconnect". ctx.telegram is get_state's {enabled, linked, link, bot}. */
+  function telegramPart(ctx) {
+    var tg = ctx.telegram || {};
+    if (!tg.enabled) { return null; }
+    var part = el("div", {"class": "cc-telegram"});
+    if (tg.linked) {
+      part.appendChild(el("p", {"class": "cc-telegram-status", text: t("Telegram is connected: notices also come to your chat with the bot.")}));
+      part.appendChild(el("button", {type: "button", "class": "cc-button cc-telegram-unlink", disabled: ctx.readOnly,
+        text: t("Disconnect Telegram"),
+        onclick: function () {
+          ctx.call("telegram_unlink", {}).then(function (answer) {
+            ctx.onTelegram(answer.telegram);
+            ctx.announce(t("Telegram disconnected."));
+          }).catch(function (err) { ctx.showError(err.message); });
+        }}));
+    } else if (tg.link) {
+      part.appendChild(el("p", {"class": "cc-note", text: t("Get these notices in Telegram: open the bot with the button and press Start there. The link works once and for an hour.")}));
+      part.appendChild(el("a", {href: tg.link, "class": "cc-button cc-telegram-link", target: "_blank",
+        rel: "noopener noreferrer",  // i18n: code
+        text: t("Connect Telegram")}));
+      part.appendChild(el("button", {type: "button", "class": "cc-button cc-secondary cc-telegram-check",
+        text: t("I pressed Start"), onclick: function () { ctx.refresh(); }}));
+    } else {
+      part.appendChild(el("p", {"class": "cc-note", text: t("Telegram is not connected.")}));
+    }
+    return part;
+  }
+
+  /** Tell the server the browser's time zone once, so the dates in notices (here and in
+   * Telegram) are the learner's; then the notices are worded again. */
+  function reportZone(ctx) {
+    var zone = "";
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (err) { zone = ""; }
+    if (!zone || zone === ctx.timeZoneReported || (ctx.timeZoneReported === "" && zone === "UTC") || ctx.readOnly || reported) { return; }  // i18n: code
+    reported = true;
+    ctx.call("notification_settings", {time_zone: zone}).then(function () { ctx.refresh(); })
+      .catch(function () { return null; });  // the dates stay in UTC, named so
+  }
+  var reported = false;
+
   /** The notices section of the header: a disclosure whose summary carries the unread badge.
-   * ctx: {call, readOnly, showError, announce, onNotices(list)}. */
+   * ctx: {call, readOnly, showError, announce, onNotices(list), telegram, onTelegram(part),
+   * timeZoneReported, refresh()}. */
   function render(box, notices, ctx) {
     box.textContent = "";
     notices = notices || [];
@@ -63,9 +106,10 @@ var CrossCheckNotices = (function () {
         if (details.open) { markShown(notices, ctx); }
       }}, [summary,
         notices.length ? list : el("p", {"class": "cc-note", text: t("No notices yet.")}),
-        settingsPart(ctx)]);
+        telegramPart(ctx), settingsPart(ctx)]);
     box.appendChild(details);
     box.hidden = false;
+    reportZone(ctx);
   }
 
   /** Mark the unread notices that were shown read (not while staff view as the learner). */
