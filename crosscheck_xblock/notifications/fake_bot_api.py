@@ -96,6 +96,9 @@ class FakeBotApi:
         self.token = token
         # Push each update to the webhook as soon as it is queued, as Telegram does (the demo).
         self.auto_push = auto_push
+        # Seconds a sendMessage is held after the message arrived (recorded, in the chat) and
+        # before it is answered: a sender killed meanwhile had its message delivered.
+        self.send_delay = 0.0
         self.username = username
         self.host = host
         self.port = port
@@ -340,6 +343,8 @@ class FakeBotApi:
             self._next_message_id += 1
             now = int(time.time())
             self._chats.setdefault(chat_id, []).append({"from": "bot", "text": text, "date": now})
+        if self.send_delay:
+            time.sleep(self.send_delay)
         chat = {"id": chat_id, "type": "private", "first_name": "Learner"}
         return 200, {"ok": True, "result": {"message_id": message_id, "date": now, "chat": chat,
                                             "from": self._bot_user(), "text": text}}
