@@ -99,6 +99,7 @@ class FakeBotApi:
         # Seconds a sendMessage is held after the message arrived (recorded, in the chat) and
         # before it is answered: a sender killed meanwhile had its message delivered.
         self.send_delay = 0.0
+        self.held = 0  # sendMessage requests being held now
         self.username = username
         self.host = host
         self.port = port
@@ -344,7 +345,11 @@ class FakeBotApi:
             now = int(time.time())
             self._chats.setdefault(chat_id, []).append({"from": "bot", "text": text, "date": now})
         if self.send_delay:
+            with self._lock:
+                self.held += 1
             time.sleep(self.send_delay)
+            with self._lock:
+                self.held -= 1
         chat = {"id": chat_id, "type": "private", "first_name": "Learner"}
         return 200, {"ok": True, "result": {"message_id": message_id, "date": now, "chat": chat,
                                             "from": self._bot_user(), "text": text}}

@@ -259,13 +259,17 @@ def _bot(settings: Config, limits: Limits) -> Bot:
     return Bot(settings.bot_token, base_url=settings.api_url, request=request)
 
 
-async def _send(bot: Bot, gate: _Gate, message_id, chat_id, text: str) -> Result:
+async def _send(bot: Bot, gate: _Gate, message_id, chat_id, text: str, on_start=None) -> Result:
     limits = gate.limits
     attempts = retry_afters = failures = 0
     while True:
         attempts += 1
         try:
             async with gate.turn(chat_id):
+                if attempts == 1 and on_start is not None:
+                    # Once the limits let it go, right before the request: the mark means "may
+                    # have arrived" for as short a time as can be.
+                    await _report(on_start, message_id)
                 sent = await bot.send_message(chat_id, text,
                                               link_preview_options=LinkPreviewOptions(is_disabled=True))
         except RetryAfter as err:
@@ -307,9 +311,7 @@ async def _deliver_chat(bot, gate, chat_id, items, results, on_result, on_start)
         if blocked:  # the learner blocked the bot: nothing more goes to that chat
             result = Result(message_id, chat_id, BLOCKED, 0, "the chat blocked the bot")
         else:
-            if on_start is not None:
-                await _report(on_start, message_id)
-            result = await _send(bot, gate, message_id, chat_id, text)
+            result = await _send(bot, gate, message_id, chat_id, text, on_start)
             blocked = result.status == BLOCKED
         results[index] = result
         await _report(on_result, result)
@@ -349,9 +351,10 @@ def deliver(messages: Iterable[tuple[object, int | str, str]], settings: Config 
     second in all. `on_result(result)` (optional) is called as soon as each message's outcome is
     known, in a worker thread (so it may write the outbox row at once: a batch killed half-way
     leaves the sent ones marked). `on_start(message_id)` (optional) is called the same way just
-    before a message's first request, so the caller can tell "not tried" from "maybe arrived"
-    when the process dies half-way. Raises TelegramOff when Telegram is not configured. Call it
-    from synchronous code (a Celery task, a command): it runs its own event loop.
+    before a message's first request (when the limits let it go), so the caller can tell "not
+    tried" from "maybe arrived" when the process dies half-way. Raises TelegramOff when Telegram
+    is not configured. Call it from synchronous code (a Celery task, a command): it runs its own
+    event loop.
     """
     settings = _required(settings)
     batch = [(message_id, chat_id, str(text)) for message_id, chat_id, text in messages]
