@@ -265,6 +265,7 @@
     "Complaints upheld": "Complaints upheld",
     "Complaints upheld by course staff": "Complaints upheld by course staff",
     "Complete now": "Complete now",
+    "Connect Telegram": "Connect Telegram",
     "Conversation": "Conversation",
     "Conversation (%(n)s new)": [
       "Conversation (%(n)s new)",
@@ -289,6 +290,7 @@
     "Delete": "Delete",
     "Delete item %(n)s (no text yet)": "Delete item %(n)s (no text yet)",
     "Delete item %(n)s \u2018%(text)s\u2019": "Delete item %(n)s \u2018%(text)s\u2019",
+    "Disconnect Telegram": "Disconnect Telegram",
     "Disputed items": "Disputed items",
     "Disputed items: %(items)s": "Disputed items: %(items)s",
     "Done": "Done",
@@ -326,6 +328,7 @@
       "From %(n)s staff grades, the peers' grades are estimated to be %(value)s points from staff's (95-percent interval %(low)s to %(high)s; negative: harsher); every grade moves by %(shift)s."
     ],
     "Gallery of best works": "Gallery of best works",
+    "Get these notices in Telegram: open the bot with the button and press Start there. The link works once and for an hour.": "Get these notices in Telegram: open the bot with the button and press Start there. The link works once and for an hour.",
     "Grade": "Grade",
     "Grade and appeal": "Grade and appeal",
     "Grade this work with the checklist": "Grade this work with the checklist",
@@ -344,6 +347,7 @@
       "How often each rule warns, measured on %(n)s simulated classes of %(learners)s learners each (k = %(k)s, threshold %(threshold)s, maximum %(max)s)."
     ],
     "How the reviewers' grade was computed:": "How the reviewers' grade was computed:",
+    "I pressed Start": "I pressed Start",
     "Ideal / flags": "Ideal / flags",
     "If you think your grade is wrong, ask course staff to re-check your work until %(date)s. Tick the checklist items whose points you dispute and say why. Staff re-check the whole work with the same checklist; their result replaces your grade, up or down, and reviewers whose scores were far from it are warned. So is an author whose self-check was far from it.": "If you think your grade is wrong, ask course staff to re-check your work until %(date)s. Tick the checklist items whose points you dispute and say why. Staff re-check the whole work with the same checklist; their result replaces your grade, up or down, and reviewers whose scores were far from it are warned. So is an author whose self-check was far from it.",
     "Imported %(n)s item from %(file)s. Check it, then save.": [
@@ -564,6 +568,9 @@
     "Take out of the gallery": "Take out of the gallery",
     "Task": "Task",
     "Telegram": "Telegram",
+    "Telegram disconnected.": "Telegram disconnected.",
+    "Telegram is connected: notices also come to your chat with the bot.": "Telegram is connected: notices also come to your chat with the bot.",
+    "Telegram is not connected.": "Telegram is not connected.",
     "Telegram is not set up on this site yet, so notices appear only here. They always do.": "Telegram is not set up on this site yet, so notices appear only here. They always do.",
     "Text of item %(n)s": "Text of item %(n)s",
     "Thank %(reviewer)s for this comment": "Thank %(reviewer)s for this comment",
