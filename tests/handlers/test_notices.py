@@ -236,3 +236,49 @@ def test_notification_settings(make_block):
 def test_the_page_has_the_notices_section(running):
     html = running.page("p0")
     assert "cc-notices" in html and "notices.js" in html
+
+
+TELEGRAM = {"BOT_TOKEN": "123456:TEST-token", "BOT_USERNAME": "crosscheck_test_bot",
+            "API_URL": "http://127.0.0.1:9/bot", "WEBHOOK_SECRET": "s"}
+
+
+def test_get_state_offers_telegram_only_when_it_is_set_up(make_block, settings, clock):
+    block = make_block()
+    assert block.state("p0")["telegram"] == {"enabled": False, "linked": False, "link": None, "bot": None}
+    settings.CROSSCHECK_TELEGRAM = TELEGRAM
+    part = block.state("p0")["telegram"]
+    assert part["enabled"] and not part["linked"] and part["bot"] == "crosscheck_test_bot"
+    assert part["link"].startswith("https://t.me/crosscheck_test_bot?start=")
+    assert block.state("p0")["telegram"]["link"] == part["link"]  # reused, not a token per view
+    assert block.state("p1")["telegram"]["link"] != part["link"]  # each learner's own
+    assert block.state("staff-as-p0")["telegram"]["link"] is None  # staff viewing as p0: no link
+    assert block.state("anonymous")["telegram"]["link"] is None
+    token = part["link"].split("=", 1)[1]
+    assert services.handle_update(
+        {"update_id": 1, "message": {"message_id": 1, "date": 0, "text": f"/start {token}",
+                                     "chat": {"id": 42, "type": "private"}}}, clock(), reply=False) == "linked"
+    assert block.state("p0")["telegram"] == {"enabled": True, "linked": True, "link": None,
+                                             "bot": "crosscheck_test_bot"}
+    status, refused = block.call("telegram_unlink", "staff-as-p0", {})
+    assert (status, refused["code"]) == (403, "masquerade")
+    answer = block.ok("telegram_unlink", "p0", {})
+    assert answer["unlinked"] is True and answer["telegram"]["linked"] is False and answer["telegram"]["link"]
+    assert block.ok("telegram_unlink", "p0", {})["unlinked"] is False
+
+
+def test_the_notices_dates_follow_the_reported_time_zone(make_block, clock):
+    block = make_block(DATES)
+    assert block.state("p0")["time_zone"] == "" and block.state("p0")["time_zone_reported"] == ""
+    clock.advance(hours=3)  # submission is open: N1 on the next sweep
+    services.due_notices(clock())
+    (opened,) = block.state("p0")["notices"]
+    assert "6 March 2026, 10:00 UTC" in opened["text"]
+    answer = block.ok("notification_settings", "p0", {"time_zone": "Europe/Moscow"})
+    assert answer["time_zone"] == "Europe/Moscow"
+    state = block.state("p0")
+    assert (state["time_zone"], state["time_zone_reported"]) == ("Europe/Moscow", "Europe/Moscow")
+    assert "6 March 2026, 13:00 (Europe/Moscow)" in state["notices"][0]["text"]
+    status, refused = block.call("notification_settings", "p0", {"time_zone": "Nowhere/Land"})
+    assert (status, refused["code"]) == (400, "bad_time_zone")
+    assert block.ok("notification_settings", "p0", {"time_zone": ""})["time_zone"] == ""
+    assert "UTC" in block.state("p0")["notices"][0]["text"]
