@@ -8,6 +8,7 @@ Chromium is Debian's /usr/bin/chromium (Playwright cannot download browsers here
 tests are skipped, unless the environment variable CI is set: then they fail, so a CI run cannot
 pass without running them.
 """
+import contextlib
 import json
 import os
 import signal
@@ -89,7 +90,7 @@ class Workbench:
         return self.url(f"/scenario/crosscheck.{number}/?student={student}")
 
 
-def _manage(args, env, log):
+def manage(args, env, log):
     """Run one manage.py command to completion, its output appended to the server log."""
     result = subprocess.run([sys.executable, str(MANAGE), *args], cwd=REPO, env=env, stdout=log,
                             stderr=subprocess.STDOUT, timeout=120, check=False)
@@ -142,13 +143,11 @@ def chromium_path() -> str:
     return CHROMIUM
 
 
-@pytest.fixture(scope="session")
-def workbench(tmp_path_factory, chromium_path):
-    """A workbench server with a fresh database holding the demo (12 submitted works).
-
-    It asks for chromium_path only so that no server is started when the tests will be skipped.
-    """
-    var_dir = tmp_path_factory.mktemp("workbench")
+@contextlib.contextmanager
+def serve_workbench(var_dir: Path, extra_env: dict | None = None, after_migrate=None):
+    """A workbench server on a free port with a fresh SQLite database in `var_dir` holding the
+    demo; `extra_env` for the server and its commands, `after_migrate(env, log)` to run more
+    commands before it starts. Yields the Workbench; stops the server (its process group) after."""
     log_path = var_dir / "server.out"
     env = {key: value for key, value in os.environ.items()
            # CROSSCHECK_DB=mariadb would override WORKBENCH_DATABASES; these tests own their SQLite DB.
@@ -159,21 +158,35 @@ def workbench(tmp_path_factory, chromium_path):
         "CROSSCHECK_VAR_DIR": str(var_dir),
         "PYTHONUNBUFFERED": "1",
         "CROSSCHECK_TEST_SCENARIOS": "1",  # adds scenarios crosscheck.3 on, for tests of their own
+        **(extra_env or {}),
     })
     port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    env.setdefault("CROSSCHECK_LMS_ROOT_URL", base_url)
     with open(log_path, "a", encoding="utf-8") as log:
-        _manage(["migrate", "--run-syncdb", "-v", "0"], env, log)
-        _manage(["crosscheck_demo"], env, log)
+        manage(["migrate", "--run-syncdb", "-v", "0"], env, log)
+        manage(["crosscheck_demo"], env, log)
+        if after_migrate is not None:
+            after_migrate(env, log, base_url)
         proc = subprocess.Popen(
             [sys.executable, str(MANAGE), "runserver", f"127.0.0.1:{port}", "--noreload"],
             cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True)  # its own process group, so the whole group can be stopped
-    base_url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(proc, base_url + "/gradebook/", log_path)
         yield Workbench(base_url, var_dir, log_path)
     finally:
         _stop(proc)
+
+
+@pytest.fixture(scope="session")
+def workbench(tmp_path_factory, chromium_path):
+    """A workbench server with a fresh database holding the demo (12 submitted works).
+
+    It asks for chromium_path only so that no server is started when the tests will be skipped.
+    """
+    with serve_workbench(tmp_path_factory.mktemp("workbench")) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -144,9 +144,10 @@ def test_an_expired_link_and_stop(bot, fake):
     assert services.handle_update(update(601, f"/start {token}"), T0 + timedelta(hours=2)) == "link_expired"
     assert not TelegramChat.objects.exists()
     assert "expired" in texts(fake, 601)[0]
-    fresh = token_of(services.telegram_part("user:w001", "en", True, T0 + timedelta(hours=2))["link"])
-    assert fresh != token and services.handle_update(update(601, f"/start {fresh}", 2), T0 + timedelta(hours=2)) == "linked"
-    assert services.handle_update(update(601, "/stop", 3), T0 + timedelta(hours=2)) == "unlinked"
+    later = T0 + timedelta(hours=2)
+    fresh = token_of(services.telegram_part("user:w001", "en", True, later)["link"])
+    assert fresh != token and services.handle_update(update(601, f"/start {fresh}", 2), later) == "linked"
+    assert services.handle_update(update(601, "/stop", 3), later) == "unlinked"
     assert not TelegramChat.objects.exists()
     assert texts(fake, 601)[-1] == telegram.reply_text("disconnected", "en")
     assert services.handle_update(update(601, "hello", 4), T0) is None  # not ours to act on

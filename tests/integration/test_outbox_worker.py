@@ -39,7 +39,7 @@ def arrived(fake) -> int:
     return sum(len(bot_texts(fake, chat_id)) for chat_id in CHAT.values())
 
 
-def test_a_killed_worker_leaves_no_notice_sent_twice_and_none_lost(celery_env, fake):
+def test_a_killed_worker_leaves_no_notice_sent_twice_and_none_lost(celery_env, fake):  # noqa: F811 - the fixture
     # Now, not T0: `crosscheck_tick` runs on the real clock (the workers read the clock file).
     now = datetime.now(UTC).replace(microsecond=0)
     task = make_task("block-v1:Test+Outbox+Worker+type@crosscheck+block@one", 0)
