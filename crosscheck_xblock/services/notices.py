@@ -462,6 +462,7 @@ def reader_zones(user_key: str | None) -> tuple[str, str]:
     return (preferred if i18n.zone(preferred) is not None else reported), reported
 
 
+@guarded
 def reader_zone(user_key: str | None) -> str:
     """The time zone the viewer's notices are worded in (see reader_zones)."""
     return reader_zones(user_key)[0]
