@@ -61,6 +61,7 @@ def record(metric, value, unit, target=None):
     """One number for the table and var/bench/staff.json."""
     rows.append({"metric": metric, "value": round(value, 1) if isinstance(value, float) else value, "unit": unit,
                  "target": target})
+    print(f"  {metric}: {rows[-1]['value']} {unit}", flush=True)
 
 
 def measure(client, url, body=None, runs=RUNS, method="post"):
@@ -154,7 +155,7 @@ def main(n=10_000):
     started = time.perf_counter()
     small_id, _ = seed(client, 12, k=4)
     usage_id, task = seed(client, n, k=4)
-    print(f"setup: 12 and {n} works, k=4, reviews seeded: {time.perf_counter() - started:.1f} s")
+    print(f"setup: 12 and {n} works, k=4, reviews seeded: {time.perf_counter() - started:.1f} s", flush=True)
     base = f"/handler/{usage_id}"
     target_same = "same as at 12 works"
 
@@ -177,7 +178,7 @@ def main(n=10_000):
                f"{small[label][1]} (as at 12 works)")
 
     complete(task, clock.now())
-    print(f"grades computed and saved, {APPEALS} appeals: {time.perf_counter() - started:.1f} s since the start")
+    print(f"grades computed and saved, {APPEALS} appeals: {time.perf_counter() - started:.1f} s since the start", flush=True)
     for label, body in pages:
         ms, queries, _ = measure(client, f"{base}/staff_overview/?student=staff", body)
         record(f"staff_overview {label}, {n} works (completed)", ms, "ms")
