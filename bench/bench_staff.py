@@ -178,13 +178,17 @@ def main(n=10_000):
                f"{small[label][1]} (as at 12 works)")
 
     complete(task, clock.now())
-    print(f"grades computed and saved, {APPEALS} appeals: {time.perf_counter() - started:.1f} s since the start", flush=True)
+    print(f"grades computed and saved, {APPEALS} appeals: {time.perf_counter() - started:.1f} s since the start",
+          flush=True)
     for label, body in pages:
         ms, queries, _ = measure(client, f"{base}/staff_overview/?student=staff", body)
         record(f"staff_overview {label}, {n} works (completed)", ms, "ms")
         record(f"staff_overview {label}, {n} works (completed)", queries, "queries")
+    cpu = time.process_time()
     ms, queries, _ = measure(client, f"{base}/staff_analytics/?student=staff", runs=3)
     record(f"staff_analytics, {n} works", ms, "ms", f"< {ANALYTICS_TARGET_MS} ms")
+    # The process's own CPU time per call: on a machine shared with other work the wall time is longer.
+    record(f"staff_analytics, {n} works: CPU time", (time.process_time() - cpu) * 1000 / 3, "ms")
     record(f"staff_analytics, {n} works", queries, "queries")
     ms, queries, _ = measure(client, f"{base}/staff_appeals/?student=staff", runs=3)
     record(f"staff_appeals, {n} works, {APPEALS} appeals", ms, "ms")

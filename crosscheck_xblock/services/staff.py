@@ -4,7 +4,7 @@ appeals to settle. Staff see usernames (services/names.py); learners never get t
 from collections import defaultdict
 from datetime import datetime
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models import F, Func, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
 
 from .. import i18n, sanitize, schedule
@@ -32,10 +32,11 @@ DEFAULT_SORT = "submitted_at"
 
 
 def _count(**conditions):
-    """The number of the task's assignments matching `conditions` about the outer work (SQL)."""
-    rows = (Assignment.objects.filter(**conditions).order_by().values("task_id")
-            .annotate(n=Count("pk")).values("n"))
-    return Coalesce(Subquery(rows), 0)
+    """The number of the task's assignments matching `conditions` about the outer work: a plain
+    `(SELECT COUNT(*) …)` per work, no GROUP BY, which the database answers from an index."""
+    rows = (Assignment.objects.filter(**conditions).order_by()
+            .annotate(n=Func(F("pk"), function="COUNT", output_field=IntegerField())).values("n"))
+    return Subquery(rows, output_field=IntegerField())
 
 
 def _sort_key(sort: str):
