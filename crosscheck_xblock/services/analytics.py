@@ -36,10 +36,10 @@ def task_analytics(task: TaskRef, now: datetime) -> dict:
     max_score, policy, threshold = settings.max_score, settings.grading_policy, settings.threshold
     works = list(Work.objects.filter(task_id=task.id).order_by("submitted_at", "pk"))
     by_id = {work.pk: work for work in works}
-    reviews = latest.latest_reviews(task)
+    reviews = latest.latest_reviews(task, with_items=settings.aggregation == "per_item")
     latest_rows = [(r.number, r.reviewer_id, r.work_id, r.total) for r in reviews]  # by work, then reviewer no.
     self_checks = latest.latest_self_checks(task)
-    grades = {grade.work_id: grade for grade in Grade.objects.filter(work__task_id=task.id)}
+    grades = {grade.work_id: grade for grade in Grade.objects.filter(work__task_id=task.id).defer("detail")}
 
     triples = [(reviewer_id, work_id, total) for _, reviewer_id, work_id, total in latest_rows]
     agreements = agreement_all(triples, self_checks, max_score=max_score)
