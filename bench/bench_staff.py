@@ -227,7 +227,10 @@ def _machine() -> str:
         database = "SQLite " + ".".join(map(str, connection.Database.sqlite_version_info))
     else:
         database = "MariaDB " + ".".join(map(str, connection.mysql_version))
-    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {database}"
+    # Other work on the machine stretches the wall times: the load average says how much there was.
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    return (f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {database}, "
+            f"load average {load}")
 
 
 def _fresh_mariadb():
