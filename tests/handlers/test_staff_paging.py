@@ -1,9 +1,13 @@
 """The staff table's pages (issue 15): staff_overview answers one page, sorted and searched in the
 database, at the same query count with 12 works and with 300; bad paging values are refused; the
 grades and reviews exports are read a chunk of works at a time and answer the same CSV."""
+import types
+
 import pytest
+import webob
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from workbench.runtime import WorkbenchRuntime
 
 from crosscheck_xblock import clock, services
 from crosscheck_xblock.models import Work
@@ -123,3 +127,14 @@ def test_exports_are_read_in_chunks_and_answer_the_same_csv(make_block, monkeypa
         assert len(captured) <= 3 * per_chunk, captured.captured_queries  # per chunk, not per work
         response = block.client.get(f"/handler/{block.usage_id}/staff_export/?student=staff&kind={kind}")
         assert response.content == whole[kind]
+
+
+def test_the_export_handler_answers_a_generator(make_block):
+    """The runtime gets the CSV as an iterator of pieces (webob's app_iter), not one text."""
+    block = _task_with(make_block, 12)
+    runtime = WorkbenchRuntime("staff")
+    xblock = runtime.get_block(block.usage_id)
+    response = xblock.runtime.handle(xblock, "staff_export", webob.Request.blank("/?kind=grades"), "")
+    assert response.status_code == 200 and isinstance(response.app_iter, types.GeneratorType)
+    whole = block.client.get(f"/handler/{block.usage_id}/staff_export/?student=staff&kind=grades").content
+    assert b"".join(response.app_iter) == whole
