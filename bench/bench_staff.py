@@ -14,6 +14,7 @@ import json
 import os
 import platform
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -251,4 +252,8 @@ def _fresh_mariadb():
 if __name__ == "__main__":
     if MARIADB:
         _fresh_mariadb()
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000)
+    try:
+        main(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000)
+    finally:
+        connection.close()
+        shutil.rmtree(TMP, ignore_errors=True)  # the SQLite file (the MariaDB one is made anew next run)
