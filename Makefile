@@ -20,6 +20,7 @@ help:
 	@echo "make translations  extract the marked strings into the en/ru catalogs and compile them"
 	@echo "make bench       print benchmark numbers"
 	@echo "make bench-scoring   grading policies and warning rules on simulated classes (about 2 min)"
+	@echo "make bench-staff     the staff pages, exports and get_state at 10,000 works (3-6 min)"
 	@echo "make bench-coverage  how many works end with k reviews, with and without extra reviews (1-3 min)"
 
 $(PY):
@@ -130,6 +131,13 @@ bench-scoring: install-test
 .PHONY: bench-coverage
 bench-coverage: install-test
 	$(PY) bench/bench_coverage.py
+
+# The staff pages at 10,000 works (issue 15): staff_overview pages, analytics, appeals, the exports
+# and a learner's get_state, time and queries; writes var/bench/staff.json. SQLite (a throwaway
+# file), or CROSSCHECK_DB=mariadb (a database of its own, <CROSSCHECK_DB_NAME>_bench_staff). 3-6 min.
+.PHONY: bench-staff
+bench-staff: install-test
+	$(PY) bench/bench_staff.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache test-artifacts

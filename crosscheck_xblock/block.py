@@ -407,9 +407,11 @@ class CrossCheckXBlock(OlxMixin, XBlock):
         return services.staff_threads(call.task, call.now)
 
     @json_api(STAFF_READ)
-    def staff_overview(self, call, _data):
-        """Progress of every learner, for course staff."""
-        return services.staff_overview(call.task, call.now)
+    def staff_overview(self, call, data):
+        """Progress of the learners, for course staff: one page of the table, `{"page", "per_page",
+        "sort", "order", "search"}` (each optional; the first 50 by submission time) → the totals,
+        the page's `learners` and `page`, `pages`, `total` (rows matching the search)."""
+        return services.staff_overview(call.task, call.now, data)
 
     @json_api(STAFF_WRITE)
     def staff_start(self, call, _data):
@@ -519,9 +521,11 @@ class CrossCheckXBlock(OlxMixin, XBlock):
             return self._export(request)
 
     def _export(self, request) -> Response:
-        exports = {"grades": services.grades_csv, "reviews": services.reviews_csv,
-                   "best_works": services.best_works_csv,
-                   "reviewer_ratings": lambda task, keys: services.reviewer_ratings_csv(task, call.now, keys=keys)}
+        # grades and reviews come as a stream of CSV pieces read a chunk of works at a time; the
+        # other two are computed whole (a course's reviewer ratings, the best works page).
+        exports = {"grades": services.grades_stream, "reviews": services.reviews_stream,
+                   "best_works": lambda task, **options: [services.best_works_csv(task, **options)],
+                   "reviewer_ratings": lambda task, keys: [services.reviewer_ratings_csv(task, call.now, keys=keys)]}
         try:
             call = check_access(self, STAFF_READ)
             kind = request.GET.get("kind", "")
@@ -533,10 +537,13 @@ class CrossCheckXBlock(OlxMixin, XBlock):
             selected = request.GET.get("work_ids") or request.GET.get("works")
             if kind == "best_works" and selected:
                 options["selection"] = _selection(selected)
-            body = exports[kind](call.task, **options)
+            pieces = exports[kind](call.task, **options)
         except CrossCheckError as err:
             return json_response(err.as_json(), err.status)
-        response = Response(body, content_type="text/csv", charset="utf8")
+        # A generator as the answer's body: the runtime reads it piece by piece (the workbench's
+        # and the LMS's handler views copy it into their own response).
+        response = Response(app_iter=(piece.encode("utf-8") for piece in pieces), content_type="text/csv",
+                            charset="utf8")
         response.headers["Content-Disposition"] = f'attachment; filename="crosscheck-{kind}.csv"'
         return response
 

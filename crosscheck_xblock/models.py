@@ -123,6 +123,12 @@ class Assignment(models.Model):
             models.UniqueConstraint(fields=["reviewer", "position"], name="crosscheck_work_position"),
             models.UniqueConstraint(fields=["work", "reviewer_number"], name="crosscheck_reviewer_number"),
         ]
+        # The staff table sorts 10,000 works by reviews received and reviews done (issue 15): each
+        # count is then read from the index alone.
+        indexes = [
+            models.Index(fields=["work", "submitted_at"], name="crosscheck_assign_received"),
+            models.Index(fields=["reviewer", "extra", "submitted_at"], name="crosscheck_assign_done"),
+        ]
 
     def __str__(self):
         return f"assignment {self.pk}: work {self.work_id} by {self.reviewer_id}"

@@ -45,7 +45,7 @@ from .best_works import (
     withdraw_from_gallery,
 )
 from .community import staff_request_community_recheck, submit_community_recheck, top_reviewers
-from .exports import grades_csv, reviewer_ratings_csv, reviews_csv
+from .exports import grades_csv, grades_stream, reviewer_ratings_csv, reviews_csv, reviews_stream
 from .extras import take_extra_review
 from .learner import learner_state
 from .lifecycle import (
@@ -77,6 +77,7 @@ from .threads import Sender, get_thread, post_message, staff_threads
 from .votes import cast_votes, staff_open_vote
 
 __all__ = [
+    "grades_stream", "reviews_stream",
     "RATING_FORMULA", "course_ratings", "learner_rating", "reviewer_ratings_csv",
     "AGGREGATIONS", "RANGES", "WARNING_RULES",
     "BadRequest", "Conflict", "CrossCheckError", "NotAllowed", "NotFound", "TooLarge",

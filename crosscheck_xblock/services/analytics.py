@@ -5,7 +5,7 @@ It reads the models (a fixed number of queries, whatever the number of works) an
 numbers to the pure functions of `scoring/`. Staff only: the answers name learners by username.
 """
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import datetime
 
 import numpy as np
@@ -36,10 +36,10 @@ def task_analytics(task: TaskRef, now: datetime) -> dict:
     max_score, policy, threshold = settings.max_score, settings.grading_policy, settings.threshold
     works = list(Work.objects.filter(task_id=task.id).order_by("submitted_at", "pk"))
     by_id = {work.pk: work for work in works}
-    reviews = latest.latest_reviews(task)
+    reviews = latest.latest_reviews(task, with_items=settings.aggregation == "per_item")
     latest_rows = [(r.number, r.reviewer_id, r.work_id, r.total) for r in reviews]  # by work, then reviewer no.
     self_checks = latest.latest_self_checks(task)
-    grades = {grade.work_id: grade for grade in Grade.objects.filter(work__task_id=task.id)}
+    grades = {grade.work_id: grade for grade in Grade.objects.filter(work__task_id=task.id).defer("detail")}
 
     triples = [(reviewer_id, work_id, total) for _, reviewer_id, work_id, total in latest_rows]
     agreements = agreement_all(triples, self_checks, max_score=max_score)
@@ -128,12 +128,13 @@ def task_analytics(task: TaskRef, now: datetime) -> dict:
     # Staff re-check the works with the largest spread first (A4).
     table.sort(key=lambda row: -(row["largest_spread"] or 0))
 
+    thin_by_reviewer = Counter(reviewer for reviewer, _ in thin)  # once, not once per reviewer (10,000 of them)
     reviewers = sorted(
         ({"reviewer_learner": staff_name(by_id[reviewer_id]) if reviewer_id in by_id else "",
           "reviews": len(devs), "mean_deviation": round(sum(devs) / len(devs), 4),
           "warned_by_fixed_rule": reviewer_id in fixed_warned,
           "evidence_flag": evidence.get(reviewer_id, ""),
-          "thin_reviews": sum(1 for reviewer, _ in thin if reviewer == reviewer_id),
+          "thin_reviews": thin_by_reviewer[reviewer_id],
           "pasted_comment": reviewer_id in pasted}
          for reviewer_id, devs in deviations.items()),
         key=lambda row: row["mean_deviation"])

@@ -3,13 +3,17 @@ one row per learner of the course as a reviewer (reviewer ratings).
 
 Every field is quoted, and a text cell that a spreadsheet would run as a formula (=, +, -, @, a
 tab or a carriage return at the start) gets a leading apostrophe, so learner text stays text.
+grades and reviews are read CHUNK works at a time and can be answered as a stream of pieces
+(`grades_stream`, `reviews_stream`), so an export of 10,000 works never holds all its rows.
 The header row is in the reader's language; with `keys=True` it is the stable column names
 (for scripts), which never change. The columns' order is the same either way.
 """
 import csv
 import io
-from collections import defaultdict
+import itertools
 from datetime import datetime
+
+from django.db.models import Count, Q
 
 from .. import schedule
 from ..i18n import N_, gettext
@@ -47,6 +51,8 @@ HEADINGS = {
     "thanked": N_("Author thanked"), "in_gallery": N_("In the gallery"),
 }
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# How many works an export reads at a time (services/exports.py streams grades and reviews).
+CHUNK = 500
 
 
 def _cell(value):
@@ -56,58 +62,136 @@ def _cell(value):
     return "" if value is None else value
 
 
-def csv_text(columns: list[str], rows, keys: bool) -> str:
-    """The rows as CSV with a header row (translated, or the stable `columns` names), every cell hardened."""
+def csv_header(columns: list[str], keys: bool) -> str:
+    """The header row: translated, or the stable `columns` names."""
+    return csv_text(columns, [], keys)
+
+
+def _csv_lines(rows) -> str:
+    """Rows as CSV lines, every cell hardened."""
     out = io.StringIO()
     writer = csv.writer(out, quoting=csv.QUOTE_ALL)
-    writer.writerow(columns if keys else [gettext(HEADINGS[column]) for column in columns])
     for row in rows:
         writer.writerow([_cell(value) for value in row])
     return out.getvalue()
 
 
+def csv_text(columns: list[str], rows, keys: bool) -> str:
+    """The rows as CSV with a header row (translated, or the stable `columns` names), every cell hardened."""
+    return (_csv_lines([columns if keys else [gettext(HEADINGS[column]) for column in columns]])
+            + _csv_lines(rows))
+
+
+def csv_stream(columns: list[str], chunks, keys: bool):
+    """The CSV as text pieces: the header row first, then one piece per chunk of rows. The header
+    is worded here, in the reader's language: the runtime reads the rest after the handler's
+    translation is over. For an export that must not hold every row at once (10,000 works)."""
+    return itertools.chain([csv_header(columns, keys)], (_csv_lines(rows) for rows in chunks))
+
+
+def _work_chunks(task: TaskRef, order: tuple[str, str]):
+    """The task's works in `order` (a field, then "pk"), CHUNK at a time: keyset paging, one query
+    per chunk, so no chunk query grows with the task and no more than CHUNK works are held."""
+    field = order[0]
+    works = Work.objects.filter(task_id=task.id).order_by(*order).only(
+        "pk", "task_id", "student_id", "username", "url", "submitted_at")
+    last = None
+    while True:
+        page = works
+        if last is not None and field == "pk":
+            page = works.filter(pk__gt=last.pk)
+        elif last is not None:  # after the last one: a later value, or the same one and a later id
+            page = works.filter(Q(**{f"{field}__gt": getattr(last, field)})
+                                | Q(**{field: getattr(last, field), "pk__gt": last.pk}))
+        chunk = list(page[:CHUNK])
+        if not chunk:
+            return
+        yield chunk
+        if len(chunk) < CHUNK:
+            return
+        last = chunk[-1]
+
+
+def _review_rows(run: list, work: Work) -> list[list]:
+    """The rows of one review's versions, oldest first (the last is the latest)."""
+    return [[work.pk, staff_name(work), work.url, number, reviewer_username or reviewer_student_id, version,
+             version == len(run), schedule.format_datetime(created_at), total, best_work, comment]
+            for version, (_assignment, _work, number, reviewer_username, reviewer_student_id, created_at, total,
+                          best_work, comment) in enumerate(run, start=1)]
+
+
+def _review_chunks(task: TaskRef):
+    """Rows of the reviews export, the reviews of CHUNK works at a time (two queries a chunk).
+
+    The versions of one review are consecutive (by work, reviewer number, time), so "latest" is
+    the last of each run, and a chunk holds every version of its works' reviews. The reviews are
+    read as plain values (no model objects, their checklists left unread): 40,000 of them.
+    """
+    for works in _work_chunks(task, ("pk", "pk")):
+        by_id = {work.pk: work for work in works}
+        # The reviewer as staff_name shows them: the username, else the anonymous id.
+        reviews = (Review.objects.filter(assignment__work_id__in=list(by_id))
+                   .order_by("assignment__work_id", "assignment__reviewer_number", "created_at", "id")
+                   .values_list("assignment_id", "assignment__work_id", "assignment__reviewer_number",
+                                "assignment__reviewer__username", "assignment__reviewer__student_id",
+                                "created_at", "total", "best_work", "comment"))
+        rows, run = [], []
+        for review in reviews:
+            if run and run[-1][0] != review[0]:
+                rows += _review_rows(run, by_id[run[-1][1]])
+                run = []
+            run.append(review)
+        yield rows + (_review_rows(run, by_id[run[-1][1]]) if run else [])
+
+
 @guarded
 def reviews_csv(task: TaskRef, keys: bool = False) -> str:
-    """Every version of every review of the task, one row each (one query)."""
-    reviews = list(Review.objects.filter(assignment__task_id=task.id)
-                   .select_related("assignment__work", "assignment__reviewer")
-                   .order_by("assignment__work_id", "assignment__reviewer_number", "created_at", "id"))
-    version_count = defaultdict(int)
-    for review in reviews:
-        version_count[review.assignment_id] += 1
-    seen = defaultdict(int)
-    rows = []
-    for review in reviews:
-        seen[review.assignment_id] += 1
-        assignment = review.assignment
-        rows.append([assignment.work_id, staff_name(assignment.work), assignment.work.url,
-                     assignment.reviewer_number, staff_name(assignment.reviewer), seen[review.assignment_id],
-                     seen[review.assignment_id] == version_count[review.assignment_id],
-                     schedule.format_datetime(review.created_at), review.total, review.best_work,
-                     review.comment])
-    return csv_text(REVIEW_COLUMNS, rows, keys)
+    """Every version of every review of the task, one row each."""
+    return "".join(reviews_stream(task, keys))
+
+
+@guarded
+def reviews_stream(task: TaskRef, keys: bool = False):
+    """reviews_csv as text pieces, read CHUNK works at a time (two queries a chunk). The pieces
+    after the header are read when the runtime reads the answer, past the guard."""
+    return csv_stream(REVIEW_COLUMNS, _review_chunks(task), keys)
+
+
+def _grade_chunks(task: TaskRef):
+    """Rows of the grades export, CHUNK works at a time (four queries a chunk)."""
+    settings = task.settings
+    for works in _work_chunks(task, ("submitted_at", "pk")):
+        ids = [work.pk for work in works]
+        self_checks = latest.latest_self_checks(task, ids)
+        # Reviews received: the assignments with a submitted version (each counts once, as its
+        # latest version does), counted in SQL, their checklists left unread.
+        received = dict(Review.objects.filter(assignment__work_id__in=ids).order_by()
+                        .values("assignment__work_id").annotate(n=Count("assignment_id", distinct=True))
+                        .values_list("assignment__work_id", "n"))
+        grades = {grade.work_id: grade for grade in Grade.objects.filter(work_id__in=ids).defer("detail")}
+        rows = []
+        for work in works:
+            grade = grades.get(work.pk)
+            rows.append([work.pk, staff_name(work), work.url, schedule.format_datetime(work.submitted_at),
+                         self_checks.get(work.pk), received.get(work.pk, 0),
+                         grade.status if grade else "", grade.points if grade else None,
+                         grade.exact_points if grade else None,
+                         grade.max_points if grade else settings.max_score,
+                         grade.policy if grade else settings.grading_policy])
+        yield rows
 
 
 @guarded
 def grades_csv(task: TaskRef, keys: bool = False) -> str:
-    """One row per work: the latest self-check, reviews received and the grade (four queries)."""
-    works = list(Work.objects.filter(task_id=task.id).order_by("submitted_at", "pk"))
-    self_checks = latest.latest_self_checks(task)
-    received = defaultdict(int)
-    for review in latest.latest_reviews(task):
-        received[review.work_id] += 1
-    grades = {grade.work_id: grade for grade in Grade.objects.filter(work__task_id=task.id)}
-    settings = task.settings
-    rows = []
-    for work in works:
-        grade = grades.get(work.pk)
-        rows.append([work.pk, staff_name(work), work.url, schedule.format_datetime(work.submitted_at),
-                     self_checks.get(work.pk), received[work.pk],
-                     grade.status if grade else "", grade.points if grade else None,
-                     grade.exact_points if grade else None,
-                     grade.max_points if grade else settings.max_score,
-                     grade.policy if grade else settings.grading_policy])
-    return csv_text(GRADE_COLUMNS, rows, keys)
+    """One row per work: the latest self-check, reviews received and the grade."""
+    return "".join(grades_stream(task, keys))
+
+
+@guarded
+def grades_stream(task: TaskRef, keys: bool = False):
+    """grades_csv as text pieces, read CHUNK works at a time (four queries a chunk). The pieces
+    after the header are read when the runtime reads the answer, past the guard."""
+    return csv_stream(GRADE_COLUMNS, _grade_chunks(task), keys)
 
 
 @guarded

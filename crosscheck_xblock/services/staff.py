@@ -4,8 +4,12 @@ appeals to settle. Staff see usernames (services/names.py); learners never get t
 from collections import defaultdict
 from datetime import datetime
 
+from django.db.models import F, Func, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Lower, NullIf
+
 from .. import i18n, sanitize, schedule
-from ..i18n import gettext
+from ..errors import BadRequest
+from ..i18n import N_, Text, gettext
 from ..models import Appeal, Assignment, Grade, LearnerWarning, LinkChange, Rating, Work
 from . import appeals, community, extras, gradebook, latest, ratings, warnings
 from .guard import guarded
@@ -17,13 +21,96 @@ from .submissions import link_changes
 CANDIDATES = 10
 
 
-@guarded
-def staff_overview(task: TaskRef, now: datetime) -> dict:
-    """Progress of every learner (who submitted, reviews done, grade) for the staff view."""
+# The staff table's pages (issue 15): the rows per page unless asked, the most a page may have.
+PER_PAGE = 50
+MAX_PER_PAGE = 200
+MAX_SEARCH = 150
+# The columns the table sorts by, each an SQL ordering of the task's works; the work's id breaks
+# ties, so a page never shows a row twice nor skips one.
+SORTS = ("learner", "url", "submitted_at", "updated_at", "reviews_done", "reviews_received", "grade")
+DEFAULT_SORT = "submitted_at"
+
+
+def _count(**conditions):
+    """The number of the task's assignments matching `conditions` about the outer work: a plain
+    `(SELECT COUNT(*) …)` per work, no GROUP BY, which the database answers from an index."""
+    rows = (Assignment.objects.filter(**conditions).order_by()
+            .annotate(n=Func(F("pk"), function="COUNT", output_field=IntegerField())).values("n"))
+    return Subquery(rows, output_field=IntegerField())
+
+
+def _sort_key(sort: str):
+    """The SQL expression a column sorts by (None where the column is a plain field)."""
+    if sort == "learner":  # as staff_name shows it: the username, else the anonymous id
+        return Lower(Coalesce(NullIf("username", Value("")), "student_id"))
+    if sort == "reviews_done":  # the learner's own assigned reviews submitted
+        return _count(reviewer=OuterRef("pk"), extra=False, submitted_at__isnull=False)
+    if sort == "reviews_received":  # every submitted review of the work, extra ones included
+        return _count(work=OuterRef("pk"), submitted_at__isnull=False)
+    if sort == "grade":
+        return F("grade__points")
+    return F(sort)
+
+
+def page_query(data) -> dict:
+    """The staff table's page asked for: `{"page", "per_page", "sort", "order", "search"}`, each
+    optional; 400 with a code for a value that is not one of them."""
+    data = data if isinstance(data, dict) else {}
+
+    def whole(name, default, low, high, code):
+        value = data.get(name, default)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise BadRequest(Text(N_("`%(name)s` must be a whole number from %(low)s to %(high)s."),
+                                  {"name": name, "low": low, "high": high}).render(), code)
+        return value
+
+    page = whole("page", 1, 1, 10**9, "bad_page")
+    per_page = whole("per_page", PER_PAGE, 1, MAX_PER_PAGE, "bad_per_page")
+    sort = data.get("sort", DEFAULT_SORT)
+    if sort not in SORTS:
+        raise BadRequest(Text(N_("`sort` must be one of: %(columns)s."), {"columns": ", ".join(SORTS)}).render(),
+                         "bad_sort")
+    order = data.get("order", "asc")
+    if order not in ("asc", "desc"):
+        raise BadRequest(gettext("`order` must be asc or desc."), "bad_order")
+    search = data.get("search", "")
+    if not isinstance(search, str) or len(search) > MAX_SEARCH:
+        raise BadRequest(Text(N_("`search` must be text of at most %(n)s characters."), {"n": MAX_SEARCH}).render(),
+                         "bad_search")
+    return {"page": page, "per_page": per_page, "sort": sort, "order": order, "search": search.strip()}
+
+
+def _page_of_works(task: TaskRef, query: dict) -> tuple[list[Work], int, int]:
+    """(the page's works in order, how many works match the search, the page number shown).
+
+    Sorting, searching and the page's slice happen in the database (ORDER BY … LIMIT/OFFSET), so a
+    page costs the same queries with 12 works and with 10,000. The search matches the learner as
+    staff see them (staff_name: the username, else the anonymous id), ignoring case (SQLite's LIKE
+    folds ASCII letters only; MariaDB's collation folds every letter).
+    """
+    works = Work.objects.filter(task_id=task.id)
+    if query["search"]:
+        needle = query["search"]
+        works = works.filter(Q(username__icontains=needle) | Q(username="", student_id__icontains=needle))
+    total = works.count()
+    pages = max(1, -(-total // query["per_page"]))
+    page = min(query["page"], pages)  # a page past the end (the search shrank the list): the last one
+    key = _sort_key(query["sort"])
+    # Empty grades last both ways, as the page's own tables put empty cells.
+    ordered = key.desc(nulls_last=True) if query["order"] == "desc" else key.asc(nulls_last=True)
+    tie = "-pk" if query["order"] == "desc" else "pk"
+    start = (page - 1) * query["per_page"]
+    return list(works.order_by(ordered, tie)[start:start + query["per_page"]]), total, page
+
+
+def _learner_rows(task: TaskRef, works: list[Work]) -> list[dict]:
+    """The staff table's rows of `works` (three queries, whatever their number)."""
+    ids = [work.pk for work in works]
     done, assigned, extra_done = defaultdict(int), defaultdict(int), defaultdict(int)
     received, reviewers, received_extra = defaultdict(int), defaultdict(int), defaultdict(int)
-    for reviewer_id, work_id, submitted_at, extra in Assignment.objects.filter(task_id=task.id).values_list(
-            "reviewer_id", "work_id", "submitted_at", "extra"):
+    rows = (Assignment.objects.filter(task_id=task.id).filter(Q(reviewer_id__in=ids) | Q(work_id__in=ids))
+            .values_list("reviewer_id", "work_id", "submitted_at", "extra"))
+    for reviewer_id, work_id, submitted_at, extra in rows:
         if not extra:  # the reviews each learner owes (A7) and each work was given at the start
             assigned[reviewer_id] += 1
             reviewers[work_id] += 1
@@ -33,14 +120,14 @@ def staff_overview(task: TaskRef, now: datetime) -> dict:
             received_extra[work_id] += 1
         if submitted_at:
             received[work_id] += 1
-    grades = {grade.work_id: grade for grade in Grade.objects.filter(work__task_id=task.id)}
-    works = list(Work.objects.filter(task_id=task.id).order_by("submitted_at", "pk"))
-    changes = link_changes([work.pk for work in works])
+    grades = {grade.work_id: grade for grade in Grade.objects.filter(work_id__in=ids)}
+    changes = link_changes(ids)
     learners = []
     for work in works:
         grade = grades.get(work.pk)
         learners.append({
             "learner": staff_name(work),
+            "work_id": work.pk,
             "url": work.url,
             "submitted_at": schedule.format_datetime(work.submitted_at),
             "updated_at": schedule.format_datetime(work.updated_at),
@@ -58,6 +145,18 @@ def staff_overview(task: TaskRef, now: datetime) -> dict:
                 "status": grade.status, "points": grade.points, "max": grade.max_points,
                 "exact": grade.exact_points, "gradebook_error": grade.score_error or None},
         })
+    return learners
+
+
+@guarded
+def staff_overview(task: TaskRef, now: datetime, data: dict | None = None) -> dict:
+    """Progress of the learners for the staff view (who submitted, reviews done, grade): one page
+    of the table (`data`: see page_query; the first 50 by submission time unless asked) and the
+    task's totals. A fixed number of queries however many works the task has."""
+    query = page_query(data)
+    works, total, page = _page_of_works(task, query)
+    learners = _learner_rows(task, works)
+    submissions = total if not query["search"] else Work.objects.filter(task_id=task.id).count()
     phase = task.phase(now)
     timeline = task.settings.timeline
     too_late = (task.status == schedule.OPEN and timeline.review_due is not None
@@ -66,7 +165,7 @@ def staff_overview(task: TaskRef, now: datetime) -> dict:
         "status": task.status,
         "phase": phase,
         "phase_text": gettext(schedule.STAFF_PHASE_TEXT[phase]),
-        "submissions": len(learners),
+        "submissions": submissions,
         "reviewers_per_work": task.reviewers_per_work,
         "distribution_note": i18n.render(task.distribution_note),
         "distributed_at": schedule.format_datetime(task.distributed_at),
@@ -83,7 +182,12 @@ def staff_overview(task: TaskRef, now: datetime) -> dict:
         "appeals_pending": Appeal.objects.filter(work__task_id=task.id, status=Appeal.PENDING).count(),
         "complaints_pending": Rating.objects.filter(assignment__task_id=task.id, kind=Rating.COMPLAINT,
                                                     status=Rating.PENDING).count(),
+        # The page's rows; `total` of them match the search (all the works without one).
         "learners": learners,
+        "page": page, "per_page": query["per_page"], "total": total,
+        "pages": max(1, -(-total // query["per_page"])),
+        "sort": query["sort"], "order": query["order"], "search": query["search"],
+        "sorts": list(SORTS),
         # D4: works lacking reviews now and over the review period.
         "extra_pool": extras.staff_part(task, now),
     }

@@ -383,7 +383,7 @@ var CrossCheckCommon = (function () {
 
   return {t: t, nt: nt, gradeStatus: gradeStatus, setLanguage: setLanguage, language: function () { return language; },
           fmtNumber: fmtNumber, el: el, plainText: plainText, nodes: nodes, uniqueId: uniqueId, tabList: tabList,
-          dataTable: dataTable, csrfToken: csrfToken, handlerCaller: handlerCaller,
+          dataTable: dataTable, uniqueId: uniqueId, csrfToken: csrfToken, handlerCaller: handlerCaller,
           fmtDate: fmtDate, round2: round2, fmtPoints: fmtPoints, percent: percent, ratesTable: ratesTable,
           timeLeft: timeLeft, nextDateText: nextDateText};
 })();
