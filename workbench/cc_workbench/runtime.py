@@ -3,12 +3,14 @@
 - On every render and handler call xblock-sdk's runtime sets `block.due = utcnow()` (and a few
   other attributes) for legacy blocks such as the LTI consumer, and the handler then saves the
   block. The cross-check block has a real `due` field (the submission deadline, T2), so for
-  blocks that declare `due` this runtime sets the other attributes and leaves `due` alone.
+  blocks that declare `due` this runtime sets the other attributes and leaves `due` alone. Each
+  attribute is set on its own: one a block protects with a read-only property (edx-ora2's
+  `course_id`) is skipped, so other XBlocks, ora2 among them, run in this workbench too.
 - Author mode, as in Studio and its preview: the user `studio` (`?student=studio`) sees the
   block as Studio shows it (`author_view`, and `student_view` as Studio's preview renders it).
 """
 import logging
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from unittest.mock import Mock
 
 from workbench.runtime import WorkbenchRuntime
@@ -47,18 +49,21 @@ class CrossCheckWorkbenchRuntime(WorkbenchRuntime):
         return f"/scenario/{scenario_of(str(block.scope_ids.usage_id))}/studio_view/?student=staff"
 
     def _patch_xblock(self, block):
+        """xblock-sdk's patch of the attributes legacy blocks (the LTI consumer) expect of the LMS,
+        one attribute at a time: a block that protects one of them with a read-only property
+        (edx-ora2's `course_id`: "property 'course_id' … has no setter") keeps it and still gets
+        the others, and its render or handler call goes on. `due` is set only for blocks without
+        a `due` field of their own (ours is the submission deadline, T2)."""
+        location = Mock(html_id=Mock(return_value="course-v1:edX+Demo+2020"))
+        patch = {"location": location, "course_id": location.html_id(),
+                 "graceperiod": timedelta(seconds=0), "category": "chapter"}
         if "due" not in getattr(block, "fields", {}):
-            super()._patch_xblock(block)
-            return
-        # xblock-sdk's patch without its `block.due = datetime.utcnow()`. Some blocks (edx-ora2)
-        # protect these attributes with read-only properties: like xblock-sdk, leave those alone.
-        try:
-            block.location = Mock(html_id=Mock(return_value="course-v1:edX+Demo+2020"))
-            block.course_id = block.location.html_id()
-            block.graceperiod = timedelta(seconds=0)
-            block.category = "chapter"
-        except AttributeError:
-            log.info("workbench: %s protects the attributes xblock-sdk patches in", type(block).__name__)
+            patch["due"] = datetime.now(UTC).replace(tzinfo=None)  # naive, as xblock-sdk's utcnow()
+        for name, value in patch.items():
+            try:
+                setattr(block, name, value)
+            except AttributeError:
+                log.debug("workbench: %s protects %s; left as the block has it", type(block).__name__, name)
 
 
 def install() -> None:
