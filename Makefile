@@ -22,6 +22,7 @@ help:
 	@echo "make bench-scoring   grading policies and warning rules on simulated classes (about 2 min)"
 	@echo "make bench-staff     the staff pages, exports and get_state at 10,000 works (3-6 min)"
 	@echo "make bench-coverage  how many works end with k reviews, with and without extra reviews (1-3 min)"
+	@echo "make bench-ora2  the block beside edx-ora2's peer step in one workbench, 1,000 and 10,000 learners"
 
 $(PY):
 	@test -n "$(PYTHON312)" || { echo "Python 3.12 not found: install it or pass PYTHON312=/path/to/python3.12"; exit 1; }
@@ -139,5 +140,25 @@ bench-coverage: install-test
 bench-staff: install-test
 	$(PY) bench/bench_staff.py
 
+# The block beside edx-ora2's peer assessment (issue 15) in one workbench: a virtualenv of its own
+# (ora2 and its dependencies stay out of .venv), the workbench's pins plus ora2's
+# (requirements/ora2.txt), the block editable. BENCH_ORA2_ARGS: e.g. "1000 --repeat 10 --profile".
+VENV_ORA2 := .venv-ora2
+PY_ORA2 := $(VENV_ORA2)/bin/python
+BENCH_ORA2_ARGS ?= 1000 10000
+$(PY_ORA2):
+	@test -n "$(PYTHON312)" || { echo "Python 3.12 not found: install it or pass PYTHON312=/path/to/python3.12"; exit 1; }
+	$(PYTHON312) -m venv $(VENV_ORA2)
+	$(PY_ORA2) -m pip --disable-pip-version-check -q install --upgrade pip
+
+$(VENV_ORA2)/.installed: $(PY_ORA2) requirements/ora2.txt requirements/workbench.txt requirements/base.txt setup.py
+	$(PY_ORA2) -m pip --disable-pip-version-check -q install -r requirements/ora2.txt
+	$(PY_ORA2) -m pip --disable-pip-version-check -q install --no-deps -e .
+	touch $@
+
+.PHONY: bench-ora2
+bench-ora2: $(VENV_ORA2)/.installed
+	$(PY_ORA2) bench/bench_ora2.py $(BENCH_ORA2_ARGS)
+
 clean:
-	rm -rf $(VENV) var .pytest_cache test-artifacts
+	rm -rf $(VENV) $(VENV_ORA2) var .pytest_cache test-artifacts

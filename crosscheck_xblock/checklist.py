@@ -7,6 +7,7 @@ Django or XBlock.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import math
 import os
@@ -260,8 +261,29 @@ def parse_checklist(text: str | bytes) -> Checklist:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise ChecklistError(Text(N_("The file is not UTF-8 text."))) from exc
-    text = text.removeprefix("\ufeff")
+    return _parsed(text.removeprefix("\ufeff"))
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(text: str) -> Checklist:
+    # A block's checklist text is parsed on every request that syncs its settings copy: once per
+    # distinct text is enough (a Checklist is frozen; a ChecklistError is not cached).
     return checklist_from_rs(_load_json_or_yaml(text))
+
+
+def cached_checklist_from_rs(data: Any) -> Checklist:
+    """checklist_from_rs of a settings copy's checklist (JSON values), built once per distinct
+    checklist: every request reads the copy again."""
+    try:
+        key = json.dumps(data, sort_keys=True, allow_nan=False)
+    except (TypeError, ValueError):
+        return checklist_from_rs(data)
+    return _from_rs_json(key)
+
+
+@functools.lru_cache(maxsize=64)
+def _from_rs_json(key: str) -> Checklist:
+    return checklist_from_rs(json.loads(key))
 
 
 def _load_json_or_yaml(text: str) -> Any:

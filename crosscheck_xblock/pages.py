@@ -9,7 +9,9 @@
 - The plugin's own pages (the course overview, views.py) are whole documents with the stylesheet,
   the packaged JS catalog and the scripts inline: they need no static files served by the LMS.
 """
+import functools
 import html
+import os
 import re
 from importlib import resources
 
@@ -21,8 +23,19 @@ TRANS_MARK = re.compile(r"""\{%\s*(?:trans|translate)\s+(?P<q>["'])(?P<text>.*?)
 
 
 def package_text(name: str) -> str:
-    """A file of the package, as text."""
-    return resources.files("crosscheck_xblock").joinpath(name).read_text(encoding="utf-8")
+    """A file of the package, as text: read once, and again only when the file changed (a
+    learner page has a dozen of them, its stylesheet, scripts and template)."""
+    path = resources.files("crosscheck_xblock").joinpath(name)
+    try:
+        version = os.stat(path).st_mtime_ns
+    except TypeError:  # a package not unpacked on disk (a zip): its files cannot change
+        version = None
+    return _read(path, version)
+
+
+@functools.lru_cache(maxsize=256)
+def _read(path, _version) -> str:
+    return path.read_text(encoding="utf-8")
 
 
 def render_template(name: str) -> str:

@@ -7,6 +7,7 @@ shown as text, not dropped, because checklists mention tags by name ("the <heade
 The cleaning itself is nh3's (the Rust ammonia sanitizer; bleach is deprecated). Bare http(s)
 links become links; every link opens in a new tab and passes no referrer.
 """
+import functools
 import html
 import re
 
@@ -69,8 +70,10 @@ def _linkify(cleaned: str) -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=1024)
 def inline_html(text: str) -> str:
-    """`text` as safe HTML: the allowed inline tags kept, everything else escaped; newlines → <br>."""
+    """`text` as safe HTML: the allowed inline tags kept, everything else escaped; newlines → <br>.
+    Remembered per text: the checklist's items are sanitized again on every learner page."""
     cleaned = nh3.clean(_escape_other_tags(text), tags=set(ALLOWED_TAGS), attributes=ALLOWED_ATTRIBUTES,
                         url_schemes=set(ALLOWED_PROTOCOLS), link_rel="noopener noreferrer",
                         set_tag_attribute_values={"a": {"target": "_blank"}}, strip_comments=True)

@@ -14,6 +14,7 @@ many reviewers marked it; the gallery shows links and numbers only.
 from collections import defaultdict
 from datetime import datetime
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 
 from .. import schedule
@@ -198,8 +199,12 @@ def staff_best_works_thank(task: TaskRef, work_ids: object, note: object, staff:
 
 def learner_part(task: TaskRef, work: Work, phase: str) -> dict | None:
     """The author's own best-work news: the thanks (with the note) and, after the end, how many
-    reviewers marked the work (N12 reads the same); None when there is nothing to say (two queries)."""
-    row = BestWork.objects.filter(work=work).first()
+    reviewers marked the work (N12 reads the same); None when there is nothing to say (two queries;
+    one when the work was read with select_related("best"), as the learner's state reads it)."""
+    try:
+        row = work.best
+    except ObjectDoesNotExist:
+        row = None
     ended = phase in ENDED
     count = marks(task, [work.pk])[0].get(work.pk, 0) if ended else None
     thanked = row is not None and row.thanked_at is not None

@@ -11,6 +11,7 @@ from collections import defaultdict
 from datetime import datetime
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Q
 
 from .. import i18n, sanitize, schedule
 from ..checklist import checklist_from_rs
@@ -60,8 +61,9 @@ def learner_state(task: TaskRef, student_id: str | None, now: datetime, time_zon
         # N1–N12 (issue 14): the latest notices, newest first (one query).
         "notices": notices.learner_part(task, student_id, time_zone),
     }
+    # The work with its one-to-ones (grade, appeal, best-work row) in one query.
     work = (Work.objects.filter(task_id=task.id, student_id=student_id)
-            .select_related("grade", "appeal__checklist_version").first() if student_id else None)
+            .select_related("grade", "appeal__checklist_version", "best").first() if student_id else None)
     if work is None:
         return state
     changes = link_changes([work.pk]).get(work.pk, [])
@@ -70,9 +72,11 @@ def learner_state(task: TaskRef, student_id: str | None, now: datetime, time_zon
                            "link_changes": changes}
     state["submission_rule"] = schedule.submission_rule(phase, True)
     # A lease that ran out unsubmitted (D4) is no longer the learner's: it is not shown.
-    to_do = [a for a in Assignment.objects.filter(reviewer=work).select_related("work").order_by("position")
-             if not extras.is_expired(a.extra, a.submitted_at, a.expires_at, now)]
-    received = list(Assignment.objects.filter(work=work).order_by("reviewer_number"))
+    # The reviews the learner writes and those of their work, in one query.
+    mine = list(Assignment.objects.filter(Q(reviewer=work) | Q(work=work)).select_related("work"))
+    to_do = sorted((a for a in mine if a.reviewer_id == work.pk
+                    and not extras.is_expired(a.extra, a.submitted_at, a.expires_at, now)), key=lambda a: a.position)
+    received = sorted((a for a in mine if a.work_id == work.pk), key=lambda a: a.reviewer_number)
     ended = phase in (schedule.REVIEW_CLOSED, schedule.CLOSED)
     peers = list(Assignment.objects.filter(work_id__in=[a.work_id for a in to_do])
                  .exclude(reviewer=work)) if ended and to_do else []

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .. import extras, links, schedule
-from ..checklist import Checklist, ChecklistError, checklist_from_rs
+from ..checklist import Checklist, ChecklistError, cached_checklist_from_rs
 from ..i18n import N_, gettext
 from ..scoring import DEFAULT_POLICY, POLICIES
 from ..scoring.warning_rules import DEFAULT_THRESHOLD
@@ -155,7 +155,7 @@ class TaskSettings:
         window = whole_number(config.get("extra_window_hours"))
         anchors = whole_number(config.get("calibration_works"))
         try:
-            checklist = checklist_from_rs(config.get("checklist") or {})
+            checklist = cached_checklist_from_rs(config.get("checklist") or {})
         except ChecklistError:
             checklist = Checklist(task_name="", items=())  # the block refuses to sync such a copy
         return cls(

@@ -41,4 +41,6 @@ def test_query_counts_do_not_grow_with_submissions(make_block):
     # query more in both; submit_review makes its notices in three (who the author and reviewer are,
     # the author's N11, whether the reviewer's assigned reviews are all done for N7). The reader's
     # time zone for the notices' dates is one query more in both (Telegram off: nothing else).
-    assert small[0] <= 38 and small[1] <= 51, small
+    # Issue 15: the learner's state reads the assignments it writes and those of its work in one
+    # query, and the best-work row with the work (select_related): two queries fewer in both.
+    assert small[0] <= 36 and small[1] <= 49, small

@@ -9,6 +9,7 @@ from crosscheck_xblock.checklist import (
     ChecklistError,
     Item,
     ReviewError,
+    cached_checklist_from_rs,
     checklist_from_rs,
     dump_rs_json,
     item_points,
@@ -406,3 +407,21 @@ def test_points_in_messages_are_exact_of_any_size_in_the_readers_decimal_sign() 
     assert points_text(100.5) == "100.5" and points_text(12.125) == "12.125"
     with i18n.using("ru"):
         assert points_text(100.5) == "100,5"
+
+
+def test_parsed_once_per_text_and_still_refusing_bad_ones():
+    """Each request parses the block's checklist: the same text gives the same (frozen) checklist,
+    built once; an invalid one is refused every time, never remembered as valid."""
+    text = json.dumps(SAMPLE)
+    assert parse_checklist(text) is parse_checklist(text) == checklist_from_rs(SAMPLE)
+    rs = parse_checklist(text).to_rs()
+    assert cached_checklist_from_rs(rs) is cached_checklist_from_rs(json.loads(json.dumps(rs)))
+    assert cached_checklist_from_rs(rs) == checklist_from_rs(rs)
+    broken = {**SAMPLE, "criteria": [{"type": "subtask", "text": "", "max": 10}]}
+    for _ in range(2):
+        with pytest.raises(ChecklistError):
+            parse_checklist(json.dumps(broken))
+        with pytest.raises(ChecklistError):
+            cached_checklist_from_rs(broken)
+    with pytest.raises(ChecklistError):
+        cached_checklist_from_rs(["not", "a", "mapping"])

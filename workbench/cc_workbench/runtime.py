@@ -3,16 +3,24 @@
 - On every render and handler call xblock-sdk's runtime sets `block.due = utcnow()` (and a few
   other attributes) for legacy blocks such as the LTI consumer, and the handler then saves the
   block. The cross-check block has a real `due` field (the submission deadline, T2), so for
-  blocks that declare `due` this runtime sets the other attributes and leaves `due` alone.
+  blocks that declare `due` this runtime sets the other attributes and leaves `due` alone. Each
+  attribute is set on its own: one a block protects with a read-only property (edx-ora2's
+  `course_id`) is skipped, so other XBlocks, ora2 among them, run in this workbench too.
+- The installed aside types are looked up once per process, not on every render: XBlock's
+  runtime scans every installed package's entry points for them on each render (a third of a
+  learner page's time here, for ora2's page as for ours), where the LMS, its asides being off by
+  default (XBlockAsidesConfig), skips the lookup.
 - Author mode, as in Studio and its preview: the user `studio` (`?student=studio`) sees the
   block as Studio shows it (`author_view`, and `student_view` as Studio's preview renders it).
 """
+import functools
 import logging
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from unittest.mock import Mock
 
 from workbench.runtime import WorkbenchRuntime
 from workbench.scenarios import SCENARIOS
+from xblock.core import XBlockAside
 
 from workbench import views
 
@@ -46,19 +54,32 @@ class CrossCheckWorkbenchRuntime(WorkbenchRuntime):
         """The block's editor in the workbench."""
         return f"/scenario/{scenario_of(str(block.scope_ids.usage_id))}/studio_view/?student=staff"
 
+    def applicable_aside_types(self, block):  # noqa: ARG002 - XBlock's signature
+        """The installed aside types, as XBlock's runtime lists them, looked up once."""
+        return list(_installed_aside_types())
+
     def _patch_xblock(self, block):
+        """xblock-sdk's patch of the attributes legacy blocks (the LTI consumer) expect of the LMS,
+        one attribute at a time: a block that protects one of them with a read-only property
+        (edx-ora2's `course_id`: "property 'course_id' … has no setter") keeps it and still gets
+        the others, and its render or handler call goes on. `due` is set only for blocks without
+        a `due` field of their own (ours is the submission deadline, T2)."""
+        location = Mock(html_id=Mock(return_value="course-v1:edX+Demo+2020"))
+        patch = {"location": location, "course_id": location.html_id(),
+                 "graceperiod": timedelta(seconds=0), "category": "chapter"}
         if "due" not in getattr(block, "fields", {}):
-            super()._patch_xblock(block)
-            return
-        # xblock-sdk's patch without its `block.due = datetime.utcnow()`. Some blocks (edx-ora2)
-        # protect these attributes with read-only properties: like xblock-sdk, leave those alone.
-        try:
-            block.location = Mock(html_id=Mock(return_value="course-v1:edX+Demo+2020"))
-            block.course_id = block.location.html_id()
-            block.graceperiod = timedelta(seconds=0)
-            block.category = "chapter"
-        except AttributeError:
-            log.info("workbench: %s protects the attributes xblock-sdk patches in", type(block).__name__)
+            patch["due"] = datetime.now(UTC).replace(tzinfo=None)  # naive, as xblock-sdk's utcnow()
+        for name, value in patch.items():
+            try:
+                setattr(block, name, value)
+            except AttributeError:
+                log.debug("workbench: %s protects %s; left as the block has it", type(block).__name__, name)
+
+
+@functools.cache
+def _installed_aside_types() -> tuple[str, ...]:
+    # Entry points do not change while the process runs.
+    return tuple(aside_type for aside_type, _cls in XBlockAside.load_classes())
 
 
 def install() -> None:
