@@ -56,6 +56,7 @@ from .lifecycle import (
     sweep_is_stale,
     sweep_status,
     sweep_turn,
+    write_score_chunk,
 )
 from .names import usernames
 from .notices import due_notices, mark_notices_read, notification_settings
@@ -90,4 +91,5 @@ __all__ = [
     "take_extra_review", "task_started", "usernames", "course_overview", "course_has_tasks",
     "staff_calibration", "staff_grade_calibration", "staff_recompute",
     "due_notices", "mark_notices_read", "notification_settings",
+    "write_score_chunk",
 ]
