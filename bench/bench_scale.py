@@ -124,6 +124,26 @@ def seed_reviews(task, now) -> int:
     return len(assignments)
 
 
+def _schedstat(pid: int) -> tuple[float, float]:
+    """(CPU seconds, seconds runnable but waiting for a CPU) of a process so far (Linux /proc:
+    utime + stime of the process, which keeps its ended threads; the run-queue wait of the threads
+    alive now)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    waiting = 0.0
+    for thread in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            waiting += int((thread / "schedstat").read_text().split()[1]) / 1e9
+        except (FileNotFoundError, ProcessLookupError):  # a thread that just ended
+            continue
+    return cpu, waiting
+
+
+def _mariadb_pid() -> int | None:
+    found = subprocess.run(["pidof", "mariadbd"], capture_output=True, text=True).stdout.split()
+    return int(found[0]) if found else None
+
+
 class Worker:
     """One `celery -A cc_celery worker --pool=solo` process on the bench's queue."""
 
@@ -140,6 +160,10 @@ class Worker:
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit(f"worker {index} did not start:\n{self.log.read_text(errors='replace')[-3000:]}")
             time.sleep(0.2)
+
+    def schedstat(self) -> tuple[float, float]:
+        """(seconds on a CPU, seconds waiting for one) of the process so far (Linux /proc)."""
+        return _schedstat(self.proc.pid)
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -169,9 +193,9 @@ def run(workers: int, n: int) -> dict:
     started = time.perf_counter()
     seed_works(task, n, now)
     setup = time.perf_counter() - started
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     services.start_cross_check(task, now)
-    distribute = time.perf_counter() - started
+    distribute, distribute_cpu = time.perf_counter() - started, time.process_time() - cpu_started
     reviews = seed_reviews(services.find_task(key), now)
     setup += time.perf_counter() - started - distribute
     print(f"  {workers} worker(s): {n} works and {reviews} reviews set up in {setup:.1f} s;"
@@ -179,15 +203,20 @@ def run(workers: int, n: int) -> dict:
     pool = [Worker(i) for i in range(workers)]
     try:
         load_before = os.getloadavg()[0]
-        started = time.perf_counter()
+        before = [worker.schedstat() for worker in pool]
+        db_pid = _mariadb_pid()
+        db_before = _schedstat(db_pid) if db_pid else (0.0, 0.0)
+        started, cpu_started = time.perf_counter(), time.process_time()
         services.complete_cross_check(services.find_task(key), clock.now(), fan_out=True)
-        compute = time.perf_counter() - started
+        compute, compute_cpu = time.perf_counter() - started, time.process_time() - cpu_started
         while Task.objects.filter(usage_key=key).values_list("status", flat=True).first() != Task.COMPLETED:
             if any(worker.proc.poll() is not None for worker in pool):
                 raise SystemExit("a worker died:\n" + "\n".join(w.log.read_text()[-2000:] for w in pool))
             time.sleep(0.05)
         grade = time.perf_counter() - started
         load_after = os.getloadavg()[0]
+        after = [worker.schedstat() for worker in pool]
+        db_after = _schedstat(db_pid) if db_pid else (0.0, 0.0)
     finally:
         for worker in pool:
             worker.stop()
@@ -198,16 +227,27 @@ def run(workers: int, n: int) -> dict:
         raise SystemExit(f"{workers} worker(s): {scores.count()} Score rows for {scored} grades")
     chunks = sum(worker.log.read_text(errors="replace").count("crosscheck_xblock.write_scores[")
                  for worker in pool) // 2  # "received" and "succeeded"
+    cpu = sum(a[0] - b[0] for a, b in zip(after, before))
+    starved = sum(a[1] - b[1] for a, b in zip(after, before))
+    db_cpu = db_after[0] - db_before[0]
     print(f"  {workers} worker(s): distribute {distribute:.2f} s, grade {grade:.2f} s (compute and queue"
           f" {compute:.2f} s, writes {grade - compute:.2f} s, {chunks} chunks), each score written once;"
           f" load average {load_before:.2f} -> {load_after:.2f}", flush=True)
+    print(f"  {workers} worker(s): CPU of this process: distribute {distribute_cpu:.2f} s, compute {compute_cpu:.2f} s",
+          flush=True)
+    print(f"  {workers} worker(s), per score: {cpu * 1000 / scored:.2f} ms on a CPU in the workers,"
+          f" {starved * 1000 / scored:.2f} ms waiting for a CPU, {db_cpu * 1000 / scored:.2f} ms of MariaDB CPU"
+          " (the server is shared: other users count too)",
+          flush=True)
     return {"distribute": distribute, "grade": grade, "compute": compute, "writes": grade - compute,
-            "scores": scored}
+            "scores": scored, "worker_cpu": cpu, "starved": starved, "db_cpu": db_cpu,
+            "distribute_cpu": distribute_cpu, "compute_cpu": compute_cpu}
 
 
 def main() -> None:
     call_command("migrate", run_syncdb=True, verbosity=0)
     cores = os.cpu_count()
+    load_start = os.getloadavg()[0]
     chunk = lifecycle.score_chunk_size()
     print(f"bench-scale: {N} learners x 4 reviews, chunks of {chunk}, workers {WORKER_COUNTS}, {cores} cores,"
           f" MariaDB database {DB_NAME}, broker {BROKER} queue {QUEUE}", flush=True)
@@ -216,6 +256,8 @@ def main() -> None:
     print(f"  set_score alone: {cost:.2f} ms per call (300 calls, this process)", flush=True)
     results = {workers: run(workers, N) for workers in WORKER_COUNTS}
     rows = [{"metric": "cores", "value": cores, "unit": "", "target": None},
+            {"metric": "load average (1 min) at the start", "value": round(load_start, 2), "unit": "",
+             "target": None},
             {"metric": "set_score alone", "value": round(cost, 2), "unit": "ms", "target": None}]
     for workers, result in results.items():
         label = f"{workers} worker{'s' if workers > 1 else ''}"
@@ -228,6 +270,12 @@ def main() -> None:
              "target": None},
             {"metric": f"gradebook writes per score, {label}", "value": round(per_score, 2), "unit": "ms",
              "target": None},
+            {"metric": f"worker CPU per score, {label}",
+             "value": round(result["worker_cpu"] * 1000 / result["scores"], 2), "unit": "ms", "target": None},
+            {"metric": f"workers waiting for a CPU per score, {label}",
+             "value": round(result["starved"] * 1000 / result["scores"], 2), "unit": "ms", "target": None},
+            {"metric": f"MariaDB CPU per score (shared server), {label}", "value": round(result["db_cpu"] * 1000 / result["scores"], 2),
+             "unit": "ms", "target": None},
             {"metric": f"distribute + grade {N}, {label}", "value": round(total, 2), "unit": "s",
              "target": "< 60 s with 2 workers" if workers == 2 else None},
         ]
