@@ -274,8 +274,8 @@ def main() -> None:
              "value": round(result["worker_cpu"] * 1000 / result["scores"], 2), "unit": "ms", "target": None},
             {"metric": f"workers waiting for a CPU per score, {label}",
              "value": round(result["starved"] * 1000 / result["scores"], 2), "unit": "ms", "target": None},
-            {"metric": f"MariaDB CPU per score (shared server), {label}", "value": round(result["db_cpu"] * 1000 / result["scores"], 2),
-             "unit": "ms", "target": None},
+            {"metric": f"MariaDB CPU per score (shared server), {label}",
+             "value": round(result["db_cpu"] * 1000 / result["scores"], 2), "unit": "ms", "target": None},
             {"metric": f"distribute + grade {N}, {label}", "value": round(total, 2), "unit": "s",
              "target": "< 60 s with 2 workers" if workers == 2 else None},
         ]
