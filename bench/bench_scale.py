@@ -139,6 +139,14 @@ def _schedstat(pid: int) -> tuple[float, float]:
     return cpu, waiting
 
 
+def _row_lock_waits() -> tuple[int, int]:
+    """(row lock waits, ms waited for row locks) of the whole MariaDB server so far."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW GLOBAL STATUS LIKE 'Innodb_row_lock_%'")
+        status = dict(cursor.fetchall())
+    return int(status["Innodb_row_lock_waits"]), int(status["Innodb_row_lock_time"])
+
+
 def _mariadb_pid() -> int | None:
     found = subprocess.run(["pidof", "mariadbd"], capture_output=True, text=True).stdout.split()
     return int(found[0]) if found else None
@@ -206,6 +214,7 @@ def run(workers: int, n: int) -> dict:
         before = [worker.schedstat() for worker in pool]
         db_pid = _mariadb_pid()
         db_before = _schedstat(db_pid) if db_pid else (0.0, 0.0)
+        locks_before = _row_lock_waits()
         started, cpu_started = time.perf_counter(), time.process_time()
         services.complete_cross_check(services.find_task(key), clock.now(), fan_out=True)
         compute, compute_cpu = time.perf_counter() - started, time.process_time() - cpu_started
@@ -217,6 +226,7 @@ def run(workers: int, n: int) -> dict:
         load_after = os.getloadavg()[0]
         after = [worker.schedstat() for worker in pool]
         db_after = _schedstat(db_pid) if db_pid else (0.0, 0.0)
+        locks_after = _row_lock_waits()
     finally:
         for worker in pool:
             worker.stop()
@@ -239,9 +249,13 @@ def run(workers: int, n: int) -> dict:
           f" {starved * 1000 / scored:.2f} ms waiting for a CPU, {db_cpu * 1000 / scored:.2f} ms of MariaDB CPU"
           " (the server is shared: other users count too)",
           flush=True)
+    waits, waited = locks_after[0] - locks_before[0], locks_after[1] - locks_before[1]
+    print(f"  {workers} worker(s): {waits} row lock waits on the server during the grading, {waited} ms in all",
+          flush=True)
     return {"distribute": distribute, "grade": grade, "compute": compute, "writes": grade - compute,
             "scores": scored, "worker_cpu": cpu, "starved": starved, "db_cpu": db_cpu,
-            "distribute_cpu": distribute_cpu, "compute_cpu": compute_cpu}
+            "distribute_cpu": distribute_cpu, "compute_cpu": compute_cpu, "lock_waits": waits,
+            "lock_wait_ms": waited}
 
 
 def main() -> None:
@@ -276,6 +290,8 @@ def main() -> None:
              "value": round(result["starved"] * 1000 / result["scores"], 2), "unit": "ms", "target": None},
             {"metric": f"MariaDB CPU per score (shared server), {label}",
              "value": round(result["db_cpu"] * 1000 / result["scores"], 2), "unit": "ms", "target": None},
+            {"metric": f"row lock waits during the grading (shared server), {label}",
+             "value": result["lock_waits"], "unit": "", "target": None},
             {"metric": f"distribute + grade {N}, {label}", "value": round(total, 2), "unit": "s",
              "target": "< 60 s with 2 workers" if workers == 2 else None},
         ]
