@@ -21,7 +21,7 @@ help:
 	@echo "make bench       print benchmark numbers"
 	@echo "make bench-scoring   grading policies and warning rules on simulated classes (about 2 min)"
 	@echo "make bench-coverage  how many works end with k reviews, with and without extra reviews (1-3 min)"
-	@echo "make bench-scale     grading 10,000 learners on MariaDB, Redis and 1 then 2 Celery workers (5-8 min)"
+	@echo "make bench-scale     grading 10,000 learners on MariaDB, Redis and 1 then 2 Celery workers (5-15 min)"
 
 $(PY):
 	@test -n "$(PYTHON312)" || { echo "Python 3.12 not found: install it or pass PYTHON312=/path/to/python3.12"; exit 1; }
