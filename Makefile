@@ -23,6 +23,7 @@ help:
 	@echo "make bench-staff     the staff pages, exports and get_state at 10,000 works (3-6 min)"
 	@echo "make bench-coverage  how many works end with k reviews, with and without extra reviews (1-3 min)"
 	@echo "make bench-ora2  the block beside edx-ora2's peer step in one workbench, 1,000 and 10,000 learners"
+	@echo "make bench-scale     grading 10,000 learners on MariaDB, Redis and 1 then 2 Celery workers (5-15 min)"
 
 $(PY):
 	@test -n "$(PYTHON312)" || { echo "Python 3.12 not found: install it or pass PYTHON312=/path/to/python3.12"; exit 1; }
@@ -159,6 +160,13 @@ $(VENV_ORA2)/.installed: $(PY_ORA2) requirements/ora2.txt requirements/workbench
 .PHONY: bench-ora2
 bench-ora2: $(VENV_ORA2)/.installed
 	$(PY_ORA2) bench/bench_ora2.py $(BENCH_ORA2_ARGS)
+
+# Grading at scale on Celery (issue 15): MariaDB (its own database, CROSSCHECK_DB_NAME, default
+# crosscheck_bench_scale, dropped afterwards), Redis on 127.0.0.1:6379 and real worker processes
+# (celery -A cc_celery); 10,000 learners x 4 reviews with 1 then 2 workers. Writes var/bench/scale.json.
+.PHONY: bench-scale
+bench-scale: install-test
+	$(PY) bench/bench_scale.py
 
 clean:
 	rm -rf $(VENV) $(VENV_ORA2) var .pytest_cache test-artifacts

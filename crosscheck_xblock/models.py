@@ -45,6 +45,10 @@ class Task(models.Model):
     distribution_note = models.TextField(blank=True, default="")
     distributed_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # When the gradebook writes of the grading were last queued as Celery chunks (issue 15):
+    # the sweep queues the unwritten ones again only once this is older than
+    # CROSSCHECK_SCORE_REQUEUE_SECONDS, so chunks in flight are not queued over and over.
+    scores_queued_at = models.DateTimeField(null=True, blank=True)
     # Seeds the distribution. Secret and random: a public seed (the usage key, as before) would
     # let anyone who knows the submitted works recompute who reviews whom.
     seed = models.CharField(max_length=64, default=new_seed)

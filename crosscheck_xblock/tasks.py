@@ -1,4 +1,5 @@
-"""Celery tasks of the automatic steps (T3 distribution, T4 grading; P3) and of publishing.
+"""Celery tasks of the automatic steps (T3 distribution, T4 grading and its gradebook writes in
+chunks; P3) and of publishing.
 
 Each task takes primitive arguments, calls into `services` and is idempotent: running it
 twice, or in several workers at once, does the work once (the task row lock in the services).
@@ -43,7 +44,22 @@ def advance_task(usage_key: str) -> None:
     except services.NotFound:
         log.info("crosscheck: advance_task for %s, which has no task row; nothing to do", usage_key)
         return
-    services.advance_task(task, clock.now())
+    services.advance_task(task, clock.now(), fan_out=True)
+
+
+@shared_task(name="crosscheck_xblock.write_scores", ignore_result=True)
+def write_scores(usage_key: str, first: int, last: int) -> int:
+    """Write one chunk of a finished grading to the gradebook: the grades with a pk in
+    first…last still unwritten (issue 15). Queued by the grading, one per CROSSCHECK_SCORE_CHUNK
+    grades, so several workers share the writes; idempotent, so a chunk run twice or by two
+    workers at once writes each score once, and one a killed worker left is queued again by
+    the sweep. The chunk that writes the last grade completes the task."""
+    try:
+        task = services.find_task(usage_key)
+    except services.NotFound:
+        log.info("crosscheck: write_scores for %s, which has no task row; nothing to do", usage_key)
+        return 0
+    return services.write_score_chunk(task, first, last, clock.now())["written"]
 
 
 @shared_task(bind=True, name="crosscheck_xblock.sweep_due_tasks", ignore_result=True)

@@ -5,7 +5,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("crosscheck_xblock", "0014_telegram"),
+        ("crosscheck_xblock", "0015_scores_queued_at"),
     ]
 
     operations = [

@@ -58,6 +58,7 @@ from .lifecycle import (
     sweep_is_stale,
     sweep_status,
     sweep_turn,
+    write_score_chunk,
 )
 from .names import usernames
 from .notices import due_notices, mark_notices_read, notification_settings, reader_zone, reader_zones
@@ -96,4 +97,5 @@ __all__ = [
     "staff_calibration", "staff_grade_calibration", "staff_recompute",
     "due_notices", "mark_notices_read", "notification_settings", "reader_zone", "reader_zones",
     "deliver_outbox", "has_pending", "handle_update", "telegram_part", "token_owner", "unlink",
+    "write_score_chunk",
 ]

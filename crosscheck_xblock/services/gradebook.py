@@ -5,6 +5,13 @@ write runs in a savepoint of its own: when it raises (edx-submissions, or any re
 `score_set`), only that grade's Score rows are taken back, the grade is marked failed with the
 error and a time to try again (exponential backoff), and the other grades go on. The sweep and
 `crosscheck_tick` retry failed writes when their time comes; staff see them in the overview.
+
+Several processes write one task's grades at once (issue 15: the chunks of the Celery task
+`write_scores` on several workers, a page view, cron), so each batch locks the grade rows it
+writes (`SELECT … FOR UPDATE SKIP LOCKED`) and takes only grades still unwritten: `set_score`
+itself never notices a repeat (every call adds a Score row and fires `score_set`), so this lock
+is what writes each score once. A second writer of the same grades skips the locked rows and,
+after their commit, no longer finds them unwritten.
 """
 import logging
 from datetime import datetime, timedelta
@@ -13,7 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 from submissions import api as submissions_api
 
-from ..models import Grade
+from ..models import Grade, Work
 
 log = logging.getLogger(__name__)
 
@@ -31,16 +38,18 @@ def retry_delay(attempts: int) -> timedelta:
     return min(RETRY_FIRST * 2 ** max(attempts - 1, 0), RETRY_MAX)
 
 
-def write_score(grade: Grade, now: datetime) -> bool:
-    """Write one grade (with its `work` loaded) to the gradebook; True when it went through.
+def write_score(grade: Grade, now: datetime, submission_uuid: str | None = None) -> bool:
+    """Write one grade to the gradebook; True when it went through. `submission_uuid` is its
+    work's (read from `grade.work` when not given).
 
     Never raises for a failed write: the grade is marked failed instead (not saved here; the
     caller saves the `score_*` fields with the rest of its transaction).
     """
     grade.score_attempts += 1
+    uuid = submission_uuid if submission_uuid is not None else grade.work.submission_uuid
     try:
         with transaction.atomic():  # a savepoint: a failure takes back this grade's Score rows only
-            submissions_api.set_score(grade.work.submission_uuid, grade.points, grade.max_points)
+            submissions_api.set_score(uuid, grade.points, grade.max_points)
     except Exception as err:  # noqa: BLE001 - the LMS's receivers of score_set may raise anything
         grade.score_written = False
         grade.score_error = f"{type(err).__name__}: {err}"[:MAX_ERROR_CHARS]
@@ -63,14 +72,33 @@ def unwritten(task_id: int, now: datetime):
             .filter(Q(score_retry_at__isnull=True) | Q(score_retry_at__lte=now)))
 
 
-def write_batch(task_id: int, now: datetime) -> int:
-    """Write up to SCORE_BATCH_SIZE due grades of the task; how many were tried. The caller
-    holds the task row lock and owns the transaction."""
-    batch = list(unwritten(task_id, now).select_related("work").order_by("pk")[:SCORE_BATCH_SIZE])
+def write_batch(task_id: int, now: datetime, pks: tuple[int, int] | None = None) -> int:
+    """Write up to SCORE_BATCH_SIZE due grades of the task (those with a pk in the inclusive
+    range `pks`, if given); how many were tried. Call inside `transaction.atomic()`: the grade
+    rows stay locked until it ends, and a crash rolls back the batch, Score rows and marks alike.
+
+    Grades another transaction holds are skipped (they are being written), so any number of
+    writers share the work and none writes a score twice. Three queries, and the set_score calls.
+    """
+    due = unwritten(task_id, now)
+    if pks is not None:
+        due = due.filter(pk__gte=pks[0], pk__lte=pks[1])
+    batch = list(due.select_for_update(skip_locked=True).order_by("pk")[:SCORE_BATCH_SIZE])
+    uuids = dict(Work.objects.filter(pk__in=[grade.work_id for grade in batch])
+                 .values_list("pk", "submission_uuid"))
     for grade in batch:
-        write_score(grade, now)
-    save_score_state(batch)
+        write_score(grade, now, uuids[grade.work_id])
+    if batch:
+        save_score_state(batch)
     return len(batch)
+
+
+def chunks(task_id: int, size: int) -> list[tuple[int, int]]:
+    """The grades of the task still never tried, as inclusive pk ranges of at most `size`
+    grades each, in pk order (one query): what the Celery fan-out queues, one task per range."""
+    pks = list(Grade.objects.filter(work__task_id=task_id, points__isnull=False, score_written=False,
+                                    score_retry_at__isnull=True).order_by("pk").values_list("pk", flat=True))
+    return [(part[0], part[-1]) for part in (pks[i:i + size] for i in range(0, len(pks), size))]
 
 
 def first_writes_left(task_id: int) -> bool:

@@ -9,8 +9,10 @@ around all of it are services/lifecycle.py's.
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Count, Max
+
 from ..i18n import EMPTY
-from ..models import Assignment, CalibrationWork, Grade, LearnerWarning, Work
+from ..models import Assignment, CalibrationWork, ChecklistVersion, Grade, LearnerWarning, Review, SelfCheck, Work
 from ..scoring import grading, round_half_up
 from . import latest
 from .registry import TaskRef
@@ -150,3 +152,21 @@ def compute_grades(task: TaskRef, now: datetime) -> tuple[list[Grade], list[Lear
             grades.append(Grade(status=Grade.GRADED, exact_points=exact,
                                 points=round_half_up(exact), detail=detail, **base))
     return grades, graded.warnings(task, now)
+
+
+def inputs_version(task: TaskRef) -> tuple:
+    """What the grading of the task reads, summed up so that any change to it changes the
+    answer: the works, the unfinished assigned reviews, every review and self-check version
+    (rows are only ever added: R10), the checklist versions and the calibration anchors.
+
+    complete_cross_check computes the grades before taking the task row lock and compares this
+    before and under the lock; equal means the grades computed are the ones the lock would see.
+    Six queries, each an aggregate over an index of the task.
+    """
+    works = Work.objects.filter(task_id=task.id).aggregate(n=Count("pk"), last=Max("pk"))
+    unfinished = Assignment.objects.filter(task_id=task.id, submitted_at__isnull=True, extra=False).count()
+    reviews = Review.objects.filter(assignment__task_id=task.id).aggregate(n=Count("pk"), last=Max("pk"))
+    checks = SelfCheck.objects.filter(work__task_id=task.id).aggregate(n=Count("pk"), last=Max("pk"))
+    versions = ChecklistVersion.objects.filter(task_id=task.id).aggregate(last=Max("pk"))
+    return (works["n"], works["last"], unfinished, reviews["n"], reviews["last"], checks["n"], checks["last"],
+            versions["last"], tuple(sorted(calibration_anchors(task).items())))

@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q
 
@@ -30,6 +31,8 @@ from .registry import TaskRef
 
 log = logging.getLogger(__name__)
 SWEEP_NAME = "default"
+DEFAULT_SCORE_CHUNK = 500
+DEFAULT_SCORE_REQUEUE_SECONDS = 300
 BUSY = N_("Another process is working on this cross-check right now.")
 
 
@@ -104,23 +107,59 @@ def assignment_rows(task_id: int, plan: dict, seed: str) -> list[Assignment]:
 
 # ---------------------------------------------------------------- grading (A6, A7, T4)
 
+@dataclass(frozen=True)
+class _Computed:
+    """The grades of a task computed from what `inputs` sums up (grading.inputs_version)."""
+
+    inputs: tuple
+    grades: list
+    warnings: list
+    best_marks: dict
+
+
+def _compute(task: TaskRef, now: datetime) -> _Computed:
+    inputs = grading.inputs_version(task)
+    grades, warnings = grading.compute_grades(task, now)
+    return _Computed(inputs, grades, warnings, best_works.marks(task)[0])
+
+
+def _is_held(task: TaskRef) -> bool:
+    """True when another transaction holds the task row now (one query, no waiting)."""
+    with transaction.atomic():
+        return registry.lock_row(task, wait=False) is None
+
+
 @guarded
 def complete_cross_check(task: TaskRef, now: datetime, wait: bool = True,
-                         max_batches: int | None = None) -> dict:
+                         max_batches: int | None = None, fan_out: bool = False) -> dict:
     """Compute every grade and write it to the gradebook (T4). Idempotent and resumable.
 
     Two steps, each safe to interrupt anywhere:
-    1. one transaction under the task row lock computes every grade, stores them with the
-       warnings of the task's rule and sets the status to `grading`; a crash leaves nothing and
-       the next run starts over. Reviews wait for this lock (registry.lock_status), so a review
-       is either in the grades or refused, never lost in between;
-    2. the gradebook writes, in batches (services/gradebook.py): each transaction holds the
-       task row; a write that fails is marked and retried later, the others go on; once every
-       grade was tried the task is `completed`. A crash rolls back the batch in flight (its
-       Score rows too) and the next run goes on from there.
-    `max_batches` bounds one call's work (a page view writes one batch; workers and staff all);
+    1. the grades are computed first, without any lock (issue 15: 10,000 works take seconds),
+       then one transaction under the task row lock checks that nothing grading reads changed
+       meanwhile (grading.inputs_version; if something did, it computes again under the lock),
+       stores every grade with the warnings of the task's rule and sets the status to
+       `grading`; a crash leaves nothing and the next run starts over. Reviews wait for this
+       lock (registry.lock_status), so a review is either in the grades or refused, never lost
+       in between;
+    2. the gradebook writes, in batches (services/gradebook.py) that lock the grade rows they
+       write, not the task: a write that fails is marked and retried later, the others go on;
+       once every grade was tried the task is `completed`. A crash rolls back the batch in
+       flight (its Score rows too) and the next run goes on from there.
+    With `fan_out` (the Celery task advance_task, the staff button) the writes are queued as
+    Celery tasks `write_scores`, one per CROSSCHECK_SCORE_CHUNK grades, when the transaction
+    commits, so several workers write them side by side; a task whose chunks were queued less
+    than CROSSCHECK_SCORE_REQUEUE_SECONDS ago is left to them, an older one is queued again
+    (a killed worker's chunk). Without it (cron, page views, tests) this process writes them.
+    `max_batches` bounds one call's writes (a page view writes one batch);
     `wait=False` answers `busy` at once when another process holds the task.
     """
+    computed = None
+    if task.status == Task.DISTRIBUTED:
+        if not wait and _is_held(task):  # someone else grades it: spare the computation
+            return {"completed": False, "status": None, "busy": True, "message": gettext(BUSY)}
+        computed = _compute(task, now)
+    chunks = []
     with transaction.atomic():
         row = registry.lock_row(task, wait=wait)
         if row is None:
@@ -130,21 +169,35 @@ def complete_cross_check(task: TaskRef, now: datetime, wait: bool = True,
                        else gettext("The cross-check has not started yet."))
             return {"completed": False, "status": row.status, "message": message}
         if row.status == Task.DISTRIBUTED:
-            extras.drop_unsubmitted(task)  # D4: leases nobody submitted held nothing
-            grades, warnings = grading.compute_grades(task, now)
-            Grade.objects.bulk_create(grades, batch_size=2000)
+            extras.drop_unsubmitted(task)  # D4: leases nobody submitted held nothing (grading skips them)
+            if computed is None or computed.inputs != grading.inputs_version(task):
+                computed = _compute(task, now)  # a review came in meanwhile: again, under the lock
+            Grade.objects.bulk_create(computed.grades, batch_size=2000)
             # The warnings of the task's rule (A3, A5) belong to these grades: both or neither.
-            LearnerWarning.objects.bulk_create(warnings, batch_size=2000)
-            notices.on_grading(task, best_works.marks(task)[0], now)  # N12, with the grades
+            LearnerWarning.objects.bulk_create(computed.warnings, batch_size=2000)
+            notices.on_grading(task, computed.best_marks, now)  # N12, with the grades
             row.status = Task.GRADING
             row.save(update_fields=["status"])
+        if fan_out and row.status == Task.GRADING:
+            chunks = _claim_chunks(task, row, now)
+    status = row.status
+    if chunks:
+        _queue_chunks(task, chunks)
+    if fan_out and status == Task.GRADING:
+        # Eager chunks ran already; and a grading whose last write committed just before its
+        # process died has nothing left to queue, only the status to set.
+        status = finish_grading(task, now)
     batches = 0
-    status = Task.GRADING
-    while status == Task.GRADING and (max_batches is None or batches < max_batches):
-        status = _write_score_batch(task, now, wait)
+    while not fan_out and status == Task.GRADING and (max_batches is None or batches < max_batches):
+        tried = _write_one_batch(task, now)
         batches += 1
-    if status is None:
-        status = Task.GRADING  # another process holds the task and is writing the rest
+        status = finish_grading(task, now)
+        if not tried:
+            break  # the rest is held by other writers, or failed and waits for its retry
+    return _grading_result(task, status)
+
+
+def _grading_result(task: TaskRef, status: str) -> dict:
     counts = Grade.objects.filter(work__task_id=task.id).aggregate(
         total=Count("pk"), graded=Count("pk", filter=Q(status=Grade.GRADED)),
         failed=Count("pk", filter=Q(score_written=False) & ~Q(score_error="")),
@@ -165,20 +218,80 @@ def complete_cross_check(task: TaskRef, now: datetime, wait: bool = True,
     return {"completed": status == Task.COMPLETED, "status": status, "message": text}
 
 
-def _write_score_batch(task: TaskRef, now: datetime, wait: bool) -> str | None:
-    """Write one batch of grades to the gradebook; the task's status after it (None: busy)."""
+def _write_one_batch(task: TaskRef, now: datetime, pks: tuple[int, int] | None = None) -> int:
+    """One transaction of gradebook writes (grade rows locked, not the task); how many were tried."""
     with transaction.atomic():
-        row = registry.lock_row(task, wait=wait)
-        if row is None:
-            return None
-        if row.status != Task.GRADING:
-            return row.status
-        gradebook.write_batch(task.id, now)
-        if not gradebook.first_writes_left(task.id):  # the lock is ours: every grade was tried
+        return gradebook.write_batch(task.id, now, pks)
+
+
+def finish_grading(task: TaskRef, now: datetime) -> str:
+    """Set `completed` once every grade was tried (a failed write waits for its retry, and
+    learners see their grades); the task's status. Under the task row lock, held for two queries,
+    so of all the writers finishing together one sets it."""
+    if gradebook.first_writes_left(task.id):
+        return Task.GRADING
+    with transaction.atomic():
+        row = registry.lock_row(task)
+        if row.status == Task.GRADING and not gradebook.first_writes_left(task.id):
             row.status = Task.COMPLETED
             row.completed_at = now
             row.save(update_fields=["status", "completed_at"])
         return row.status
+
+
+def score_chunk_size() -> int:
+    """Grades per Celery task `write_scores` (setting CROSSCHECK_SCORE_CHUNK, default 500)."""
+    return max(1, int(getattr(settings, "CROSSCHECK_SCORE_CHUNK", DEFAULT_SCORE_CHUNK)))
+
+
+def score_requeue_seconds() -> float:
+    """Seconds after which unwritten chunks are queued again (CROSSCHECK_SCORE_REQUEUE_SECONDS)."""
+    return float(getattr(settings, "CROSSCHECK_SCORE_REQUEUE_SECONDS", DEFAULT_SCORE_REQUEUE_SECONDS))
+
+
+def _claim_chunks(task: TaskRef, row: Task, now: datetime) -> list[tuple[int, int]]:
+    """The chunks to queue now (the caller holds the task row): every range of grades never
+    tried, unless chunks were queued less than CROSSCHECK_SCORE_REQUEUE_SECONDS ago."""
+    if row.scores_queued_at is not None and (now - row.scores_queued_at).total_seconds() < score_requeue_seconds():
+        return []
+    chunks = gradebook.chunks(task.id, score_chunk_size())
+    if chunks:
+        row.scores_queued_at = now
+        row.save(update_fields=["scores_queued_at"])
+    return chunks
+
+
+def _queue_chunks(task: TaskRef, chunks: list[tuple[int, int]]) -> None:
+    """Queue one `write_scores` per chunk once the grades are committed (a worker must see them).
+
+    Eager Celery (workbench, tests) runs the tasks right here, in this process and on this
+    connection, which sees the grades whether or not an outer transaction is still open.
+    """
+    from .. import tasks  # noqa: PLC0415 - tasks imports services: a cycle at module load
+
+    def send():
+        for first, last in chunks:
+            tasks.write_scores.delay(task.usage_key, first, last)
+
+    if tasks.write_scores.app.conf.task_always_eager:
+        send()
+    else:
+        transaction.on_commit(send)
+
+
+@guarded
+def write_score_chunk(task: TaskRef, first: int, last: int, now: datetime) -> dict:
+    """Write the grades of one chunk (pk range first…last) to the gradebook: the Celery task
+    `write_scores`. Idempotent: a grade written already, or being written by another process,
+    is skipped, so running a chunk twice, or in two workers at once, writes each score once.
+    Goes in transactions of gradebook.SCORE_BATCH_SIZE; then sets `completed` if it was the last."""
+    written = 0
+    while True:
+        tried = _write_one_batch(task, now, (first, last))
+        written += tried
+        if tried < gradebook.SCORE_BATCH_SIZE:
+            break
+    return {"written": written, "status": finish_grading(task, now)}
 
 
 @guarded
@@ -230,15 +343,16 @@ def due_tasks(now: datetime, limit: int = 1000) -> list[str]:
 
 @guarded
 def advance_task(task: TaskRef, now: datetime, wait: bool = False,
-                 max_batches: int | None = None) -> dict | None:
+                 max_batches: int | None = None, fan_out: bool = False) -> dict | None:
     """Run the step that is due for this task now, if any: distribute, grade, or retry failed
     gradebook writes. Idempotent: the step re-checks the status under the task row lock, so
-    racing callers do the work once."""
+    racing callers do the work once. `fan_out`: the gradebook writes go to Celery chunks
+    (see complete_cross_check)."""
     step = schedule.due_step(task.status, now, task.settings.timeline)
     if step == schedule.START:
         return start_cross_check(task, now, wait=wait)
     if step == schedule.FINISH:
-        return complete_cross_check(task, now, wait=wait, max_batches=max_batches)
+        return complete_cross_check(task, now, wait=wait, max_batches=max_batches, fan_out=fan_out)
     if task.status == Task.COMPLETED and gradebook.unwritten(task.id, now).exists():
         return retry_scores(task, now, wait=wait)
     return None

@@ -10,6 +10,10 @@ DEFAULTS = {
     "CROSSCHECK_SWEEP_SECONDS": 60,
     # Start the sweep when a Celery worker starts and no sweep ran in the last three intervals.
     "CROSSCHECK_SWEEP_ON_WORKER_START": False,
+    # Grades per Celery task `write_scores` when a finished grading is written to the gradebook.
+    "CROSSCHECK_SCORE_CHUNK": 500,
+    # Seconds after which the sweep queues again the chunks still unwritten (a killed worker's).
+    "CROSSCHECK_SCORE_REQUEUE_SECONDS": 300,
 }
 
 

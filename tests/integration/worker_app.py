@@ -6,6 +6,7 @@ not in the package (production code always uses the real clock):
 - CROSSCHECK_TEST_CLOCK_FILE: `crosscheck_xblock.clock.now` reads the time (ISO 8601) from
   this file, so the test moves the worker's clock by writing it;
 - CROSSCHECK_TEST_SCORE_BATCH: `gradebook.SCORE_BATCH_SIZE` (gradebook writes per transaction);
+- CROSSCHECK_TEST_SCORE_CHUNK: the setting CROSSCHECK_SCORE_CHUNK (grades per `write_scores` task);
 - CROSSCHECK_TEST_SET_SCORE_DELAY: seconds every edx-submissions `set_score` sleeps first, so a
   test can kill the worker in the middle of the grading.
 
@@ -39,6 +40,11 @@ if os.environ.get("CROSSCHECK_TEST_CLOCK_FILE"):
 
 if os.environ.get("CROSSCHECK_TEST_SCORE_BATCH"):
     gradebook.SCORE_BATCH_SIZE = int(os.environ["CROSSCHECK_TEST_SCORE_BATCH"])
+
+if os.environ.get("CROSSCHECK_TEST_SCORE_CHUNK"):
+    from django.conf import settings
+
+    settings.CROSSCHECK_SCORE_CHUNK = int(os.environ["CROSSCHECK_TEST_SCORE_CHUNK"])
 
 if os.environ.get("CROSSCHECK_TEST_SET_SCORE_DELAY"):
     _delay = float(os.environ["CROSSCHECK_TEST_SET_SCORE_DELAY"])
