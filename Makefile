@@ -21,6 +21,8 @@ help:
 	@echo "make bench       print benchmark numbers"
 	@echo "make bench-scoring   grading policies and warning rules on simulated classes (about 2 min)"
 	@echo "make bench-coverage  how many works end with k reviews, with and without extra reviews (1-3 min)"
+	@echo "make bench-load  200 simulated learners on gunicorn + MariaDB, then the grading under load (about 3 min)"
+	@echo "make bench-all   every bench in turn, then one table of all their numbers (var/bench/ALL.md)"
 
 $(PY):
 	@test -n "$(PYTHON312)" || { echo "Python 3.12 not found: install it or pass PYTHON312=/path/to/python3.12"; exit 1; }
@@ -39,8 +41,13 @@ $(VENV)/.test-installed: $(VENV)/.workbench-installed requirements/test.txt | sy
 	$(PIP) install -r requirements/test.txt
 	touch $@
 
+$(VENV)/.bench-installed: $(VENV)/.test-installed requirements/bench.txt
+	$(PIP) install -r requirements/bench.txt
+	touch $@
+
 install-workbench: $(VENV)/.workbench-installed
 install-test: $(VENV)/.test-installed
+install-bench: $(VENV)/.bench-installed
 
 # Debian packages the tests need: Chromium for the browser tests (Playwright cannot download
 # browsers here) and the MariaDB client headers mysqlclient compiles against.
@@ -113,6 +120,18 @@ bench-scoring: install-test
 .PHONY: bench-coverage
 bench-coverage: install-test
 	$(PY) bench/bench_coverage.py
+
+# The workbench under load (issue 15): gunicorn (pinned, requirements/bench.in) on MariaDB
+# (127.0.0.1:3306, database cc_bench_load, made anew), 200 locust learners for 60 s, then
+# staff_complete under the same load (bench/bench_load.py; BENCH_LOAD_SECONDS, BENCH_LOAD_USERS …).
+.PHONY: install-bench bench-load bench-all
+bench-load: install-bench
+	$(PY) bench/bench_load.py
+
+# Every bench target in turn, then one table of every number they wrote to var/bench/*.json,
+# with the cores, the date and the commit (also as markdown: var/bench/ALL.md).
+bench-all: install-bench
+	$(PY) bench/bench_all.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache test-artifacts
