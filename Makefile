@@ -91,13 +91,14 @@ translations: install-test
 # need Redis on 127.0.0.1:6379): the shared-database ones alone, the rest in two processes (each
 # on its own test database).
 XDIST := -n 2 --dist loadfile
-test: install-test quality
+# install-bench: tests/unit/test_bench_all.py imports the load bench's locustfile (locust).
+test: install-bench quality
 	$(PY) -m pytest -m "not shared_db and not browser" $(XDIST)
 	$(PY) -m pytest -m browser -n 2 --dist loadgroup
 	CROSSCHECK_DB=mariadb $(PY) -m pytest -m "db and not shared_db" $(XDIST)
 	CROSSCHECK_DB=mariadb $(PY) -m pytest -m shared_db
 
-test-sqlite: install-test
+test-sqlite: install-bench
 	$(PY) -m pytest -m "not shared_db and not browser" $(XDIST)
 	$(PY) -m pytest -m browser -n 2 --dist loadgroup
 
