@@ -144,7 +144,11 @@ def start_server(env: dict, port: int, workers: int, log: Path) -> subprocess.Po
     """gunicorn serving the workbench; returns once it answers."""
     command = [sys.executable, "-m", "gunicorn", "--pythonpath", str(ROOT / "workbench"), "--preload",
                "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--timeout", "300",
-               "--no-control-socket", "--error-logfile", str(log), "cc_wsgi:application"]
+               "--no-control-socket", "--error-logfile", str(log),
+               # Each request's time inside a worker (from its accept to the last byte), apart from
+               # the wait in front of the workers that the learners' times include.
+               "--access-logfile", str(log.with_name("access.log")), "--access-logformat", "%(U)s %(s)s %(D)s",
+               "cc_wsgi:application"]
     server = subprocess.Popen(command, env=env, cwd=ROOT, stdin=subprocess.DEVNULL,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
@@ -231,6 +235,18 @@ def run_load(base_url: str, users: int, seconds: float, complete, cpu=lambda: 0.
     return records, marks
 
 
+def server_times(access_log: Path) -> dict[str, list[float]]:
+    """Per handler, the ms each request spent inside a worker (gunicorn's access log, %(D)s)."""
+    times = {}
+    if access_log.exists():
+        for line in access_log.read_text(errors="replace").splitlines():
+            parts = line.split()
+            if len(parts) == 3 and parts[0].startswith("/handler/"):
+                handler = parts[0].rstrip("/").rsplit("/", 1)[-1]
+                times.setdefault(handler, []).append(int(parts[2]) / 1000)
+    return {name: sorted(values) for name, values in times.items()}
+
+
 def log_deadlocks(*paths: Path) -> int:
     """Lines of the server's logs that report MariaDB error 1213."""
     count = 0
@@ -252,7 +268,7 @@ def main() -> dict:
     run_dir.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "CROSSCHECK_DB": "mariadb", "CROSSCHECK_DB_NAME": database,
            "CROSSCHECK_VAR_DIR": str(run_dir), "DJANGO_SETTINGS_MODULE": "cc_bench_settings"}
-    for stale in ("workbench.log", "gunicorn.log"):
+    for stale in ("workbench.log", "gunicorn.log", "access.log"):
         (run_dir / stale).unlink(missing_ok=True)
 
     setup_path = run_dir / "setup.json"
@@ -284,6 +300,7 @@ def main() -> dict:
     during = summarize(records, (marks["complete_sent"], marks["complete_done"]))
     cpu_ms = 1000 * (marks["cpu_complete_sent"] - marks["cpu_spawned"]) / max(1, load["served"])
     think = sum(locustfile.WAIT) / 2
+    inside = server_times(run_dir / "access.log")
     errors = outcome["errors"] + ([{"name": "staff_complete", "status": status, "code": answer.get("code")}]
                                   if not 200 <= status < 300 else [])
 
@@ -295,8 +312,15 @@ def main() -> dict:
     print(f"  {'handler':<15}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
     for name, numbers in load["handlers"].items():
         print(f"  {name:<15}{numbers['count']:>7}{numbers['p50']:>9.1f}{numbers['p95']:>9.1f}{numbers['p99']:>9.1f}")
+    print("  time inside a worker, the whole run (the rest of the above is the wait in front of the workers):")
+    for name in HANDLERS:
+        values = inside.get(name, [])
+        print(f"  {name:<15}{len(values):>7}{percentile(values, 0.5):>9.1f}{percentile(values, 0.95):>9.1f}"
+              f"{percentile(values, 0.99):>9.1f}")
+    complete_inside = (inside.get("staff_complete") or [float("nan")])[-1]
     graded = (answer.get("result") or {}).get("message", "") if isinstance(answer, dict) else ""
-    print(f"staff_complete under the load: HTTP {status} in {complete_ms:.0f} ms {graded}".rstrip())
+    print(f"staff_complete under the load: HTTP {status} in {complete_ms:.0f} ms ({complete_inside:.0f} ms inside "
+          f"a worker) {graded}".rstrip())
     print(f"  meanwhile {during['requests']} requests; get_state p95 "
           f"{during['handlers']['get_state']['p95']:.1f} ms")
     print(f"errors (not 2xx): {len(errors)} (target 0)" + "".join(
@@ -314,7 +338,12 @@ def main() -> dict:
     for name, numbers in load["handlers"].items():
         for key in ("p50", "p95", "p99"):
             rows.append(row(f"load: {name} {key}", round(numbers[key], 1), "ms"))
+    for name in HANDLERS:
+        for key, share in (("p50", 0.5), ("p95", 0.95)):
+            rows.append(row(f"load: {name} {key} inside a worker", round(percentile(inside.get(name, []), share), 1),
+                            "ms"))
     rows += [row("load: staff_complete under load", round(complete_ms), "ms"),
+             row("load: staff_complete inside a worker", round(complete_inside, 1), "ms"),
              row("load: get_state p95 during staff_complete", round(during["handlers"]["get_state"]["p95"], 1), "ms"),
              row("load: errors", len(errors), "count", "0"),
              row("load: deadlocks", deadlocks, "count", "0")]
