@@ -1,5 +1,6 @@
 """make bench-all's table (bench/bench_all.py) from sample var/bench/*.json files, and the load
 bench's task mix (bench/locustfile.py). Nothing here runs a bench or times anything."""
+import importlib.util
 import json
 import subprocess
 import sys
@@ -7,6 +8,8 @@ from pathlib import Path
 
 from bench import bench_all
 from bench.bench_all import FAILED, MISSING, OK, SKIPPED, Run
+
+from ..conftest import service_missing
 
 ROOT = Path(__file__).resolve().parents[2]
 INFO = {"date": "2026-12-02 14:00 UTC", "commit": "abc1234", "cores": 2, "load": "1.00, 2.00, 3.00",
@@ -79,6 +82,8 @@ def test_a_missing_target_is_reported_not_run(tmp_path):
 def test_locustfile_mix_and_requests(tmp_path):
     """The 70/20/10 mix as locust schedules it, and what each task sends (in a process of its own:
     importing locust patches the standard library for gevent)."""
+    if importlib.util.find_spec("locust") is None:
+        service_missing("locust (make install-bench)")
     setup = tmp_path / "setup.json"
     setup.write_text(json.dumps({"usage_id": "u.crosscheck.d0.u0", "learners": ["learner0000"],
                                  "reviews": {"learner0000": ["a" * 24, "b" * 24]},
