@@ -24,6 +24,8 @@ help:
 	@echo "make bench-coverage  how many works end with k reviews, with and without extra reviews (1-3 min)"
 	@echo "make bench-ora2  the block beside edx-ora2's peer step in one workbench, 1,000 and 10,000 learners"
 	@echo "make bench-scale     grading 10,000 learners on MariaDB, Redis and 1 then 2 Celery workers (5-15 min)"
+	@echo "make bench-load  200 simulated learners on gunicorn + MariaDB, then the grading under load (about 3 min)"
+	@echo "make bench-all   every bench in turn, then one table of all their numbers (var/bench/ALL.md)"
 
 $(PY):
 	@test -n "$(PYTHON312)" || { echo "Python 3.12 not found: install it or pass PYTHON312=/path/to/python3.12"; exit 1; }
@@ -42,8 +44,13 @@ $(VENV)/.test-installed: $(VENV)/.workbench-installed requirements/test.txt | sy
 	$(PIP) install -r requirements/test.txt
 	touch $@
 
+$(VENV)/.bench-installed: $(VENV)/.test-installed requirements/bench.txt
+	$(PIP) install -r requirements/bench.txt
+	touch $@
+
 install-workbench: $(VENV)/.workbench-installed
 install-test: $(VENV)/.test-installed
+install-bench: $(VENV)/.bench-installed
 
 # Debian packages the tests need: Chromium for the browser tests (Playwright cannot download
 # browsers here) and the MariaDB client headers mysqlclient compiles against.
@@ -104,13 +111,14 @@ translations: install-test
 # need Redis on 127.0.0.1:6379): the shared-database ones alone, the rest in two processes (each
 # on its own test database).
 XDIST := -n 2 --dist loadfile
-test: install-test quality
+# install-bench: tests/unit/test_bench_all.py imports the load bench's locustfile (locust).
+test: install-bench quality
 	$(PY) -m pytest -m "not shared_db and not browser" $(XDIST)
 	$(PY) -m pytest -m browser -n 2 --dist loadgroup
 	CROSSCHECK_DB=mariadb $(PY) -m pytest -m "db and not shared_db" $(XDIST)
 	CROSSCHECK_DB=mariadb $(PY) -m pytest -m shared_db
 
-test-sqlite: install-test
+test-sqlite: install-bench
 	$(PY) -m pytest -m "not shared_db and not browser" $(XDIST)
 	$(PY) -m pytest -m browser -n 2 --dist loadgroup
 
@@ -167,6 +175,18 @@ bench-ora2: $(VENV_ORA2)/.installed
 .PHONY: bench-scale
 bench-scale: install-test
 	$(PY) bench/bench_scale.py
+
+# The workbench under load (issue 15): gunicorn (pinned, requirements/bench.in) on MariaDB
+# (127.0.0.1:3306, database cc_bench_load, made anew), 200 locust learners for 60 s, then
+# staff_complete under the same load (bench/bench_load.py; BENCH_LOAD_SECONDS, BENCH_LOAD_USERS …).
+.PHONY: install-bench bench-load bench-all
+bench-load: install-bench
+	$(PY) bench/bench_load.py
+
+# Every bench target in turn, then one table of every number they wrote to var/bench/*.json,
+# with the cores, the date and the commit (also as markdown: var/bench/ALL.md).
+bench-all: install-bench
+	$(PY) bench/bench_all.py
 
 clean:
 	rm -rf $(VENV) $(VENV_ORA2) var .pytest_cache test-artifacts

@@ -38,6 +38,8 @@ from pathlib import Path
 # Make the package importable without installing it.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from results import row, write_results  # bench/results.py, beside this file
+
 from crosscheck_xblock.extras_simulation import Behaviour, Rule, Summary, run_config
 
 SEED = 20_250_113
@@ -148,6 +150,18 @@ def print_sensitivity(results: dict[tuple, list[Summary]]) -> None:
         print(f"  {label:<36}{_pct(without.full):>7} / {_pct(with_extras.full):<7}{_pct(with_extras.near):>8}")
 
 
+def headline_rows(results: dict[tuple, list[Summary]]) -> list[dict]:
+    """The target rows of issue 13 (per n, block defaults and without extras) for make bench-all."""
+    rows = []
+    for n in NS:
+        without, default = results[("grid", n, TARGET_K, TARGET_NOSHOW)][:2]
+        rows.append(row(f"n={n} k={TARGET_K} {_pct(TARGET_NOSHOW, 0)} no-shows: works with k reviews, extras on",
+                        round(100 * default.full, 1), "%", f">= {_pct(TARGET_FULL, 0)}"))
+        rows.append(row(f"n={n}: runs with a work without reviews, extras on", default.zero_runs, "count", "0"))
+        rows.append(row(f"n={n}: works with k reviews, no extras", round(100 * without.full, 1), "%"))
+    return rows
+
+
 def main() -> None:
     """Parse the options, run every configuration on --jobs processes, print the tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -182,6 +196,7 @@ def main() -> None:
     print_target(results)
     print_sensitivity(results)
     print(f"\nTotal time {time.perf_counter() - started:.0f} s")
+    write_results("coverage", headline_rows(results))  # for make bench-all
 
 
 if __name__ == "__main__":

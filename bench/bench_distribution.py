@@ -10,6 +10,8 @@ from pathlib import Path
 # Make the package importable without installing it.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from results import row, write_results  # bench/results.py, beside this file
+
 from crosscheck_xblock.distribution import assign_reviewers
 
 SIZES = (1_000, 10_000, 100_000)
@@ -32,8 +34,12 @@ def best_time(n: int, k: int) -> float:
 
 def main() -> None:
     """Print one line per cohort size."""
+    rows = []
     for n in SIZES:
-        print(f"assign_reviewers n={n} k={K}: {best_time(n, K):.3f} s")
+        seconds = best_time(n, K)
+        print(f"assign_reviewers n={n} k={K}: {seconds:.3f} s")
+        rows.append(row(f"assign_reviewers n={n} k={K}", round(seconds, 4), "s"))
+    write_results("distribution", rows)  # for make bench-all
 
 
 if __name__ == "__main__":

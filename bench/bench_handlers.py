@@ -30,6 +30,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from results import row, write_results  # noqa: E402 - bench/results.py, beside this file
 from submissions import api as submissions_api  # noqa: E402
 from workbench.scenarios import SCENARIOS, add_xml_scenario  # noqa: E402
 
@@ -81,20 +82,26 @@ def main(n=10_000):
     print(f"setup: {n} works in {time.perf_counter() - started:.2f} s")
     started = time.perf_counter()
     services.start_cross_check(task, clock.now())
-    print(f"start_cross_check n={n} k=4: {time.perf_counter() - started:.2f} s (distribution + {4 * n} assignments)")
+    distributed = time.perf_counter() - started
+    print(f"start_cross_check n={n} k=4: {distributed:.2f} s (distribution + {4 * n} assignments)")
+    rows = [row(f"start_cross_check n={n} k=4", round(distributed, 2), "s")]
 
     state = json.loads(client.post(f"{base}/get_state/?student=u1", data="{}",
                                    content_type="application/json").content)
     items = {item["id"]: (1 if item["type"] == "subtask" else 0)
              for item in state["checklist"]["items"] if item["type"] in ("subtask", "penalty")}
     review = {"review_id": state["reviews"][0]["id"], "items": items, "comment": "fine"}
-    ms, queries = measure(client, f"{base}/get_state/?student=u1", lambda: {})
-    print(f"get_state with {n} works: {ms:.1f} ms median, {queries} queries")
-    ms, queries = measure(client, f"{base}/submit_review/?student=u1", lambda: review)
-    print(f"submit_review with {n} works: {ms:.1f} ms median, {queries} queries")
+    for handler, body in (("get_state", lambda: {}), ("submit_review", lambda: review)):
+        ms, queries = measure(client, f"{base}/{handler}/?student=u1", body)
+        print(f"{handler} with {n} works: {ms:.1f} ms median, {queries} queries")
+        rows += [row(f"{handler} with {n} works (median)", round(ms, 1), "ms"),
+                 row(f"{handler} with {n} works: queries", queries, "count")]
     started = time.perf_counter()
     services.complete_cross_check(services.find_task(usage_id), clock.now())
-    print(f"complete_cross_check n={n}: {time.perf_counter() - started:.2f} s")
+    graded = time.perf_counter() - started
+    print(f"complete_cross_check n={n}: {graded:.2f} s")
+    rows.append(row(f"complete_cross_check n={n}", round(graded, 2), "s"))
+    write_results("handlers", rows)  # for make bench-all
 
 
 if __name__ == "__main__":

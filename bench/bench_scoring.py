@@ -22,6 +22,8 @@ from pathlib import Path
 # Make the package importable without installing it.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from results import row, write_results  # bench/results.py, beside this file
+
 from crosscheck_xblock.distribution import assign_reviewers
 from crosscheck_xblock.scoring import POLICIES, grade_all
 from crosscheck_xblock.scoring import simulation as sim
@@ -140,8 +142,10 @@ def print_calibration(results: list[sim.ConfigResult]) -> None:
               f"{100 * inside / len(est):>8.0f}%")
 
 
-def print_targets(results: list[sim.ConfigResult]) -> None:
-    """The targets of issue 16, met or not (and the original bench's mixed rows)."""
+def print_targets(results: list[sim.ConfigResult]) -> list[dict]:
+    """The targets of issue 16, met or not (and the original bench's mixed rows); returns them as
+    var/bench rows."""
+    out = []
     print("\nTargets")
     rows = [(f"{r.scenario}, k = {r.k}, {r.true_scores}", _ratios(r.errors)[1]) for r in results]
     rows += [(f"{r.scenario} + anchors, k = {r.k}", _ratios(r.anchored)[1])
@@ -151,11 +155,13 @@ def print_targets(results: list[sim.ConfigResult]) -> None:
     print(f"  worst reliability / min(mean, median) over all {len(rows)} rows: {worst:.3f} "
           f"({label}; target <= 1.00: {'met' if worst <= 1.0 else 'NOT met'}, "
           f"{over} rows above 1.00)")
+    out.append(row("worst reliability / min(mean, median) RMSE", round(worst, 3), "ratio", "<= 1.00"))
     for res in (r for r in results if r.scenario == "realistic" and r.k == 4):
         to_median = _ratios(res.errors)[0]
         pg1 = res.errors["pg1"].summary()["rmse"] / res.errors["median"].summary()["rmse"]
         print(f"  realistic, k = 4: reliability / median = {to_median:.3f} (target <= 0.78: "
               f"{'met' if to_median <= 0.78 else 'NOT met'}; the model alone {pg1:.3f})")
+        out.append(row("realistic k=4: reliability / median RMSE", round(to_median, 3), "ratio", "<= 0.78"))
     for res in (r for r in results if r.anchored and r.k == 4):
         ratio = (res.anchored["reliability"].summary()["rmse"]
                  / res.errors["reliability"].summary()["rmse"])
@@ -163,15 +169,19 @@ def print_targets(results: list[sim.ConfigResult]) -> None:
         print(f"  {res.scenario}, k = 4, {ANCHORS_PER_100:g} anchors per 100 works: RMSE x "
               f"{ratio:.3f} against none (target <= 0.75: {'met' if ratio <= 0.75 else 'NOT met'};"
               f" knowing the true offset: x {ceiling:.3f})")
+        out.append(row(f"{res.scenario} k=4: RMSE with anchors / none", round(ratio, 3), "ratio", "<= 0.75"))
     for res in (r for r in results if r.scenario == "mixed" and r.k == 4):
         wins = sum(a < b for a, b in zip(res.errors["reliability"].run_rmse,
                                          res.errors["median"].run_rmse))
         print(f"  mixed, k = 4, {res.true_scores:<9}: reliability / median = "
               f"{_ratios(res.errors)[0]:.3f}; better in {wins} of {res.runs} runs")
+    return out
 
 
-def time_grade_all(works: int = 10_000, k: int = 5, repeats: int = 3) -> None:
-    """Best-of-repeats wall time of grade_all per policy on works x k reviews."""
+def time_grade_all(works: int = 10_000, k: int = 5, repeats: int = 3) -> list[dict]:
+    """Best-of-repeats wall time of grade_all per policy on works x k reviews (printed, and
+    returned as var/bench rows)."""
+    out = []
     rng = random.Random(SEED)
     authors = [f"learner-{i}" for i in range(works)]
     assignment = assign_reviewers(authors, k=k, seed=SEED)
@@ -186,6 +196,8 @@ def time_grade_all(works: int = 10_000, k: int = 5, repeats: int = 3) -> None:
             grade_all(reviews, policy=policy, max_score=100)
             best = min(best, time.perf_counter() - start)
         print(f"  {policy:<16}{best:.3f} s")
+        out.append(row(f"grade_all {works} works x {k}: {policy}", round(best, 3), "s"))
+    return out
 
 
 def main() -> None:
@@ -223,9 +235,10 @@ def main() -> None:
     for k in (KS if args.all_details else (4,)):
         print_details(results, k)
     print_warnings(results)
-    print_targets(results)
-    time_grade_all()
+    rows = print_targets(results)
+    rows += time_grade_all()
     print(f"\nTotal time {time.perf_counter() - started:.0f} s")
+    write_results("scoring", rows)  # for make bench-all
 
 
 if __name__ == "__main__":
