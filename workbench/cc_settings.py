@@ -95,7 +95,8 @@ CROSSCHECK_TELEGRAM = {
 }
 # Whom a notice goes to in Telegram: the demo's learners (compat.user_keys' stand-in).
 CROSSCHECK_USER_KEYS = "cc_workbench.services.user_keys"
-# Links in Telegram messages are absolute: the workbench's own address.
-LMS_ROOT_URL = os.environ.get("CROSSCHECK_LMS_ROOT_URL", "http://127.0.0.1:8000")
+# Links in Telegram messages are absolute: the workbench's own address (`make workbench` sets it).
+if os.environ.get("CROSSCHECK_LMS_ROOT_URL"):
+    LMS_ROOT_URL = os.environ["CROSSCHECK_LMS_ROOT_URL"]
 # How long a Telegram sender holds the outbox without renewing it (services/outbox.py).
 CROSSCHECK_OUTBOX_LEASE_SECONDS = int(os.environ.get("CROSSCHECK_OUTBOX_LEASE_SECONDS", "300"))
