@@ -57,7 +57,8 @@ def staff_calibration(task: TaskRef, now: datetime) -> dict:  # noqa: ARG001 - a
     anchors = {**graded_set, **rechecks}
     estimate = None
     if anchors:
-        outcome = grading.grade_reviews(task, latest.latest_reviews(task), anchors=anchors).outcome
+        outcome = grading.grade_reviews(task, latest.latest_reviews(task), anchors=anchors,
+                                        priors=grading.history_priors(task)).outcome
         estimate = outcome.calibration.as_dict() if outcome.calibration else None
     return {
         "enabled": bool(task.settings.calibration_works),
@@ -106,7 +107,8 @@ def staff_recompute(task: TaskRef, apply: object, username: str, now: datetime) 
         if (registry.lock_row(task).status if apply else task.status) != schedule.COMPLETED:
             raise Conflict(gettext("Grades can be recomputed once the grading is complete."), "not_graded")
         graded_set, rechecks = set_anchors(task), _recheck_anchors(task)
-        graded = grading.grade_reviews(task, latest.latest_reviews(task), anchors={**graded_set, **rechecks} or None)
+        graded = grading.grade_reviews(task, latest.latest_reviews(task), anchors={**graded_set, **rechecks} or None,
+                                       priors=grading.history_priors(task))
         rechecked = set(rechecks)
         grades = list(Grade.objects.select_related("work").filter(work__task_id=task.id, status=Grade.GRADED)
                       .order_by("work_id"))
