@@ -201,3 +201,7 @@ def test_a_task_graded_item_by_item_is_calibrated_item_by_item(make_block, clock
         assert moved and all(m > 0 for m in moved)
         assert grade.detail["calibration"] == pytest.approx(sum(moved), abs=1e-3)
         assert "item by item" in grade.detail["summary"]["msgid"]
+    # The learner sees each item's move, and the sentence, in their language.
+    shown = harsh.block.state(NAMES[0])["grade"]
+    assert any(item["calibration"] > 0 for item in shown["items"])
+    assert "item by item" in shown["message"]
