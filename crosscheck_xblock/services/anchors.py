@@ -44,8 +44,19 @@ def set_anchors(task: TaskRef) -> dict:
 
 
 def _recheck_anchors(task: TaskRef) -> dict:
-    return dict(Appeal.objects.filter(work__task_id=task.id, status=Appeal.RESOLVED, recheck_total__isnull=False)
-                .values_list("work_id", "recheck_total"))
+    """{work_id: staff's re-check total} of the resolved appeals; for a task graded item by item,
+    calibration.Anchor(total, item points), so a recompute calibrates item by item (issue 16)."""
+    rows = list(Appeal.objects.filter(work__task_id=task.id, status=Appeal.RESOLVED, recheck_total__isnull=False)
+                .values_list("work_id", "recheck_total", "recheck_items", "checklist_version_id"))
+    if task.settings.aggregation != "per_item" or not rows:
+        return {work_id: total for work_id, total, _, _ in rows}
+    versions = latest.checklists(task)
+    anchors = {}
+    for work_id, total, items, version_id in rows:
+        points = latest.item_points_of(latest.LatestReview(0, None, work_id, 0, total, items, version_id),
+                                       versions.get(version_id))
+        anchors[work_id] = calibration.Anchor(total, points) if points else total
+    return anchors
 
 
 @guarded
