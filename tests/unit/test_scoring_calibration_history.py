@@ -153,3 +153,13 @@ def test_no_history_changes_nothing(seed: int) -> None:
     assert grade_all(reviews, policy="reliability", max_score=100, reviewer_priors={}) == plain
     assert grade_all(reviews, policy="reliability", max_score=100,
                      reviewer_priors={"nobody": (-10.0, 2.0)}) == plain
+
+
+def test_the_benchs_reviewer_level_calibration_is_measured_on_the_same_runs() -> None:
+    """simulation.reviewer_calibrated (tried in the bench, not the block's grading): on harsh
+    classes it is nearer to staff than the offset alone, and without anchors nothing is tried."""
+    result = sim.run_config("harsh-class", k=4, true_scores="normal", runs=6, n=200, seed=7,
+                            anchors=5.0)
+    offset = result.anchored["reliability"].summary()["rmse"]
+    assert result.reviewer_level.summary()["rmse"] < offset < result.errors["reliability"].summary()["rmse"]
+    assert sim.run_config("mixed", k=3, true_scores="normal", runs=1, n=60).reviewer_level is None
