@@ -205,3 +205,27 @@ def test_a_task_graded_item_by_item_is_calibrated_item_by_item(make_block, clock
     shown = harsh.block.state(NAMES[0])["grade"]
     assert any(item["calibration"] > 0 for item in shown["items"])
     assert "item by item" in shown["message"]
+
+
+def test_rechecks_of_a_task_graded_item_by_item_recompute_item_by_item(make_block, clock):
+    harsh = Harsh.__new__(Harsh)
+    harsh.block, harsh.clock = make_block(DATES.format(extra='calibration_works="0" aggregation="per_item"')), clock
+    harsh.block.submit_all(NAMES)
+    clock.advance(days=1)
+    for name in NAMES:
+        state = harsh.block.state(name)
+        for index in range(len(state["reviews"])):
+            harsh.block.ok("submit_review", name, full_review(state, index, value=0.6))
+    harsh.end()
+    appealed = list(_items(harsh.block, 1))[:1]
+    for name in NAMES[:3]:
+        harsh.block.ok("submit_appeal", name, {"reason": "Item two is done.", "items": appealed})
+    for row in harsh.block.ok("staff_appeals", "staff")["appeals"]:
+        harsh.block.ok("staff_recheck", "staff", {"work_id": row["work_id"], "items": _items(harsh.block, 0.9)})
+    preview = harsh.block.ok("staff_recompute", "staff", {"apply": False})
+    assert preview["anchors"] == {"calibration_set": 0, "rechecks": 3}
+    assert preview["estimate"]["items_applied"] is True
+    assert preview["changes"] and all(c["after"] > c["before"] for c in preview["changes"])
+    harsh.block.ok("staff_recompute", "staff", {"apply": True})
+    moved = Grade.objects.get(work_id=preview["changes"][0]["work_id"])
+    assert any(item.get("calibration", 0) > 0 for item in moved.detail["items"])
