@@ -225,11 +225,12 @@ def compute_grades(task: TaskRef, now: datetime) -> tuple[list[Grade], list[Lear
 def inputs_version(task: TaskRef) -> tuple:
     """What the grading of the task reads, summed up so that any change to it changes the
     answer: the works, the unfinished assigned reviews, every review and self-check version
-    (rows are only ever added: R10), the checklist versions and the calibration anchors.
+    (rows are only ever added: R10), the checklist versions, the calibration anchors and the
+    reviewers' priors from the course's earlier tasks (history_priors).
 
     complete_cross_check computes the grades before taking the task row lock and compares this
     before and under the lock; equal means the grades computed are the ones the lock would see.
-    Six queries, each an aggregate over an index of the task.
+    Six queries, each an aggregate over an index of the task, and history_priors' one to five.
     """
     works = Work.objects.filter(task_id=task.id).aggregate(n=Count("pk"), last=Max("pk"))
     unfinished = Assignment.objects.filter(task_id=task.id, submitted_at__isnull=True, extra=False).count()
@@ -237,4 +238,7 @@ def inputs_version(task: TaskRef) -> tuple:
     checks = SelfCheck.objects.filter(work__task_id=task.id).aggregate(n=Count("pk"), last=Max("pk"))
     versions = ChecklistVersion.objects.filter(task_id=task.id).aggregate(last=Max("pk"))
     return (works["n"], works["last"], unfinished, reviews["n"], reviews["last"], checks["n"], checks["last"],
-            versions["last"], tuple(sorted(calibration_anchors(task).items())))
+            versions["last"], tuple(sorted(calibration_anchors(task).items())),
+            # Issue 16: the reviewers' history in the course's earlier tasks (another task
+            # completing, or a re-check there, meanwhile changes it).
+            tuple(sorted(history_priors(task).items())))
