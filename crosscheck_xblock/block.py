@@ -624,7 +624,8 @@ class CrossCheckXBlock(OlxMixin, XBlock):
                               'reviews_per_work="2" max_score="100"/>'))
             scenarios.append((CALIBRATION_TEST_SCENARIO,
                               '<crosscheck display_name="Calibration test" submission_kind="any" '
-                              'reviews_per_work="2" max_score="100" grading_policy="mean" calibration_works="2"/>'))
+                              'reviews_per_work="2" max_score="100" grading_policy="mean" calibration_works="2" '
+                              'aggregation="per_item"/>'))
             scenarios.append((NOTICES_TEST_SCENARIO,
                               '<crosscheck display_name="Notices test" submission_kind="any" '
                               'reviews_per_work="2" max_score="100"/>'))

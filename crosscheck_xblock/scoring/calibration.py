@@ -19,8 +19,17 @@ with the peers (r_j = 0) give d^ = 0; a handful of anchors moves the grades part
 many move them nearly all of it. The 95 % interval is d^ +- 1.96 / sqrt(P).
 
 **Per item** (anchors with item points, reviews with item points): the same estimate per item,
-the peers' mean points for the item minus staff's, reported (not applied: the grade moves by the
-total's offset).
+the peers' mean points for the item minus staff's, each with the prior N(0, PRIOR_SD^2 / m) over
+the m items the anchors graded (so the items' offsets together have the total's prior). Where a
+work is graded item by item (grading.grade_task, aggregation per_item) each item's points move by
+minus its own offset (``apply_items``) instead of the total moving by the total's: an item the
+anchors show peers under-score is raised, one they agree on is left alone.
+
+**From earlier tasks** (``history_priors``): each reviewer's scores of works staff graded in the
+course's earlier tasks (z - a, points in 100) give a normal estimate of their bias against staff,
+each earlier task's residuals discounted by the drift of a habit between tasks; the estimate,
+widened by one more task's drift, is the reviewer's prior in the next task's model
+(model.fit_reviews' bias_prior).
 
 **Per reviewer**: the reviewer's bias against staff, a normal update of the prior d^ + b_v (b_v:
 the model's bias of the reviewer relative to the others, 0 without the model; variance
@@ -40,8 +49,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["Anchor", "Calibration", "Estimate", "PRIOR_SD", "Z95", "as_anchor", "calibrate",
-           "estimate_offset", "item_offsets", "pick_anchor_works", "pooled_sd"]
+__all__ = ["Anchor", "Calibration", "DRIFT_SD", "Estimate", "HISTORY_NOISE_SD", "PRIOR_SD", "Z95",
+           "as_anchor", "calibrate", "estimate_offset", "history_priors", "item_offsets",
+           "pick_anchor_works", "pooled_sd"]
 
 # Prior SD of the class offset, points in 100. The offsets seen in real classes (5-7 %) sit well
 # inside it, so a few anchors are believed; a narrower prior would shrink a real 6-point offset
@@ -50,6 +60,12 @@ PRIOR_SD = 10.0
 # Prior SD of a reviewer's bias (points in 100) when the model has no estimate of it.
 REVIEWER_PRIOR_SD = 8.0
 Z95 = 1.959963984540054
+# A reviewer's bias drifts between tasks by about this much (SD per task, points in 100): an
+# earlier task's evidence is discounted by it, one task back once, two tasks back twice.
+DRIFT_SD = 3.0
+# The scatter of one peer score around staff's once the reviewer's bias is out (points in 100):
+# the typical noise of a review in the bench's classes and in the public data sets (8-12).
+HISTORY_NOISE_SD = 10.0
 # A grade's error variance is never taken below this (points in 100, squared): staff and peers
 # read the checklist differently even when every peer agrees.
 MIN_SD = 1.0
@@ -109,6 +125,7 @@ class Calibration:
     scatter: float = 1.0
     items: dict = field(default_factory=dict)
     reviewers: dict = field(default_factory=dict)
+    items_applied: bool = False
 
     @property
     def anchors(self) -> int:
@@ -125,11 +142,25 @@ class Calibration:
             return points
         return min(max(points + self.shift, 0.0), float(max_score))
 
+    def item_shifts(self, item_ids: Iterable[Hashable]) -> dict:
+        """{item: points to add} for the items of a work graded item by item: minus each item's
+        offset (0 for an item no anchor graded)."""
+        return {item: -self.items[item].value if item in self.items and self.items[item].anchors
+                else 0.0 for item in item_ids}
+
+    def apply_items(self, item_points: Mapping[Hashable, float], max_score: float) -> tuple[dict, float]:
+        """A work graded item by item, each item moved by its own offset: (the items' points,
+        the total clipped to [0, max_score]). Unchanged when no item moves."""
+        shifts = self.item_shifts(item_points)
+        moved = {item: float(points) + shifts[item] for item, points in item_points.items()}
+        return moved, min(max(sum(moved.values()), 0.0), float(max_score))
+
     def as_dict(self) -> dict:
         """Plain data for staff analytics (JSON); reviewer and item keys as given."""
         return {"offset": self.offset.as_dict(), "shift": round(self.shift, 4),
                 "anchors": self.anchors, "scatter": round(self.scatter, 4),
                 "items": {k: e.as_dict() for k, e in self.items.items()},
+                "items_applied": self.items_applied,
                 "reviewers": {k: e.as_dict() for k, e in self.reviewers.items()}}
 
 
@@ -237,10 +268,40 @@ def item_offsets(item_reviews: Mapping[Hashable, list[Mapping[Hashable, float]]]
                                                        len(given)))
                 spreads.setdefault(item, []).append(given)
     result = {}
+    # The items' offsets together have the total's prior: each N(0, PRIOR_SD^2 / m).
+    prior_sd = PRIOR_SD * scale / math.sqrt(max(len(residuals), 1))
     for item, pairs in residuals.items():
         sd = pooled_sd(spreads[item], MIN_SD * scale)
         result[item] = estimate_offset([r for r, _ in pairs], [sd ** 2 / n for _, n in pairs],
-                                       prior_sd=PRIOR_SD * scale)[0]
+                                       prior_sd=prior_sd)[0]
+    return result
+
+
+def history_priors(residuals: Mapping[Hashable, Iterable[tuple[float, int]]], *,
+                   noise_sd: float = HISTORY_NOISE_SD, drift_sd: float = DRIFT_SD,
+                   prior_sd: float = REVIEWER_PRIOR_SD) -> dict:
+    """Each reviewer's bias against staff from earlier tasks, as the next task's prior.
+
+    residuals: {reviewer: [(their score of a work staff graded minus staff's grade, in points
+    out of 100; how many tasks back it was: 1 for the latest earlier task)]}. Normal model: the
+    bias ~ N(0, prior_sd^2); a residual t tasks back is the bias plus noise of variance
+    noise_sd^2 + (t - 1) drift_sd^2 (habits drift); the posterior is widened by one more drift
+    for the next task. Returns {reviewer: Estimate} (value and SD in points out of 100, anchors:
+    residuals used); reviewers without residuals are left out (no history: no prior).
+    """
+    result = {}
+    for reviewer, seen in residuals.items():
+        seen = [(float(r), max(int(t), 1)) for r, t in seen if math.isfinite(float(r))]
+        if not seen:
+            continue
+        precision = 1.0 / prior_sd ** 2
+        total = 0.0
+        for r, back in seen:
+            each = 1.0 / (noise_sd ** 2 + (back - 1) * drift_sd ** 2)
+            precision += each
+            total += each * r
+        sd = math.sqrt(1.0 / precision + drift_sd ** 2)
+        result[reviewer] = Estimate(total / precision, sd, len(seen))
     return result
 
 

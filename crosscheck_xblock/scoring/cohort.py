@@ -131,10 +131,26 @@ def _check(policy: str, max_score: float) -> None:
         raise ValueError(f"max_score must be a positive number, not {max_score!r}.")
 
 
-def _fit(data: _Indexed, max_score: float) -> model.ModelFit:
+def _bias_prior(data: _Indexed, priors: Mapping | None) -> tuple[np.ndarray, np.ndarray] | None:
+    """{reviewer: (mean, SD)} as the model's arrays over the task's reviewers (None: none of
+    them known)."""
+    if not priors:
+        return None
+    mean = np.zeros(len(data.reviewers))
+    sd = np.full(len(data.reviewers), np.inf)
+    found = False
+    for v, reviewer in enumerate(data.reviewers):
+        if reviewer in priors:
+            mean[v], sd[v] = (float(x) for x in priors[reviewer])
+            found = True
+    return (mean, sd) if found else None
+
+
+def _fit(data: _Indexed, max_score: float,
+         prior: tuple[np.ndarray, np.ndarray] | None = None) -> model.ModelFit:
     return model.fit_reviews(data.reviewer, data.author, data.points,
                              n_reviewers=len(data.reviewers), n_works=len(data.authors),
-                             max_score=max_score)
+                             max_score=max_score, bias_prior=prior)
 
 
 @dataclass(frozen=True)
@@ -159,12 +175,14 @@ def _pooled_sds(data: _Indexed, max_score: float) -> np.ndarray:
     return sd / np.sqrt(np.maximum(counts, 1))
 
 
-def _grade(data: _Indexed, policy: str, max_score: float) -> _Grades:
+def _grade(data: _Indexed, policy: str, max_score: float,
+           priors: Mapping | None = None) -> _Grades:
     if policy == "reliability":
-        fit = _fit(data, max_score)
+        prior = _bias_prior(data, priors)
+        fit = _fit(data, max_score, prior)
         check = fallback.check_model(data.reviewer, data.author, data.points,
                                      n_reviewers=len(data.reviewers), n_works=len(data.authors),
-                                     max_score=max_score, fit=fit)
+                                     max_score=max_score, fit=fit, bias_prior=prior)
         if check.rule == "reliability":
             return _Grades(np.clip(fit.grades, 0.0, float(max_score)), "reliability", check, fit,
                            fit.score_sd)
@@ -206,7 +224,8 @@ def _triples(data: _Indexed) -> list[tuple]:
 
 
 def grade_all(reviews: Iterable[tuple[Hashable, K, float]], *, policy: str,
-              max_score: float, anchors: Mapping[K, calibration.Anchor | float] | None = None
+              max_score: float, anchors: Mapping[K, calibration.Anchor | float] | None = None,
+              reviewer_priors: Mapping[Hashable, tuple[float, float]] | None = None
               ) -> dict[K, float]:
     """Grade every author who received reviews: {author_id: points}, unrounded, clipped to
     [0, max_score].
@@ -218,7 +237,10 @@ def grade_all(reviews: Iterable[tuple[Hashable, K, float]], *, policy: str,
     against the mean and the median on the task's own reviews (fallback.py), using the better
     simple rule where the model does not predict better. ``anchors``: staff grades of some works
     ({author_id: points or calibration.Anchor}); the grades move by the class offset they show
-    (calibration.py; no anchors: nothing moves). 10,000 works x 5 reviews take well under a
+    (calibration.py; no anchors: nothing moves). ``reviewer_priors``: {reviewer: (bias against
+    staff, SD)} known from earlier tasks (calibration.history_priors); the ``reliability``
+    model starts each such reviewer's bias from it (model.fit_reviews' bias_prior; the other
+    policies ignore it). 10,000 works x 5 reviews take well under a
     second with the per-work policies, about half a second with ``reliability`` (its check
     included; bench/bench_scoring.py).
     Raises ValueError for an unknown policy, a bad max_score or a score that is not a number.
@@ -227,7 +249,7 @@ def grade_all(reviews: Iterable[tuple[Hashable, K, float]], *, policy: str,
     data = _index(reviews)
     if not data.authors:
         return {}
-    grades = _grade(data, policy, max_score)
+    grades = _grade(data, policy, max_score, reviewer_priors)
     values = grades.values
     if anchors:
         habits, noise = _habits(data, grades)
@@ -240,14 +262,34 @@ def grade_all(reviews: Iterable[tuple[Hashable, K, float]], *, policy: str,
 
 
 def calibrated_summary(base: Text, cal: calibration.Calibration, before: float,
-                       after: float) -> Text:
+                       after: float, *, by_items: bool = False) -> Text:
     """The grade's sentence, with how far the calibration against staff grades moved it (the
-    sentence as it was when it did not move it)."""
+    sentence as it was when it did not move it). by_items: the work's items moved each by its
+    own offset (the items list says by how much)."""
     moved = after - before
     if abs(moved) < 0.005:
         return base
     values = {"base": base, "offset": round(abs(cal.offset.value), 2),
               "moved": round(abs(moved), 2), "before": round(before, 2), "after": round(after, 2)}
+    if by_items:
+        if moved > 0:
+            return plural_text("%(base)s Staff graded %(n)s work of this task themselves with the "
+                               "checklist; comparing the reviewers' points with staff's item by "
+                               "item, this grade was raised by %(moved)s points (from %(before)s "
+                               "to %(after)s); each item shows how much it moved.",
+                               "%(base)s Staff graded %(n)s works of this task themselves with the "
+                               "checklist; comparing the reviewers' points with staff's item by "
+                               "item, this grade was raised by %(moved)s points (from %(before)s "
+                               "to %(after)s); each item shows how much it moved.",
+                               cal.anchors, values)
+        return plural_text("%(base)s Staff graded %(n)s work of this task themselves with the "
+                           "checklist; comparing the reviewers' points with staff's item by item, "
+                           "this grade was lowered by %(moved)s points (from %(before)s to "
+                           "%(after)s); each item shows how much it moved.",
+                           "%(base)s Staff graded %(n)s works of this task themselves with the "
+                           "checklist; comparing the reviewers' points with staff's item by item, "
+                           "this grade was lowered by %(moved)s points (from %(before)s to "
+                           "%(after)s); each item shows how much it moved.", cal.anchors, values)
     if moved > 0:
         return plural_text("%(base)s Staff graded %(n)s work of this task themselves; from it, the "
                            "reviewers' grades are estimated to be %(offset)s points below staff's, "
@@ -266,9 +308,18 @@ def calibrated_summary(base: Text, cal: calibration.Calibration, before: float,
                        cal.anchors, values)
 
 
-def _habit(bias: float, adjusted: float) -> Text:
-    """Why a reliability-model score counted as it did: the reviewer's measured habit."""
+def _habit(bias: float, adjusted: float, known: bool = False) -> Text:
+    """Why a reliability-model score counted as it did: the reviewer's measured habit (known:
+    measured also against staff's grades in earlier cross-checks of the course)."""
     values = {"bias": round(abs(bias), 1), "adjusted": round(adjusted, 1)}
+    if known:
+        if bias >= 0:
+            return Text(N_("from this and earlier cross-checks of the course (where staff graded some "
+                           "works too), this reviewer scores %(bias)s points above others on average; "
+                           "counted as %(adjusted)s"), values)
+        return Text(N_("from this and earlier cross-checks of the course (where staff graded some "
+                       "works too), this reviewer scores %(bias)s points below others on average; "
+                       "counted as %(adjusted)s"), values)
     if bias >= 0:
         return Text(N_("this reviewer scores %(bias)s points above the other reviewers on average; "
                        "counted as %(adjusted)s"), values)
@@ -277,18 +328,21 @@ def _habit(bias: float, adjusted: float) -> Text:
 
 
 def explain_all(reviews: Iterable[tuple[Hashable, K, float]], *, policy: str,
-                max_score: float, anchors: Mapping[K, calibration.Anchor | float] | None = None
+                max_score: float, anchors: Mapping[K, calibration.Anchor | float] | None = None,
+                reviewer_priors: Mapping[Hashable, tuple[float, float]] | None = None
                 ) -> dict[K, GradeExplanation]:
     """The same grades as ``grade_all``, each with how it was computed (see GradeExplanation).
 
     For the per-work policies every work goes through ``apply_policy`` (exact, one work at a
     time: meant for pages and reports, not for the 10,000-work hot path).
     """
-    return explain_task(reviews, policy=policy, max_score=max_score, anchors=anchors).works
+    return explain_task(reviews, policy=policy, max_score=max_score, anchors=anchors,
+                        reviewer_priors=reviewer_priors).works
 
 
 def explain_task(reviews: Iterable[tuple[Hashable, K, float]], *, policy: str,
-                 max_score: float, anchors: Mapping[K, calibration.Anchor | float] | None = None
+                 max_score: float, anchors: Mapping[K, calibration.Anchor | float] | None = None,
+                 reviewer_priors: Mapping[Hashable, tuple[float, float]] | None = None
                  ) -> TaskGrades:
     """``explain_all`` with what the task decided: the rule the grades use, the reliability
     policy's check of the model, the calibration against staff grades (see TaskGrades)."""
@@ -296,7 +350,7 @@ def explain_task(reviews: Iterable[tuple[Hashable, K, float]], *, policy: str,
     data = _index(reviews)
     if not data.authors:
         return TaskGrades({}, policy, None, None, {})
-    grades = _grade(data, policy, max_score)
+    grades = _grade(data, policy, max_score, reviewer_priors)
     habits, noise = _habits(data, grades)
     sds = dict(zip(data.authors, grades.sds.tolist()))
     cal = calibrate(_triples(data), dict(zip(data.authors, grades.values.tolist())), sds,
@@ -309,7 +363,8 @@ def explain_task(reviews: Iterable[tuple[Hashable, K, float]], *, policy: str,
     for a, rows in enumerate(by_author):
         if grades.rule == "reliability" or (grades.fit is not None
                                             and not grades.fit.by_model.any()):
-            points, summary, scores = _explain_model(grades.fit, data, a, rows, values, max_score)
+            points, summary, scores = _explain_model(grades.fit, data, a, rows, values, max_score,
+                                                     reviewer_priors or {})
         else:
             points, summary, scores = _explain_rule(grades.rule, data, rows, values, max_score)
             if grades.rule != policy:
@@ -340,8 +395,8 @@ def _explain_rule(rule: str, data: _Indexed, rows: list[int], values: list[float
 
 
 def _explain_model(fit: model.ModelFit, data: _Indexed, a: int, rows: list[int],
-                   values: list[float],
-                   max_score: float) -> tuple[float, Text, tuple[ScoreExplanation, ...]]:
+                   values: list[float], max_score: float,
+                   priors: Mapping) -> tuple[float, Text, tuple[ScoreExplanation, ...]]:
     if fit.by_model[a]:
         summary = Text(POLICIES["reliability"])
     else:
@@ -358,7 +413,7 @@ def _explain_model(fit: model.ModelFit, data: _Indexed, a: int, rows: list[int],
             reason = Text(N_("the reviewer has too few reviews to measure their habits; "
                              "counted as given"))
         else:
-            reason = _habit(bias, float(fit.adjusted[i]))
+            reason = _habit(bias, float(fit.adjusted[i]), data.reviewers[v] in priors)
         scores.append(ScoreExplanation(
             reviewer=data.reviewers[v], points=values[i], weight=float(fit.weight[i]),
             adjusted=float(fit.adjusted[i]), reviewer_bias=bias,

@@ -94,9 +94,11 @@ def _folds(work: np.ndarray, counts: np.ndarray) -> np.ndarray:
 
 def check_model(reviewer: np.ndarray, work: np.ndarray, points: np.ndarray, *,
                 n_reviewers: int, n_works: int, max_score: float,
-                fit: model.ModelFit) -> ModelCheck:
-    """Compare the model (``fit`` is its fit of all the reviews) with the mean and the median
-    by leaving one review of every work out in turn (see the module docstring)."""
+                fit: model.ModelFit,
+                bias_prior: tuple[np.ndarray, np.ndarray] | None = None) -> ModelCheck:
+    """Compare the model (``fit`` is its fit of all the reviews, with ``bias_prior`` if it had
+    one: the refits use it too) with the mean and the median by leaving one review of every
+    work out in turn (see the module docstring)."""
     if not fit.by_model.any():
         return ModelCheck("median", False, "too_few_reviewers")
     reviewer = np.asarray(reviewer, dtype=np.intp)
@@ -117,7 +119,7 @@ def check_model(reviewer: np.ndarray, work: np.ndarray, points: np.ndarray, *,
         train = ~test
         part = model.fit_reviews(reviewer[train], work[train], points[train],
                                  n_reviewers=n_reviewers, n_works=n_works, max_score=max_score,
-                                 start=fit, tolerance=REFIT_TOLERANCE)
+                                 start=fit, tolerance=REFIT_TOLERANCE, bias_prior=bias_prior)
         groups = batch.group_reviews(work[train], n_works)
         predictions = {"reliability": part.grades,
                        "mean": batch.policy_points(groups, points[train], "mean"),

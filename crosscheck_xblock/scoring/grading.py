@@ -111,6 +111,7 @@ class ItemOutcome:
     item: Hashable
     points: float
     scores: tuple[ItemScore, ...]
+    calibration: float = 0.0  # points the item-level calibration added (issue 16)
 
 
 @dataclass(frozen=True)
@@ -334,7 +335,8 @@ def grade_task(reviews: Iterable[ReviewInput], *, policy: str, max_score: float,
                aggregation: str = "total", warning_rule: str = "none",
                threshold: float = warning_rules.DEFAULT_THRESHOLD,
                self_checks: Mapping[Hashable, float] | None = None,
-               anchors: Mapping[Hashable, calibration.Anchor | float] | None = None
+               anchors: Mapping[Hashable, calibration.Anchor | float] | None = None,
+               reviewer_priors: Mapping[Hashable, tuple[float, float]] | None = None
                ) -> TaskOutcome:
     """Grade every author who received reviews, with the task's options (see the module
     docstring), and find the warnings of its rule.
@@ -342,9 +344,12 @@ def grade_task(reviews: Iterable[ReviewInput], *, policy: str, max_score: float,
     ``self_checks`` maps authors to their latest self-check total (the fixed rule compares it
     with the median of their reviews). ``anchors``: staff grades of some works ({author:
     points or calibration.Anchor with item points}); every grade then moves by the class offset
-    they show, as far as they support it (calibration.py), and the summary says by how much.
-    Scores of a work keep their input order. Raises ValueError for an unknown policy,
-    aggregation or rule, a bad threshold or maximum, or a staff grade that is not a number.
+    they show, as far as they support it (calibration.py), and the summary says by how much;
+    a work graded item by item moves item by item where the anchors have item points.
+    ``reviewer_priors``: {reviewer: (bias against staff, SD)} from the course's earlier tasks
+    (calibration.history_priors), used by the ``reliability`` model. Scores of a work keep
+    their input order. Raises ValueError for an unknown policy, aggregation or rule, a bad
+    threshold or maximum, or a staff grade that is not a number.
     """
     _check_options(policy, max_score, aggregation, warning_rule, threshold)
     reviews = list(reviews)
@@ -367,7 +372,8 @@ def grade_task(reviews: Iterable[ReviewInput], *, policy: str, max_score: float,
     kept = [(r.reviewer, r.author, r.points) for i, r in enumerate(reviews)
             if i not in fixed.excluded
             and (policy == "reliability" or by_item.get(r.author) is None)]
-    task = cohort.explain_task(kept, policy=policy, max_score=max_score) if kept else None
+    task = cohort.explain_task(kept, policy=policy, max_score=max_score,
+                               reviewer_priors=reviewer_priors) if kept else None
     explained = task.works if task else {}
     works = {author: _work(author, rows, reviews, fixed, by_item.get(author), explained,
                            policy=policy, max_score=max_score, aggregation=aggregation,
@@ -402,10 +408,22 @@ def _calibrate(works: dict, reviews: list[ReviewInput], by_author: dict, fixed: 
         habits=task.habits if task else None, noise=task.noise if task else None)
     item_reviews = {a: [reviews[i].items for i in rows if reviews[i].items is not None]
                     for a, rows in counted.items()}
-    found = replace(found, items=calibration.item_offsets(item_reviews, anchors,
-                                                          max_score=max_score))
+    per_item = calibration.item_offsets(item_reviews, anchors, max_score=max_score)
+    # Item by item where the anchors graded items and some work was graded by its items.
+    by_items = bool(per_item) and any(w.items for w in works.values())
+    found = replace(found, items=per_item, items_applied=by_items)
     moved = {}
     for author, work in works.items():
+        if by_items and work.items:
+            points, after = found.apply_items({i.item: i.points for i in work.items}, max_score)
+            items_moved = tuple(replace(i, points=points[i.item],
+                                        calibration=points[i.item] - i.points)
+                                for i in work.items)
+            summary = cohort.calibrated_summary(work.summary, found, work.points, after,
+                                                by_items=True)
+            moved[author] = replace(work, points=after, calibration=after - work.points,
+                                    items=items_moved, summary=summary)
+            continue
         after = found.apply(work.points, max_score)
         moved[author] = replace(work, points=after, calibration=after - work.points,
                                 summary=cohort.calibrated_summary(work.summary, found,

@@ -116,15 +116,20 @@ def _median_shares(work: np.ndarray, points: np.ndarray,
 
 def fit_reviews(reviewer: np.ndarray, work: np.ndarray, points: np.ndarray, *,
                 n_reviewers: int, n_works: int, max_score: float,
-                start: ModelFit | None = None, tolerance: float = TOLERANCE) -> ModelFit:
+                start: ModelFit | None = None, tolerance: float = TOLERANCE,
+                bias_prior: tuple[np.ndarray, np.ndarray] | None = None) -> ModelFit:
     """Fit the model to reviews given as parallel arrays (reviewer index, work index, points).
 
     Indexes run from 0 to n_reviewers - 1 and n_works - 1; points are in [0, max_score] (values
     outside are clipped). ``start``: a fit of (a superset of) the same reviews to start from
     (the cross-check's refits of part of the reviews converge in fewer iterations); the fit
     iterates to the same ``tolerance`` either way (points in 100 a grade may still move by in
-    the last iteration). Raises ValueError for arrays of different
-    lengths or a bad max_score.
+    the last iteration). ``bias_prior``: (mean, SD) per reviewer, points of the task, what is
+    known of a reviewer's bias against staff from elsewhere (earlier tasks' anchors, this
+    task's anchored works; SD inf or NaN: nothing known). It counts as one more observation of
+    the bias with that precision, so it corrects a reviewer's scores only as far as its SD
+    allows, and gives a bias to a reviewer with a single review (who otherwise gets 0).
+    Raises ValueError for arrays of different lengths or a bad max_score.
     """
     reviewer = np.asarray(reviewer, dtype=np.intp)
     work = np.asarray(work, dtype=np.intp)
@@ -148,6 +153,7 @@ def fit_reviews(reviewer: np.ndarray, work: np.ndarray, points: np.ndarray, *,
     per_reviewer = np.bincount(rf, minlength=n_reviewers)
     assessed = per_reviewer >= 2
     bias = np.zeros(n_reviewers)
+    known_mean, known_precision = _known(bias_prior, n_reviewers, scale)
     if assessed.sum() < MIN_REVIEWERS:
         return ModelFit(grades=medians, by_model=np.zeros(n_works, dtype=bool), bias=bias,
                         bias_sd=np.zeros(n_reviewers), noise_sd=np.full(n_reviewers, np.nan),
@@ -156,6 +162,8 @@ def fit_reviews(reviewer: np.ndarray, work: np.ndarray, points: np.ndarray, *,
                         iterations=0, converged=True, bias_prior_sd=0.0, noise_prior_sd=np.nan,
                         score_sd=_median_sd(work, z, counts) / scale)
 
+    # A reviewer with one review but a known bias is corrected by it (as far as its SD allows).
+    assessed = assessed | ((known_precision > 0) & (per_reviewer >= 1))
     # Start from the medians, everybody equally reliable (or from the given fit).
     score = np.where(counts >= 2, medians * scale, 0.0)
     d = zf - score[wf]
@@ -164,8 +172,8 @@ def fit_reviews(reviewer: np.ndarray, work: np.ndarray, points: np.ndarray, *,
     bias_var = 25.0
     if start is not None and start.assessed.any():
         bias = np.where(assessed, start.bias * scale, 0.0)
-        known = np.isfinite(start.noise_sd)
-        noise_var = np.where(known, (np.nan_to_num(start.noise_sd) * scale) ** 2, noise_var)
+        measured = np.isfinite(start.noise_sd)
+        noise_var = np.where(measured, (np.nan_to_num(start.noise_sd) * scale) ** 2, noise_var)
         bias_var = float(np.clip((start.bias_prior_sd * scale) ** 2, BIAS_SD_BOUNDS[0] ** 2,
                                  BIAS_SD_BOUNDS[1] ** 2))
         # Each reviewer's own prior width as the start's biases imply (the Student-t step).
@@ -183,15 +191,18 @@ def fit_reviews(reviewer: np.ndarray, work: np.ndarray, points: np.ndarray, *,
                      / np.where(total_precision > 0, total_precision, 1.0))
         # Biases: the reviewer's mean departure from those scores, shrunk by the prior.
         e = zf - new_score[wf]
-        bias_precision = np.bincount(rf, precision, n_reviewers) + prior_precision
-        bias = np.where(assessed, np.bincount(rf, precision * e, n_reviewers) / bias_precision,
-                        0.0)
+        bias_precision = np.bincount(rf, precision, n_reviewers) + prior_precision \
+            + known_precision
+        bias = np.where(assessed, (np.bincount(rf, precision * e, n_reviewers)
+                                   + known_precision * known_mean)
+                        / bias_precision, 0.0)
         # Noise: residuals, with the degrees of freedom the fit itself used up taken off (the
         # reviewer's share in each score, and the bias fitted from their reviews).
         d = e - bias[rf]
         leverage = precision / total_precision[wf]
         squares = np.bincount(rf, d * d, n_reviewers)
-        bias_leverage = np.where(assessed, 1.0 - prior_precision / bias_precision, 0.0)
+        bias_leverage = np.where(assessed, 1.0 - (prior_precision + known_precision)
+                                 / bias_precision, 0.0)
         dof = np.maximum(np.bincount(rf, 1.0 - leverage, n_reviewers) - bias_leverage, 0.0)
         # The typical noise: the median over reviewers, so careless reviewers do not inflate it.
         informative = dof > 0.5
@@ -200,7 +211,8 @@ def fit_reviews(reviewer: np.ndarray, work: np.ndarray, points: np.ndarray, *,
         typical = max(typical, NOISE_FLOOR ** 2)
         noise_var = np.maximum((PRIOR_NOISE_DOF * typical + squares) / (PRIOR_NOISE_DOF + dof),
                                NOISE_FLOOR ** 2)
-        # Empirical Bayes: the bias prior as wide as the biases the class shows.
+        # Empirical Bayes: the bias prior as wide as the biases the class shows (a known bias
+        # is part of what the class shows).
         second = bias ** 2 + 1.0 / bias_precision
         # The Student-t prior as a scale mixture (its EM step): a reviewer whose bias is far
         # out gets a wider prior of their own, so a large habit is believed, not shrunk away.
@@ -225,7 +237,7 @@ def fit_reviews(reviewer: np.ndarray, work: np.ndarray, points: np.ndarray, *,
     weight[fitted] = share
     adjusted = points.copy()
     adjusted[fitted] = (zf - bias[rf]) / scale
-    bias_precision = np.bincount(rf, precision, n_reviewers) + prior_precision
+    bias_precision = np.bincount(rf, precision, n_reviewers) + prior_precision + known_precision
     total_precision = np.bincount(wf, precision, n_works)
     # A grade's variance: the reviews' noise, plus the uncertainty of the biases taken out.
     bias_var_r = np.where(assessed, 1.0 / bias_precision, 0.0)[rf]
@@ -240,6 +252,20 @@ def fit_reviews(reviewer: np.ndarray, work: np.ndarray, points: np.ndarray, *,
         weight=weight, adjusted=adjusted, iterations=iterations, converged=converged,
         bias_prior_sd=float(np.sqrt(bias_var)) / scale,
         noise_prior_sd=float(np.sqrt(typical)) / scale, score_sd=score_sd / scale)
+
+
+def _known(bias_prior: tuple[np.ndarray, np.ndarray] | None, n_reviewers: int,
+           scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """A known bias per reviewer as (mean, precision) in points out of 100 (precision 0: none)."""
+    if bias_prior is None:
+        return np.zeros(n_reviewers), np.zeros(n_reviewers)
+    mean = np.asarray(bias_prior[0], dtype=float) * scale
+    sd = np.asarray(bias_prior[1], dtype=float) * scale
+    if mean.shape != (n_reviewers,) or sd.shape != (n_reviewers,):
+        raise ValueError("bias_prior must give a mean and an SD for every reviewer.")
+    usable = np.isfinite(mean) & np.isfinite(sd) & (sd > 0)
+    precision = np.where(usable, 1.0 / np.where(usable, sd, 1.0) ** 2, 0.0)
+    return np.where(usable, mean, 0.0), precision
 
 
 def _median_sd(work: np.ndarray, z: np.ndarray, counts: np.ndarray) -> np.ndarray:

@@ -405,6 +405,7 @@ class ConfigResult:
     fallbacks: dict[str, int] = field(default_factory=dict)
     offsets: list[tuple[float, float, float]] = field(default_factory=list)
     oracle: ErrorMetrics | None = None
+    reviewer_level: ErrorMetrics | None = None
 
 
 def _seed(seed: int, scenario: str, k: int, true_scores: str, run: int) -> int:
@@ -442,6 +443,35 @@ def calibrated(ctx: _Context, rule: str, grades: np.ndarray,
     return np.clip(grades + shift, 0, MAX), estimate
 
 
+def reviewer_calibrated(ctx: _Context, moved: np.ndarray, estimate: calibration.Estimate,
+                        anchors: np.ndarray) -> np.ndarray:
+    """Tried for issue 16 (the bench's `reviewers` column; not what the block grades): the
+    reliability model refitted with the class offset taken out of every review, each reviewer of
+    an anchored work starting from their own bias against staff there (mean of z - d - a, SD
+    from their noise over the root of their anchored reviews and the offset's SD:
+    model.fit_reviews' bias_prior) and staff as one more reviewer of the anchored works whose
+    bias is known to be 0. Where the policy falls back, the offset-calibrated grades
+    (``moved``)."""
+    c = ctx.cohort
+    if ctx.model_check().rule != "reliability" or not ctx.model_fit().by_model.any():
+        return moved
+    fit = ctx.model_fit()
+    z = np.clip(c.points - estimate.value, 0, MAX)
+    use = anchors[ctx.groups.counts[anchors] > 0]
+    on = np.isin(c.work, use)
+    counts = np.bincount(c.reviewer[on], minlength=c.reviewers)
+    sums = np.bincount(c.reviewer[on], z[on] - c.true[c.work[on]], c.reviewers)
+    noise = np.where(np.isfinite(fit.noise_sd), fit.noise_sd, fit.noise_prior_sd)
+    mean = np.append(np.where(counts > 0, sums / np.maximum(counts, 1), 0.0), 0.0)
+    sd = np.append(np.where(counts > 0, np.sqrt(noise ** 2 / np.maximum(counts, 1)
+                                                + estimate.sd ** 2), np.inf), 0.01)
+    refit = model.fit_reviews(np.concatenate([c.reviewer, np.full(len(use), c.reviewers)]),
+                              np.concatenate([c.work, use]), np.concatenate([z, c.true[use]]),
+                              n_reviewers=c.reviewers + 1, n_works=c.n_works, max_score=MAX,
+                              bias_prior=(mean, sd))
+    return np.clip(refit.grades, 0, MAX)
+
+
 def run_config(scenario: str, *, k: int, true_scores: str, runs: int, n: int,
                seed: int = 0, anchors: float = 0.0) -> ConfigResult:
     """Run ``runs`` paired runs of one configuration and collect every metric. ``anchors``:
@@ -454,6 +484,7 @@ def run_config(scenario: str, *, k: int, true_scores: str, runs: int, n: int,
     fallbacks: dict[str, int] = {}
     offsets = []
     oracle = ErrorMetrics() if anchors else None
+    reviewer_level = ErrorMetrics() if anchors else None
     warns = {name: WarningMetrics() for name in WARNING_RULES}
     ideal = authors = with_k = reviews = works = 0.0
     for run in range(runs):
@@ -476,6 +507,8 @@ def run_config(scenario: str, *, k: int, true_scores: str, runs: int, n: int,
                     offsets.append((estimate.value, estimate.sd, true_offset))
                     # The best any calibration could do: the true offset taken out.
                     oracle.add((np.clip(grades - true_offset, 0, MAX) - cohort.true)[graded])
+                    reviewer_level.add((reviewer_calibrated(ctx, moved, estimate, staff)
+                                        - cohort.true)[graded])
 
         reviewed = np.bincount(cohort.reviewer, minlength=cohort.reviewers) > 0
         for name, threshold in (("outlier_15", 0.15), ("outlier_20", 0.20)):
@@ -500,7 +533,8 @@ def run_config(scenario: str, *, k: int, true_scores: str, runs: int, n: int,
                         errors=errors, warnings=warns, ideal_share=ideal / runs,
                         authors_warned=authors / runs, works_with_k=with_k / runs,
                         mean_reviews=reviews / runs, anchors=anchors, anchored=anchored,
-                        fallbacks=fallbacks, offsets=offsets, oracle=oracle)
+                        fallbacks=fallbacks, offsets=offsets, oracle=oracle,
+                        reviewer_level=reviewer_level)
 
 
 # ---------------------------------------------------------------- the numbers staff choose by

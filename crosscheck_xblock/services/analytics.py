@@ -45,7 +45,8 @@ def task_analytics(task: TaskRef, now: datetime) -> dict:
     agreements = agreement_all(triples, self_checks, max_score=max_score)
     # What grading would give now, with the task's aggregation and warning rule.
     # Issue 16: with the calibration set's staff grades, as grading will use them.
-    graded = grading.grade_reviews(task, reviews, anchors=anchors.set_anchors(task)).outcome
+    graded = grading.grade_reviews(task, reviews, anchors=anchors.set_anchors(task),
+                                   priors=grading.history_priors(task)).outcome
     expected = graded.works
     # The evidence rule is shown whatever rule the task uses; grading ran it already if it is the task's.
     evidence = ({reviewer: finding.reason for reviewer, finding in graded.evidence.items()}

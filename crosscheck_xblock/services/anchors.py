@@ -44,8 +44,19 @@ def set_anchors(task: TaskRef) -> dict:
 
 
 def _recheck_anchors(task: TaskRef) -> dict:
-    return dict(Appeal.objects.filter(work__task_id=task.id, status=Appeal.RESOLVED, recheck_total__isnull=False)
-                .values_list("work_id", "recheck_total"))
+    """{work_id: staff's re-check total} of the resolved appeals; for a task graded item by item,
+    calibration.Anchor(total, item points), so a recompute calibrates item by item (issue 16)."""
+    rows = list(Appeal.objects.filter(work__task_id=task.id, status=Appeal.RESOLVED, recheck_total__isnull=False)
+                .values_list("work_id", "recheck_total", "recheck_items", "checklist_version_id"))
+    if task.settings.aggregation != "per_item" or not rows:
+        return {work_id: total for work_id, total, _, _ in rows}
+    versions = latest.checklists(task)
+    anchors = {}
+    for work_id, total, items, version_id in rows:
+        points = latest.item_points_of(latest.LatestReview(0, None, work_id, 0, total, items, version_id),
+                                       versions.get(version_id))
+        anchors[work_id] = calibration.Anchor(total, points) if points else total
+    return anchors
 
 
 @guarded
@@ -57,7 +68,8 @@ def staff_calibration(task: TaskRef, now: datetime) -> dict:  # noqa: ARG001 - a
     anchors = {**graded_set, **rechecks}
     estimate = None
     if anchors:
-        outcome = grading.grade_reviews(task, latest.latest_reviews(task), anchors=anchors).outcome
+        outcome = grading.grade_reviews(task, latest.latest_reviews(task), anchors=anchors,
+                                        priors=grading.history_priors(task)).outcome
         estimate = outcome.calibration.as_dict() if outcome.calibration else None
     return {
         "enabled": bool(task.settings.calibration_works),
@@ -106,7 +118,8 @@ def staff_recompute(task: TaskRef, apply: object, username: str, now: datetime) 
         if (registry.lock_row(task).status if apply else task.status) != schedule.COMPLETED:
             raise Conflict(gettext("Grades can be recomputed once the grading is complete."), "not_graded")
         graded_set, rechecks = set_anchors(task), _recheck_anchors(task)
-        graded = grading.grade_reviews(task, latest.latest_reviews(task), anchors={**graded_set, **rechecks} or None)
+        graded = grading.grade_reviews(task, latest.latest_reviews(task), anchors={**graded_set, **rechecks} or None,
+                                       priors=grading.history_priors(task))
         rechecked = set(rechecks)
         grades = list(Grade.objects.select_related("work").filter(work__task_id=task.id, status=Grade.GRADED)
                       .order_by("work_id"))

@@ -11,11 +11,24 @@ from datetime import datetime
 
 from django.db.models import Count, Max
 
+from .. import schedule
 from ..i18n import EMPTY
-from ..models import Assignment, CalibrationWork, ChecklistVersion, Grade, LearnerWarning, Review, SelfCheck, Work
-from ..scoring import grading, round_half_up
+from ..models import (
+    Appeal,
+    Assignment,
+    CalibrationWork,
+    ChecklistVersion,
+    Grade,
+    LearnerWarning,
+    Review,
+    SelfCheck,
+    Task,
+    Work,
+)
+from ..scoring import calibration, grading, round_half_up
 from . import latest
 from .registry import TaskRef
+from .task_settings import TaskSettings
 
 
 @dataclass(frozen=True)
@@ -58,6 +71,8 @@ class TaskGrading:
         results = {result.item: result for result in work.items}
         return [{"id": item.id, "type": item.type, "text": item.text, "max": item.max,
                  "points": round(results[item.id].points, 4),
+                 **({"calibration": round(results[item.id].calibration, 4)}
+                    if results[item.id].calibration else {}),
                  "given": [{"reviewer": self.latest[s.review].number, "points": s.points,
                             "counted": s.counted, "reason": s.reason.as_json()}
                            for s in results[item.id].scores]}
@@ -95,10 +110,13 @@ class TaskGrading:
         return rows
 
 
-def grade_reviews(task: TaskRef, reviews: list[latest.LatestReview], anchors: dict | None = None) -> TaskGrading:
+def grade_reviews(task: TaskRef, reviews: list[latest.LatestReview], anchors: dict | None = None,
+                  priors: dict | None = None) -> TaskGrading:
     """Grade the task's works from their latest reviews with the task's policy, aggregation and
-    warning rule; `anchors` ({work_id: staff total}) calibrate them (issue 16). At most two
-    queries (self-checks for the fixed rule, checklist versions per item)."""
+    warning rule; `anchors` ({work_id: staff total or calibration.Anchor}) calibrate them, and
+    `priors` ({reviewer work_id: (bias, SD)}, history_priors) inform the reliability model of the
+    reviewers' known biases (issue 16). At most two queries (self-checks for the fixed rule,
+    checklist versions per item)."""
     settings = task.settings
     rule, how = settings.warning_rule, settings.aggregation
     versions = latest.checklists(task) if how == "per_item" and reviews else {}
@@ -111,16 +129,64 @@ def grade_reviews(task: TaskRef, reviews: list[latest.LatestReview], anchors: di
     self_checks = latest.latest_self_checks(task) if rule == "fixed" and reviews else {}
     outcome = grading.grade_task(inputs, policy=settings.grading_policy, max_score=settings.max_score,
                                  aggregation=how, warning_rule=rule, threshold=settings.threshold,
-                                 self_checks=self_checks, anchors=anchors or None)
+                                 self_checks=self_checks, anchors=anchors or None,
+                                 reviewer_priors=priors or None)
     return TaskGrading(outcome=outcome, latest=reviews, checklists=versions, rule=rule,
                        max_score=settings.max_score)
 
 
 def calibration_anchors(task: TaskRef) -> dict:
     """{work_id: staff total} of the calibration set's graded works (issue 16): the anchors
-    grading uses."""
-    return dict(CalibrationWork.objects.filter(task_id=task.id, total__isnull=False)
-                .values_list("work_id", "total"))
+    grading uses; for a task graded item by item, calibration.Anchor(total, item points), so
+    the items are calibrated one by one. One query, two for item by item."""
+    rows = list(CalibrationWork.objects.filter(task_id=task.id, total__isnull=False)
+                .values_list("work_id", "total", "items", "checklist_version_id"))
+    if task.settings.aggregation != "per_item" or not rows:
+        return {work_id: total for work_id, total, _, _ in rows}
+    versions = latest.checklists(task)
+    anchors = {}
+    for work_id, total, items, version_id in rows:
+        staff = latest.LatestReview(0, None, work_id, 0, total, items, version_id)
+        points = latest.item_points_of(staff, versions.get(version_id))
+        anchors[work_id] = calibration.Anchor(total, points) if points else total
+    return anchors
+
+
+def history_priors(task: TaskRef) -> dict:
+    """{reviewer's work_id in this task: (bias against staff, SD), points of this task}: what
+    the course's earlier completed tasks' anchors (calibration sets graded by staff, staff
+    re-checks) show of each of this task's reviewers (calibration.history_priors; nothing
+    without history). A task is earlier when it was completed before this one's grading (or
+    before now, not yet graded). Five queries, whatever the number of tasks and works."""
+    before = task.completed_at
+    earlier = Task.objects.filter(course_id=task.course_id, status=schedule.COMPLETED).exclude(pk=task.id)
+    if before is not None:
+        earlier = earlier.filter(completed_at__lt=before)
+    tasks = list(earlier.order_by("-completed_at", "-pk").values_list("pk", "config"))
+    if not tasks:
+        return {}
+    back = {pk: n for n, (pk, _) in enumerate(tasks, start=1)}
+    scale = {pk: 100.0 / TaskSettings.from_config(config).max_score for pk, config in tasks}
+    staff = dict(CalibrationWork.objects.filter(task_id__in=back, total__isnull=False)
+                 .values_list("work_id", "total"))
+    # A re-check is staff's last word on the work: it wins over the calibration set's grade.
+    staff.update(Appeal.objects.filter(work__task_id__in=back, status=Appeal.RESOLVED,
+                                       recheck_total__isnull=False).values_list("work_id", "recheck_total"))
+    if not staff:
+        return {}
+    latest_of = {}
+    for assignment_id, student, work_id, task_id, total in (
+            Review.objects.filter(assignment__work_id__in=staff).order_by("created_at", "id")
+            .values_list("assignment_id", "assignment__reviewer__student_id", "assignment__work_id",
+                         "assignment__task_id", "total")):
+        latest_of[assignment_id] = (student, work_id, task_id, total)
+    residuals: dict = {}
+    for student, work_id, task_id, total in latest_of.values():
+        residuals.setdefault(student, []).append(((total - staff[work_id]) * scale[task_id], back[task_id]))
+    here = dict(Work.objects.filter(task_id=task.id, student_id__in=residuals).values_list("student_id", "pk"))
+    found = calibration.history_priors({here[s]: r for s, r in residuals.items() if s in here})
+    unit = task.settings.max_score / 100.0
+    return {work_id: (e.value * unit, e.sd * unit) for work_id, e in found.items()}
 
 
 def compute_grades(task: TaskRef, now: datetime) -> tuple[list[Grade], list[LearnerWarning]]:
@@ -135,8 +201,10 @@ def compute_grades(task: TaskRef, now: datetime) -> tuple[list[Grade], list[Lear
     max_score, policy = task.settings.max_score, task.settings.grading_policy
     unfinished = set(Assignment.objects.filter(task_id=task.id, submitted_at__isnull=True, extra=False)
                      .values_list("reviewer_id", flat=True))
-    # Issue 16: the calibration set's staff grades are anchors (none: nothing moves).
-    graded = grade_reviews(task, latest.latest_reviews(task), anchors=calibration_anchors(task))
+    # Issue 16: the calibration set's staff grades are anchors (none: nothing moves), and what
+    # the course's earlier tasks' anchors showed of the reviewers informs the model.
+    graded = grade_reviews(task, latest.latest_reviews(task), anchors=calibration_anchors(task),
+                           priors=history_priors(task))
     grades = []
     for work_id in Work.objects.filter(task_id=task.id).values_list("pk", flat=True):
         base = {"work_id": work_id, "max_points": max_score, "policy": policy, "created_at": now}
@@ -157,11 +225,12 @@ def compute_grades(task: TaskRef, now: datetime) -> tuple[list[Grade], list[Lear
 def inputs_version(task: TaskRef) -> tuple:
     """What the grading of the task reads, summed up so that any change to it changes the
     answer: the works, the unfinished assigned reviews, every review and self-check version
-    (rows are only ever added: R10), the checklist versions and the calibration anchors.
+    (rows are only ever added: R10), the checklist versions, the calibration anchors and the
+    reviewers' priors from the course's earlier tasks (history_priors).
 
     complete_cross_check computes the grades before taking the task row lock and compares this
     before and under the lock; equal means the grades computed are the ones the lock would see.
-    Six queries, each an aggregate over an index of the task.
+    Six queries, each an aggregate over an index of the task, and history_priors' one to five.
     """
     works = Work.objects.filter(task_id=task.id).aggregate(n=Count("pk"), last=Max("pk"))
     unfinished = Assignment.objects.filter(task_id=task.id, submitted_at__isnull=True, extra=False).count()
@@ -169,4 +238,7 @@ def inputs_version(task: TaskRef) -> tuple:
     checks = SelfCheck.objects.filter(work__task_id=task.id).aggregate(n=Count("pk"), last=Max("pk"))
     versions = ChecklistVersion.objects.filter(task_id=task.id).aggregate(last=Max("pk"))
     return (works["n"], works["last"], unfinished, reviews["n"], reviews["last"], checks["n"], checks["last"],
-            versions["last"], tuple(sorted(calibration_anchors(task).items())))
+            versions["last"], tuple(sorted(calibration_anchors(task).items())),
+            # Issue 16: the reviewers' history in the course's earlier tasks (another task
+            # completing, or a re-check there, meanwhile changes it).
+            tuple(sorted(history_priors(task).items())))

@@ -276,10 +276,12 @@ def _grade_message(grade: Grade) -> str:
 
 
 def learner_items(detail: dict) -> list[dict]:
-    """The per-item results of a grade for the learner: items with their sanitized `html`, and
-    each reviewer as "Reviewer N"."""
+    """The per-item results of a grade for the learner: items with their sanitized `html`, each
+    reviewer as "Reviewer N", and `calibration`, the points the item-by-item calibration against
+    staff grades added (0: none; issue 16)."""
     return [{"id": item["id"], "type": item["type"], "text": item["text"],
              "html": sanitize.inline_html(item["text"]), "max": item["max"], "points": item["points"],
+             "calibration": item.get("calibration", 0),
              "scores": [{"reviewer": str(reviewer_title(given["reviewer"])), "points": given["points"],
                          "counted": given["counted"], "reason": i18n.render(given["reason"])}
                         for given in item["given"]]}

@@ -1,7 +1,9 @@
 """The calibration set in a real browser (issue 16): the reviewers are harsh (60 % of every item);
 staff grade the two works the block picked, with the checklist, in the Analytics tab; the offset
-the staff grades show is on the page; grading moves every grade by it and the learner reads why;
-after grading a recompute preview changes nothing more. The panel passes axe.
+the staff grades show is on the page, item by item (the task is graded item by item); grading
+moves every item by its own offset and the learner reads why, item by item; after grading a
+recompute preview changes nothing more. The panel and the learner's grade pass axe, in English
+and Russian.
 """
 import secrets
 from fractions import Fraction
@@ -13,7 +15,7 @@ from crosscheck_xblock.block import CALIBRATION_TEST_SCENARIO
 from .test_conversations import PHASE_REVIEW, PHASE_SUBMISSION, api, scenario_number
 from .test_flow import handler_response, open_block, open_tab, set_item
 
-TASK = scenario_number(CALIBRATION_TEST_SCENARIO)  # k = 2, mean, a calibration set of 2
+TASK = scenario_number(CALIBRATION_TEST_SCENARIO)  # k = 2, mean, per item, a calibration set of 2
 LEARNERS = [f"k{n}-{secrets.token_hex(2)}" for n in range(1, 6)]
 
 
@@ -27,7 +29,7 @@ def _harsh_reviews(page, state):
                                     "comment": "Strict but fair."})
 
 
-def test_staff_grade_the_calibration_set_and_the_grades_follow(workbench, context, audit):
+def test_staff_grade_the_calibration_set_and_the_grades_follow(workbench, context, context_ru, audit):
     page = context.new_page()
     for name in LEARNERS:
         open_block(page, workbench.scenario(TASK, name), PHASE_SUBMISSION)
@@ -62,11 +64,28 @@ def test_staff_grade_the_calibration_set_and_the_grades_follow(workbench, contex
     expect(estimate).to_contain_text("From 2 staff grades, the peers' grades are estimated to be -")
     expect(staff.locator(".cc-calibration .cc-calibration-work").first).to_contain_text("Your grade: 100 of 100")
     audit(staff, "en-calibration-graded")
+    # Item by item: every subtask's offset with its interval, named as in the checklist.
+    scored = [item for item in state["checklist"]["items"] if item["type"] in ("subtask", "penalty")]
+    listed = staff.locator(".cc-calibration .cc-calibration-items")
+    expect(listed.locator("li")).to_have_count(len(scored))
+    expect(listed).to_contain_text("points from staff's (95-percent interval")
 
     api(staff, "staff_complete", {})
     learner = open_block(page, workbench.scenario(TASK, LEARNERS[0]), "The cross-check is complete.")
-    assert "Staff graded 2 works of this task themselves" in learner["grade"]["message"]
+    assert "Staff graded 2 works of this task themselves with the checklist" in learner["grade"]["message"]
     assert learner["grade"]["points"] > 60
+    assert any(item["calibration"] > 0 for item in learner["grade"]["items"])
+    expect(page.locator(".cc-grade-items")).to_contain_text("(raised by")
+    audit(page, "en-calibration-learner-items")
+    ru = context_ru.new_page()
+    open_block(ru, workbench.scenario(TASK, LEARNERS[0]), "Кросс-чек завершён.")
+    expect(ru.locator(".cc-grade-items")).to_contain_text("(повышено на")
+    audit(ru, "ru-calibration-learner-items")
+    staff_ru = context_ru.new_page()
+    open_block(staff_ru, workbench.scenario(TASK, "staff"), "Кросс-чек завершён.")
+    open_tab(staff_ru, "analytics")
+    expect(staff_ru.locator(".cc-calibration .cc-calibration-items")).to_contain_text("95-процентный интервал")
+    audit(staff_ru, "ru-calibration-items")
     open_block(staff, workbench.scenario(TASK, "staff"), "The cross-check is complete.")
     open_tab(staff, "analytics")
     with handler_response(staff, "staff_recompute") as response:

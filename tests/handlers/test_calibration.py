@@ -132,3 +132,100 @@ def test_recompute_before_grading_is_refused(make_block, clock):
     harsh = Harsh(make_block, clock)
     got, answer = harsh.block.call("staff_recompute", "staff", {"apply": False})
     assert (got, answer["code"]) == (409, "not_graded")
+
+
+def test_the_next_task_corrects_reviewers_staff_found_harsh_in_an_earlier_one(make_block, clock,
+                                                                                django_assert_num_queries):
+    """Task A: every reviewer gives 60 % where staff, grading the calibration set, give 90 %.
+    Task B of the same course has no anchors: its reliability model starts the reviewers whose
+    reviews staff could compare from A's evidence, so B's grades move towards staff."""
+    from crosscheck_xblock.models import Task
+    from crosscheck_xblock.services import grading, latest, registry
+
+    first = Harsh(make_block, clock)
+    # No history yet: no priors, in one query.
+    task_a = registry.find_task(Task.objects.get().usage_key)
+    with django_assert_num_queries(1):
+        assert grading.history_priors(task_a) == {}
+    for row in first.page()["works"]:
+        first.grade(row["work_id"], value=0.9)
+    first.end()
+
+    second = make_block(DATES.format(extra="").replace('grading_policy="mean"', 'grading_policy="reliability"')
+                        .replace("2026-03-03", "2026-03-06").replace("2026-03-05", "2026-03-08"))
+    second.submit_all(NAMES)
+    clock.advance(days=1)
+    for n, name in enumerate(NAMES):  # reviewers differ a little, so the model has habits to fit
+        state = second.state(name)
+        for index in range(len(state["reviews"])):
+            second.ok("submit_review", name, full_review(state, index, value=0.55 + 0.02 * n))
+    row_b = Task.objects.exclude(pk=task_a.id).get()
+    task_b = registry.find_task(row_b.usage_key)
+    assert task_b.course_id == task_a.course_id
+    with django_assert_num_queries(5):  # whatever the number of earlier tasks and works
+        priors = grading.history_priors(task_b)
+    assert priors and all(value < -5 and sd > 0 for value, sd in priors.values())
+    reviews = latest.latest_reviews(task_b)
+    plain = grading.grade_reviews(task_b, reviews).outcome.works
+    clock.advance(days=2)
+    second.ok("staff_complete", "staff")
+    grades = {g.work_id: g.exact_points for g in Grade.objects.filter(work__task_id=row_b.pk, status=Grade.GRADED)}
+    assert grades and sum(grades.values()) / len(grades) > sum(w.points for w in plain.values()) / len(plain) + 1
+    # Task A, graded before B existed, is unchanged by B (history only looks back).
+    task_a = registry.find_task(Task.objects.get(pk=task_a.id).usage_key)
+    assert grading.history_priors(task_a) == {}
+
+
+def test_a_task_graded_item_by_item_is_calibrated_item_by_item(make_block, clock):
+    """Per-item aggregation: the set's staff checklist grades are item-level anchors; each item
+    of every grade moves by its own offset and the detail says by how much."""
+    harsh = Harsh.__new__(Harsh)
+    harsh.block, harsh.clock = make_block(DATES.format(extra='calibration_works="3" aggregation="per_item"')), clock
+    harsh.block.submit_all(NAMES)
+    clock.advance(days=1)
+    for name in NAMES:
+        state = harsh.block.state(name)
+        for index in range(len(state["reviews"])):
+            harsh.block.ok("submit_review", name, full_review(state, index, value=0.6))
+    for row in harsh.page()["works"]:
+        harsh.grade(row["work_id"], value=0.9)
+    estimate = harsh.page()["estimate"]
+    assert estimate["items_applied"] is True and estimate["items"]
+    values = [item["value"] for item in estimate["items"].values()]
+    assert min(values) < -1 and max(values) <= 1e-9  # subtasks under-scored; penalties agree (0)
+    harsh.end()
+    grades = list(Grade.objects.filter(status=Grade.GRADED))
+    assert grades
+    for grade in grades:
+        moved = [item["calibration"] for item in grade.detail["items"] if "calibration" in item]
+        assert moved and all(m > 0 for m in moved)
+        assert grade.detail["calibration"] == pytest.approx(sum(moved), abs=1e-3)
+        assert "item by item" in grade.detail["summary"]["msgid"]
+    # The learner sees each item's move, and the sentence, in their language.
+    shown = harsh.block.state(NAMES[0])["grade"]
+    assert any(item["calibration"] > 0 for item in shown["items"])
+    assert "item by item" in shown["message"]
+
+
+def test_rechecks_of_a_task_graded_item_by_item_recompute_item_by_item(make_block, clock):
+    harsh = Harsh.__new__(Harsh)
+    harsh.block, harsh.clock = make_block(DATES.format(extra='calibration_works="0" aggregation="per_item"')), clock
+    harsh.block.submit_all(NAMES)
+    clock.advance(days=1)
+    for name in NAMES:
+        state = harsh.block.state(name)
+        for index in range(len(state["reviews"])):
+            harsh.block.ok("submit_review", name, full_review(state, index, value=0.6))
+    harsh.end()
+    appealed = list(_items(harsh.block, 1))[:1]
+    for name in NAMES[:3]:
+        harsh.block.ok("submit_appeal", name, {"reason": "Item two is done.", "items": appealed})
+    for row in harsh.block.ok("staff_appeals", "staff")["appeals"]:
+        harsh.block.ok("staff_recheck", "staff", {"work_id": row["work_id"], "items": _items(harsh.block, 0.9)})
+    preview = harsh.block.ok("staff_recompute", "staff", {"apply": False})
+    assert preview["anchors"] == {"calibration_set": 0, "rechecks": 3}
+    assert preview["estimate"]["items_applied"] is True
+    assert preview["changes"] and all(c["after"] > c["before"] for c in preview["changes"])
+    harsh.block.ok("staff_recompute", "staff", {"apply": True})
+    moved = Grade.objects.get(work_id=preview["changes"][0]["work_id"])
+    assert any(item.get("calibration", 0) > 0 for item in moved.detail["items"])

@@ -310,7 +310,7 @@ def _grading_queries(make_block, n, rule, how):
 def test_grading_queries_do_not_grow_with_works(make_block, rule, how):
     small, large = _grading_queries(make_block, 8, rule, how), _grading_queries(make_block, 30, rule, how)
     assert small == large, f"grading queries: {small} with 8 works, {large} with 30"
-    assert small <= 6
+    assert small <= 7  # issue 16: +1, the course's earlier tasks (history_priors; 5 with history)
 
 
 @pytest.mark.parametrize("config, expected", [

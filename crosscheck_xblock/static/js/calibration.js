@@ -15,12 +15,27 @@ var CrossCheckCalibration = (function () {
                                  shift: fmtPoints(estimate.shift)});
   }
 
+  /** The per-item offsets, in the checklist's order, as list items (item names as plain text). */
+  function itemOffsets(estimates, items) {
+    return (items || []).filter(function (item) { return estimates && estimates[item.id]; }).map(function (item) {
+      var e = estimates[item.id];
+      return el("li", {text: t("%(item)s: %(value)s points from staff's (95-percent interval %(low)s to %(high)s)",
+                               {item: CrossCheckCommon.plainText(item.html), value: fmtPoints(e.value),
+                                low: fmtPoints(e.low), high: fmtPoints(e.high)})});
+    });
+  }
+
   /** ctx: {call, showError, announce, items, maxScore, status}. */
   function render(container, data, ctx, message) {
     container.textContent = "";
     var section = el("section", {"class": "cc-calibration", "aria-labelledby": "cc-calibration-title"}, [
       el("h4", {id: "cc-calibration-title", text: t("Calibration against staff grades")}),
       el("p", {"class": "cc-note cc-calibration-estimate", text: estimateText(data.estimate)})]);
+    var perItem = data.estimate && data.estimate.items_applied ? itemOffsets(data.estimate.items, ctx.items) : [];
+    if (perItem.length) {  // issue 16: graded item by item, each item moves by its own offset
+      section.appendChild(el("p", {"class": "cc-note", text: t("Item by item (each item of every grade moves by minus its offset):")}));
+      section.appendChild(el("ul", {"class": "cc-calibration-items"}, perItem));
+    }
     if (message) { section.appendChild(el("p", {"class": "cc-ok", role: "status", text: message})); }
     if (!data.enabled) {
       section.appendChild(el("p", {"class": "cc-note", text: t("This task has no calibration set (Studio: Calibration set). Staff re-checks still count as anchors for a recompute.")}));

@@ -453,6 +453,11 @@ function CrossCheckBlock(runtime, element) {
         var got = item.type === "penalty"
           ? (item.points ? t("%(points)s points (penalty)", {points: fmtPoints(item.points)}) : t("no penalty"))
           : t("%(points)s of %(max)s", {points: fmtPoints(item.points), max: fmtPoints(item.max)});
+        if (item.calibration) {  // issue 16: this item moved by its own offset against staff grades
+          got += " " + (item.calibration > 0
+            ? t("(raised by %(points)s by the calibration against staff grades)", {points: fmtPoints(item.calibration)})
+            : t("(lowered by %(points)s by the calibration against staff grades)", {points: fmtPoints(-item.calibration)}));
+        }
         var given = item.scores.map(function (score) {
           var values = {reviewer: score.reviewer, points: fmtPoints(score.points), reason: score.reason};
           return score.counted ? t("%(reviewer)s %(points)s", values)
