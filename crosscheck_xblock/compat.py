@@ -24,6 +24,7 @@ and pages are named in the URL, not in a session).
 """
 import logging
 from dataclasses import dataclass
+from functools import cache
 from importlib import import_module
 
 from django.conf import settings
@@ -320,6 +321,16 @@ def unit_link(course_id: str, usage_key: str) -> str:
     return root + links.jump_to_path(course_id, usage_key)
 
 
+@cache
+def _lms_model(module: str, name: str):
+    """An edx-platform model class, or None outside the LMS. Looked up once per process: a
+    failed import is not remembered by Python, and user_preferences runs on every get_state."""
+    try:
+        return getattr(import_module(module), name)
+    except ImportError:
+        return None
+
+
 def user_keys(course_id: str, student_ids) -> dict[str, str]:
     """{anonymous id: site-wide user key} for the learners of `student_ids` in the course: whom a
     notice (keyed by the anonymous id) goes to in Telegram (linked per user, site-wide).
@@ -336,9 +347,8 @@ def user_keys(course_id: str, student_ids) -> dict[str, str]:
         from django.utils.module_loading import import_string  # noqa: PLC0415
 
         return dict(import_string(standin)(course_id, student_ids))
-    try:
-        from common.djangoapps.student.models import AnonymousUserId  # noqa: PLC0415
-    except ImportError:
+    AnonymousUserId = _lms_model("common.djangoapps.student.models", "AnonymousUserId")
+    if AnonymousUserId is None:
         return {}
     rows = AnonymousUserId.objects.filter(anonymous_user_id__in=student_ids).values_list(
         "anonymous_user_id", "user_id")
@@ -352,9 +362,8 @@ def user_preferences(keys) -> dict[str, dict]:
     ids = {key: key.split(":", 1)[1] for key in keys if isinstance(key, str) and key.startswith("user:")}
     if not ids:
         return {}
-    try:
-        from openedx.core.djangoapps.user_api.models import UserPreference  # noqa: PLC0415
-    except ImportError:
+    UserPreference = _lms_model("openedx.core.djangoapps.user_api.models", "UserPreference")
+    if UserPreference is None:
         return {}
     numeric = {value: key for key, value in ids.items() if value.isdigit()}
     found: dict[str, dict] = {}

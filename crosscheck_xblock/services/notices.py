@@ -384,15 +384,9 @@ def mark_notices_read(task: TaskRef, student_id: str | None, ids: object, now: d
     return {"marked": marked, "notices": learner_part(task, student_id, time_zone)}
 
 
-@guarded
-def telegram_enabled() -> bool:
-    """True when the site configured a Telegram bot (setting CROSSCHECK_TELEGRAM["BOT_TOKEN"])."""
-    return telegram.enabled()
-
-
 def _settings_json(stored: dict, time_zone: str) -> dict:
     return {"telegram": {kind: bool(stored.get(kind, True)) for kind in KINDS},
-            "telegram_enabled": telegram_enabled(),
+            "telegram_enabled": telegram.enabled(),
             "time_zone": time_zone,
             "kinds": [{"kind": kind, "label": gettext(LABELS[kind])} for kind in KINDS]}
 

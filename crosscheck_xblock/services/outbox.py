@@ -80,8 +80,10 @@ def _claimable(now: datetime) -> Q:
 @guarded
 def has_pending(now: datetime) -> bool:
     """Whether the outbox has something to send (Telegram on): for the sweep (one query)."""
-    if not telegram.enabled():
-        return False
+    return telegram.enabled() and _pending(now)
+
+
+def _pending(now: datetime) -> bool:
     return Notice.objects.filter(_claimable(now)).exists()
 
 
@@ -112,7 +114,7 @@ def deliver_outbox(now: datetime, settings: telegram.Config | None = None,
         finally:
             _release(holder)
         # A notice made while the lease was held may have found it busy: one more look.
-        if not Notice.objects.filter(_claimable(now)).exists():
+        if not _pending(now):
             break
     return counts
 

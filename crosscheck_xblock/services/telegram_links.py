@@ -60,9 +60,10 @@ def handle_update(update: object, now: datetime, reply: bool = True) -> str | No
         return None
     if parsed[0] == "stop":
         chat_id = parsed[1]
-        languages = list(TelegramChat.objects.filter(chat_id=chat_id).values_list("language", flat=True))
-        TelegramChat.objects.filter(chat_id=chat_id).delete()
-        outcome, language = "unlinked", (languages[0] if languages else "")
+        chats = TelegramChat.objects.filter(chat_id=chat_id)
+        language = chats.values_list("language", flat=True).first() or ""
+        chats.delete()
+        outcome = "unlinked"
     else:
         _start, chat_id, token = parsed
         outcome, language = _link(chat_id, token, now)
