@@ -153,8 +153,12 @@ def serve_workbench(var_dir: Path, extra_env: dict | None = None, after_migrate=
            # CROSSCHECK_DB=mariadb would override WORKBENCH_DATABASES; these tests own their SQLite DB.
            if key not in ("CROSSCHECK_DB", "DJANGO_SETTINGS_MODULE")}
     env.update({
+        # A write waits up to 30 s for SQLite's lock (Python's default is 5 s): with the other
+        # browser process busy on the same 2 cores, an autosave and a submit can queue that long,
+        # and a lock given up on answers 409 busy.
         "WORKBENCH_DATABASES": json.dumps({"default": {
-            "ENGINE": "django.db.backends.sqlite3", "NAME": str(var_dir / "workbench.db")}}),
+            "ENGINE": "django.db.backends.sqlite3", "NAME": str(var_dir / "workbench.db"),
+            "OPTIONS": {"timeout": 30}}}),
         "CROSSCHECK_VAR_DIR": str(var_dir),
         "PYTHONUNBUFFERED": "1",
         "CROSSCHECK_TEST_SCENARIOS": "1",  # adds scenarios crosscheck.3 on, for tests of their own
