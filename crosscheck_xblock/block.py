@@ -12,7 +12,7 @@ from xblock.core import XBlock
 from xblock.fields import Date, Float, Integer, Scope, String
 from xblock.validation import ValidationMessage
 
-from . import clock, compat, i18n, links, pages, preview, schedule, services, studio, tasks
+from . import clock, compat, downloads, i18n, links, pages, preview, schedule, services, studio, tasks
 from .checklist import ChecklistError, parse_checklist
 from .errors import BadRequest, Conflict, CrossCheckError, NotAllowed
 from .handlers import (
@@ -49,6 +49,16 @@ BEST_WORKS_TEST_SCENARIO = "Cross-check: best works test"  # i18n: code
 COMMUNITY_TEST_SCENARIO = "Cross-check: community re-check test"  # i18n: code
 NOTICES_TEST_SCENARIO = "Cross-check: notices test"  # i18n: code
 CALIBRATION_TEST_SCENARIO = "Cross-check: calibration test"  # i18n: code
+
+
+def _csv_response(kind: str, pieces) -> Response:
+    """The CSV download answered by the handler itself (where no download link can be made): a
+    generator as its body, though the runtime's handler view reads it whole (downloads.py)."""
+    response = Response(app_iter=(piece.encode("utf-8") for piece in pieces), content_type="text/csv",
+                        charset="utf8")
+    response.headers["Content-Disposition"] = f'attachment; filename="{downloads.filename(kind)}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _selection(text: str) -> list[int]:
@@ -517,35 +527,31 @@ class CrossCheckXBlock(OlxMixin, XBlock):
     def staff_export(self, request, suffix=""):  # noqa: ARG002 - the runtime passes suffix
         """`GET ?kind=grades|reviews|best_works|reviewer_ratings`: the task (or its course's reviewer
         ratings) as a CSV download, for course staff; its header row in the reader's language, or
-        with `&header=keys` the stable column names (for scripts)."""
+        with `&header=keys` the stable column names (for scripts). Checked here, then `302 Found` to
+        a signed, short-lived link of the plugin's view that streams the CSV (downloads.py)."""
         with translated(self):
             return self._export(request)
 
     def _export(self, request) -> Response:
-        # grades and reviews come as a stream of CSV pieces read a chunk of works at a time; the
-        # other two are computed whole (a course's reviewer ratings, the best works page).
-        exports = {"grades": services.grades_stream, "reviews": services.reviews_stream,
-                   "best_works": lambda task, **options: [services.best_works_csv(task, **options)],
-                   "reviewer_ratings": lambda task, keys: [services.reviewer_ratings_csv(task, call.now, keys=keys)]}
         try:
             call = check_access(self, STAFF_READ)
             kind = request.GET.get("kind", "")
-            if kind not in exports:
+            if kind not in downloads.KINDS:
                 raise BadRequest(gettext("Say which export: kind=grades, kind=reviews, kind=best_works or "
                                          "kind=reviewer_ratings."), "bad_kind")
-            options = {"keys": request.GET.get("header") == "keys"}
             # `work_ids` is the issue's name; `works` the one the first page used (kept for links).
             selected = request.GET.get("work_ids") or request.GET.get("works")
-            if kind == "best_works" and selected:
-                options["selection"] = _selection(selected)
-            pieces = exports[kind](call.task, **options)
+            selection = _selection(selected) if kind == "best_works" and selected else None
+            task = call.task  # the settings copy synced now: the link's view reads the task row
+            wanted = downloads.request_of(task.usage_key, kind, request.GET.get("header") == "keys", selection,
+                                          i18n.language(), compat.site_user_key(self))
+            location = downloads.link(wanted, call.viewer.link_query)
+            if location is None:  # no plugin URLs here, or a link too long: the CSV itself
+                return _csv_response(kind, downloads.pieces(task, wanted, call.now))
         except CrossCheckError as err:
             return json_response(err.as_json(), err.status)
-        # A generator as the answer's body: the runtime reads it piece by piece (the workbench's
-        # and the LMS's handler views copy it into their own response).
-        response = Response(app_iter=(piece.encode("utf-8") for piece in pieces), content_type="text/csv",
-                            charset="utf8")
-        response.headers["Content-Disposition"] = f'attachment; filename="crosscheck-{kind}.csv"'
+        response = Response(status=302, location=location)
+        response.headers["Cache-Control"] = "private, no-store"
         return response
 
     # ------------------------------------------------------------------ Studio

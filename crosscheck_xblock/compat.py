@@ -11,16 +11,17 @@ imports (and its tests run) without edx-platform. What each function relies on:
   `setup_masquerade`; edx-platform's SafeSessionMiddleware relies on the same attribute).
 - Publishing a course sends `SignalHandler.course_published` in Studio, and the modulestore
   gives the published version of its blocks.
-- A course page of the plugin (the course overview) knows the learner from the session
-  (`request.user`): their course-specific anonymous id is `anonymous_id_for_user(user, course_key)`,
-  the id the LMS's XBlock user service gives the block; enrolment is `CourseEnrollment.is_enrolled`
+- A page of the plugin (the course overview, an export's download link) knows the user from the
+  session (`request.user`; site-wide `user:<id>`, the id the user service gives as `user_id`):
+  their course-specific anonymous id is `anonymous_id_for_user(user, course_key)`, the id the
+  LMS's XBlock user service gives the block; enrolment is `CourseEnrollment.is_enrolled`
   and course staff `has_access(user, "staff", course_key)`. `/courses/<course id>/jump_to/<usage
   key>` is the LMS's stable link to a block.
 The workbench (workbench/cc_workbench) provides stand-ins speaking the same protocol; where no
 runtime is there to speak it (the course page), the setting CROSSCHECK_PLATFORM_STANDINS names a
-module whose `course_viewer(request, course_id)`, `unit_url(usage_key, course_id)`,
-`course_home_url(course_id)` and `login_url(request)` replace the LMS's (the workbench's users
-and pages are named in the URL, not in a session).
+module whose `course_viewer(request, course_id)`, `request_user_key(request)`,
+`unit_url(usage_key, course_id)`, `course_home_url(course_id)` and `login_url(request)` replace
+the LMS's (the workbench's users and pages are named in the URL, not in a session).
 """
 import logging
 from dataclasses import dataclass
@@ -204,6 +205,18 @@ def course_viewer(request, course_id: str) -> Viewer | None:
     if not is_staff and not _enrolled(user, key):
         raise NotAllowed(gettext("You are not enrolled in this course."), "not_enrolled")
     return Viewer(student_id=anonymous_id_for_user(user, key), username=user.username, is_staff=is_staff)
+
+
+def request_user_key(request) -> str | None:
+    """The signed-in user of a plugin page's request, site-wide, as `site_user_key` names the user
+    of a block's request (`user:<id>` in the LMS, from the session), or None for a visitor."""
+    standins = _standins()
+    if standins is not None:
+        return standins.request_user_key(request)
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    return f"user:{user.pk}"
 
 
 def may_see_course(user, course_key) -> bool:

@@ -7,4 +7,6 @@ from . import views
 urlpatterns = [
     path("courses/<str:course_id>/", views.course_overview, name="course_overview"),
     path("telegram/webhook/", views.telegram_webhook, name="telegram_webhook"),
+    # A staff export's signed, short-lived download link (staff_export redirects here; downloads.py).
+    path("exports/<str:token>/", views.export_download, name="export_download"),
 ]

@@ -5,15 +5,19 @@ page as an escaped JSON script element and is put into it with textContent (over
 nothing a course author or learner wrote can run as markup.
 """
 import json
+import logging
 
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
-from . import clock, compat, i18n, pages, services
-from .errors import CrossCheckError
+from . import clock, compat, downloads, i18n, pages, services
+from .errors import CrossCheckError, NotAllowed
 from .handlers import json_script_tag
+from .i18n import gettext
 from .notifications import telegram
+
+log = logging.getLogger(__name__)
 
 
 @require_safe
@@ -67,3 +71,34 @@ def telegram_webhook(request):
     except CrossCheckError as err:
         return JsonResponse({"ok": False, "error": err.code}, status=err.status)
     return JsonResponse({"ok": True, "action": action})
+
+
+@require_GET  # not HEAD: it would read the whole export for nothing
+def export_download(request, token: str):
+    """`/crosscheck/exports/<token>/`: a staff export as a stream (staff_export checked who asks and
+    what, then redirected here; downloads.py). A token that is not ours, changed or expired: 403
+    `bad_download_link` / `expired_download_link`; made for another user: 403 `wrong_user`; its task
+    gone: 404 `unknown_task`; all before anything is read. Else the CSV, sent as it is read, a
+    chunk of works at a time (StreamingHttpResponse)."""
+    language = i18n.language_code(compat.current_language())
+    try:
+        with i18n.active(i18n.catalog(language), language):
+            wanted = downloads.read(token)
+        language = i18n.language_code(wanted.get("language"))
+        with i18n.active(i18n.catalog(language), language):
+            if wanted.get("user") is not None and compat.request_user_key(request) != wanted["user"]:
+                raise NotAllowed(gettext("This download link was made for someone else: sign in as yourself and "
+                                         "download the export again from the staff page."), "wrong_user")
+            task = services.read_task(wanted["block"])
+            pieces = downloads.pieces(task, wanted, clock.now())  # the header row worded here
+    except CrossCheckError as err:
+        # Logged here, without the token; Django would log the path (the token in it) of a 4xx.
+        log.info("crosscheck export_download refused: %s", err.code)
+        response = JsonResponse(err.as_json(), status=err.status)
+        response._has_been_logged = True  # Django's own flag (django.utils.log.log_response)
+        response["Cache-Control"] = "private, no-store"
+        return response
+    response = StreamingHttpResponse((piece.encode("utf-8") for piece in pieces), content_type=downloads.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{downloads.filename(wanted["kind"])}"'
+    response["Cache-Control"] = "private, no-store"  # staff's data: no shared cache keeps it
+    return response

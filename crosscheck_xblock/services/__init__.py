@@ -8,7 +8,7 @@ each of which carries its HTTP status; no Django exception leaves them (`guard.g
 
 One module per job:
     task_settings  the typed settings of a task, read once from its settings copy
-    registry       the task row: sync from the published block, find, lock
+    registry       the task row: sync from the published block, find (read for a download), lock
     submissions    submitting and replacing the link (S1–S3)
     reviews        reviews, self-checks and drafts (R1–R6, T5, T6)
     lifecycle      start, complete, advance, the sweep (T3, T4)
@@ -66,7 +66,7 @@ from .outbox import deliver_outbox, has_pending
 from .overview import course_has_tasks, course_overview
 from .rates import simulated_rates
 from .ratings import rate_review, staff_settle_complaint
-from .registry import TaskRef, delete_task, find_task, sync_task, task_started
+from .registry import TaskRef, delete_task, find_task, read_task, sync_task, task_started
 from .retirement import forget_username
 from .reviewer_rating import RATING_FORMULA, course_ratings, learner_rating
 from .reviews import save_draft, submit_review, submit_self_check
@@ -88,6 +88,7 @@ __all__ = [
     "withdraw_from_gallery", "cast_votes", "staff_open_vote",
     "staff_request_community_recheck", "submit_community_recheck", "top_reviewers",
     "advance_task", "complete_cross_check", "delete_task", "due_tasks", "find_task", "forget_username", "get_thread",
+    "read_task",
     "grades_csv", "learner_state", "rate_review", "staff_settle_complaint", "retry_scores", "reviews_csv",
     "post_message", "run_due_transitions",
     "save_draft", "simulated_rates", "staff_appeals", "staff_overview", "staff_recheck", "staff_threads",

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
 
 from .. import schedule
 from ..errors import NotFound
@@ -72,6 +73,22 @@ def find_task(usage_key: str) -> TaskRef:
 
 
 @guarded
+def read_task(usage_key: str) -> TaskRef:
+    """The task of a block as it was last synced, in one query, writing nothing: its row with its
+    newest checklist version. For a staff export's download link, whose handler synced the task
+    a moment before (NotFound when the task is gone)."""
+    newest = ChecklistVersion.objects.filter(task=OuterRef("pk")).order_by("-number")
+    task = (Task.objects.filter(usage_key=usage_key)
+            .annotate(newest_version_id=Subquery(newest.values("pk")[:1]),
+                      newest_version=Subquery(newest.values("number")[:1])).first())
+    if task is None:
+        raise NotFound(gettext("This cross-check no longer exists."), "unknown_task")
+    if task.newest_version_id is None:  # no version row yet: made as find_task makes it
+        return task_ref(task)
+    return task_ref(task, version=(task.newest_version_id, task.newest_version))
+
+
+@guarded
 def delete_task(usage_key: str) -> bool:
     """Delete a block's task with everything in it (works, reviews, grades); True if it existed.
     For resetting a demo or a test course; the gradebook keeps what it received."""
@@ -102,13 +119,16 @@ def refresh(task: TaskRef) -> TaskRef:
     return task_ref(row)
 
 
-def task_ref(task: Task, settings: TaskSettings | None = None) -> TaskRef:
-    """The snapshot of a task row (one query for its current checklist version)."""
+def task_ref(task: Task, settings: TaskSettings | None = None, version: tuple[int, int] | None = None) -> TaskRef:
+    """The snapshot of a task row (one query for its current checklist version, unless `version`
+    gives its id and number)."""
     settings = settings or TaskSettings.from_config(task.config)
-    version = current_checklist_version(task)
+    if version is None:
+        row = current_checklist_version(task)
+        version = (row.pk, row.number)
     return TaskRef(
         id=task.pk, usage_key=task.usage_key, course_id=task.course_id, status=task.status,
-        settings=settings, checklist_version_id=version.pk, checklist_version=version.number,
+        settings=settings, checklist_version_id=version[0], checklist_version=version[1],
         reviewers_per_work=task.reviewers_per_work, distribution_note=task.distribution_note,
         distributed_at=task.distributed_at, completed_at=task.completed_at)
 

@@ -14,6 +14,8 @@ DEFAULTS = {
     "CROSSCHECK_SCORE_CHUNK": 500,
     # Seconds after which the sweep queues again the chunks still unwritten (a killed worker's).
     "CROSSCHECK_SCORE_REQUEUE_SECONDS": 300,
+    # Seconds a staff export's download link (/crosscheck/exports/<token>/) is good for (downloads.py).
+    "CROSSCHECK_EXPORT_LINK_SECONDS": 300,
 }
 
 

@@ -17,6 +17,12 @@ def test_demo_staff_analytics(workbench, context, audit, artifacts):
     for link in links.all():
         href = link.get_attribute("href")
         assert "/staff_export/" in href and href.count("?") == 1 and "kind=" in href
+    # A click downloads the grades: the browser follows the handler's redirect to the streamed download link.
+    with page.expect_download() as download:
+        links.first.click()
+    assert download.value.suggested_filename == "crosscheck-grades.csv"
+    with open(download.value.path(), encoding="utf-8") as saved:
+        assert saved.read().startswith("\"Work id\",\"Learner\",")
     with handler_response(page, "staff_analytics") as response:  # opening the tab loads the analytics
         open_tab(page, "analytics")
     data = response.value.json()

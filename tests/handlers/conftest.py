@@ -66,6 +66,16 @@ def make_block(client, db):
     return make
 
 
+def download(client, url, **extra):
+    """GET a staff export as a browser does: follow staff_export's redirect to its download link
+    and read the answer whole (a stream, or the handler's own CSV); the response, its bytes as `.body`."""
+    response = client.get(url, **extra)
+    if response.status_code == 302:  # the runtime copies a handler's redirect into a plain response
+        response = client.get(response["Location"], **extra)
+    response.body = response.getvalue()
+    return response
+
+
 def table_snapshot() -> dict:
     """Every row of the block's tables, edx-submissions' and the stand-in gradebook's, as
     values: equal snapshots mean a request wrote nothing."""

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from crosscheck_xblock import i18n
 from crosscheck_xblock.services.exports import GRADE_COLUMNS, REVIEW_COLUMNS
 
-from .conftest import full_review
+from .conftest import download, full_review
 
 pytestmark = [pytest.mark.db, pytest.mark.django_db]
 FIVE = ["a", "b", "c", "d", "e"]
@@ -23,8 +23,8 @@ def export(block, kind, student="staff", header="", language=""):
     is the browser's Accept-Language."""
     extra = {"HTTP_ACCEPT_LANGUAGE": language} if language else {}
     suffix = f"&header={header}" if header else ""
-    return block.client.get(f"/handler/{block.usage_id}/staff_export/?student={student}&kind={kind}{suffix}",
-                            **extra)
+    return download(block.client, f"/handler/{block.usage_id}/staff_export/?student={student}&kind={kind}{suffix}",
+                    **extra)
 
 
 def self_check(state, value):
@@ -142,17 +142,17 @@ def test_csv_headers_and_rows(reviewed):
     response = export(reviewed, "reviews", header="keys")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.body.decode())))
     assert rows[0] == REVIEW_COLUMNS and len(rows) == 1 + 20
     reviewed.ok("staff_complete", "staff")
-    rows = list(csv.DictReader(io.StringIO(export(reviewed, "grades", header="keys").content.decode())))
+    rows = list(csv.DictReader(io.StringIO(export(reviewed, "grades", header="keys").body.decode())))
     assert list(rows[0]) == GRADE_COLUMNS and len(rows) == 5
     assert {row["learner"]: row["status"] for row in rows} == dict.fromkeys(FIVE, "graded")
 
 
 def test_csv_header_row_is_in_the_readers_language(reviewed):
-    english = next(csv.reader(io.StringIO(export(reviewed, "grades").content.decode())))
-    russian = next(csv.reader(io.StringIO(export(reviewed, "grades", language="ru-RU,ru;q=0.9").content.decode())))
+    english = next(csv.reader(io.StringIO(export(reviewed, "grades").body.decode())))
+    russian = next(csv.reader(io.StringIO(export(reviewed, "grades", language="ru-RU,ru;q=0.9").body.decode())))
     assert english[:3] == ["Work id", "Learner", "Link to the work"]
     assert russian[:3] == [i18n.catalog("ru").gettext(text) for text in english[:3]]
     assert russian[0] != english[0] and len(russian) == len(GRADE_COLUMNS)
@@ -165,7 +165,7 @@ def test_analytics_of_an_open_task(make_block):
     block.submit_all(FIVE)
     data = block.ok("staff_analytics", "staff")
     assert len(data["works"]) == 5 and "No reviews" in data["message"]
-    assert len(list(csv.reader(io.StringIO(export(block, "grades").content.decode())))) == 6
+    assert len(list(csv.reader(io.StringIO(export(block, "grades").body.decode())))) == 6
 
 
 def _costs(make_block, n):

@@ -7,7 +7,7 @@ import pytest
 
 from crosscheck_xblock.models import BestWork, BestWorkChange, Work
 
-from .conftest import full_review, table_snapshot
+from .conftest import download, full_review, table_snapshot
 
 pytestmark = [pytest.mark.db, pytest.mark.django_db]
 NAMES = ["amaranth", "bartholomew", "cordelia", "desdemona", "evangeline"]
@@ -189,19 +189,19 @@ def test_no_learner_payload_names_anyone(best):
 def test_csv_all_or_selected_and_hardened(best):
     best.edit({"add": [best.works[NAMES[4]]]})
     Work.objects.filter(pk=best.works[NAMES[0]]).update(username="=HYPERLINK(1)")
-    response = best.block.client.get(f"/handler/{best.block.usage_id}/staff_export/?student=staff"
-                                     "&kind=best_works&header=keys")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    response = download(best.block.client, f"/handler/{best.block.usage_id}/staff_export/?student=staff"
+                                           "&kind=best_works&header=keys")
+    rows = list(csv.reader(io.StringIO(response.body.decode())))
     assert rows[0] == ["work_id", "learner", "work_url", "marks", "points", "added_by_staff", "removed",
                        "thanked", "in_gallery"]
     assert [row[1] for row in rows[1:]] == ["'=HYPERLINK(1)", NAMES[2], NAMES[4]]
-    selected = best.block.client.get(f"/handler/{best.block.usage_id}/staff_export/?student=staff"
-                                     f"&kind=best_works&work_ids={best.works[NAMES[4]]}")
-    rows = list(csv.reader(io.StringIO(selected.content.decode())))
+    selected = download(best.block.client, f"/handler/{best.block.usage_id}/staff_export/?student=staff"
+                                           f"&kind=best_works&work_ids={best.works[NAMES[4]]}")
+    rows = list(csv.reader(io.StringIO(selected.body.decode())))
     assert rows[0][0] == "Work id" and [row[1] for row in rows[1:]] == [NAMES[4]]
-    old_name = best.block.client.get(f"/handler/{best.block.usage_id}/staff_export/?student=staff"
-                                     f"&kind=best_works&works={best.works[NAMES[2]]}")
-    assert [row[1] for row in csv.reader(io.StringIO(old_name.content.decode()))][1:] == [NAMES[2]]
+    old_name = download(best.block.client, f"/handler/{best.block.usage_id}/staff_export/?student=staff"
+                                           f"&kind=best_works&works={best.works[NAMES[2]]}")
+    assert [row[1] for row in csv.reader(io.StringIO(old_name.body.decode()))][1:] == [NAMES[2]]
     bad = best.block.client.get(f"/handler/{best.block.usage_id}/staff_export/?student=staff&kind=best_works"
                                 "&work_ids=1,x")
     assert bad.status_code == 400 and bad.json()["code"] == "bad_work"

@@ -572,12 +572,15 @@ def send(block, request: Request) -> Answer:
         environ = {"CONTENT_TYPE": request.content_type} if request.content_type else {}
         response = block.client.generic(request.method, url, data=request.body, content_type=request.content_type,
                                         **environ)
+        if response.status_code == 302 and request.handler == EXPORT:  # to its download link, read whole
+            response = block.client.get(response["Location"])
+        content = response.getvalue()
     except Exception:  # noqa: BLE001 - any exception leaving the view is a server error to report
         return Answer(500, None, traceback=traceback.format_exc())
     finally:
         logger.removeHandler(errors)
     try:
-        payload = json.loads(response.content)
+        payload = json.loads(content)
     except ValueError:
         payload = None
     return Answer(response.status_code, payload, response.get("Content-Type", ""), "\n".join(errors.texts))

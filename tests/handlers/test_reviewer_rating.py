@@ -14,7 +14,7 @@ from crosscheck_xblock.models import Assignment, Rating, Review, Work
 from crosscheck_xblock.scoring.reviewer_rating import COMPLAINT_POINTS, THANKS_POINTS
 from crosscheck_xblock.services.exports import RATING_COLUMNS
 
-from .conftest import anon, full_review
+from .conftest import anon, download, full_review
 from .test_ratings import DATES as RATED_DATES
 from .test_ratings import Rated
 
@@ -158,8 +158,8 @@ def test_thanks_raise_it_once_per_review_and_upheld_complaints_lower_it(course, 
 def export(block, student="staff", header="", language=""):
     extra = {"HTTP_ACCEPT_LANGUAGE": language} if language else {}
     suffix = f"&header={header}" if header else ""
-    return block.client.get(
-        f"/handler/{block.usage_id}/staff_export/?student={student}&kind=reviewer_ratings{suffix}", **extra)
+    return download(block.client,
+                    f"/handler/{block.usage_id}/staff_export/?student={student}&kind=reviewer_ratings{suffix}", **extra)
 
 
 def test_the_csv(course):
@@ -168,22 +168,22 @@ def test_the_csv(course):
     response = export(first, header="keys")
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
     assert "crosscheck-reviewer_ratings.csv" in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.body.decode())))
     assert rows[0] == RATING_COLUMNS and len(rows) == 7
     by_name = {row[0]: dict(zip(RATING_COLUMNS, row)) for row in rows[1:]}
     assert "'=HYPERLINK(1)" in by_name and "=HYPERLINK(1)" not in by_name
     assert by_name["r1"]["due_reviews"] == "6" and by_name["r1"]["on_time_reviews"] == "5"
     assert by_name["r1"]["blocks"] == "2"
-    assert response.content.decode().count('"') >= 2 * len(RATING_COLUMNS) * 7  # every field quoted
+    assert response.body.decode().count('"') >= 2 * len(RATING_COLUMNS) * 7  # every field quoted
     for row in by_name.values():  # the rating follows from its row (the shares as they count)
         recomputed = (70 * float(row["agreement"]) + 30 * float(row["on_time"]) + min(2 * int(row["thanks"]), 10)
                       + min(2 * int(row["extra_reviews"]), 10) - 10 * int(row["complaints_upheld"]))
         assert float(row["rating"]) == pytest.approx(min(max(recomputed, 0), 100), abs=0.02)
     staff_rows = ratings_by_learner(first)
     assert float(by_name["r3"]["rating"]) == staff_rows["r3"]["rating"]
-    english = next(csv.reader(io.StringIO(export(first).content.decode())))
+    english = next(csv.reader(io.StringIO(export(first).body.decode())))
     assert english[:3] == ["Learner", "Anonymous id", "Reviewer rating (0 to 100)"]
-    russian = next(csv.reader(io.StringIO(export(first, language=RU).content.decode())))
+    russian = next(csv.reader(io.StringIO(export(first, language=RU).body.decode())))
     assert russian[2] == i18n.catalog("ru").gettext("Reviewer rating (0 to 100)") != english[2]
     learner = export(first, student="r3")
     assert learner.status_code == 403 and learner.json()["code"] == "staff_only"

@@ -9,11 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from workbench.runtime import WorkbenchRuntime
 
-from crosscheck_xblock import clock, services
+from crosscheck_xblock import clock, downloads, services
 from crosscheck_xblock.models import Work
 from crosscheck_xblock.services import exports
 
-from .conftest import full_review
+from .conftest import download, full_review
 
 pytestmark = [pytest.mark.db, pytest.mark.django_db]
 TWELVE = ["alice", "bob", "Carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallory", "oscar"]
@@ -114,7 +114,7 @@ def test_bad_paging_values_are_refused(make_block, body, code):
 def test_exports_are_read_in_chunks_and_answer_the_same_csv(make_block, monkeypatch):
     block = _task_with(make_block, 12)
     task = services.find_task(block.usage_id)
-    whole = {kind: block.client.get(f"/handler/{block.usage_id}/staff_export/?student=staff&kind={kind}").content
+    whole = {kind: download(block.client, f"/handler/{block.usage_id}/staff_export/?student=staff&kind={kind}").body
              for kind in ("grades", "reviews")}
     assert whole["grades"].decode().count("\n") == 13 and whole["reviews"].decode().count("\n") == 3
     monkeypatch.setattr(exports, "CHUNK", 5)  # 12 works: three chunks
@@ -125,16 +125,18 @@ def test_exports_are_read_in_chunks_and_answer_the_same_csv(make_block, monkeypa
             text = "".join(pieces)
         assert text.encode() == whole[kind]
         assert len(captured) <= 3 * per_chunk, captured.captured_queries  # per chunk, not per work
-        response = block.client.get(f"/handler/{block.usage_id}/staff_export/?student=staff&kind={kind}")
-        assert response.content == whole[kind]
+        response = download(block.client, f"/handler/{block.usage_id}/staff_export/?student=staff&kind={kind}")
+        assert response.body == whole[kind]
 
 
-def test_the_export_handler_answers_a_generator(make_block):
-    """The runtime gets the CSV as an iterator of pieces (webob's app_iter), not one text."""
+def test_without_a_download_link_the_handler_answers_a_generator(make_block, monkeypatch):
+    """Where no download link can be made (downloads.link gives None), the runtime gets the CSV
+    from the handler itself, as an iterator of pieces (webob's app_iter), not one text."""
     block = _task_with(make_block, 12)
+    whole = download(block.client, f"/handler/{block.usage_id}/staff_export/?student=staff&kind=grades").body
+    monkeypatch.setattr(downloads, "link", lambda *_args: None)
     runtime = WorkbenchRuntime("staff")
     xblock = runtime.get_block(block.usage_id)
     response = xblock.runtime.handle(xblock, "staff_export", webob.Request.blank("/?kind=grades"), "")
     assert response.status_code == 200 and isinstance(response.app_iter, types.GeneratorType)
-    whole = block.client.get(f"/handler/{block.usage_id}/staff_export/?student=staff&kind=grades").content
     assert b"".join(response.app_iter) == whole

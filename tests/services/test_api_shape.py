@@ -32,7 +32,7 @@ def test_every_public_function_is_guarded_and_documented():
 def test_per_task_functions_take_the_task_first():
     """One kind of first argument: a TaskRef (the lookups, the sweep and the course-level reads,
     which the plugin's course page calls with a course id and no block, take none)."""
-    taskless = {"sync_task", "find_task", "task_started", "delete_task", "due_tasks", "sweep_turn",
+    taskless = {"sync_task", "find_task", "read_task", "task_started", "delete_task", "due_tasks", "sweep_turn",
                 "sweep_is_stale", "sweep_status", "forget_username", "usernames", "simulated_rates",
                 "course_overview", "course_has_tasks", "due_notices",
                 # Telegram and the reader's zone are the user's, site-wide, not a task's.

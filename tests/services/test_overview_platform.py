@@ -14,7 +14,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils import translation
 from edx_django_utils.plugins import get_plugin_url_patterns
 
-from crosscheck_xblock import compat, services
+from crosscheck_xblock import compat, downloads, services
 from crosscheck_xblock.errors import NotAllowed, NotFound
 
 from ..factories import make_task
@@ -113,6 +113,28 @@ def test_the_course_page_in_the_lms(client, lms, clock):
     client.force_login(User.objects.get(username="outsider"))
     assert client.get(page).status_code == 403  # not enrolled
     assert client.get("/crosscheck/courses/nonsense/").status_code == 404
+
+
+@pytest.mark.db
+@pytest.mark.django_db
+@override_settings(**LMS)
+def test_an_export_link_in_the_lms_is_for_the_session_user_who_asked(client):
+    """In the LMS the handler names the user by the user service's `user_id` (`user:<id>`); the
+    download link's view compares it with the session's `request.user`."""
+    task = make_task("block-v1:Test+CrossCheck+Schedule+type@crosscheck+block@export", 3)
+    teacher = User.objects.create_user("teacher", password="x")
+    other = User.objects.create_user("other", password="x")
+    link = downloads.link(downloads.request_of(task.usage_key, "grades", True, None, "en", f"user:{teacher.pk}"))
+    assert link.startswith("/crosscheck/exports/") and "?" not in link  # nothing but the token in the LMS
+    assert client.get(link).json()["code"] == "wrong_user"  # nobody signed in
+    client.force_login(other)
+    refused = client.get(link)
+    assert refused.status_code == 403 and refused.json()["code"] == "wrong_user"
+    client.force_login(teacher)
+    response = client.get(link)
+    assert response.status_code == 200 and response.streaming
+    assert response.getvalue().decode().startswith('"work_id","learner",')
+    assert compat.request_user_key(SimpleNamespace(user=user("x", authenticated=False))) is None
 
 
 # ---------------------------------------------------------------- the course tab

@@ -28,6 +28,13 @@ def course_viewer(request, course_id: str) -> Viewer | None:  # noqa: ARG001 - o
                   masquerading=masquerading, link_query=link_query(raw))
 
 
+def request_user_key(request) -> str | None:
+    """`user:NAME` for the person `?student=NAME` names (the key the stand-in user service gives a
+    block's request, see services.py), None for a visitor."""
+    viewer = course_viewer(request, "")
+    return f"user:{viewer.username}" if viewer is not None else None
+
+
 def unit_url(usage_key: str, course_id: str) -> str:  # noqa: ARG001 - one course here
     """The block's scenario page (the LMS's jump_to link of a block stands for its unit)."""
     return f"/scenario/{scenario_of(usage_key)}/"
