@@ -124,27 +124,28 @@ def print_warnings(results: list[sim.ConfigResult]) -> None:
 
 def print_calibration(results: list[sim.ConfigResult]) -> None:
     """Calibration against staff grades in the classes harsher than staff: the reliability
-    policy's RMSE without anchors, with them, and with the true offset taken out (the best any
-    calibration could do); the estimated offset and how often its 95 % interval holds the truth;
-    and, tried (not what the block grades), the anchored reviewers' own biases against staff in a
-    refit of the model (simulation.reviewer_calibrated)."""
+    policy's RMSE without anchors, with them as the block calibrates (where the model graded:
+    the reviewer-level refit, cohort.staff_refit), with the offset alone (the block before
+    that refit), and with the true offset taken out (the best any offset calibration could
+    do); the estimated offset and how often its 95 % interval holds the truth."""
     print(f"\nCalibration, {ANCHORS_PER_100:g} staff grades per 100 works (reliability policy; "
-          "reviewers = tried: offset out, anchored reviewers' biases against staff and staff as a "
-          "known-unbiased reviewer in a refit of the model, not in the block)")
-    print(f"  {'scenario':<16}{'k':>2}{'none':>8}{'anchors':>9}{'ratio':>7}{'oracle':>8}"
-          f"{'ratio':>7}{'offset est.':>13}{'SD':>6}{'in 95 %':>9}{'reviewers':>11}{'ratio':>7}")
+          "anchors = as the block grades: offset out, the anchored reviewers' biases against "
+          "staff and staff as a known-unbiased reviewer in a refit of the model; offset = the "
+          "offset alone; oracle = the true offset taken out)")
+    print(f"  {'scenario':<16}{'k':>2}{'none':>8}{'anchors':>9}{'ratio':>7}{'offset':>8}"
+          f"{'ratio':>7}{'oracle':>8}{'ratio':>7}{'offset est.':>13}{'SD':>6}{'in 95 %':>9}")
     for res in (r for r in results if r.anchored):
         none = res.errors["reliability"].summary()["rmse"]
         with_anchors = res.anchored["reliability"].summary()["rmse"]
         oracle = res.oracle.summary()["rmse"]
-        level = res.reviewer_level.summary()["rmse"]
+        alone = res.offset_only.summary()["rmse"]
         est = [e for e, _, _ in res.offsets]
         sds = [sd for _, sd, _ in res.offsets]
         inside = sum(abs(e - t) <= sim.calibration.Z95 * sd for e, sd, t in res.offsets)
         print(f"  {res.scenario:<16}{res.k:>2}{none:>8.2f}{with_anchors:>9.2f}"
-              f"{with_anchors / none:>7.3f}{oracle:>8.2f}{oracle / none:>7.3f}"
-              f"{sum(est) / len(est):>+13.2f}{sum(sds) / len(sds):>6.2f}"
-              f"{100 * inside / len(est):>8.0f}%{level:>11.2f}{level / none:>7.3f}")
+              f"{with_anchors / none:>7.3f}{alone:>8.2f}{alone / none:>7.3f}{oracle:>8.2f}"
+              f"{oracle / none:>7.3f}{sum(est) / len(est):>+13.2f}{sum(sds) / len(sds):>6.2f}"
+              f"{100 * inside / len(est):>8.0f}%")
 
 
 def print_targets(results: list[sim.ConfigResult]) -> list[dict]:
@@ -171,12 +172,11 @@ def print_targets(results: list[sim.ConfigResult]) -> list[dict]:
         ratio = (res.anchored["reliability"].summary()["rmse"]
                  / res.errors["reliability"].summary()["rmse"])
         ceiling = res.oracle.summary()["rmse"] / res.errors["reliability"].summary()["rmse"]
-        tried = (res.reviewer_level.summary()["rmse"]
+        alone = (res.offset_only.summary()["rmse"]
                  / res.errors["reliability"].summary()["rmse"])
         print(f"  {res.scenario}, k = 4, {ANCHORS_PER_100:g} anchors per 100 works: RMSE x "
               f"{ratio:.3f} against none (target <= 0.75: {'met' if ratio <= 0.75 else 'NOT met'};"
-              f" knowing the true offset: x {ceiling:.3f}; tried, reviewers' biases against "
-              f"staff: x {tried:.3f})")
+              f" the offset alone: x {alone:.3f}; knowing the true offset: x {ceiling:.3f})")
         out.append(row(f"{res.scenario} k=4: RMSE with anchors / none", round(ratio, 3), "ratio", "<= 0.75"))
     for res in (r for r in results if r.scenario == "mixed" and r.k == 4):
         wins = sum(a < b for a, b in zip(res.errors["reliability"].run_rmse,

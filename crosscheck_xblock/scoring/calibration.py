@@ -51,7 +51,7 @@ import numpy as np
 
 __all__ = ["Anchor", "Calibration", "DRIFT_SD", "Estimate", "HISTORY_NOISE_SD", "PRIOR_SD", "Z95",
            "as_anchor", "calibrate", "estimate_offset", "history_priors", "item_offsets",
-           "pick_anchor_works", "pooled_sd"]
+           "pick_anchor_works", "pooled_sd", "staff_bias_priors"]
 
 # Prior SD of the class offset, points in 100. The offsets seen in real classes (5-7 %) sit well
 # inside it, so a few anchors are believed; a narrower prior would shrink a real 6-point offset
@@ -126,6 +126,13 @@ class Calibration:
     items: dict = field(default_factory=dict)
     reviewers: dict = field(default_factory=dict)
     items_applied: bool = False
+    works: dict = field(default_factory=dict)
+
+    @property
+    def reviewer_level(self) -> bool:
+        """The grades were refitted with each anchored reviewer's bias against staff
+        (``works``: {author: calibrated grade}), not only moved by the offset."""
+        return bool(self.works)
 
     @property
     def anchors(self) -> int:
@@ -141,6 +148,13 @@ class Calibration:
         if not self.shift:
             return points
         return min(max(points + self.shift, 0.0), float(max_score))
+
+    def apply_work(self, author: Hashable, points: float, max_score: float) -> float:
+        """A work's calibrated grade: the reviewer-level refit's where there is one, else the
+        grade moved by the offset (``apply``)."""
+        if author in self.works:
+            return min(max(float(self.works[author]), 0.0), float(max_score))
+        return self.apply(points, max_score)
 
     def item_shifts(self, item_ids: Iterable[Hashable]) -> dict:
         """{item: points to add} for the items of a work graded item by item: minus each item's
@@ -160,7 +174,7 @@ class Calibration:
         return {"offset": self.offset.as_dict(), "shift": round(self.shift, 4),
                 "anchors": self.anchors, "scatter": round(self.scatter, 4),
                 "items": {k: e.as_dict() for k, e in self.items.items()},
-                "items_applied": self.items_applied,
+                "items_applied": self.items_applied, "reviewer_level": self.reviewer_level,
                 "reviewers": {k: e.as_dict() for k, e in self.reviewers.items()}}
 
 
@@ -245,6 +259,46 @@ def _reviewer_biases(offset: Estimate, staff: Mapping[Hashable, Anchor],
             mean = (mean * precision + each * sum(seen)) / total
             precision = total
         result[reviewer] = Estimate(float(mean), 1.0 / math.sqrt(precision), len(seen))
+    return result
+
+
+def staff_bias_priors(reviews: Iterable[tuple[Hashable, Hashable, float]],
+                      anchors: Mapping[Hashable, Anchor | float], offset: Estimate, *,
+                      max_score: float, reviewer_noise: Mapping[Hashable, float] | None = None,
+                      noise: float | None = None,
+                      history: Mapping[Hashable, tuple[float, float]] | None = None) -> dict:
+    """Each reviewer's bias against staff once the class offset is out, for the
+    reviewer-level refit (cohort.py): {reviewer: (mean, SD)}, points of the task.
+
+    A reviewer who scored anchored works: the mean of z - offset - a over them, with variance
+    their noise^2 / n (``reviewer_noise``, else ``noise``, else REVIEWER_PRIOR_SD) plus the
+    offset's variance; combined by precision with ``history`` (earlier tasks' priors, same
+    units) where there is one. A reviewer with only a history keeps it; others are left out.
+    """
+    scale = max_score / 100.0
+    staff = {a: as_anchor(v) for a, v in anchors.items()}
+    reviewer_noise = reviewer_noise or {}
+    typical = noise if noise is not None and noise == noise else REVIEWER_PRIOR_SD * scale
+    seen: dict = {}
+    for reviewer, author, points in reviews:
+        if author in staff:
+            seen.setdefault(reviewer, []).append(float(points) - offset.value
+                                                 - staff[author].points)
+    result = {}
+    for reviewer in [*seen, *(r for r in (history or {}) if r not in seen)]:
+        precision = total = 0.0
+        if reviewer in seen:
+            sd = reviewer_noise.get(reviewer)
+            sd = typical if sd is None or sd != sd else sd
+            var = max(sd, MIN_SD * scale) ** 2 / len(seen[reviewer]) + offset.sd ** 2
+            precision, total = 1.0 / var, float(np.mean(seen[reviewer])) / var
+        if history and reviewer in history:
+            mean, sd = (float(x) for x in history[reviewer])
+            if math.isfinite(mean) and math.isfinite(sd) and sd > 0:
+                precision += 1.0 / sd ** 2
+                total += mean / sd ** 2
+        if precision > 0:
+            result[reviewer] = (total / precision, 1.0 / math.sqrt(precision))
     return result
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Hashable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 import numpy as np
@@ -207,15 +207,69 @@ def _habits(data: _Indexed, grades: _Grades) -> tuple[dict, float | None]:
 
 def calibrate(reviews: Iterable[tuple[Hashable, Hashable, float]], grades: Mapping,
               sds: Mapping, anchors: Mapping, *, max_score: float, habits: Mapping | None = None,
-              noise: float | None = None) -> calibration.Calibration:
+              noise: float | None = None,
+              reviewer_priors: Mapping[Hashable, tuple[float, float]] | None = None
+              ) -> calibration.Calibration:
     """calibration.calibrate with what a task's grading knows: the reviews (reviewer, author,
     points), every work's grade and its error SD, and the model's habits of the reviewers
-    ({reviewer: (bias, bias SD, noise SD)}) where the model graded."""
+    ({reviewer: (bias, bias SD, noise SD)}) where the model graded. With habits (the model's
+    grades were used) the grades are then refitted at the reviewers' level (``staff_refit``)."""
     habits = habits or {}
-    return calibration.calibrate(
+    reviews = list(reviews)
+    found = calibration.calibrate(
         grades, sds, anchors, max_score=max_score, reviews=reviews,
         reviewer_bias={r: (b, sd) for r, (b, sd, _) in habits.items()},
         reviewer_noise={r: n for r, (_, _, n) in habits.items()}, noise=noise)
+    if not habits or not found.anchors:
+        return found
+    return staff_refit(reviews, grades, anchors, found, max_score=max_score, habits=habits,
+                       noise=noise, reviewer_priors=reviewer_priors)
+
+
+class _Staff:
+    """The staff as one more reviewer of the anchored works in the refit (a key no reviewer
+    id can equal)."""
+
+    def __repr__(self) -> str:
+        return "staff"
+
+
+STAFF = _Staff()
+# The staff reviewer's bias is known: 0 against itself, up to this SD (points in 100).
+STAFF_BIAS_SD = 0.01
+
+
+def staff_refit(reviews: list[tuple[Hashable, Hashable, float]], grades: Mapping,
+                anchors: Mapping, found: calibration.Calibration, *, max_score: float,
+                habits: Mapping, noise: float | None,
+                reviewer_priors: Mapping[Hashable, tuple[float, float]] | None = None
+                ) -> calibration.Calibration:
+    """Reviewer-level calibration (issue 16): the reliability model refitted to the reviews with
+    the class offset taken out (z - d^, clipped to the scale), the staff as one more reviewer of
+    the anchored works whose bias is known to be 0, and each reviewer of an anchored work
+    starting from their own bias against staff there (calibration.staff_bias_priors, combined
+    with the earlier tasks' ``reviewer_priors``). So a reviewer staff found harsher than the
+    class is corrected by more than the offset in every work they scored, a generous one by
+    less, and the anchored works lean on the staff grade with the weight of a reliable review.
+    Returns ``found`` with ``works`` = {author: calibrated grade}; ``found`` itself when every
+    anchored work's staff grade equals its peer grade (anchors that agree with the peers change
+    nothing)."""
+    staff = {a: calibration.as_anchor(v) for a, v in anchors.items()}
+    used = [a for a in staff if a in grades and grades[a] == grades[a]]
+    if all(grades[a] == staff[a].points for a in used):
+        return found
+    priors = calibration.staff_bias_priors(
+        reviews, {a: staff[a] for a in used}, found.offset, max_score=max_score,
+        reviewer_noise={r: n for r, (_, _, n) in habits.items()}, noise=noise,
+        history=reviewer_priors)
+    priors[STAFF] = (0.0, STAFF_BIAS_SD * max_score / 100.0)
+    top = float(max_score)
+    rows = [(r, a, min(max(float(p) - found.offset.value, 0.0), top)) for r, a, p in reviews]
+    rows += [(STAFF, a, min(max(staff[a].points, 0.0), top)) for a in used]
+    data = _index(rows)
+    fit = _fit(data, max_score, _bias_prior(data, priors))
+    refitted = np.clip(fit.grades, 0.0, top)
+    return replace(found, works=dict(zip(data.authors, refitted.tolist())))
 
 
 def _triples(data: _Indexed) -> list[tuple]:
@@ -253,11 +307,14 @@ def grade_all(reviews: Iterable[tuple[Hashable, K, float]], *, policy: str,
     values = grades.values
     if anchors:
         habits, noise = _habits(data, grades)
-        shift = calibrate(_triples(data), dict(zip(data.authors, values.tolist())),
+        found = calibrate(_triples(data), dict(zip(data.authors, values.tolist())),
                           dict(zip(data.authors, grades.sds.tolist())), anchors,
-                          max_score=max_score, habits=habits, noise=noise).shift
-        if shift:
-            values = np.clip(values + shift, 0.0, float(max_score))
+                          max_score=max_score, habits=habits, noise=noise,
+                          reviewer_priors=reviewer_priors)
+        if found.reviewer_level:
+            values = np.asarray([found.works[a] for a in data.authors])
+        elif found.shift:
+            values = np.clip(values + found.shift, 0.0, float(max_score))
     return dict(zip(data.authors, values.tolist()))
 
 
@@ -290,6 +347,8 @@ def calibrated_summary(base: Text, cal: calibration.Calibration, before: float,
                            "checklist; comparing the reviewers' points with staff's item by item, "
                            "this grade was lowered by %(moved)s points (from %(before)s to "
                            "%(after)s); each item shows how much it moved.", cal.anchors, values)
+    if cal.reviewer_level and not by_items:
+        return _reviewer_level_summary(cal, moved, values)
     if moved > 0:
         return plural_text("%(base)s Staff graded %(n)s work of this task themselves; from it, the "
                            "reviewers' grades are estimated to be %(offset)s points below staff's, "
@@ -306,6 +365,59 @@ def calibrated_summary(base: Text, cal: calibration.Calibration, before: float,
                        "reviewers' grades are estimated to be %(offset)s points above staff's, so "
                        "this grade was lowered by %(moved)s points (from %(before)s to %(after)s).",
                        cal.anchors, values)
+
+
+def _reviewer_level_summary(cal: calibration.Calibration, moved: float, values: dict) -> Text:
+    """The sentence for a grade the reviewer-level refit moved (staff_refit): the class offset,
+    and that the work's reviewers were compared with staff one by one, so the grade can move by
+    more or less than the offset (or the other way)."""
+    if cal.offset.value <= 0:
+        if moved > 0:
+            return plural_text(
+                "%(base)s Staff graded %(n)s work of this task themselves; from it, the reviewers' "
+                "grades are estimated to be %(offset)s points below staff's on average, and each "
+                "reviewer who scored it was compared with staff's grade, so the scores of this "
+                "work were corrected reviewer by reviewer: this grade was raised by %(moved)s "
+                "points (from %(before)s to %(after)s).",
+                "%(base)s Staff graded %(n)s works of this task themselves; from them, the "
+                "reviewers' grades are estimated to be %(offset)s points below staff's on average, "
+                "and each reviewer who scored them was compared with staff's grades, so the scores "
+                "of this work were corrected reviewer by reviewer: this grade was raised by "
+                "%(moved)s points (from %(before)s to %(after)s).", cal.anchors, values)
+        return plural_text(
+            "%(base)s Staff graded %(n)s work of this task themselves; from it, the reviewers' "
+            "grades are estimated to be %(offset)s points below staff's on average, and each "
+            "reviewer who scored it was compared with staff's grade, so the scores of this work "
+            "were corrected reviewer by reviewer: this grade was lowered by %(moved)s points "
+            "(from %(before)s to %(after)s).",
+            "%(base)s Staff graded %(n)s works of this task themselves; from them, the reviewers' "
+            "grades are estimated to be %(offset)s points below staff's on average, and each "
+            "reviewer who scored them was compared with staff's grades, so the scores of this "
+            "work were corrected reviewer by reviewer: this grade was lowered by %(moved)s "
+            "points (from %(before)s to %(after)s).", cal.anchors, values)
+    if moved > 0:
+        return plural_text(
+            "%(base)s Staff graded %(n)s work of this task themselves; from it, the reviewers' "
+            "grades are estimated to be %(offset)s points above staff's on average, and each "
+            "reviewer who scored it was compared with staff's grade, so the scores of this work "
+            "were corrected reviewer by reviewer: this grade was raised by %(moved)s points "
+            "(from %(before)s to %(after)s).",
+            "%(base)s Staff graded %(n)s works of this task themselves; from them, the reviewers' "
+            "grades are estimated to be %(offset)s points above staff's on average, and each "
+            "reviewer who scored them was compared with staff's grades, so the scores of this "
+            "work were corrected reviewer by reviewer: this grade was raised by %(moved)s "
+            "points (from %(before)s to %(after)s).", cal.anchors, values)
+    return plural_text(
+        "%(base)s Staff graded %(n)s work of this task themselves; from it, the reviewers' "
+        "grades are estimated to be %(offset)s points above staff's on average, and each "
+        "reviewer who scored it was compared with staff's grade, so the scores of this work "
+        "were corrected reviewer by reviewer: this grade was lowered by %(moved)s points "
+        "(from %(before)s to %(after)s).",
+        "%(base)s Staff graded %(n)s works of this task themselves; from them, the reviewers' "
+        "grades are estimated to be %(offset)s points above staff's on average, and each "
+        "reviewer who scored them was compared with staff's grades, so the scores of this "
+        "work were corrected reviewer by reviewer: this grade was lowered by %(moved)s "
+        "points (from %(before)s to %(after)s).", cal.anchors, values)
 
 
 def _habit(bias: float, adjusted: float, known: bool = False) -> Text:
@@ -354,7 +466,8 @@ def explain_task(reviews: Iterable[tuple[Hashable, K, float]], *, policy: str,
     habits, noise = _habits(data, grades)
     sds = dict(zip(data.authors, grades.sds.tolist()))
     cal = calibrate(_triples(data), dict(zip(data.authors, grades.values.tolist())), sds,
-                    anchors, max_score=max_score, habits=habits, noise=noise) if anchors else None
+                    anchors, max_score=max_score, habits=habits, noise=noise,
+                    reviewer_priors=reviewer_priors) if anchors else None
     by_author: list[list[int]] = [[] for _ in data.authors]
     for i, a in enumerate(data.author.tolist()):
         by_author[a].append(i)
@@ -371,7 +484,7 @@ def explain_task(reviews: Iterable[tuple[Hashable, K, float]], *, policy: str,
                 summary = Text(FALLBACK_SUMMARIES[grades.rule])
         moved = 0.0
         if cal is not None:
-            after = cal.apply(points, max_score)
+            after = cal.apply_work(data.authors[a], points, max_score)
             summary = calibrated_summary(summary, cal, points, after)
             moved, points = after - points, after
         result[data.authors[a]] = GradeExplanation(points, policy, summary, scores,

@@ -50,6 +50,9 @@ Z_CLEAR = 2.0
 # falls back in a third of the classes where the model is better (honest, k = 3), 1 misses
 # half of those where it is worse (ambiguous).
 Z_FALLBACK = 0.5
+# The median replaces the mean only when its held-out squared error is lower by more than this
+# many standard errors of the paired difference (a close call goes to the mean).
+Z_MEDIAN = 1.5
 # The refits stop once no grade moves by this many points in 100 (the full fit: 0.01).
 REFIT_TOLERANCE = 0.05
 # Fewer left-out reviews than this: the comparison is mostly noise; keep the model.
@@ -134,22 +137,27 @@ def check_model(reviewer: np.ndarray, work: np.ndarray, points: np.ndarray, *,
             break
     rmse = {rule: float(np.sqrt(np.mean(e[done]))) for rule, e in errors.items()}
     z = _z(errors, done)
-    simple = _simple(rmse)
+    simple = _simple(errors, done)
     return ModelCheck(simple if z > Z_FALLBACK else "reliability", True, "compared", folds,
                       int(done.sum()), rmse)
 
 
-def _simple(rmse: dict) -> str:
-    """The better simple rule; mean and median are the same for works left with 2 reviews, and
-    a tie goes to the mean."""
-    return "median" if rmse["median"] < rmse["mean"] else "mean"
+def _simple(errors: dict, done: np.ndarray) -> str:
+    """The better simple rule: the median only where its held-out squared error is below the
+    mean's by more than Z_MEDIAN standard errors of the paired difference; mean and median are
+    the same for works left with 2 reviews, and a tie goes to the mean."""
+    diff = (errors["median"] - errors["mean"])[done]
+    mean = float(np.mean(diff)) if len(diff) else 0.0
+    if mean >= 0:
+        return "mean"
+    se = float(np.std(diff, ddof=1) / np.sqrt(len(diff))) if len(diff) >= 2 else 0.0
+    return "median" if se == 0 or mean / se < -Z_MEDIAN else "mean"
 
 
 def _z(errors: dict, done: np.ndarray) -> float:
     """How many standard errors of the paired difference the model's held-out squared error
     is above the better simple rule's (negative: below)."""
-    rmse = {rule: float(np.sqrt(np.mean(e[done]))) for rule, e in errors.items()}
-    diff = (errors["reliability"] - errors[_simple(rmse)])[done]
+    diff = (errors["reliability"] - errors[_simple(errors, done)])[done]
     if len(diff) < 2:
         return 0.0
     se = float(np.std(diff, ddof=1) / np.sqrt(len(diff)))

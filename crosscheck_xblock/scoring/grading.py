@@ -381,7 +381,8 @@ def grade_task(reviews: Iterable[ReviewInput], *, policy: str, max_score: float,
              for author, rows in by_author.items()}
     found = None
     if anchors and works:
-        works, found = _calibrate(works, reviews, by_author, fixed, task, anchors, max_score)
+        works, found = _calibrate(works, reviews, by_author, fixed, task, anchors, max_score,
+                                  reviewer_priors)
     evidence = {}
     if warning_rule == "evidence" and reviews:
         evidence = warning_rules.evidence_findings(
@@ -392,10 +393,11 @@ def grade_task(reviews: Iterable[ReviewInput], *, policy: str, max_score: float,
 
 
 def _calibrate(works: dict, reviews: list[ReviewInput], by_author: dict, fixed: _Fixed,
-               task: cohort.TaskGrades | None, anchors: Mapping,
-               max_score: float) -> tuple[dict, calibration.Calibration]:
-    """Every work's grade moved by the class offset the anchors show. A work graded item by
-    item without the model's story gets the error SD of a mean of its reviews."""
+               task: cohort.TaskGrades | None, anchors: Mapping, max_score: float,
+               reviewer_priors: Mapping | None = None) -> tuple[dict, calibration.Calibration]:
+    """Every work's grade moved by the class offset the anchors show (where the model graded:
+    by the reviewer-level refit, cohort.staff_refit). A work graded item by item without the
+    model's story gets the error SD of a mean of its reviews."""
     counted = {a: [i for i in rows if i not in fixed.excluded] or rows
                for a, rows in by_author.items()}
     spread = calibration.pooled_sd(([reviews[i].points for i in rows] for rows in counted.values()),
@@ -405,7 +407,8 @@ def _calibrate(works: dict, reviews: list[ReviewInput], by_author: dict, fixed: 
     found = cohort.calibrate(
         [(reviews[i].reviewer, a, reviews[i].points) for a, rows in counted.items() for i in rows],
         {a: w.points for a, w in works.items()}, sds, anchors, max_score=max_score,
-        habits=task.habits if task else None, noise=task.noise if task else None)
+        habits=task.habits if task else None, noise=task.noise if task else None,
+        reviewer_priors=reviewer_priors)
     item_reviews = {a: [reviews[i].items for i in rows if reviews[i].items is not None]
                     for a, rows in counted.items()}
     per_item = calibration.item_offsets(item_reviews, anchors, max_score=max_score)
@@ -424,9 +427,12 @@ def _calibrate(works: dict, reviews: list[ReviewInput], by_author: dict, fixed: 
             moved[author] = replace(work, points=after, calibration=after - work.points,
                                     items=items_moved, summary=summary)
             continue
-        after = found.apply(work.points, max_score)
+        # A work graded item by item keeps its items' story: the offset moves its total.
+        after = (found.apply(work.points, max_score) if work.items
+                 else found.apply_work(author, work.points, max_score))
+        told = replace(found, works={}) if work.items else found
         moved[author] = replace(work, points=after, calibration=after - work.points,
-                                summary=cohort.calibrated_summary(work.summary, found,
+                                summary=cohort.calibrated_summary(work.summary, told,
                                                                   work.points, after))
     return moved, found
 

@@ -53,6 +53,18 @@ BIAS_PRIOR_DOF = 3.0
 NOISE_FLOOR = 2.0
 # Bounds on the learnt width of the bias prior, points in 100.
 BIAS_SD_BOUNDS = (0.5, 30.0)
+# Are the reviewers alike? (issue 16, the `ambiguous` regime: works that are hard to judge make
+# their reviewers look unreliable or biased by luck.) Measured once per fit on the residuals of
+# the plain mean (``_alike``): the noise prior counts as many reviews as the reviewers' spread of
+# variances beyond chance supports, between PRIOR_NOISE_DOF and ALIKE_MAX_DOF (no spread: equal
+# weights, the mean); the bias prior is no wider than BIAS_CAP_FACTOR x the biases' variance the
+# class shows beyond BIAS_CAP_Z standard errors of chance, and no reviewer's own (Student-t)
+# prior wider than BIAS_SPREAD x that. Tried on other seeds than the bench's: factor 2, Z 1,
+# spread 10; a Z on the noise spread too (1) took the model below the mean in honest classes.
+ALIKE_MAX_DOF = 1000.0
+BIAS_CAP_FACTOR = 2.0
+BIAS_CAP_Z = 1.0
+BIAS_SPREAD = 10.0
 
 @dataclass(frozen=True)
 class ModelFit:
@@ -181,6 +193,7 @@ def fit_reviews(reviewer: np.ndarray, work: np.ndarray, points: np.ndarray, *,
         prior_precision = (BIAS_PRIOR_DOF + 1.0) / (BIAS_PRIOR_DOF + second / bias_var) / bias_var
     else:
         prior_precision = np.full(n_reviewers, 1.0 / bias_var)
+    noise_dof, bias_cap = _alike(rf, wf, zf, counts, n_reviewers)
     converged = False
     iterations = 0
     for iterations in range(1, MAX_ITERATIONS + 1):  # noqa: B007 - read after the loop
@@ -209,7 +222,7 @@ def fit_reviews(reviewer: np.ndarray, work: np.ndarray, points: np.ndarray, *,
         typical = _median(squares[informative] / dof[informative]) if informative.any() \
             else float(np.sum(squares) / max(np.sum(dof), 1e-9))
         typical = max(typical, NOISE_FLOOR ** 2)
-        noise_var = np.maximum((PRIOR_NOISE_DOF * typical + squares) / (PRIOR_NOISE_DOF + dof),
+        noise_var = np.maximum((noise_dof * typical + squares) / (noise_dof + dof),
                                NOISE_FLOOR ** 2)
         # Empirical Bayes: the bias prior as wide as the biases the class shows (a known bias
         # is part of what the class shows).
@@ -219,7 +232,9 @@ def fit_reviews(reviewer: np.ndarray, work: np.ndarray, points: np.ndarray, *,
         u = (BIAS_PRIOR_DOF + 1.0) / (BIAS_PRIOR_DOF + second / bias_var)
         bias_var = float(np.clip(np.mean(u[assessed] * second[assessed]),
                                  BIAS_SD_BOUNDS[0] ** 2, BIAS_SD_BOUNDS[1] ** 2))
-        prior_precision = u / bias_var
+        bias_var = min(bias_var, max(bias_cap, BIAS_SD_BOUNDS[0] ** 2))
+        prior_precision = np.maximum(u / bias_var,
+                                     1.0 / max(BIAS_SPREAD * bias_cap, BIAS_SD_BOUNDS[0] ** 2))
         change = float(np.max(np.abs(new_score - score)[counts >= 2]))
         score = new_score
         if change < tolerance:
@@ -252,6 +267,49 @@ def fit_reviews(reviewer: np.ndarray, work: np.ndarray, points: np.ndarray, *,
         weight=weight, adjusted=adjusted, iterations=iterations, converged=converged,
         bias_prior_sd=float(np.sqrt(bias_var)) / scale,
         noise_prior_sd=float(np.sqrt(typical)) / scale, score_sd=score_sd / scale)
+
+
+def _alike(rf: np.ndarray, wf: np.ndarray, zf: np.ndarray, counts: np.ndarray,
+           n_reviewers: int) -> tuple[float, float]:
+    """How much the reviewers differ beyond chance, on the residuals of the plain mean (the
+    model's own residuals would reward its own weighting): (the noise prior's weight in
+    reviews, the cap on the bias prior's variance in points^2 out of 100).
+
+    r = (z - the work's mean) x c / (c - 1) for a work with c reviews. Noise: the spread of the
+    reviewers' mean r^2 beyond what their number of reviews and the residuals' kurtosis make
+    by chance (method of moments; divided by ((c - 1) / c)^2, the share of a reviewer's own
+    variance in r) gives the between-reviewer variance V of their noise variances; the prior
+    then counts typical^2 (kurtosis - 1) / V reviews, the weight that shrinks a reviewer's
+    estimate as far as its sampling error against V says, within [PRIOR_NOISE_DOF,
+    ALIKE_MAX_DOF]. Biases: the reviewers' mean r squared minus its sampling variance, less
+    BIAS_CAP_Z standard errors, times BIAS_CAP_FACTOR (a class with no habits: 0)."""
+    c = counts[wf].astype(float)
+    n_works = len(counts)
+    means = np.bincount(wf, zf, n_works) / np.maximum(counts, 1)
+    r = (zf - means[wf]) * c / (c - 1.0)
+    n = np.bincount(rf, minlength=n_reviewers).astype(float)
+    seen = n >= 2
+    if seen.sum() < MIN_REVIEWERS:
+        return PRIOR_NOISE_DOF, BIAS_SD_BOUNDS[1] ** 2
+    n_v = n[seen]
+    # Noise: per reviewer the mean of r^2 (r^2 x (c - 1) / c: unbiased for its variance).
+    squares = r * r * (c - 1.0) / c
+    s2 = np.bincount(rf, squares, n_reviewers)[seen] / n_v
+    typical = float(np.mean(squares))
+    kurtosis = float(np.mean(squares ** 2) / max(typical ** 2, 1e-12))
+    chance = typical ** 2 * max(kurtosis - 1.0, 0.0) / n_v
+    centre = float(np.sum(n_v * s2) / np.sum(n_v))
+    spread = float(np.sum(n_v * ((s2 - centre) ** 2 - chance)) / np.sum(n_v))
+    spread /= float(np.mean((c - 1.0) / c)) ** 2
+    noise_dof = ALIKE_MAX_DOF if spread <= 0 else float(np.clip(
+        typical ** 2 * max(kurtosis - 1.0, 0.0) / spread, PRIOR_NOISE_DOF, ALIKE_MAX_DOF))
+    # Biases: per reviewer the mean r, against its sampling variance.
+    mean_r = np.bincount(rf, r, n_reviewers)[seen] / n_v
+    sampling = np.bincount(rf, r * r, n_reviewers)[seen] / n_v ** 2
+    excess = mean_r ** 2 - sampling
+    se = float(np.std(excess) / np.sqrt(len(excess)))
+    bias_cap = BIAS_CAP_FACTOR * max(float(np.mean(excess)) - BIAS_CAP_Z * se, 0.0)
+    return noise_dof, bias_cap
 
 
 def _known(bias_prior: tuple[np.ndarray, np.ndarray] | None, n_reviewers: int,

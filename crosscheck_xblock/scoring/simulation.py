@@ -21,7 +21,7 @@ import numpy as np
 from crosscheck_xblock.distribution import assign_reviewers
 
 # See __init__.py for why siblings are imported from the package.
-from crosscheck_xblock.scoring import batch, calibration, fallback, model, warning_rules
+from crosscheck_xblock.scoring import batch, calibration, cohort, fallback, model, warning_rules
 
 __all__ = ["CARELESS_KINDS", "Cohort", "ConfigResult", "ErrorMetrics", "HONEST", "ITEM_RULES",
            "RULES", "SCENARIOS", "Scenario", "TRUE_SCORES", "WARNING_RULES", "WarningMetrics",
@@ -405,7 +405,7 @@ class ConfigResult:
     fallbacks: dict[str, int] = field(default_factory=dict)
     offsets: list[tuple[float, float, float]] = field(default_factory=list)
     oracle: ErrorMetrics | None = None
-    reviewer_level: ErrorMetrics | None = None
+    offset_only: ErrorMetrics | None = None
 
 
 def _seed(seed: int, scenario: str, k: int, true_scores: str, run: int) -> int:
@@ -421,13 +421,17 @@ def pick_anchors(cohort: Cohort, per_100: float, seed: int) -> np.ndarray:
     return np.sort(rng.permutation(cohort.n_works)[:count])
 
 
-def calibrated(ctx: _Context, rule: str, grades: np.ndarray,
-               anchors: np.ndarray) -> tuple[np.ndarray, calibration.Estimate]:
-    """A rule's grades moved by the class offset the anchored works show (staff grade = the
-    true score), as the block's calibration does (calibration.py); and the estimate."""
+def calibrated(ctx: _Context, rule: str, grades: np.ndarray, anchors: np.ndarray, *,
+               reviewer_level: bool = True) -> tuple[np.ndarray, calibration.Estimate]:
+    """A rule's grades calibrated by the anchored works (staff grade = the true score) as the
+    block's calibration does (calibration.py, cohort.calibrate): moved by the class offset, or
+    where the model graded, refitted at the reviewers' level (cohort.staff_refit; off with
+    ``reviewer_level=False``: the offset alone, the block's calibration before); and the
+    offset's estimate."""
     c = ctx.cohort
-    if rule in ("reliability", "pg1") and (rule == "pg1" or ctx.model_check().rule
-                                           == "reliability") and ctx.model_fit().by_model.any():
+    model_graded = rule in ("reliability", "pg1") and (
+        rule == "pg1" or ctx.model_check().rule == "reliability") and ctx.model_fit().by_model.any()
+    if model_graded:
         sds = ctx.model_fit().score_sd
     else:
         counts = ctx.groups.counts
@@ -436,40 +440,28 @@ def calibrated(ctx: _Context, rule: str, grades: np.ndarray,
         pooled = float(np.sum((c.points - means[c.work]) ** 2)) / dof if dof else 1.0
         sds = np.sqrt(max(pooled, calibration.MIN_SD ** 2) / np.maximum(counts, 1))
     use = anchors[ctx.groups.counts[anchors] > 0]
-    estimate, _ = calibration.estimate_offset(
+    estimate, scatter = calibration.estimate_offset(
         grades[use] - c.true[use], np.maximum(sds[use] ** 2, calibration.MIN_SD ** 2),
         prior_sd=calibration.PRIOR_SD)
     shift = -estimate.value if estimate.anchors else 0.0
-    return np.clip(grades + shift, 0, MAX), estimate
-
-
-def reviewer_calibrated(ctx: _Context, moved: np.ndarray, estimate: calibration.Estimate,
-                        anchors: np.ndarray) -> np.ndarray:
-    """Tried for issue 16 (the bench's `reviewers` column; not what the block grades): the
-    reliability model refitted with the class offset taken out of every review, each reviewer of
-    an anchored work starting from their own bias against staff there (mean of z - d - a, SD
-    from their noise over the root of their anchored reviews and the offset's SD:
-    model.fit_reviews' bias_prior) and staff as one more reviewer of the anchored works whose
-    bias is known to be 0. Where the policy falls back, the offset-calibrated grades
-    (``moved``)."""
-    c = ctx.cohort
-    if ctx.model_check().rule != "reliability" or not ctx.model_fit().by_model.any():
-        return moved
+    moved = np.clip(grades + shift, 0, MAX)
+    if not (reviewer_level and model_graded and estimate.anchors):
+        return moved, estimate
     fit = ctx.model_fit()
-    z = np.clip(c.points - estimate.value, 0, MAX)
-    use = anchors[ctx.groups.counts[anchors] > 0]
-    on = np.isin(c.work, use)
-    counts = np.bincount(c.reviewer[on], minlength=c.reviewers)
-    sums = np.bincount(c.reviewer[on], z[on] - c.true[c.work[on]], c.reviewers)
-    noise = np.where(np.isfinite(fit.noise_sd), fit.noise_sd, fit.noise_prior_sd)
-    mean = np.append(np.where(counts > 0, sums / np.maximum(counts, 1), 0.0), 0.0)
-    sd = np.append(np.where(counts > 0, np.sqrt(noise ** 2 / np.maximum(counts, 1)
-                                                + estimate.sd ** 2), np.inf), 0.01)
-    refit = model.fit_reviews(np.concatenate([c.reviewer, np.full(len(use), c.reviewers)]),
-                              np.concatenate([c.work, use]), np.concatenate([z, c.true[use]]),
-                              n_reviewers=c.reviewers + 1, n_works=c.n_works, max_score=MAX,
-                              bias_prior=(mean, sd))
-    return np.clip(refit.grades, 0, MAX)
+    habits = {v: (float(fit.bias[v]), float(fit.bias_sd[v]), float(fit.noise_sd[v]))
+              for v in np.flatnonzero(fit.assessed).tolist()}
+    graded = np.flatnonzero(ctx.groups.counts > 0)
+    found = cohort.staff_refit(
+        list(zip(c.reviewer.tolist(), c.work.tolist(), c.points.tolist())),
+        dict(zip(graded.tolist(), grades[graded].tolist())),
+        {u: float(c.true[u]) for u in use.tolist()},
+        calibration.Calibration(estimate, scatter), max_score=MAX, habits=habits,
+        noise=float(fit.noise_prior_sd))
+    if not found.reviewer_level:
+        return moved, estimate
+    refitted = grades.copy()
+    refitted[graded] = [found.works[u] for u in graded.tolist()]
+    return refitted, estimate
 
 
 def run_config(scenario: str, *, k: int, true_scores: str, runs: int, n: int,
@@ -484,7 +476,7 @@ def run_config(scenario: str, *, k: int, true_scores: str, runs: int, n: int,
     fallbacks: dict[str, int] = {}
     offsets = []
     oracle = ErrorMetrics() if anchors else None
-    reviewer_level = ErrorMetrics() if anchors else None
+    offset_only = ErrorMetrics() if anchors else None
     warns = {name: WarningMetrics() for name in WARNING_RULES}
     ideal = authors = with_k = reviews = works = 0.0
     for run in range(runs):
@@ -507,8 +499,9 @@ def run_config(scenario: str, *, k: int, true_scores: str, runs: int, n: int,
                     offsets.append((estimate.value, estimate.sd, true_offset))
                     # The best any calibration could do: the true offset taken out.
                     oracle.add((np.clip(grades - true_offset, 0, MAX) - cohort.true)[graded])
-                    reviewer_level.add((reviewer_calibrated(ctx, moved, estimate, staff)
-                                        - cohort.true)[graded])
+                    # The block's calibration before the reviewer-level refit: the offset alone.
+                    offset_only.add((calibrated(ctx, name, grades, staff, reviewer_level=False)[0]
+                                     - cohort.true)[graded])
 
         reviewed = np.bincount(cohort.reviewer, minlength=cohort.reviewers) > 0
         for name, threshold in (("outlier_15", 0.15), ("outlier_20", 0.20)):
@@ -534,7 +527,7 @@ def run_config(scenario: str, *, k: int, true_scores: str, runs: int, n: int,
                         authors_warned=authors / runs, works_with_k=with_k / runs,
                         mean_reviews=reviews / runs, anchors=anchors, anchored=anchored,
                         fallbacks=fallbacks, offsets=offsets, oracle=oracle,
-                        reviewer_level=reviewer_level)
+                        offset_only=offset_only)
 
 
 # ---------------------------------------------------------------- the numbers staff choose by

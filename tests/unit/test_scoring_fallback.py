@@ -31,13 +31,21 @@ def test_the_model_is_kept_where_it_is_better() -> None:
         assert 1 <= found.folds <= fallback.FOLDS
 
 
-def test_it_falls_back_where_the_model_loses() -> None:
-    """Works of varying ambiguity and reviewers alike: the weights the model learns are noise,
-    and the mean is better (ambiguous regime); the check notices in most classes."""
-    rules = [check(sim.generate(sim.SCENARIOS["ambiguous"], k=4, n=200, true_scores="normal",
-                                seed=seed)).rule for seed in range(6)]
-    assert sum(rule != "reliability" for rule in rules) >= 4
-    assert set(rules) <= {"reliability", "mean", "median"}
+def test_where_the_mean_is_better_the_policy_is_the_mean_or_near_it() -> None:
+    """Works of varying ambiguity and reviewers alike (ambiguous regime): the mean is better.
+    Either the check falls back, or the model has seen the reviewers are alike (model._alike)
+    and its grades are nearly the mean's; over six classes the policy is within 2 % of the
+    mean and at least one falls back."""
+    rules, ours, means = [], [], []
+    for seed in range(6):
+        c = sim.generate(sim.SCENARIOS["ambiguous"], k=4, n=200, true_scores="normal", seed=seed)
+        rules.append(check(c).rule)
+        grades = grade_all(reviews_of(c), policy="reliability", max_score=100)
+        mean = grade_all(reviews_of(c), policy="mean", max_score=100)
+        ours += [grades[f"a{u}"] - c.true[u] for u in range(c.n_works) if f"a{u}" in grades]
+        means += [mean[f"a{u}"] - c.true[u] for u in range(c.n_works) if f"a{u}" in mean]
+    assert set(rules) <= {"reliability", "mean", "median"} and "mean" in rules
+    assert np.sqrt(np.mean(np.square(ours))) <= 1.02 * np.sqrt(np.mean(np.square(means)))
 
 
 def test_the_fallback_grades_are_the_simple_rule_and_say_so() -> None:

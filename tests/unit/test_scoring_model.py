@@ -3,8 +3,13 @@ itself, and its work does not grow with Python loops over works."""
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crosscheck_xblock.scoring import explain_all, grade_all, model
+from crosscheck_xblock.scoring import simulation as sim
+
+from .test_scoring_cohort import tasks
 
 
 def synthetic_task(seed: int = 7, works: int = 200, reviewers: int = 100, k: int = 4):
@@ -184,3 +189,46 @@ def test_iterations_are_bounded_and_whole_array(works: int, monkeypatch) -> None
     assert 1 <= result.iterations <= model.MAX_ITERATIONS == 100
     # 7 sums per iteration, plus a few before and after: the same for 300 and 20,000 works.
     assert len(calls) <= 7 * result.iterations + 12
+
+
+def _alike_of(c: sim.Cohort) -> tuple[float, float]:
+    counts = np.bincount(c.work, minlength=c.n_works)
+    fitted = counts[c.work] >= 2
+    return model._alike(c.reviewer[fitted], c.work[fitted], c.points[fitted].astype(float),
+                        counts, c.reviewers)
+
+
+def test_alike_reviewers_get_equal_weights_and_no_habits() -> None:
+    """Issue 16, the ambiguous regime: reviewers alike, works hard to judge. In most classes
+    the noise prior goes to its maximum (equal weights: the mean) and the bias prior is capped
+    at 0; where reviewers differ (careless ones, habits) neither happens."""
+    alike = [_alike_of(sim.generate(sim.SCENARIOS["ambiguous"], k=4, n=200,
+                                    true_scores="normal", seed=seed)) for seed in range(10)]
+    assert sum(dof == model.ALIKE_MAX_DOF for dof, _ in alike) >= 5
+    assert sum(cap == 0.0 for _, cap in alike) >= 7
+    for scenario in ("careless", "honest-biased"):
+        dof, cap = _alike_of(sim.generate(sim.SCENARIOS[scenario], k=4, n=200,
+                                          true_scores="normal", seed=3))
+        assert dof < 30 and cap > 25  # biases SD 5 and 12: their variance is seen
+    # Honest reviewers whose noise differs (Gamma(2)): the weights stay unequal.
+    dof, _ = _alike_of(sim.generate(sim.SCENARIOS["honest"], k=4, n=200, true_scores="normal",
+                                    seed=3))
+    assert dof < 100
+
+
+@settings(max_examples=60, deadline=None)
+@given(reviews=tasks(), shift=st.floats(-20, 20))
+def test_alike_is_bounded_and_does_not_depend_on_the_level(reviews, shift) -> None:
+    reviewers = sorted({r for r, _, _ in reviews})
+    works = sorted({a for _, a, _ in reviews})
+    rf = np.asarray([reviewers.index(r) for r, _, _ in reviews])
+    wf = np.asarray([works.index(a) for _, a, _ in reviews])
+    z = np.asarray([p for _, _, p in reviews], dtype=float)
+    counts = np.bincount(wf, minlength=len(works))
+    keep = counts[wf] >= 2
+    if not keep.any():
+        return
+    dof, cap = model._alike(rf[keep], wf[keep], z[keep], counts, len(reviewers))
+    assert model.PRIOR_NOISE_DOF <= dof <= model.ALIKE_MAX_DOF and cap >= 0
+    moved = model._alike(rf[keep], wf[keep], z[keep] + shift, counts, len(reviewers))
+    assert moved[0] == pytest.approx(dof, rel=1e-6) and moved[1] == pytest.approx(cap, abs=1e-6)
