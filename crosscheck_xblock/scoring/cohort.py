@@ -38,6 +38,15 @@ FALLBACK_SUMMARIES = {
                  "middle ones)."),
 }
 
+BLEND_SUMMARIES = {
+    "mean": N_("The grade combines the model of reviewers' habits (%(model)s %%) and the average "
+               "of the scores (%(rest)s %%), because leaving out one review of every work in "
+               "turn, that combination predicted the left-out scores best."),
+    "median": N_("The grade combines the model of reviewers' habits (%(model)s %%) and the middle "
+                 "score (%(rest)s %%), because leaving out one review of every work in turn, that "
+                 "combination predicted the left-out scores best."),
+}
+
 K = TypeVar("K", bound=Hashable)
 
 
@@ -66,7 +75,8 @@ class ScoreExplanation:
 class GradeExplanation:
     """A work's grade (unrounded, within [0, max_score]), the policy, a sentence on how the grade
     was computed, and its scores in input order. rule: what computed it (the policy, or for
-    ``reliability`` the rule its check chose: "reliability", "mean" or "median"); calibration:
+    ``reliability`` the rule its check chose: "reliability", "mean", "median" or "blend", see
+    fallback.ModelCheck); calibration:
     the points the calibration against staff grades added (negative: took away)."""
 
     points: float
@@ -189,6 +199,15 @@ def _grade(data: _Indexed, policy: str, max_score: float,
         if not fit.by_model.any():  # too few reviewers: the model's own median, as before
             return _Grades(np.clip(fit.grades, 0.0, float(max_score)), "median", check, fit,
                            fit.score_sd)
+        if check.rule == "blend":
+            groups = batch.group_reviews(data.author, len(data.authors))
+            simple = np.clip(batch.policy_points(groups, data.points, check.simple), 0.0,
+                             float(max_score))
+            w = float(check.weight)
+            values = w * np.clip(fit.grades, 0.0, float(max_score)) + (1.0 - w) * simple
+            # The blend's error SD is at most the blend of the two SDs (triangle inequality).
+            sds = w * fit.score_sd + (1.0 - w) * _pooled_sds(data, max_score)
+            return _Grades(values, "blend", check, fit, sds)
         rule = check.rule
     else:
         fit, check, rule = None, None, policy
@@ -478,6 +497,9 @@ def explain_task(reviews: Iterable[tuple[Hashable, K, float]], *, policy: str,
                                             and not grades.fit.by_model.any()):
             points, summary, scores = _explain_model(grades.fit, data, a, rows, values, max_score,
                                                      reviewer_priors or {})
+        elif grades.rule == "blend":
+            points, summary, scores = _explain_blend(grades, data, a, rows, values, max_score,
+                                                     reviewer_priors or {})
         else:
             points, summary, scores = _explain_rule(grades.rule, data, rows, values, max_score)
             if grades.rule != policy:
@@ -490,6 +512,31 @@ def explain_task(reviews: Iterable[tuple[Hashable, K, float]], *, policy: str,
         result[data.authors[a]] = GradeExplanation(points, policy, summary, scores,
                                                    rule=grades.rule, calibration=moved)
     return TaskGrades(result, grades.rule, grades.check, cal, sds, habits, noise)
+
+
+def _explain_blend(grades: _Grades, data: _Indexed, a: int, rows: list[int],
+                   values: list[float], max_score: float,
+                   priors: Mapping) -> tuple[float, Text, tuple[ScoreExplanation, ...]]:
+    """A blended grade: each score's share is the blend of its shares in the model and in the
+    simple rule, and it counted as the blend of the two values it counted as there (so the
+    grade is still the sum of share x counted value)."""
+    check = grades.check
+    w = float(check.weight)
+    _, _, model_scores = _explain_model(grades.fit, data, a, rows, values, max_score, priors)
+    _, _, rule_scores = _explain_rule(check.simple, data, rows, values, max_score)
+    scores = []
+    for m, r in zip(model_scores, rule_scores):
+        weight = w * m.weight + (1.0 - w) * r.weight
+        counted = ((w * m.weight * m.adjusted + (1.0 - w) * r.weight * r.adjusted) / weight
+                   if weight > 0 else m.points)
+        reason = m.reason
+        if m.reviewer_bias is not None:
+            reason = _habit(m.reviewer_bias, counted, m.reviewer in priors)
+        scores.append(ScoreExplanation(
+            reviewer=m.reviewer, points=m.points, weight=weight, adjusted=counted,
+            reviewer_bias=m.reviewer_bias, reviewer_noise=m.reviewer_noise, reason=reason))
+    share = {"model": round(100 * w), "rest": round(100 * (1.0 - w))}
+    return float(grades.values[a]), Text(BLEND_SUMMARIES[check.simple], share), tuple(scores)
 
 
 def _explain_rule(rule: str, data: _Indexed, rows: list[int], values: list[float],

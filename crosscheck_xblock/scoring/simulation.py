@@ -301,10 +301,13 @@ class _Context:
 def _reliability(ctx: _Context) -> np.ndarray:
     """The reliability policy as grade_all computes it: the model, or the simple rule its
     check chose."""
-    rule = ctx.model_check().rule
-    if rule == "reliability" or not ctx.model_fit().by_model.any():
+    check = ctx.model_check()
+    if check.rule == "reliability" or not ctx.model_fit().by_model.any():
         return ctx.model_fit().grades
-    return batch.policy_points(ctx.groups, ctx.cohort.points, rule)
+    if check.rule == "blend":
+        simple = np.clip(batch.policy_points(ctx.groups, ctx.cohort.points, check.simple), 0, MAX)
+        return check.weight * np.clip(ctx.model_fit().grades, 0, MAX) + (1 - check.weight) * simple
+    return batch.policy_points(ctx.groups, ctx.cohort.points, check.rule)
 
 
 def _item_rule(policy: str) -> Callable[[_Context], np.ndarray]:
@@ -439,6 +442,9 @@ def calibrated(ctx: _Context, rule: str, grades: np.ndarray, anchors: np.ndarray
         dof = float(np.sum(np.maximum(counts - 1, 0)))
         pooled = float(np.sum((c.points - means[c.work]) ** 2)) / dof if dof else 1.0
         sds = np.sqrt(max(pooled, calibration.MIN_SD ** 2) / np.maximum(counts, 1))
+        if rule == "reliability" and ctx.model_check().rule == "blend":  # as cohort._grade
+            w = ctx.model_check().weight
+            sds = w * ctx.model_fit().score_sd + (1 - w) * sds
     use = anchors[ctx.groups.counts[anchors] > 0]
     estimate, scatter = calibration.estimate_offset(
         grades[use] - c.true[use], np.maximum(sds[use] ** 2, calibration.MIN_SD ** 2),

@@ -5,7 +5,10 @@ import hashlib
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from crosscheck_xblock import i18n
 from crosscheck_xblock.scoring import cohort, explain_all, fallback, grade_all, model
 from crosscheck_xblock.scoring import simulation as sim
 from crosscheck_xblock.scoring.grading import ReviewInput, grade_task
@@ -33,9 +36,9 @@ def test_the_model_is_kept_where_it_is_better() -> None:
 
 def test_where_the_mean_is_better_the_policy_is_the_mean_or_near_it() -> None:
     """Works of varying ambiguity and reviewers alike (ambiguous regime): the mean is better.
-    Either the check falls back, or the model has seen the reviewers are alike (model._alike)
-    and its grades are nearly the mean's; over six classes the policy is within 2 % of the
-    mean and at least one falls back."""
+    Either the check falls back or blends the model with the mean (fallback.WEIGHTS), or the
+    model has seen the reviewers are alike (model._alike) and its grades are nearly the mean's;
+    over six classes the policy is within 2 % of the mean and at least one falls back."""
     rules, ours, means = [], [], []
     for seed in range(6):
         c = sim.generate(sim.SCENARIOS["ambiguous"], k=4, n=200, true_scores="normal", seed=seed)
@@ -44,7 +47,7 @@ def test_where_the_mean_is_better_the_policy_is_the_mean_or_near_it() -> None:
         mean = grade_all(reviews_of(c), policy="mean", max_score=100)
         ours += [grades[f"a{u}"] - c.true[u] for u in range(c.n_works) if f"a{u}" in grades]
         means += [mean[f"a{u}"] - c.true[u] for u in range(c.n_works) if f"a{u}" in mean]
-    assert set(rules) <= {"reliability", "mean", "median"} and "mean" in rules
+    assert set(rules) <= {"reliability", "mean", "median", "blend"} and "mean" in rules
     assert np.sqrt(np.mean(np.square(ours))) <= 1.02 * np.sqrt(np.mean(np.square(means)))
 
 
@@ -161,3 +164,73 @@ def test_explain_all_keeps_working_for_the_model() -> None:
     explained = explain_all(reviews_of(c), policy="reliability", max_score=100)
     assert {e.rule for e in explained.values()} == {"reliability"}
     assert any(s.reviewer_bias is not None for e in explained.values() for s in e.scores)
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(2, 40))
+def test_the_chosen_share_has_the_least_held_out_error_of_the_grid(seed: int, n: int) -> None:
+    rng = np.random.default_rng(seed)
+    left_out = rng.normal(50, 10, n)
+    ours, simple = left_out + rng.normal(0, 5, n), left_out + rng.normal(0, 5, n)
+    weight, error = fallback.best_weight(ours, simple, left_out)
+    errors = {w: float(np.mean((w * ours + (1 - w) * simple - left_out) ** 2))
+              for w in fallback.WEIGHTS}
+    assert weight in fallback.WEIGHTS and error == errors[weight] == min(errors.values())
+    # A tie goes to the larger share of the model; a perfect rule takes it all.
+    assert fallback.best_weight(simple, simple, left_out)[0] == 1.0
+    assert fallback.best_weight(left_out, simple, left_out)[0] == 1.0
+    assert fallback.best_weight(ours, left_out, left_out)[0] == 0.0
+
+
+def blended_class() -> sim.Cohort:
+    """An ambiguous class (k = 4, n = 200) whose check blends the model with the mean."""
+    c = sim.generate(sim.SCENARIOS["ambiguous"], k=4, n=200, true_scores="normal", seed=4)
+    assert check(c).rule == "blend"
+    return c
+
+
+def test_a_blend_is_the_share_of_the_model_and_the_rest_of_the_simple_rule() -> None:
+    c = blended_class()
+    found = check(c)
+    assert 0 < found.weight < 1 and found.simple == "mean"
+    assert found.rmse["blend"] <= min(found.rmse[r] for r in fallback.RULES)
+    fit = model.fit_reviews(c.reviewer, c.work, c.points, n_reviewers=c.reviewers,
+                            n_works=c.n_works, max_score=100)
+    mean = grade_all(reviews_of(c), policy="mean", max_score=100)
+    grades = grade_all(reviews_of(c), policy="reliability", max_score=100)
+    for u in range(c.n_works):
+        if f"a{u}" in grades:
+            expected = found.weight * np.clip(fit.grades[u], 0, 100) + (1 - found.weight) * mean[f"a{u}"]
+            assert grades[f"a{u}"] == pytest.approx(expected, abs=1e-9)
+    task = cohort.explain_task(reviews_of(c), policy="reliability", max_score=100)
+    assert task.rule == "blend" and task.check.as_dict()["weight"] == found.weight
+    for author, e in task.works.items():
+        assert e.rule == "blend" and e.points == grades[author]
+        assert sum(s.weight for s in e.scores) == pytest.approx(1.0)
+        if 0 < e.points < 100:  # (the model's grade is clipped to the scale)
+            assert sum(s.weight * s.adjusted for s in e.scores) == pytest.approx(e.points,
+                                                                               abs=1e-6)
+        text = str(e.summary)
+        assert f"({round(100 * found.weight)} %)" in text and "average of the scores" in text
+        assert f"({round(100 * (1 - found.weight))} %)" in text
+    with i18n.using("ru"):
+        russian = next(iter(task.works.values())).summary.render()
+    assert russian.startswith("Оценка складывается") and f"({round(100 * found.weight)} %)" in russian
+    outcome = grade_task([ReviewInput(reviewer=r, author=a, points=p) for r, a, p in reviews_of(c)],
+                         policy="reliability", max_score=100)
+    assert outcome.rule == "blend" and outcome.analytics()["model_check"]["weight"] == found.weight
+
+
+def test_the_ends_of_the_grid_are_the_model_and_the_simple_rule_exactly(monkeypatch) -> None:
+    c = blended_class()
+    fit = model.fit_reviews(c.reviewer, c.work, c.points, n_reviewers=c.reviewers,
+                            n_works=c.n_works, max_score=100)
+    monkeypatch.setattr(fallback, "WEIGHTS", (1.0,))
+    assert check(c).rule == "reliability" and check(c).weight == 1.0
+    grades = grade_all(reviews_of(c), policy="reliability", max_score=100)
+    assert all(grades[f"a{u}"] == float(np.clip(fit.grades[u], 0, 100))
+               for u in range(c.n_works) if f"a{u}" in grades)
+    monkeypatch.setattr(fallback, "WEIGHTS", (0.0,))
+    assert check(c).rule == "mean" and check(c).weight == 0.0
+    assert grade_all(reviews_of(c), policy="reliability", max_score=100) == grade_all(
+        reviews_of(c), policy="mean", max_score=100)
