@@ -127,6 +127,10 @@ class Calibration:
     reviewers: dict = field(default_factory=dict)
     items_applied: bool = False
     works: dict = field(default_factory=dict)
+    # The reviewer-level refit's story of every review it was given, in their order: arrays of
+    # each review's share of its work's grade, the points it counted as, and its reviewer's
+    # bias and noise SD (NaN where the refit could not assess the reviewer); () without one.
+    refit: tuple = field(default=(), compare=False, repr=False)
 
     @property
     def reviewer_level(self) -> bool:

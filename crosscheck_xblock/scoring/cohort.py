@@ -288,7 +288,28 @@ def staff_refit(reviews: list[tuple[Hashable, Hashable, float]], grades: Mapping
     data = _index(rows)
     fit = _fit(data, max_score, _bias_prior(data, priors))
     refitted = np.clip(fit.grades, 0.0, top)
-    return replace(found, works=dict(zip(data.authors, refitted.tolist())))
+    # Each review's line as the refit counted it (the staff rows, appended last, are not shown).
+    n = len(reviews)
+    reviewer, author = data.reviewer[:n], data.author[:n]
+    known = fit.by_model[author] & fit.assessed[reviewer]
+    lines = (fit.weight[:n].copy(), fit.adjusted[:n].copy(),
+             np.where(known, fit.bias[reviewer], np.nan), np.where(known, fit.noise_sd[reviewer], np.nan))
+    return replace(found, works=dict(zip(data.authors, refitted.tolist())), refit=lines)
+
+
+def refit_line(cal: calibration.Calibration, j: int, line: object | None,
+               known: bool) -> tuple[float, float, float | None, float | None, Text] | None:
+    """The ``j``-th review given to the reviewer-level refit as it counted there: (share,
+    counted as, reviewer bias, reviewer noise, reason); None without a refit. ``line``: the
+    review's line before calibration (its reason stays where the refit could not assess the
+    reviewer: the class offset alone moved that score, as the summary says); known: the
+    reviewer's bias came from earlier tasks too."""
+    if not cal.refit:
+        return None
+    weight, adjusted, bias, noise = (float(x[j]) for x in cal.refit)
+    if bias != bias:  # not assessed
+        return weight, adjusted, None, None, line.reason if line is not None else NO_REASON
+    return weight, adjusted, bias, noise, _habit(bias, adjusted, known)
 
 
 def _triples(data: _Indexed) -> list[tuple]:
@@ -505,6 +526,8 @@ def explain_task(reviews: Iterable[tuple[Hashable, K, float]], *, policy: str,
             if grades.rule != policy:
                 summary = Text(FALLBACK_SUMMARIES[grades.rule])
         moved = 0.0
+        if cal is not None and cal.refit and grades.rule == "reliability":
+            scores = tuple(_refitted(cal, rows, scores, reviewer_priors or {}))
         if cal is not None:
             after = cal.apply_work(data.authors[a], points, max_score)
             summary = calibrated_summary(summary, cal, points, after)
@@ -512,6 +535,15 @@ def explain_task(reviews: Iterable[tuple[Hashable, K, float]], *, policy: str,
         result[data.authors[a]] = GradeExplanation(points, policy, summary, scores,
                                                    rule=grades.rule, calibration=moved)
     return TaskGrades(result, grades.rule, grades.check, cal, sds, habits, noise)
+
+
+def _refitted(cal: calibration.Calibration, rows: list[int], scores: tuple, priors: Mapping):
+    """A work's score lines as the reviewer-level refit counted them (the reviews were given to
+    the refit in the task's order, so review i is the refit's i-th)."""
+    for i, s in zip(rows, scores):
+        weight, adjusted, bias, noise, reason = refit_line(cal, i, s, s.reviewer in priors)
+        yield replace(s, weight=weight, adjusted=adjusted, reviewer_bias=bias,
+                      reviewer_noise=noise, reason=reason)
 
 
 def _explain_blend(grades: _Grades, data: _Indexed, a: int, rows: list[int],

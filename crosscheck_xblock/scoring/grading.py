@@ -404,6 +404,7 @@ def _calibrate(works: dict, reviews: list[ReviewInput], by_author: dict, fixed: 
                                    calibration.MIN_SD * max_score / 100.0)
     sds = {a: (task.sds[a] if task and a in task.sds else spread / len(counted[a]) ** 0.5)
            for a in works}
+    order = [i for rows in counted.values() for i in rows]  # the reviews as the refit gets them
     found = cohort.calibrate(
         [(reviews[i].reviewer, a, reviews[i].points) for a, rows in counted.items() for i in rows],
         {a: w.points for a, w in works.items()}, sds, anchors, max_score=max_score,
@@ -415,6 +416,7 @@ def _calibrate(works: dict, reviews: list[ReviewInput], by_author: dict, fixed: 
     # Item by item where the anchors graded items and some work was graded by its items.
     by_items = bool(per_item) and any(w.items for w in works.values())
     found = replace(found, items=per_item, items_applied=by_items)
+    position = {i: j for j, i in enumerate(order)}
     moved = {}
     for author, work in works.items():
         if by_items and work.items:
@@ -431,10 +433,31 @@ def _calibrate(works: dict, reviews: list[ReviewInput], by_author: dict, fixed: 
         after = (found.apply(work.points, max_score) if work.items
                  else found.apply_work(author, work.points, max_score))
         told = replace(found, works={}) if work.items else found
+        scores = work.scores
+        if found.refit and not work.items:
+            scores = _refitted_scores(found, scores, position, reviews, reviewer_priors or {})
         moved[author] = replace(work, points=after, calibration=after - work.points,
+                                scores=scores,
                                 summary=cohort.calibrated_summary(work.summary, told,
                                                                   work.points, after))
     return moved, found
+
+
+def _refitted_scores(found: calibration.Calibration, scores: tuple, position: dict,
+                     reviews: list[ReviewInput], priors: Mapping) -> tuple:
+    """A work's score lines as the reviewer-level refit counted them (the scores the fixed rule
+    left out stay as they were: the refit never saw them)."""
+    lines = []
+    for s in scores:
+        j = position.get(s.review)
+        if s.excluded or j is None:
+            lines.append(s)
+            continue
+        weight, adjusted, _, _, reason = cohort.refit_line(found, j, s,
+                                                           reviews[s.review].reviewer in priors)
+        lines.append(replace(s, weight=weight, adjusted=adjusted, counted=weight > 0,
+                             reason=reason))
+    return tuple(lines)
 
 
 # ---------------------------------------------------------------- the warnings, in words

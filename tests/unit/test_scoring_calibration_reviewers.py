@@ -103,3 +103,40 @@ def test_grade_task_uses_the_refit_and_keeps_item_works_on_the_offset() -> None:
     mean = grade_task(inputs, policy="mean", max_score=100, anchors=anchors)
     assert not mean.calibration.reviewer_level
     assert len({round(w.calibration, 9) for w in mean.works.values()}) <= 2  # one shift (or clipped)
+
+
+def test_the_score_lines_tell_the_refit_that_gave_the_grade() -> None:
+    """With the reviewer-level refit the explanation's lines are the refit's (share, counted as,
+    the reviewer's bias in it): they add up to the calibrated grade of a work staff did not
+    grade, and to less in an anchored one (staff's grade has the rest) — in explain_task and in
+    the block's grade_task alike."""
+    reviews, staff, c = simulated(seed=22, n=80)
+    anchors = {f"a{u}": staff[f"a{u}"] for u in range(0, c.n_works, 8)}
+    plain = cohort.explain_task(reviews, policy="reliability", max_score=100)
+    task = cohort.explain_task(reviews, policy="reliability", max_score=100, anchors=anchors)
+    assert task.calibration.reviewer_level and task.rule == "reliability"
+    inputs = [ReviewInput(reviewer=r, author=a, points=p) for r, a, p in reviews]
+    outcome = grade_task(inputs, policy="reliability", max_score=100, anchors=anchors)
+    changed = 0
+    for author, e in task.works.items():
+        total = sum(s.weight * s.adjusted for s in e.scores)
+        block = outcome.works[author]
+        assert [s.weight for s in block.scores] == pytest.approx([s.weight for s in e.scores])
+        assert [s.adjusted for s in block.scores] == pytest.approx([s.adjusted for s in e.scores])
+        assert [str(s.reason) for s in block.scores] == [str(s.reason) for s in e.scores]
+        if author in anchors:
+            assert sum(s.weight for s in e.scores) < 1
+        elif 0 < e.points < 100:
+            assert sum(s.weight for s in e.scores) == pytest.approx(1.0)
+            assert total == pytest.approx(e.points, abs=1e-6)
+        before = plain.works[author].scores
+        changed += any(abs(s.adjusted - b.adjusted) > 0.5 for s, b in zip(e.scores, before))
+        for s in e.scores:
+            if s.reviewer_bias is not None:
+                assert s.reason.params["adjusted"] == round(s.adjusted, 1)
+                assert s.reason.params["bias"] == round(abs(s.reviewer_bias), 1)
+    assert changed > len(task.works) // 2  # the lines moved with the grades
+    # Without anchors the lines are the model's fit, unchanged.
+    again = cohort.explain_task(reviews, policy="reliability", max_score=100)
+    assert [s.adjusted for e in again.works.values() for s in e.scores] == [
+        s.adjusted for e in plain.works.values() for s in e.scores]
