@@ -342,10 +342,15 @@ def explain_all(reviews: Iterable[tuple[Hashable, K, float]], *, policy: str,
 
 def explain_task(reviews: Iterable[tuple[Hashable, K, float]], *, policy: str,
                  max_score: float, anchors: Mapping[K, calibration.Anchor | float] | None = None,
-                 reviewer_priors: Mapping[Hashable, tuple[float, float]] | None = None
-                 ) -> TaskGrades:
+                 reviewer_priors: Mapping[Hashable, tuple[float, float]] | None = None,
+                 explain: bool = True) -> TaskGrades:
     """``explain_all`` with what the task decided: the rule the grades use, the reliability
-    policy's check of the model, the calibration against staff grades (see TaskGrades)."""
+    policy's check of the model, the calibration against staff grades (see TaskGrades).
+
+    ``explain=False`` leaves the stories out (each GradeExplanation has the empty summary and no
+    scores): the points, rule, check, calibration, SDs and habits are the same, bit for bit,
+    since the stories' points are the vectorised grades (``_grade``) computed again one work at
+    a time with exact fractions. For previews that show only the points (staff analytics)."""
     _check(policy, max_score)
     data = _index(reviews)
     if not data.authors:
@@ -355,6 +360,16 @@ def explain_task(reviews: Iterable[tuple[Hashable, K, float]], *, policy: str,
     sds = dict(zip(data.authors, grades.sds.tolist()))
     cal = calibrate(_triples(data), dict(zip(data.authors, grades.values.tolist())), sds,
                     anchors, max_score=max_score, habits=habits, noise=noise) if anchors else None
+    if not explain:
+        result = {}
+        for author, points in zip(data.authors, grades.values.tolist()):
+            moved = 0.0
+            if cal is not None:
+                after = cal.apply(points, max_score)
+                moved, points = after - points, after
+            result[author] = GradeExplanation(points, policy, NO_REASON, (), rule=grades.rule,
+                                              calibration=moved)
+        return TaskGrades(result, grades.rule, grades.check, cal, sds, habits, noise)
     by_author: list[list[int]] = [[] for _ in data.authors]
     for i, a in enumerate(data.author.tolist()):
         by_author[a].append(i)
