@@ -4,7 +4,10 @@ would say, and the grade distribution (A1, A2, A3, A5).
 It reads the models (a fixed number of queries, whatever the number of works) and hands the
 numbers to the pure functions of `scoring/`. Staff only: the answers name learners by username.
 """
+import contextlib
+import gc
 import math
+import threading
 from collections import Counter, defaultdict
 from datetime import datetime
 
@@ -29,9 +32,38 @@ HISTOGRAM_BINS = 10
 THIN_COMMENT_CHARS = 40
 
 
+_paused = {"depth": 0, "was_enabled": False}
+_paused_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Python's cycle collector off for the block (and back as it was after the last of the
+    threads inside it leaves). The view builds some 400,000 dicts, lists and tuples at 10,000
+    works, none of them garbage cycles, and the collector's passes over them were a quarter of
+    its CPU time; what it would have collected waits until the view is done."""
+    with _paused_lock:
+        if _paused["depth"] == 0:
+            _paused["was_enabled"] = gc.isenabled()
+            gc.disable()
+        _paused["depth"] += 1
+    try:
+        yield
+    finally:
+        with _paused_lock:
+            _paused["depth"] -= 1
+            if _paused["depth"] == 0 and _paused["was_enabled"]:
+                gc.enable()
+
+
 @guarded
 def task_analytics(task: TaskRef, now: datetime) -> dict:
     """Everything the staff analytics view shows; a fixed number of queries for any number of works."""
+    with _collector_paused():
+        return _task_analytics(task, now)
+
+
+def _task_analytics(task: TaskRef, now: datetime) -> dict:
     settings = task.settings
     max_score, policy, threshold = settings.max_score, settings.grading_policy, settings.threshold
     # Rows, not model instances: building 20,000 of them was a tenth of this view's time.
