@@ -133,8 +133,28 @@ def format_number(value: float, digits: int = 2) -> str:
         exact = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
     except (OverflowError, InvalidOperation, ValueError):
         return str(value)  # beyond what a float or the quantum holds (hostile input): as it is
-    text = babel_numbers.format_decimal(exact, format=pattern, locale=language())
-    return "0" if text in ("-0", "") else text
+    reader = language()
+    symbols = _number_symbols(reader) if exact.is_finite() else None
+    if symbols is None:
+        text = babel_numbers.format_decimal(exact, format=pattern, locale=reader)
+        return "0" if text in ("-0", "") else text
+    # What Babel gives for this pattern, without parsing the pattern and the locale on every call
+    # (the staff analytics word 10,000 numbers): groups of three, the decimals without trailing
+    # zeros, the language's symbols (tests/unit/test_translations.py compares it with Babel).
+    whole, _, decimals = f"{abs(exact):,f}".partition(".")
+    decimals = decimals.rstrip("0")
+    group, point, minus = symbols
+    text = whole.replace(",", group) + (point + decimals if decimals else "")
+    return minus + text if exact < 0 and text != "0" else text
+
+
+@cache
+def _number_symbols(reader: str) -> tuple[str, str, str] | None:
+    """(group, decimal, minus) of a language of the block (None for another: Babel formats)."""
+    if reader not in LANGUAGES:
+        return None
+    return (babel_numbers.get_group_symbol(reader), babel_numbers.get_decimal_symbol(reader),
+            babel_numbers.get_minus_sign_symbol(reader))
 
 
 def format_date(moment: datetime) -> str:

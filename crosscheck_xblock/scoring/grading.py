@@ -297,10 +297,17 @@ def _item_summary(policy: str, max_score: float) -> Text:
 
 def _work(author: Hashable, rows: list[int], reviews: list[ReviewInput], fixed: _Fixed,
           graded: items.ItemGrade | None, explained: Mapping, *, policy: str, max_score: float,
-          aggregation: str, limit: float) -> WorkOutcome:
-    """One work's outcome: graded item by item (``graded``) or from the totals (``explained``)."""
+          aggregation: str, limit: float, explain: bool = True) -> WorkOutcome:
+    """One work's outcome: graded item by item (``graded``) or from the totals (``explained``);
+    without ``explain``, its points and items only (no summary, no scores)."""
     kept = [i for i in rows if i not in fixed.excluded]
     totals = explained.get(author)
+    if not explain:
+        points = graded.points if graded is not None else totals.points
+        return WorkOutcome(points=min(max(points, 0.0), float(max_score)), summary=EMPTY,
+                           aggregation="per_item" if graded is not None else "total", scores=(),
+                           items=_item_outcomes(graded, reviews, kept) if graded is not None else (),
+                           needs_staff=author in fixed.needs_staff)
     by_row = dict(zip(kept, totals.scores)) if totals is not None else {}
     scores = []
     for i in rows:
@@ -336,8 +343,8 @@ def grade_task(reviews: Iterable[ReviewInput], *, policy: str, max_score: float,
                threshold: float = warning_rules.DEFAULT_THRESHOLD,
                self_checks: Mapping[Hashable, float] | None = None,
                anchors: Mapping[Hashable, calibration.Anchor | float] | None = None,
-               reviewer_priors: Mapping[Hashable, tuple[float, float]] | None = None
-               ) -> TaskOutcome:
+               reviewer_priors: Mapping[Hashable, tuple[float, float]] | None = None,
+               explain: bool = True) -> TaskOutcome:
     """Grade every author who received reviews, with the task's options (see the module
     docstring), and find the warnings of its rule.
 
@@ -348,7 +355,9 @@ def grade_task(reviews: Iterable[ReviewInput], *, policy: str, max_score: float,
     a work graded item by item moves item by item where the anchors have item points.
     ``reviewer_priors``: {reviewer: (bias against staff, SD)} from the course's earlier tasks
     (calibration.history_priors), used by the ``reliability`` model. Scores of a work keep
-    their input order. Raises ValueError for an unknown policy, aggregation or rule, a bad
+    their input order. ``explain=False``: the same points, items, warnings and calibration,
+    without the works' summaries and scores (a preview that shows only the points; the stories
+    are most of the cost at 10,000 works). Raises ValueError for an unknown policy, aggregation or rule, a bad
     threshold or maximum, or a staff grade that is not a number.
     """
     _check_options(policy, max_score, aggregation, warning_rule, threshold)
@@ -373,16 +382,16 @@ def grade_task(reviews: Iterable[ReviewInput], *, policy: str, max_score: float,
             if i not in fixed.excluded
             and (policy == "reliability" or by_item.get(r.author) is None)]
     task = cohort.explain_task(kept, policy=policy, max_score=max_score,
-                               reviewer_priors=reviewer_priors) if kept else None
+                               reviewer_priors=reviewer_priors, explain=explain) if kept else None
     explained = task.works if task else {}
     works = {author: _work(author, rows, reviews, fixed, by_item.get(author), explained,
                            policy=policy, max_score=max_score, aggregation=aggregation,
-                           limit=limit)
+                           limit=limit, explain=explain)
              for author, rows in by_author.items()}
     found = None
     if anchors and works:
         works, found = _calibrate(works, reviews, by_author, fixed, task, anchors, max_score,
-                                  reviewer_priors)
+                                  reviewer_priors, explain=explain)
     evidence = {}
     if warning_rule == "evidence" and reviews:
         evidence = warning_rules.evidence_findings(
@@ -394,7 +403,7 @@ def grade_task(reviews: Iterable[ReviewInput], *, policy: str, max_score: float,
 
 def _calibrate(works: dict, reviews: list[ReviewInput], by_author: dict, fixed: _Fixed,
                task: cohort.TaskGrades | None, anchors: Mapping, max_score: float,
-               reviewer_priors: Mapping | None = None) -> tuple[dict, calibration.Calibration]:
+               reviewer_priors: Mapping | None = None, explain: bool = True) -> tuple[dict, calibration.Calibration]:
     """Every work's grade moved by the class offset the anchors show (where the model graded:
     by the reviewer-level refit, cohort.staff_refit). A work graded item by item without the
     model's story gets the error SD of a mean of its reviews."""
@@ -425,7 +434,7 @@ def _calibrate(works: dict, reviews: list[ReviewInput], by_author: dict, fixed: 
                                         calibration=points[i.item] - i.points)
                                 for i in work.items)
             summary = cohort.calibrated_summary(work.summary, found, work.points, after,
-                                                by_items=True)
+                                                by_items=True) if explain else work.summary
             moved[author] = replace(work, points=after, calibration=after - work.points,
                                     items=items_moved, summary=summary)
             continue
@@ -439,7 +448,8 @@ def _calibrate(works: dict, reviews: list[ReviewInput], by_author: dict, fixed: 
         moved[author] = replace(work, points=after, calibration=after - work.points,
                                 scores=scores,
                                 summary=cohort.calibrated_summary(work.summary, told,
-                                                                  work.points, after))
+                                                                  work.points, after)
+                                if explain else work.summary)
     return moved, found
 
 

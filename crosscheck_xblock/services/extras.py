@@ -17,7 +17,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Exists, Func, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value
 
 from .. import extras, schedule
 from ..errors import Conflict
@@ -91,6 +91,50 @@ def _pool_rows(task: TaskRef, now: datetime) -> list[extras.PoolWork]:
         idle[work_id] = min(idle.get(work_id, seen), seen)
     return [extras.PoolWork(work_id, submitted.get(work_id, 0), leased[work_id], pending[work_id],
                             idle.get(work_id, start)) for work_id in works.values()]
+
+
+def _in_pool(task: TaskRef, now: datetime) -> QuerySet:
+    """The task's works in the pool now (extras.in_pool over `_pool_rows`' counts), as one query
+    the database answers from the assignments' indexes: a count, or whether one exists, reads one
+    row into Python whatever the number of works (`_pool_rows` read every open assignment).
+
+    A work's assignment holds a slot when it is submitted, a lease that has not run out, or an
+    assigned review not submitted whose reviewer still blocks (extras.blocking: before the middle
+    of the period anyone, after it the active ones, after the assigned reviews' due time nobody).
+    """
+    middle, due = _middle(task), assigned_due(task)
+    holds = Q(submitted_at__isnull=False) | Q(extra=True, submitted_at__isnull=True, expires_at__gt=now)
+    if not (due is not None and now >= due):
+        open_assigned = Q(extra=False, submitted_at__isnull=True)
+        if middle is not None and now >= middle:
+            # Active: a review submitted or a review's draft saved in the task (as `_pool_rows`).
+            # Whether the reviewer submitted anything is read from the index on (reviewer, extra,
+            # submitted_at), a few rows per reviewer; the reviewers with drafts are a list built once.
+            reviewed = Exists(Assignment.objects.filter(reviewer_id=OuterRef("reviewer_id"), task_id=task.id,
+                                                        submitted_at__isnull=False))
+            drafted = Work.objects.filter(task_id=task.id, student_id__in=Draft.objects.filter(task_id=task.id)
+                                          .exclude(form=Draft.SELF_CHECK).values("student_id")).values("pk")
+            open_assigned &= reviewed | Q(reviewer_id__in=drafted)
+        holds |= open_assigned
+    # COUNT(*) of the work's assignments that hold a slot, read through the index on (work,
+    # submitted_at): a few rows per work. (Filtering on the task too made SQLite walk the task's
+    # index instead, every assignment for every work.) An aggregate without GROUP BY: 0, not
+    # NULL, for a work without any.
+    slots = (Assignment.objects.filter(work_id=OuterRef("pk")).filter(holds).order_by()
+             .annotate(n=Func(Value(1), function="COUNT")).values("n"))
+    return (Work.objects.filter(task_id=task.id).alias(slots=Subquery(slots, output_field=IntegerField()))
+            .filter(slots__lt=_k(task)).order_by())
+
+
+def _pool_size(task: TaskRef, now: datetime) -> int:
+    """How many works are in the pool now (one query; the same as counting `_pool_rows`)."""
+    return _in_pool(task, now).count()
+
+
+def _needs_any(task: TaskRef, now: datetime, excluded: list[int]) -> bool:
+    """extras.needs_any over the task: a work in the pool other than `excluded` (one query that
+    stops at the first such work)."""
+    return _in_pool(task, now).exclude(pk__in=excluded).exists()
 
 
 def _k(task: TaskRef) -> int:
@@ -192,13 +236,13 @@ def sample_after_review(task: TaskRef, now: datetime) -> None:
     """Record the pool's size after a review came in, unless a sample is recent (one query then)."""
     latest = PoolSample.objects.filter(task_id=task.id).order_by("-at").values_list("at", flat=True).first()
     if latest is None or now - latest >= SAMPLE_EVERY:
-        _record(task, _size(_pool_rows(task, now), _k(task)), now)
+        _record(task, _pool_size(task, now), now)
 
 
 def learner_part(task: TaskRef, phase: str, to_do: list[Assignment], now: datetime) -> dict:
     """`get_state`'s "extra": whether the learner may take an extra review now, the one under
-    way, how many they did and may do. The pool is read (five queries) only for a learner who
-    could take one."""
+    way, how many they did and may do. The pool is looked at only for a learner who
+    could take one; it is then one query, whatever the number of works."""
     limit = task.settings.extra_reviews_limit
     taken = [a for a in to_do if a.extra and not is_expired(a.extra, a.submitted_at, a.expires_at, now)]
     lease = next((a for a in taken if a.submitted_at is None), None)
@@ -212,7 +256,7 @@ def learner_part(task: TaskRef, phase: str, to_do: list[Assignment], now: dateti
     finished = all(a.submitted_at is not None for a in to_do if not a.extra)
     if phase == schedule.REVIEW and to_do and finished and lease is None and len(taken) < limit:
         reviewing = [a.work_id for a in to_do if not a.extra] + [a.work_id for a in taken]
-        part["available"] = extras.needs_any(_pool_rows(task, now), _k(task), to_do[0].reviewer_id, reviewing)
+        part["available"] = _needs_any(task, now, [to_do[0].reviewer_id, *reviewing])
     return part
 
 
@@ -220,7 +264,7 @@ def staff_part(task: TaskRef, now: datetime) -> dict:
     """For the staff view: the pool's size now and over time (oldest first)."""
     samples = list(PoolSample.objects.filter(task_id=task.id).order_by("-at").values_list("at", "size")[:MAX_SAMPLES])
     # Only while the reviews run: before, nothing is assigned; after, no more reviews come.
-    size = _size(_pool_rows(task, now), _k(task)) if task.status == schedule.DISTRIBUTED else 0
+    size = _pool_size(task, now) if task.status == schedule.DISTRIBUTED else 0
     return {"size": size, "limit": task.settings.extra_reviews_limit,
             "lease_hours": task.settings.extra_lease_hours,
             "samples": [{"at": schedule.format_datetime(at), "size": n} for at, n in reversed(samples)]}

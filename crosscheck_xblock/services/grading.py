@@ -111,11 +111,13 @@ class TaskGrading:
 
 
 def grade_reviews(task: TaskRef, reviews: list[latest.LatestReview], anchors: dict | None = None,
-                  priors: dict | None = None) -> TaskGrading:
+                  priors: dict | None = None, explain: bool = True) -> TaskGrading:
     """Grade the task's works from their latest reviews with the task's policy, aggregation and
     warning rule; `anchors` ({work_id: staff total or calibration.Anchor}) calibrate them, and
     `priors` ({reviewer work_id: (bias, SD)}, history_priors) inform the reliability model of the
-    reviewers' known biases (issue 16). At most two queries (self-checks for the fixed rule,
+    reviewers' known biases (issue 16). `explain=False` gives the same points, warnings and
+    calibration without the works' stories (`detail` then has no scores or summary: only for
+    previews, never for grades that are saved). At most two queries (self-checks for the fixed rule,
     checklist versions per item)."""
     settings = task.settings
     rule, how = settings.warning_rule, settings.aggregation
@@ -130,7 +132,7 @@ def grade_reviews(task: TaskRef, reviews: list[latest.LatestReview], anchors: di
     outcome = grading.grade_task(inputs, policy=settings.grading_policy, max_score=settings.max_score,
                                  aggregation=how, warning_rule=rule, threshold=settings.threshold,
                                  self_checks=self_checks, anchors=anchors or None,
-                                 reviewer_priors=priors or None)
+                                 reviewer_priors=priors or None, explain=explain)
     return TaskGrading(outcome=outcome, latest=reviews, checklists=versions, rule=rule,
                        max_score=settings.max_score)
 

@@ -1,7 +1,12 @@
 """What grading, analytics, appeals and exports read: the latest version of every submitted
 review and self-check of a task, and its checklist versions. One query each.
 """
+import json
 from dataclasses import dataclass
+from operator import attrgetter
+
+from django.db.models import TextField
+from django.db.models.functions import Cast
 
 from ..checklist import Checklist, checklist_from_rs, item_points
 from ..models import ChecklistVersion, Review, SelfCheck
@@ -14,6 +19,8 @@ class LatestReview:
 
     number: "Reviewer N" of the work's author; position: "Work N" of the reviewer; items: the
     stored fractions {item_id: 0..1}; version_id: its checklist version (None for old rows).
+    comment, item_comments_json: the overall comment and the item comments as stored (JSON text,
+    decoded by `item_comments` when needed), read only with `with_comments`.
     """
 
     number: int
@@ -23,37 +30,40 @@ class LatestReview:
     total: float
     items: dict
     version_id: int | None
+    comment: str = ""
+    item_comments_json: str | None = None
+
+    def item_comments(self) -> dict:
+        """{item_id: text} of the review's item comments ({} when not read or not a mapping)."""
+        if not self.item_comments_json or self.item_comments_json == "{}":
+            return {}
+        found = json.loads(self.item_comments_json)
+        return found if isinstance(found, dict) else {}
 
 
-def latest_reviews(task: TaskRef, work_ids: list[int] | None = None, with_items: bool = True) -> list[LatestReview]:
+def latest_reviews(task: TaskRef, work_ids: list[int] | None = None, with_items: bool = True,
+                   with_comments: bool = False) -> list[LatestReview]:
     """The latest version of every submitted review (of the works `work_ids`, if given), by work
     then reviewer number (one query). `with_items=False` leaves the items unread (None): reading
     40,000 reviews' items is a good part of what a 10,000-work task costs, and only the per-item
-    aggregation needs them."""
+    aggregation needs them. `with_comments` reads the comments too (in the same query; the item
+    comments as their JSON text, decoded only where they are looked at)."""
     latest = {}
     reviews = Review.objects.filter(assignment__task_id=task.id)
     if work_ids is not None:
         reviews = reviews.filter(assignment__work_id__in=work_ids)
     items = "items" if with_items else "checklist_version_id"  # the same column twice: items not read
-    rows = (reviews.order_by("created_at", "id")
-            .values_list("assignment_id", "assignment__reviewer_number", "assignment__reviewer_id",
-                         "assignment__work_id", "assignment__position", "total", items,
-                         "checklist_version_id"))
-    for assignment_id, number, reviewer_id, work_id, position, total, given, version_id in rows:
+    columns = ["assignment_id", "assignment__reviewer_number", "assignment__reviewer_id",
+               "assignment__work_id", "assignment__position", "total", items, "checklist_version_id"]
+    if with_comments:
+        reviews = reviews.annotate(item_comments_json=Cast("item_comments", TextField()))
+        columns += ["comment", "item_comments_json"]
+    rows = reviews.order_by("created_at", "id").values_list(*columns)
+    for assignment_id, number, reviewer_id, work_id, position, total, given, version_id, *comments in rows:
         latest[assignment_id] = LatestReview(number, reviewer_id, work_id, position, total,
-                                             given if with_items else None, version_id)
-    return sorted(latest.values(), key=lambda review: (review.work_id, review.number))
-
-
-def latest_review_comments(task: TaskRef) -> dict[tuple[int, int], tuple[str, dict]]:
-    """{(reviewer id, work id): (overall comment, item comments)} of the latest version of every
-    submitted review (one query; what the staff analytics judge comments by)."""
-    comments = {}
-    rows = (Review.objects.filter(assignment__task_id=task.id).order_by("created_at", "id")
-            .values_list("assignment__reviewer_id", "assignment__work_id", "comment", "item_comments"))
-    for reviewer_id, work_id, comment, item_comments in rows:
-        comments[reviewer_id, work_id] = (comment or "", item_comments if isinstance(item_comments, dict) else {})
-    return comments
+                                             given if with_items else None, version_id,
+                                             *((comments[0] or "", comments[1]) if comments else ()))
+    return sorted(latest.values(), key=attrgetter("work_id", "number"))
 
 
 def latest_self_checks(task: TaskRef, work_ids: list[int] | None = None) -> dict[int, float]:

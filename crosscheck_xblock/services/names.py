@@ -9,7 +9,12 @@ from .guard import guarded
 
 def staff_name(work: Work) -> str:
     """The learner's username for staff, else their anonymous id."""
-    return work.username or work.student_id
+    return name_of(work.username, work.student_id)
+
+
+def name_of(username: str, student_id: str) -> str:
+    """`staff_name` of a work read as columns (username, student_id), not as a model."""
+    return username or student_id
 
 
 @guarded

@@ -1,6 +1,7 @@
 """Grading with a task's options (scoring/grading.py): per-item aggregation, the fixed rule's
 exclusions and warnings (A3), the evidence rule (A5), and the simulated rates Studio shows."""
 
+import random
 import time
 
 import pytest
@@ -8,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crosscheck_xblock.scoring import apply_policy, explain_all, simulation
+from crosscheck_xblock.scoring.calibration import Anchor
 from crosscheck_xblock.scoring.grading import (
     VERSIONS_DIFFER,
     ReviewInput,
@@ -261,3 +263,43 @@ def test_warning_rates_follow_threshold_and_k_not_the_maximum() -> None:
     assert (two.fixed_honest, two.fixed_careless, two.evidence_honest) == (0.0, 0.0, 0.0)
     with pytest.raises(ValueError):
         simulation.warning_rates(4, 0.0, 100.0)
+
+
+# ---------------------------------------------------------------- without the stories (issue 15)
+
+def _random_task(rng, n_works, k, *, items, versions=1):
+    reviews = []
+    for a in range(n_works):
+        for j in range(k):
+            reviewer = f"w{(a + j + 1) % n_works}"
+            points = round(rng.choice([rng.uniform(0, 60), rng.choice([0, 30, 45, 60])]), rng.choice([0, 1, 2]))
+            given = {"a": round(points * 0.5, 2), "b": round(points * 0.5, 2), "pen": -3.0 * (rng.random() < 0.2)}
+            reviews.append(ReviewInput(reviewer=reviewer, author=f"w{a}", points=points,
+                                       items=given if items else None, version=rng.randint(1, versions)))
+    return reviews
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+@pytest.mark.parametrize("rule", ["fixed", "evidence", "none"])
+@pytest.mark.parametrize("how", ["total", "per_item"])
+def test_without_the_stories_the_points_warnings_and_calibration_are_the_same(policy, rule, how) -> None:
+    """The staff analytics preview grades with explain=False: the same numbers, bit for bit, as
+    the grading whose grades are saved, with anchors, priors and every option."""
+    rng = random.Random(f"{policy}-{rule}-{how}")
+    for n_works, k, with_anchors in ((40, 4, True), (12, 3, False), (3, 2, True), (30, 5, False)):
+        reviews = _random_task(rng, n_works, k, items=how == "per_item", versions=1 + (n_works == 30))
+        anchors = ({"w0": 41.5, "w1": Anchor(20.0, {"a": 10.0, "b": 10.0, "pen": 0.0}), "w2": 55.0}
+                   if with_anchors else None)
+        priors = {"w3": (4.0, 2.0), "w5": (-6.0, 3.0)}
+        options = {"policy": policy, "max_score": 60, "aggregation": how, "warning_rule": rule,
+                   "self_checks": {"w0": 59.0, "w4": 1.0}, "anchors": anchors, "reviewer_priors": priors}
+        full = grade_task(reviews, **options)
+        quick = grade_task(reviews, explain=False, **options)
+        assert {a: w.points for a, w in quick.works.items()} == {a: w.points for a, w in full.works.items()}
+        assert {a: (w.calibration, w.needs_staff, w.aggregation, w.items) for a, w in quick.works.items()} == {
+            a: (w.calibration, w.needs_staff, w.aggregation, w.items) for a, w in full.works.items()}
+        assert (quick.far_reviews, quick.far_self_checks, quick.evidence, quick.limit, quick.rule,
+                quick.model_check, quick.calibration) == (full.far_reviews, full.far_self_checks, full.evidence,
+                                                          full.limit, full.rule, full.model_check,
+                                                          full.calibration)
+        assert all(not w.scores and not w.summary for w in quick.works.values())
