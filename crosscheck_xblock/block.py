@@ -56,8 +56,7 @@ def _csv_response(kind: str, pieces) -> Response:
     generator as its body, though the runtime's handler view reads it whole (downloads.py)."""
     response = Response(app_iter=(piece.encode("utf-8") for piece in pieces), content_type="text/csv",
                         charset="utf8")
-    response.headers["Content-Disposition"] = f'attachment; filename="{downloads.filename(kind)}"'
-    response.headers["Cache-Control"] = "private, no-store"
+    response.headers.update(downloads.headers(kind))
     return response
 
 

@@ -72,16 +72,19 @@ def read(token: str) -> dict:
         raise NotAllowed(gettext("This download link has expired; download the export again from the staff "
                                  "page."), "expired_download_link") from err
     except signing.BadSignature as err:
-        raise NotAllowed(gettext("This download link is not valid; download the export again from the staff "
-                                 "page."), "bad_download_link") from err
+        raise _not_valid() from err
     selection = request.get("selection") if isinstance(request, dict) else None
     if (not isinstance(request, dict) or request.get("kind") not in KINDS or not isinstance(request.get("block"), str)
             or not (selection is None or (isinstance(selection, list)
                                           and all(isinstance(item, int) for item in selection)))):
         # Signed by us, so only an older or a foreign use of the salt could get here.
-        raise NotAllowed(gettext("This download link is not valid; download the export again from the staff "
-                                 "page."), "bad_download_link")
+        raise _not_valid()
     return request
+
+
+def _not_valid() -> NotAllowed:
+    return NotAllowed(gettext("This download link is not valid; download the export again from the staff page."),
+                      "bad_download_link")
 
 
 def pieces(task: services.TaskRef, request: dict, now: datetime):
@@ -98,6 +101,8 @@ def pieces(task: services.TaskRef, request: dict, now: datetime):
     return [services.reviewer_ratings_csv(task, now, keys=keys)]
 
 
-def filename(kind: str) -> str:
-    """The download's file name."""
-    return f"crosscheck-{kind}.csv"
+def headers(kind: str) -> dict[str, str]:
+    """The download's headers besides its type, the same from the link's view and from the
+    handler's own answer: its file name, and no shared cache keeps staff's data."""
+    return {"Content-Disposition": f'attachment; filename="crosscheck-{kind}.csv"',
+            "Cache-Control": "private, no-store"}

@@ -99,6 +99,6 @@ def export_download(request, token: str):
         response["Cache-Control"] = "private, no-store"
         return response
     response = StreamingHttpResponse((piece.encode("utf-8") for piece in pieces), content_type=downloads.CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{downloads.filename(wanted["kind"])}"'
-    response["Cache-Control"] = "private, no-store"  # staff's data: no shared cache keeps it
+    for name, value in downloads.headers(wanted["kind"]).items():
+        response[name] = value
     return response
