@@ -14,7 +14,7 @@ from datetime import datetime
 import numpy as np
 from django.db.models import Count
 
-from .. import schedule
+from .. import i18n, schedule
 from ..i18n import gettext
 from ..models import Grade, LearnerWarning, Work
 from ..scoring.agreement import IDEAL_WITHIN, agreement_all
@@ -89,7 +89,7 @@ def _task_analytics(task: TaskRef, now: datetime) -> dict:
     evidence = ({reviewer: finding.reason for reviewer, finding in graded.evidence.items()}
                 if settings.warning_rule == "evidence"
                 else flag_reviewers(triples, max_score=max_score) if triples else {})
-    evidence = {reviewer: str(reason) for reviewer, reason in evidence.items()}  # in the reader's language
+    evidence = dict(zip(evidence, i18n.render_all(evidence.values())))  # in the reader's language
 
     # The proposal's fixed rule (A3), over the whole task at once.
     index = {work.pk: i for i, work in enumerate(works)}
@@ -108,19 +108,18 @@ def _task_analytics(task: TaskRef, now: datetime) -> dict:
     thin, pasted = _comment_signals(task, reviews)
 
     # Per reviewer: mean signed deviation from the other reviewers of the same work.
-    received = defaultdict(list)
+    # The others' mean from the work's sum and count (the same numbers as summing the others).
+    received_sum, received_n = defaultdict(float), defaultdict(int)
     for _, _reviewer_id, work_id, total in rows:
-        received[work_id].append(total)
+        received_sum[work_id] += total
+        received_n[work_id] += 1
     deviations = defaultdict(list)
     fixed_warned = set()
     reviews_by_work = defaultdict(list)
-    for i, (number, reviewer_id, work_id, total) in enumerate(rows):
-        others = list(received[work_id])
-        others.remove(total)
-        deviation = total - sum(others) / len(others) if others else None
-        if deviation is not None:
-            deviations[reviewer_id].append(deviation)
-        far, excluded = bool(far_rows[i]), bool(excluded_rows[i])
+    for (number, reviewer_id, work_id, total), far, excluded in zip(rows, far_rows, excluded_rows):
+        others = received_n[work_id] - 1
+        if others:
+            deviations[reviewer_id].append(total - (received_sum[work_id] - total) / others)
         if far:
             fixed_warned.add(reviewer_id)
         self_check = self_checks.get(work_id)
@@ -129,8 +128,8 @@ def _task_analytics(task: TaskRef, now: datetime) -> dict:
             "reviewer_learner": names.get(reviewer_id, ""),
             "total": total,
             "spread": None if self_check is None else round(abs(total - self_check), 4),
-            "excluded_by_fixed_rule": excluded,
-            "warned_by_fixed_rule": far,
+            "excluded_by_fixed_rule": bool(excluded),
+            "warned_by_fixed_rule": bool(far),
             "evidence_flag": evidence.get(reviewer_id, ""),
             "thin_comment": (reviewer_id, work_id) in thin,
         })

@@ -111,6 +111,25 @@ def test_numbers_are_worded_as_babel_words_them():
     assert i18n.format_number(float("inf")) == "inf" and i18n.format_number(1e300) == str(1e300)
 
 
+def test_render_all_words_each_text_as_render_does():
+    """render_all (the staff analytics' 10,000 reasons) looks each template up and formats each
+    number once for the lot: the same words as rendering one by one, in either language, and
+    nothing remembered after it."""
+    rng = random.Random(16)
+    habit = "scores scatter by %(noise)s points around the others"
+    texts = [plural_text("%(habit)s over %(n)s review", "%(habit)s over %(n)s reviews", rng.choice([1, 2, 3, 5, 21]),
+                         {"habit": Text(habit, {"noise": rng.choice([12.5, 0.004, 1234.5, -0.0, 7])})})
+             for _ in range(200)] + [Text(""), Text("No works submitted yet.")]
+    for language in i18n.LANGUAGES:
+        with i18n.using(language):
+            one_by_one = [text.render() for text in texts]
+            assert i18n.render_all(texts) == one_by_one
+            assert i18n.format_number(12.5) == ("12,5" if language == "ru" else "12.5")
+    with i18n.using("ru"):
+        in_russian = i18n.render_all(texts[:1])
+    assert i18n.render_all(texts[:1]) != in_russian and i18n.format_number(1234.5) == "1,234.5"
+
+
 def test_a_stored_text_is_worded_for_each_reader():
     stored = i18n.dumps(plural_text("%(count)s works distributed, %(n)s reviewer each.",
                                     "%(count)s works distributed, %(n)s reviewers each.", 3, {"count": 12}))
