@@ -13,6 +13,7 @@ import functools
 import html
 import os
 import re
+import time
 from importlib import resources
 
 from web_fragments.fragment import Fragment
@@ -22,14 +23,26 @@ from . import compat, i18n
 TRANS_MARK = re.compile(r"""\{%\s*(?:trans|translate)\s+(?P<q>["'])(?P<text>.*?)(?P=q)\s*%\}""", re.S)
 
 
+# A file's modification time is looked at again at most this often (seconds): a learner page
+# has a dozen files, and finding and stat-ing each one on every render was a millisecond of it.
+RECHECK_SECONDS = 1.0
+_versions: dict[str, tuple[float, object, object]] = {}  # name -> (checked at, path, version)
+
+
 def package_text(name: str) -> str:
-    """A file of the package, as text: read once, and again only when the file changed (a
-    learner page has a dozen of them, its stylesheet, scripts and template)."""
+    """A file of the package, as text: read once, and again only when the file changed (looked
+    at no more than once a RECHECK_SECONDS; a learner page has a dozen of them, its stylesheet,
+    scripts and template)."""
+    now = time.monotonic()
+    known = _versions.get(name)
+    if known is not None and now - known[0] < RECHECK_SECONDS:
+        return _read(known[1], known[2])
     path = resources.files("crosscheck_xblock").joinpath(name)
     try:
         version = os.stat(path).st_mtime_ns
     except TypeError:  # a package not unpacked on disk (a zip): its files cannot change
         version = None
+    _versions[name] = (now, path, version)
     return _read(path, version)
 
 

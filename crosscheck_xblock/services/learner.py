@@ -66,7 +66,8 @@ def learner_state(task: TaskRef, student_id: str | None, now: datetime, time_zon
             .select_related("grade", "appeal__checklist_version", "best").first() if student_id else None)
     if work is None:
         return state
-    changes = link_changes([work.pk]).get(work.pk, [])
+    # A replaced link moves updated_at past submitted_at: a work never replaced has no changes.
+    changes = link_changes([work.pk]).get(work.pk, []) if work.updated_at != work.submitted_at else []
     state["submission"] = {"url": work.url, "submitted_at": schedule.format_datetime(work.submitted_at),
                            "updated_at": schedule.format_datetime(work.updated_at),
                            "link_changes": changes}
@@ -80,7 +81,8 @@ def learner_state(task: TaskRef, student_id: str | None, now: datetime, time_zon
     ended = phase in (schedule.REVIEW_CLOSED, schedule.CLOSED)
     peers = list(Assignment.objects.filter(work_id__in=[a.work_id for a in to_do])
                  .exclude(reviewer=work)) if ended and to_do else []
-    history = _histories([a.pk for a in (*to_do, *received, *peers)])
+    # A review's first version marks its assignment submitted: none submitted, no versions to read.
+    history = _histories([a.pk for a in (*to_do, *received, *peers) if a.submitted_at is not None])
     checks = _self_check_histories([work.pk, *(a.work_id for a in to_do)])
     drafts = dict(Draft.objects.filter(task_id=task.id, student_id=student_id).values_list("form", "data"))
 
@@ -192,6 +194,8 @@ class _Versions:
 def _histories(assignment_ids: list[int]) -> dict[int, list[Review]]:
     """Every submitted version of these assignments' reviews, oldest first."""
     history = defaultdict(list)
+    if not assignment_ids:
+        return history
     for review in Review.objects.filter(assignment_id__in=assignment_ids).order_by("created_at", "id"):
         history[review.assignment_id].append(review)
     return history
