@@ -205,8 +205,9 @@ def compute_grades(task: TaskRef, now: datetime) -> tuple[list[Grade], list[Lear
                      .values_list("reviewer_id", flat=True))
     # Issue 16: the calibration set's staff grades are anchors (none: nothing moves), and what
     # the course's earlier tasks' anchors showed of the reviewers informs the model.
-    graded = grade_reviews(task, latest.latest_reviews(task), anchors=calibration_anchors(task),
-                           priors=history_priors(task))
+    # Only the per-item aggregation reads the reviews' items (40,000 JSON values at 10,000 works).
+    reviews = latest.latest_reviews(task, with_items=task.settings.aggregation == "per_item")
+    graded = grade_reviews(task, reviews, anchors=calibration_anchors(task), priors=history_priors(task))
     grades = []
     for work_id in Work.objects.filter(task_id=task.id).values_list("pk", flat=True):
         base = {"work_id": work_id, "max_points": max_score, "policy": policy, "created_at": now}
