@@ -10,7 +10,7 @@ transaction.
 """
 from collections.abc import Iterable, Sequence
 
-from django.db import connection, models
+from django.db import connections, models, router
 from django.db.models.constants import OnConflict
 
 _PLAIN = (int, str, bool)
@@ -23,6 +23,7 @@ def insert_rows(model: type[models.Model], names: Sequence[str], rows: Iterable[
     Every other concrete field but the auto pk gets its default (a field with none is a
     programming error). `ignore_conflicts` skips rows that break a unique key, as bulk_create's."""
     meta = model._meta
+    connection = connections[router.db_for_write(model)]  # where bulk_create would write
     given = [meta.get_field(name) for name in names]
     rest = [field for field in meta.concrete_fields
             if field not in given and not isinstance(field, models.AutoField)]
