@@ -123,7 +123,7 @@ class _Computed:
 
 def _compute(task: TaskRef, now: datetime) -> _Computed:
     inputs = grading.inputs_version(task)
-    grades, warnings = grading.compute_grades(task, now)
+    grades, warnings = grading.grade_rows(task, now)
     return _Computed(inputs, grades, warnings, best_works.marks(task)[0])
 
 
@@ -177,7 +177,7 @@ def complete_cross_check(task: TaskRef, now: datetime, wait: bool = True,
             if computed is None or computed.inputs != grading.inputs_version(task):
                 computed = _compute(task, now)  # a review came in meanwhile: again, under the lock
             # Rows without bulk_create's per-value preparation (issue 15: 10,000 grades; bulk.py).
-            bulk.insert_objects(Grade, computed.grades)
+            bulk.insert_rows(Grade, grading.GRADE_FIELDS, computed.grades)
             # The warnings of the task's rule (A3, A5) belong to these grades: both or neither.
             bulk.insert_objects(LearnerWarning, computed.warnings)
             notices.on_grading(task, computed.best_marks, now)  # N12, with the grades
