@@ -71,11 +71,25 @@ def exact(value: float) -> Fraction:
     """
     if isinstance(value, bool) or not isinstance(value, int | float | Fraction):
         raise ValueError(f"A score must be a number, not {value!r}.")
+    # A task's 40,000 scores take a few hundred values: parsing each repr again was a good part
+    # of grading it (issue 15). Equal numbers have equal exact values (1, 1.0 and Fraction(1)
+    # alike), and a Fraction never changes, so one per value serves them all.
+    found = _EXACT.get(value)
+    if found is not None:
+        return found
     if isinstance(value, float):
         if not math.isfinite(value):
             raise ValueError(f"A score must be a finite number, not {value!r}.")
-        return Fraction(repr(value))
-    return Fraction(value)
+        found = Fraction(repr(value))
+    else:
+        found = Fraction(value)
+    if len(_EXACT) < _EXACT_LIMIT:
+        _EXACT[value] = found
+    return found
+
+
+_EXACT: dict = {}
+_EXACT_LIMIT = 100_000  # bounded: a long-lived worker grades many tasks
 
 
 def _mean(values: Iterable[Fraction]) -> Fraction:

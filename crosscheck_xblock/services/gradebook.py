@@ -17,7 +17,7 @@ import logging
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from submissions import api as submissions_api
 
 from ..models import Grade, Work
@@ -62,8 +62,17 @@ def write_score(grade: Grade, now: datetime, submission_uuid: str | None = None)
 
 
 def save_score_state(grades: list[Grade]) -> None:
-    """Store what `write_score` decided for these grades (one query)."""
-    Grade.objects.bulk_update(grades, _STATE_FIELDS)
+    """Store what `write_score` decided for these grades: one UPDATE for those written (the
+    common case: the same four fields for all), and the failed ones' own values after it."""
+    written = [grade.pk for grade in grades if grade.score_written]
+    if written:
+        # Every written grade had its attempts counted up by one from the value read under the
+        # row lock, so F() + 1 stores the same number as the instance holds.
+        Grade.objects.filter(pk__in=written).update(score_written=True, score_error="", score_retry_at=None,
+                                                    score_attempts=F("score_attempts") + 1)
+    failed = [grade for grade in grades if not grade.score_written]
+    if failed:
+        Grade.objects.bulk_update(failed, _STATE_FIELDS)
 
 
 def unwritten(task_id: int, now: datetime):
@@ -83,7 +92,10 @@ def write_batch(task_id: int, now: datetime, pks: tuple[int, int] | None = None)
     due = unwritten(task_id, now)
     if pks is not None:
         due = due.filter(pk__gte=pks[0], pk__lte=pks[1])
-    batch = list(due.select_for_update(skip_locked=True).order_by("pk")[:SCORE_BATCH_SIZE])
+    # Only what a write needs: the details (the scores and their story, a few kB of JSON per
+    # grade) are not read here.
+    batch = list(due.select_for_update(skip_locked=True).only("pk", "work_id", "points", "max_points",
+                                                              *_STATE_FIELDS).order_by("pk")[:SCORE_BATCH_SIZE])
     uuids = dict(Work.objects.filter(pk__in=[grade.work_id for grade in batch])
                  .values_list("pk", "submission_uuid"))
     for grade in batch:

@@ -25,7 +25,7 @@ from ..distribution import assign_reviewers, reviews_per_work, shortfall_message
 from ..errors import Conflict
 from ..i18n import N_, Text, gettext, plural_text
 from ..models import Assignment, Grade, LearnerWarning, SweepState, Task, Work
-from . import anchors, best_works, extras, gradebook, grading, notices, registry
+from . import anchors, best_works, bulk, extras, gradebook, grading, notices, registry
 from .guard import guarded
 from .registry import TaskRef
 
@@ -70,7 +70,8 @@ def start_cross_check(task: TaskRef, now: datetime, wait: bool = True) -> dict:
             Task.objects.filter(pk=task.id).update(distribution_note=note)
             return {"started": False, "status": row.status, "message": i18n.render(shortfall)}
         plan = assign_reviewers(work_ids, k=k, seed=row.seed)
-        Assignment.objects.bulk_create(assignment_rows(task.id, plan, row.seed), batch_size=2000)
+        # Rows, not model instances (issue 15: 40,000 of them at 10,000 works; services/bulk.py).
+        bulk.insert_rows(Assignment, ASSIGNMENT_FIELDS, assignment_rows(task.id, plan, row.seed))
         row.status = Task.DISTRIBUTED
         row.distributed_at = now
         row.reviewers_per_work = reviews_per_work(len(work_ids), k)
@@ -84,8 +85,12 @@ def start_cross_check(task: TaskRef, now: datetime, wait: bool = True) -> dict:
                                    row.reviewers_per_work, {"count": len(work_ids)}).render()}
 
 
-def assignment_rows(task_id: int, plan: dict, seed: str) -> list[Assignment]:
-    """The assignments of a plan {reviewer: [work, …]}: "Work N" is the position in the
+ASSIGNMENT_FIELDS = ("task_id", "reviewer_id", "work_id", "position", "reviewer_number", "token")
+
+
+def assignment_rows(task_id: int, plan: dict, seed: str) -> list[tuple]:
+    """The assignments of a plan {reviewer: [work, …]}, as tuples of ASSIGNMENT_FIELDS (the
+    others take their defaults: not extra, not submitted): "Work N" is the position in the
     reviewer's (already random) list; "Reviewer N" is drawn at random per work from the task's
     secret seed, so the numbers tell an author nothing about who submitted first."""
     reviewers_of = defaultdict(list)
@@ -99,8 +104,7 @@ def assignment_rows(task_id: int, plan: dict, seed: str) -> list[Assignment]:
         rng.shuffle(reviewers)
         for n, reviewer_id in enumerate(reviewers, start=1):
             number[reviewer_id, work_id] = n
-    return [Assignment(task_id=task_id, reviewer_id=reviewer_id, work_id=work_id, position=position,
-                       reviewer_number=number[reviewer_id, work_id], token=secrets.token_hex(12))
+    return [(task_id, reviewer_id, work_id, position, number[reviewer_id, work_id], secrets.token_hex(12))
             for reviewer_id in sorted(plan)
             for position, work_id in enumerate(plan[reviewer_id], start=1)]
 
@@ -119,7 +123,7 @@ class _Computed:
 
 def _compute(task: TaskRef, now: datetime) -> _Computed:
     inputs = grading.inputs_version(task)
-    grades, warnings = grading.compute_grades(task, now)
+    grades, warnings = grading.grade_rows(task, now)
     return _Computed(inputs, grades, warnings, best_works.marks(task)[0])
 
 
@@ -172,9 +176,10 @@ def complete_cross_check(task: TaskRef, now: datetime, wait: bool = True,
             extras.drop_unsubmitted(task)  # D4: leases nobody submitted held nothing (grading skips them)
             if computed is None or computed.inputs != grading.inputs_version(task):
                 computed = _compute(task, now)  # a review came in meanwhile: again, under the lock
-            Grade.objects.bulk_create(computed.grades, batch_size=2000)
+            # Rows without bulk_create's per-value preparation (issue 15: 10,000 grades; bulk.py).
+            bulk.insert_rows(Grade, grading.GRADE_FIELDS, computed.grades)
             # The warnings of the task's rule (A3, A5) belong to these grades: both or neither.
-            LearnerWarning.objects.bulk_create(computed.warnings, batch_size=2000)
+            bulk.insert_objects(LearnerWarning, computed.warnings)
             notices.on_grading(task, computed.best_marks, now)  # N12, with the grades
             row.status = Task.GRADING
             row.save(update_fields=["status"])

@@ -30,6 +30,7 @@ from ..i18n import N_, Text, gettext, plural_text
 from ..models import Assignment, Notice, NotificationSettings, Task, Work
 from ..notifications import telegram
 from ..pseudonyms import reviewer_title, work_title
+from . import bulk
 from .guard import guarded
 from .registry import TaskRef
 
@@ -70,6 +71,7 @@ DAY = timedelta(days=1)
 # N1 is sent while submission is open and at most this long after the opening (a task that
 # opened long before notices existed does not announce itself).
 OPENED_WINDOW = timedelta(days=7)
+_NOTICE_FIELDS = ("task_id", "student_id", "kind", "occasion", "detail", "created_at")
 
 
 # ---------------------------------------------------------------- creating
@@ -88,11 +90,11 @@ def notify_many(task_id: int, rows, kind: str, now: datetime) -> None:
     """`notify` for (student id, occasion, detail) rows of one kind, each its own."""
     if kind not in KINDS:
         raise ValueError(f"unknown notice kind {kind!r}")  # a programming error
-    notices = [Notice(task_id=task_id, student_id=student_id, kind=kind, occasion=str(occasion)[:64],
-                      detail=detail, created_at=now)
+    # Rows, not model instances (issue 15: 20,000 notices at a start of 10,000 works).
+    notices = [(task_id, student_id, kind, str(occasion)[:64], detail, now)
                for student_id, occasion, detail in rows if student_id]
     if notices:
-        Notice.objects.bulk_create(notices, batch_size=1000, ignore_conflicts=True)
+        bulk.insert_rows(Notice, _NOTICE_FIELDS, notices, batch_size=1000, ignore_conflicts=True)
         _wake_outbox()
 
 

@@ -4,12 +4,11 @@ The interruption is an exception raised from inside the step after some rows wer
 same thing the database does with the open transaction of a worker that is killed.
 """
 import pytest
-from django.db.models.query import QuerySet
 from submissions import api as submissions_api
 
 from crosscheck_xblock import services
 from crosscheck_xblock.models import Assignment, Grade, Task
-from crosscheck_xblock.services import gradebook
+from crosscheck_xblock.services import bulk, gradebook
 
 from .conftest import (
     CLOSES,
@@ -38,21 +37,23 @@ class Broken(Exception):
     """A bug in a step: it raises, the step's transaction rolls back."""
 
 
-def _bulk_create_half_then_die(model, error=Killed):
-    real = QuerySet.bulk_create
+def _insert_half_then_die(model, error=Killed):
+    """services/bulk.insert_rows (what the steps write their many rows with), writing half of
+    the model's rows and then dying."""
+    real = bulk.insert_rows
 
-    def bulk_create(self, objs, *args, **kwargs):
-        if self.model is not model:
-            return real(self, objs, *args, **kwargs)
-        objs = list(objs)
-        real(self, objs[: len(objs) // 2], *args, **kwargs)  # some rows are written…
-        raise error(f"killed after {len(objs) // 2} {model.__name__} rows")
-    return bulk_create
+    def insert_rows(target, names, rows, *args, **kwargs):
+        if target is not model:
+            return real(target, names, rows, *args, **kwargs)
+        rows = list(rows)
+        real(target, names, rows[: len(rows) // 2], *args, **kwargs)  # some rows are written…
+        raise error(f"killed after {len(rows) // 2} {model.__name__} rows")
+    return insert_rows
 
 
 def test_an_interrupted_distribution_leaves_no_assignment(monkeypatch):
     make_task("crash-start", 7, k=3)
-    monkeypatch.setattr(QuerySet, "bulk_create", _bulk_create_half_then_die(Assignment))
+    monkeypatch.setattr(bulk, "insert_rows", _insert_half_then_die(Assignment))
     with pytest.raises(Killed):
         advance("crash-start", DEADLINE)
     assert Assignment.objects.count() == 0
@@ -67,7 +68,7 @@ def test_an_interrupted_grade_computation_leaves_no_grade(monkeypatch):
     make_task("crash-grades", 6, k=2)
     start("crash-grades", DEADLINE)
     review_all("crash-grades", DEADLINE)
-    monkeypatch.setattr(QuerySet, "bulk_create", _bulk_create_half_then_die(Grade))
+    monkeypatch.setattr(bulk, "insert_rows", _insert_half_then_die(Grade))
     with pytest.raises(Killed):
         advance("crash-grades", CLOSES)
     assert Grade.objects.count() == 0 and score_rows("crash-grades") == 0
@@ -117,7 +118,7 @@ def test_a_page_view_writes_one_batch_and_staff_complete_finishes(monkeypatch):
 
 def test_a_failing_step_does_not_break_the_page_view(monkeypatch):
     make_task("page-crash", 5, k=2)
-    monkeypatch.setattr(QuerySet, "bulk_create", _bulk_create_half_then_die(Assignment, Broken))
+    monkeypatch.setattr(bulk, "insert_rows", _insert_half_then_die(Assignment, Broken))
     after = services.run_due_transitions(task("page-crash"), DEADLINE)  # logs, does not raise
     assert after.status == Task.OPEN and Assignment.objects.count() == 0
     monkeypatch.undo()

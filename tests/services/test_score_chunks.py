@@ -158,8 +158,8 @@ def test_a_serial_writer_and_chunks_share_the_grades(settings, queued, monkeypat
 def test_the_grades_are_computed_before_the_task_row_lock(monkeypatch):
     graded_task("compute-first", 6)
     events = []
-    real_compute, real_lock = grading.compute_grades, registry.lock_row
-    monkeypatch.setattr(grading, "compute_grades", lambda *a, **k: events.append("compute") or real_compute(*a, **k))
+    real_compute, real_lock = grading.grade_rows, registry.lock_row  # what the grading computes with
+    monkeypatch.setattr(grading, "grade_rows", lambda *a, **k: events.append("compute") or real_compute(*a, **k))
 
     def lock_row(task_ref, *, wait=True):
         events.append("lock")
@@ -175,7 +175,7 @@ def test_a_review_landing_between_the_computation_and_the_lock_is_counted(monkey
     """The inputs changed after the grades were computed: they are computed again under the lock."""
     graded_task("compute-again", 6, skip=0)  # nobody's grade is a 0 for unfinished reviews
     calls = []
-    real_compute = grading.compute_grades
+    real_compute = grading.grade_rows  # what the grading computes with
     latest = Review.objects.order_by("-pk").first()
     author = latest.assignment.work_id
 
@@ -188,11 +188,13 @@ def test_a_review_landing_between_the_computation_and_the_lock_is_counted(monkey
                                   comment="changed")
         return result
 
-    monkeypatch.setattr(grading, "compute_grades", compute_then_a_review_lands)
-    before = real_compute(task("compute-again"), CLOSES)[0]
+    before = grading.compute_grades(task("compute-again"), CLOSES)[0]
+    monkeypatch.setattr(grading, "grade_rows", compute_then_a_review_lands)
     assert complete("compute-again", CLOSES)["completed"] is True
     assert len(calls) == 2
     stored = Grade.objects.get(work_id=author)
     stale = next(grade for grade in before if grade.work_id == author)
-    fresh = next(grade for grade in real_compute(task("compute-again"), CLOSES)[0] if grade.work_id == author)
+    monkeypatch.undo()
+    fresh = next(grade for grade in grading.compute_grades(task("compute-again"), CLOSES)[0]
+                 if grade.work_id == author)
     assert stored.exact_points == fresh.exact_points < stale.exact_points  # the new version's 0 counts
