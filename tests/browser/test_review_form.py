@@ -6,6 +6,7 @@ import secrets
 from playwright.sync_api import expect
 
 from .test_flow import expect_tab, handler_response, open_block, open_tab, pick_work, screenshot, submit_link
+from .test_russian_run import handler
 
 TASK = 3  # scenario crosscheck.3: k = 2, max score 60 (the checklist totals 100)
 LEARNERS = [f"f{n}-{secrets.token_hex(2)}" for n in range(1, 4)]
@@ -151,18 +152,6 @@ def test_review_form_end_to_end(workbench, context, artifacts):
     screenshot(page, artifacts / "learner-received-reviews.png")
 
 
-def _post(page, handler, student, body):
-    """(status, JSON answer) of a handler call from the page, as `student`."""
-    return page.evaluate("""async ([handler, student, body]) => {
-        const usage = document.querySelector('[data-usage]').getAttribute('data-usage');
-        const token = document.cookie.match(/csrftoken=([^;]+)/)[1];
-        const response = await fetch(`/handler/${usage}/${handler}/?student=${student}`, {
-            method: 'POST', headers: {'Content-Type': 'application/json', 'X-CSRFToken': token},
-            body: JSON.stringify(body)});
-        return [response.status, await response.json()];
-    }""", [handler, student, body])
-
-
 def test_countdown_to_the_next_date(workbench, context):
     """The page counts down to the date the current phase waits for (here: the cross-check end)."""
     page = context.new_page()
@@ -170,10 +159,10 @@ def test_countdown_to_the_next_date(workbench, context):
     expect(page.locator(".cc-countdown")).to_be_hidden()  # no dates set yet
     # The test before leaves the task started; where this one runs without it (alone, or in a
     # workbench of its own), two works are submitted and the task started here.
-    if _post(page, "get_state", "staff", {})[1]["phase"] == "submission":
+    if handler(page, "get_state")["body"]["phase"] == "submission":
         for name in ("countdown-a", "countdown-b"):
-            assert _post(page, "submit_work", name, {"url": f"https://{name}.example.org/"})[0] == 200
-        assert _post(page, "staff_start", "staff", {})[0] == 200
+            assert handler(page, "submit_work", {"url": f"https://{name}.example.org/"}, student=name)["status"] == 200
+        assert handler(page, "staff_start")["status"] == 200
         page.reload()
     # Set a deadline two days ahead through the Studio handler; T1 fills the end (+3 days).
     status = page.evaluate("""async () => {
