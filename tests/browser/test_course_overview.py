@@ -1,6 +1,6 @@
 """The learner's course overview (issue 13, S4) in a real browser: three tasks of the course in
 different phases (one open for submission, one under review, the graded demo), shown in the block
-(collapsible, above the task) and on the plugin's course page, reached from the workbench's index.
+(collapsible, below the task) and on the plugin's course page, reached from the workbench's index.
 Open tasks stand out before the list; links lead to each task's page; nobody else's name shows.
 Audited with axe in English and Russian, and opened with the keyboard alone.
 
@@ -95,7 +95,7 @@ def test_the_course_overview_in_the_block_and_on_the_course_page(workbench, cont
         staff.locator("button.cc-staff_start").click()
     assert started.value.status == 200
 
-    # ---- in the block: collapsed above the task, its summary counting the open tasks
+    # ---- in the block: collapsed below the task, its summary counting the open tasks
     with handler_response(page, "course_overview") as answer:
         open_block(page, workbench.scenario(REVIEW, learner), PHASE_REVIEW)
     tasks = {task["title"]: task for task in answer.value.json()["tasks"]}
@@ -103,8 +103,11 @@ def test_the_course_overview_in_the_block_and_on_the_course_page(workbench, cont
     assert tasks[GRADED_TITLE]["phase"] == "closed"
     details = page.locator(".crosscheck details.cc-overview")
     expect(details).to_be_visible()
-    assert details.evaluate("d => d.compareDocumentPosition(d.closest('.crosscheck').querySelector('.cc-header'))"
-                            ) & 4, "the overview comes before the task's header"
+    # After the task: it arrives after the page, and above the tabs it pushed them down under the
+    # pointer (a click on a tab once landed where the tab had been).
+    assert details.evaluate("d => [...d.closest('.crosscheck').querySelectorAll('.cc-tablist, .cc-panel')]"
+                            ".every(part => d.compareDocumentPosition(part) & Node.DOCUMENT_POSITION_PRECEDING)"
+                            ), "the overview comes after the tabs and every panel"
     expect(details.locator(".cc-overview-summary")).to_contain_text(
         re.compile(r"All cross-checks of this course: \d+"))
     expect(details.locator(".cc-overview-summary-open")).to_have_text(re.compile(r"^\d+ open for submission$"))

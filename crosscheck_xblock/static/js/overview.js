@@ -1,7 +1,7 @@
 /* The learner's course overview (issue 13, S4): every cross-check of the course in one list,
  * newest first, from the `course_overview` answer ({"tasks": [...]}). Plain JS, no build step.
  *
- * Two places show it: the block, in a collapsible part above the task (filled by its own
+ * Two places show it: the block, in a collapsible part below the task (filled by its own
  * handler call once the page has loaded, so the page's state costs nothing more), and the
  * course-level page of the plugin (/crosscheck/courses/<course id>/, views.py), which embeds the
  * answer. Tasks open for submission stand out twice: named with their deadline at the top, before
