@@ -436,9 +436,11 @@ class CrossCheckXBlock(OlxMixin, XBlock):
         return {"result": result, "overview": services.staff_overview(self.live_task(), call.now)}
 
     @json_api(STAFF_READ)
-    def staff_analytics(self, call, _data):
-        """Agreement, the two warning rules and the grade distribution of the task, for course staff."""
-        return services.task_analytics(call.task, call.now)
+    def staff_analytics(self, call, data):
+        """Agreement, the two warning rules and the grade distribution of the task, for course staff,
+        with one page of its works' table: `{"page", "per_page", "sort", "order", "search"}` (each
+        optional; the 50 works with the largest spread first)."""
+        return services.task_analytics(call.task, call.now, data)
 
     @json_api(STAFF_READ)
     def staff_appeals(self, call, _data):

@@ -6,6 +6,7 @@ numbers to the pure functions of `scoring/`. Staff only: the answers name learne
 """
 import contextlib
 import gc
+import heapq
 import math
 import threading
 from collections import Counter, defaultdict
@@ -19,7 +20,7 @@ from ..i18n import gettext
 from ..models import Grade, LearnerWarning, Work
 from ..scoring.agreement import IDEAL_WITHIN, agreement_all
 from ..scoring.warning_rules import flag_reviewers, outlier_check_all
-from . import anchors, grading, latest
+from . import anchors, grading, latest, paging
 from .guard import guarded
 from .names import name_of
 from .rates import simulated_rates
@@ -27,6 +28,10 @@ from .registry import TaskRef
 from .task_settings import WARNING_RULES
 
 HISTOGRAM_BINS = 10
+# The works' table sorts by these (the learner, their self-check, the largest spread, the grade
+# or the expected one, the number of flags); the agreement chart shows at most this many reviewers.
+SORTS = ("spread", "learner", "self_check", "grade", "flags")
+REVIEWERS_SHOWN = 50
 # A review below the maximum whose comments together (overall and item comments, trimmed) are
 # shorter than this, or than the task's comment_min_chars if that is longer, is "thin".
 THIN_COMMENT_CHARS = 40
@@ -57,13 +62,32 @@ def _collector_paused():
 
 
 @guarded
-def task_analytics(task: TaskRef, now: datetime) -> dict:
-    """Everything the staff analytics view shows; a fixed number of queries for any number of works."""
+def task_analytics(task: TaskRef, now: datetime, data: dict | None = None) -> dict:
+    """Everything the staff analytics view shows, with one page of its works' table (`data`: see
+    paging.page_query; the 50 works with the largest spread unless asked); a fixed number of
+    queries for any number of works."""
+    query = paging.page_query(data, SORTS, "spread", "desc")
     with _collector_paused():
-        return _task_analytics(task, now)
+        return _task_analytics(task, now, query)
 
 
-def _task_analytics(task: TaskRef, now: datetime) -> dict:
+def _page(keyed: list, query: dict) -> tuple[list, dict]:
+    """The page asked of the works' (index, expected points, sort keys) and its paging fields:
+    searched by learner (ignoring case), sorted by the column with empty cells last both ways
+    and the work's place as the tie-break, so a page never shows a row twice nor skips one."""
+    if query["search"]:
+        needle = query["search"].casefold()
+        keyed = [entry for entry in keyed if needle in entry[2]["learner"]]
+    sort, descending = query["sort"], query["order"] == "desc"
+    present = [entry for entry in keyed if entry[2][sort] is not None]
+    present.sort(key=lambda entry: (entry[2][sort], entry[0]), reverse=descending)
+    ordered = present + sorted((entry for entry in keyed if entry[2][sort] is None),
+                               key=lambda entry: entry[0], reverse=descending)
+    page, start, _pages = paging.page_bounds(query, len(ordered))
+    return ordered[start:start + query["per_page"]], paging.page_fields(query, page, len(ordered), SORTS)
+
+
+def _task_analytics(task: TaskRef, now: datetime, query: dict) -> dict:
     settings = task.settings
     max_score, policy, threshold = settings.max_score, settings.grading_policy, settings.threshold
     # Rows, not model instances: building 20,000 of them was a tenth of this view's time.
@@ -115,26 +139,21 @@ def _task_analytics(task: TaskRef, now: datetime) -> dict:
         received_n[work_id] += 1
     deviations = defaultdict(list)
     fixed_warned = set()
-    reviews_by_work = defaultdict(list)
-    for (number, reviewer_id, work_id, total), far, excluded in zip(rows, far_rows, excluded_rows):
+    reviews_of = defaultdict(list)  # work id → its (row, far, excluded); dicts only for the page's works
+    review_flags = Counter()  # work id → flags its reviews raise (the "flags" column's sort key)
+    for row, far, excluded in zip(rows, far_rows, excluded_rows):
+        _, reviewer_id, work_id, total = row
         others = received_n[work_id] - 1
         if others:
             deviations[reviewer_id].append(total - (received_sum[work_id] - total) / others)
         if far:
             fixed_warned.add(reviewer_id)
-        self_check = self_checks.get(work_id)
-        reviews_by_work[work_id].append({
-            "reviewer": number,
-            "reviewer_learner": names.get(reviewer_id, ""),
-            "total": total,
-            "spread": None if self_check is None else round(abs(total - self_check), 4),
-            "excluded_by_fixed_rule": bool(excluded),
-            "warned_by_fixed_rule": bool(far),
-            "evidence_flag": evidence.get(reviewer_id, ""),
-            "thin_comment": (reviewer_id, work_id) in thin,
-        })
+        reviews_of[work_id].append((row, far, excluded))
+        if excluded or reviewer_id in evidence or (reviewer_id, work_id) in thin:
+            review_flags[work_id] += bool(excluded) + (reviewer_id in evidence) + ((reviewer_id, work_id) in thin)
 
-    table, values, graded_count = [], [], 0
+    # Every work's sort keys and the histogram's values; the table's rows only for the page asked.
+    keyed, values, graded_count = [], [], 0
     for i, work in enumerate(works):
         agreement = agreements.get(work.pk)
         grade = grades.get(work.pk)
@@ -146,12 +165,41 @@ def _task_analytics(task: TaskRef, now: datetime) -> dict:
             graded_count += 1
         elif grade is None and expected_points is not None:
             values.append(expected_points)
+        flag_count = (bool(agreement and agreement.ideal) + bool(needs_staff[i]) + bool(authors_warned[i])
+                      + review_flags[work.pk])
+        keyed.append((i, expected_points, {
+            "learner": names[work.pk].casefold(),
+            "self_check": self_checks.get(work.pk),
+            "spread": None if agreement is None else agreement.largest,
+            "grade": expected_points if grade is None else grade[1],
+            "flags": flag_count}))
+    page_rows, page_fields = _page(keyed, query)
+
+    def review_json(row, far, excluded):
+        number, reviewer_id, work_id, total = row
+        self_check = self_checks.get(work_id)
+        return {
+            "reviewer": number,
+            "reviewer_learner": names.get(reviewer_id, ""),
+            "total": total,
+            "spread": None if self_check is None else round(abs(total - self_check), 4),
+            "excluded_by_fixed_rule": bool(excluded),
+            "warned_by_fixed_rule": bool(far),
+            "evidence_flag": evidence.get(reviewer_id, ""),
+            "thin_comment": (reviewer_id, work_id) in thin,
+        }
+
+    table = []
+    for i, expected_points, _keys in page_rows:
+        work = works[i]
+        agreement = agreements.get(work.pk)
+        grade = grades.get(work.pk)
         table.append({
             "work_id": work.pk,
             "learner": names[work.pk],
             "url": work.url,
             "self_check": self_checks.get(work.pk),
-            "reviews": reviews_by_work.get(work.pk, []),
+            "reviews": [review_json(*entry) for entry in reviews_of.get(work.pk, [])],
             "largest_spread": None if agreement is None else round(agreement.largest, 4),
             "reviewer_range": None if agreement is None else round(agreement.reviewer_range, 4),
             "ideal": bool(agreement and agreement.ideal),
@@ -162,19 +210,30 @@ def _task_analytics(task: TaskRef, now: datetime) -> dict:
             "expected": expected_points,
             "grade": None if grade is None else dict(zip(("status", "points", "exact", "max"), grade)),
         })
-    # Staff re-check the works with the largest spread first (A4).
-    table.sort(key=lambda row: -(row["largest_spread"] or 0))
 
     thin_by_reviewer = Counter(reviewer for reviewer, _ in thin)  # once, not once per reviewer (10,000 of them)
-    reviewers = sorted(
-        ({"reviewer_learner": names.get(reviewer_id, ""),
-          "reviews": len(devs), "mean_deviation": round(sum(devs) / len(devs), 4),
-          "warned_by_fixed_rule": reviewer_id in fixed_warned,
-          "evidence_flag": evidence.get(reviewer_id, ""),
-          "thin_reviews": thin_by_reviewer[reviewer_id],
-          "pasted_comment": reviewer_id in pasted}
-         for reviewer_id, devs in deviations.items()),
-        key=lambda row: row["mean_deviation"])
+
+    def reviewer_json(reviewer_id, devs):
+        return {"reviewer_learner": names.get(reviewer_id, ""),
+                "reviews": len(devs), "mean_deviation": round(sum(devs) / len(devs), 4),
+                "warned_by_fixed_rule": reviewer_id in fixed_warned,
+                "evidence_flag": evidence.get(reviewer_id, ""),
+                "thin_reviews": thin_by_reviewer[reviewer_id],
+                "pasted_comment": reviewer_id in pasted}
+
+    # The chart shows the reviewers furthest from the others at both ends (all of them in a
+    # class of up to REVIEWERS_SHOWN): a bar per reviewer of 10,000 would be 160,000 pixels high.
+    means = {reviewer: sum(devs) / len(devs) for reviewer, devs in deviations.items()}
+    by_deviation = sorted(means, key=lambda reviewer: (means[reviewer], names.get(reviewer, "")))
+    if len(by_deviation) > REVIEWERS_SHOWN:
+        by_deviation = by_deviation[:REVIEWERS_SHOWN // 2] + by_deviation[-(REVIEWERS_SHOWN // 2):]
+    reviewers = [reviewer_json(reviewer, deviations[reviewer]) for reviewer in by_deviation]
+    # The reviewers whose comments do not justify their points, most thin reviews first.
+    flagged = set(thin_by_reviewer) | pasted
+    first_flagged = heapq.nsmallest(REVIEWERS_SHOWN, flagged, key=lambda reviewer: (
+        -thin_by_reviewer[reviewer], reviewer not in pasted, names.get(reviewer, "")))
+    comment_flags = [{"reviewer_learner": names.get(reviewer, ""), "thin_reviews": thin_by_reviewer[reviewer],
+                      "pasted_comment": reviewer in pasted} for reviewer in first_flagged]
     reviewer_count = len({row[1] for row in rows})
     fixed_count, authors_count = len(fixed_warned), int(outliers.author_warned.sum()) if works else 0
     return {
@@ -194,8 +253,15 @@ def _task_analytics(task: TaskRef, now: datetime) -> dict:
         # read this task's counts against; memoised, so only the first view pays.
         "simulated": simulated_rates(settings.reviews_per_work, threshold, max_score),
         "ideal_within": IDEAL_WITHIN,
+        # One page of the works (`data`: page, per_page, sort, order, search; the largest spread
+        # first unless asked, as staff re-check those first, A4) and the paging fields.
         "works": table,
+        **page_fields,
+        # The chart's reviewers (at most REVIEWERS_SHOWN) of all those with co-reviewers.
         "reviewers": reviewers,
+        "reviewers_total": len(deviations),
+        "comment_flags": comment_flags,
+        "comment_flags_total": len(flagged),
         "histogram": _histogram(values, max_score, graded_count),
         "warnings": {
             "reviewers": reviewer_count,

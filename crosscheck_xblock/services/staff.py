@@ -8,10 +8,9 @@ from django.db.models import F, Func, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
 
 from .. import i18n, sanitize, schedule
-from ..errors import BadRequest
-from ..i18n import N_, Text, gettext
+from ..i18n import gettext
 from ..models import Appeal, Assignment, Grade, LearnerWarning, LinkChange, Rating, Work
-from . import appeals, community, extras, gradebook, latest, ratings, warnings
+from . import appeals, community, extras, gradebook, latest, paging, ratings, warnings
 from .guard import guarded
 from .names import staff_name
 from .registry import TaskRef
@@ -21,10 +20,6 @@ from .submissions import link_changes
 CANDIDATES = 10
 
 
-# The staff table's pages (issue 15): the rows per page unless asked, the most a page may have.
-PER_PAGE = 50
-MAX_PER_PAGE = 200
-MAX_SEARCH = 150
 # The columns the table sorts by, each an SQL ordering of the task's works; the work's id breaks
 # ties, so a page never shows a row twice nor skips one.
 SORTS = ("learner", "url", "submitted_at", "updated_at", "reviews_done", "reviews_received", "grade")
@@ -52,34 +47,6 @@ def _sort_key(sort: str):
     return F(sort)
 
 
-def page_query(data) -> dict:
-    """The staff table's page asked for: `{"page", "per_page", "sort", "order", "search"}`, each
-    optional; 400 with a code for a value that is not one of them."""
-    data = data if isinstance(data, dict) else {}
-
-    def whole(name, default, low, high, code):
-        value = data.get(name, default)
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise BadRequest(Text(N_("`%(name)s` must be a whole number from %(low)s to %(high)s."),
-                                  {"name": name, "low": low, "high": high}).render(), code)
-        return value
-
-    page = whole("page", 1, 1, 10**9, "bad_page")
-    per_page = whole("per_page", PER_PAGE, 1, MAX_PER_PAGE, "bad_per_page")
-    sort = data.get("sort", DEFAULT_SORT)
-    if sort not in SORTS:
-        raise BadRequest(Text(N_("`sort` must be one of: %(columns)s."), {"columns": ", ".join(SORTS)}).render(),
-                         "bad_sort")
-    order = data.get("order", "asc")
-    if order not in ("asc", "desc"):
-        raise BadRequest(gettext("`order` must be asc or desc."), "bad_order")
-    search = data.get("search", "")
-    if not isinstance(search, str) or len(search) > MAX_SEARCH:
-        raise BadRequest(Text(N_("`search` must be text of at most %(n)s characters."), {"n": MAX_SEARCH}).render(),
-                         "bad_search")
-    return {"page": page, "per_page": per_page, "sort": sort, "order": order, "search": search.strip()}
-
-
 def _page_of_works(task: TaskRef, query: dict) -> tuple[list[Work], int, int]:
     """(the page's works in order, how many works match the search, the page number shown).
 
@@ -93,13 +60,11 @@ def _page_of_works(task: TaskRef, query: dict) -> tuple[list[Work], int, int]:
         needle = query["search"]
         works = works.filter(Q(username__icontains=needle) | Q(username="", student_id__icontains=needle))
     total = works.count()
-    pages = max(1, -(-total // query["per_page"]))
-    page = min(query["page"], pages)  # a page past the end (the search shrank the list): the last one
+    page, start, _pages = paging.page_bounds(query, total)
     key = _sort_key(query["sort"])
     # Empty grades last both ways, as the page's own tables put empty cells.
     ordered = key.desc(nulls_last=True) if query["order"] == "desc" else key.asc(nulls_last=True)
     tie = "-pk" if query["order"] == "desc" else "pk"
-    start = (page - 1) * query["per_page"]
     return list(works.order_by(ordered, tie)[start:start + query["per_page"]]), total, page
 
 
@@ -151,9 +116,9 @@ def _learner_rows(task: TaskRef, works: list[Work]) -> list[dict]:
 @guarded
 def staff_overview(task: TaskRef, now: datetime, data: dict | None = None) -> dict:
     """Progress of the learners for the staff view (who submitted, reviews done, grade): one page
-    of the table (`data`: see page_query; the first 50 by submission time unless asked) and the
-    task's totals. A fixed number of queries however many works the task has."""
-    query = page_query(data)
+    of the table (`data`: see paging.page_query; the first 50 by submission time unless asked) and
+    the task's totals. A fixed number of queries however many works the task has."""
+    query = paging.page_query(data, SORTS, DEFAULT_SORT)
     works, total, page = _page_of_works(task, query)
     learners = _learner_rows(task, works)
     submissions = total if not query["search"] else Work.objects.filter(task_id=task.id).count()
@@ -184,10 +149,7 @@ def staff_overview(task: TaskRef, now: datetime, data: dict | None = None) -> di
                                                     status=Rating.PENDING).count(),
         # The page's rows; `total` of them match the search (all the works without one).
         "learners": learners,
-        "page": page, "per_page": query["per_page"], "total": total,
-        "pages": max(1, -(-total // query["per_page"])),
-        "sort": query["sort"], "order": query["order"], "search": query["search"],
-        "sorts": list(SORTS),
+        **paging.page_fields(query, page, total, SORTS),
         # D4: works lacking reviews now and over the review period.
         "extra_pool": extras.staff_part(task, now),
     }

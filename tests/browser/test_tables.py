@@ -1,5 +1,6 @@
-"""The staff tables at a thousand rows (issue 10): common.js's dataTable, the one the progress
-and analytics tabs use, on the learner page's own scripts — sort by a column (both ways, empty
+"""The staff tables at a thousand rows (issue 10): common.js's dataTable, the one the best works,
+reviewer ratings and conversations tabs use (progress and analytics page on the server, issue 15),
+on the learner page's own scripts — sort by a column (both ways, empty
 cells last), filter by learner with the count announced, headers that stay in view, and a
 keyboard that reaches the sort buttons."""
 from .test_flow import DEMO, expect

@@ -160,6 +160,112 @@ var CrossCheckCommon = (function () {
 
   // ------------------------------------------------------------------ staff tables
 
+  var PER_PAGE_CHOICES = [10, 25, 50, 100, 200];
+
+  /** A staff table the server sorts, searches and pages (issue 15): a task of 10,000 learners
+   * sends one page of rows. Its search box, sortable headers (aria-sort) and pager stay in place
+   * while a page loads, so the keyboard focus stays where it was; an older answer that comes late
+   * is dropped.
+   *
+   *   columns    [{label, sort (the server's sort name; none: not sortable), cell(row) → text or node}]
+   *   answer     the first answer (its rows, page, per_page, pages, total, sort, order, search)
+   *   options    rows(answer) → its rows, fetch(query) → a promise of the next answer,
+   *              showError(text), onQuery(query) (the page shown, to keep across re-renders),
+   *              rowAttrs(row), tableClass, caption, searchLabel, pagerLabel,
+   *              countText(answer, first, last) → the line above the table
+   * Answers the table's node. */
+  function pagedTable(columns, answer, options) {
+    var query = {};
+    var loading = 0;
+    var ths = columns.map(function (column) {
+      if (!column.sort) { return el("th", {scope: "col", text: column.label}); }
+      return el("th", {scope: "col"}, [el("button", {type: "button", "class": "cc-sort", "data-sort": column.sort,
+                                                      text: column.label, onclick: function () {
+        var order = query.sort === column.sort && query.order === "asc" ? "desc" : "asc";  // i18n: code
+        load({sort: column.sort, order: order, page: 1});
+      }})]);
+    });
+    var tbody = el("tbody");
+    var table = el("table", {"class": "cc-data-table " + (options.tableClass || "")}, [
+      el("caption", {text: options.caption}), el("thead", {}, [el("tr", {}, ths)]), tbody]);
+    var region = el("div", {"class": "cc-table-scroll", role: "region", tabindex: "0", "aria-label": options.caption},
+                    [table]);
+    var searchId = uniqueId("cc-staff-search"), perPageId = uniqueId("cc-per-page");
+    var box = el("input", {type: "search", id: searchId, "class": "cc-filter-input cc-staff-search-input",
+                           autocomplete: "off", value: answer.search || ""});
+    var typing = null;
+    box.addEventListener("input", function () {  // searches as staff type, once they pause
+      clearTimeout(typing);
+      typing = setTimeout(function () { load({search: box.value.trim(), page: 1}); }, 350);
+    });
+    var form = el("form", {"class": "cc-filter cc-staff-search", role: "search", onsubmit: function (event) {
+      event.preventDefault();
+      clearTimeout(typing);
+      load({search: box.value.trim(), page: 1});
+    }}, [el("label", {"for": searchId, text: options.searchLabel}), " ", box, " ",
+         el("button", {type: "submit", "class": "cc-staff-search-button", text: t("Search")})]);
+    var count = el("p", {"class": "cc-row-count", role: "status"});
+    var perPage = el("select", {id: perPageId, "class": "cc-per-page", onchange: function () {
+      load({per_page: Number(perPage.value), page: 1});
+    }}, PER_PAGE_CHOICES.map(function (n) { return el("option", {value: String(n), text: String(n)}); }));
+    var prev = el("button", {type: "button", "class": "cc-page-prev", text: t("Previous page"),
+                             onclick: function () { load({page: query.page - 1}); }});
+    var next = el("button", {type: "button", "class": "cc-page-next", text: t("Next page"),
+                             onclick: function () { load({page: query.page + 1}); }});
+    var status = el("span", {"class": "cc-page-status"});
+    var pager = el("nav", {"class": "cc-pager", "aria-label": options.pagerLabel}, [
+      prev, " ", status, " ", next, " ",
+      el("label", {"for": perPageId, text: t("Rows per page")}), " ", perPage]);
+
+    function fill(fresh) {
+      query = {page: fresh.page, per_page: fresh.per_page, sort: fresh.sort, order: fresh.order, search: fresh.search};
+      if (options.onQuery) { options.onQuery(query); }
+      var rows = options.rows(fresh);
+      tbody.textContent = "";
+      rows.forEach(function (row) {
+        tbody.appendChild(el("tr", options.rowAttrs ? options.rowAttrs(row) : {}, columns.map(function (column) {
+          var content = column.cell(row);
+          return typeof content === "string" ? el("td", {text: content}) : el("td", {}, [content]);
+        })));
+      });
+      ths.forEach(function (th, i) {
+        if (columns[i].sort && columns[i].sort === fresh.sort) {
+          th.setAttribute("aria-sort", fresh.order === "desc" ? "descending" : "ascending");
+        } else { th.removeAttribute("aria-sort"); }
+      });
+      var first = (fresh.page - 1) * fresh.per_page + 1;
+      count.textContent = options.countText(fresh, first, first + rows.length - 1);
+      status.textContent = t("Page %(page)s of %(pages)s", {page: fresh.page, pages: fresh.pages});
+      perPage.value = String(fresh.per_page);
+      var focused = document.activeElement;
+      prev.disabled = fresh.page <= 1;
+      next.disabled = fresh.page >= fresh.pages;
+      // A pager button that just turned off had the focus: it moves to the other one, not the page's top.
+      if ((focused === prev && prev.disabled) || (focused === next && next.disabled)) {
+        var other = focused === prev ? next : prev;
+        (other.disabled ? box : other).focus();
+      }
+    }
+
+    function load(changes) {
+      var asked = {};
+      Object.keys(query).forEach(function (key) { asked[key] = key in changes ? changes[key] : query[key]; });
+      var mine = ++loading;
+      region.setAttribute("aria-busy", "true");
+      options.showError("");
+      return options.fetch(asked).then(function (fresh) {
+        if (mine !== loading) { return; }
+        region.removeAttribute("aria-busy");
+        fill(fresh);
+      }).catch(function (err) { region.removeAttribute("aria-busy"); options.showError(err.message); });
+    }
+
+    fill(answer);
+    var node = el("div", {"class": "cc-data-table-wrap " + (options.wrapClass || "")}, [form, count, region, pager]);
+    node.load = load;  // for a caller that shows another page than the answer's (the one staff were on)
+    return node;
+  }
+
   /** A table for up to thousands of rows: sticky headers, sort by a column (a button in each
    * header, aria-sort on the header), and a text box filtering the rows by `filter(row)`.
    *
@@ -383,7 +489,7 @@ var CrossCheckCommon = (function () {
 
   return {t: t, nt: nt, gradeStatus: gradeStatus, setLanguage: setLanguage, language: function () { return language; },
           fmtNumber: fmtNumber, el: el, plainText: plainText, nodes: nodes, uniqueId: uniqueId, tabList: tabList,
-          dataTable: dataTable, uniqueId: uniqueId, csrfToken: csrfToken, handlerCaller: handlerCaller,
+          dataTable: dataTable, pagedTable: pagedTable, uniqueId: uniqueId, csrfToken: csrfToken, handlerCaller: handlerCaller,
           fmtDate: fmtDate, round2: round2, fmtPoints: fmtPoints, percent: percent, ratesTable: ratesTable,
           timeLeft: timeLeft, nextDateText: nextDateText};
 })();

@@ -653,10 +653,8 @@ function CrossCheckBlock(runtime, element) {
   // The page of the table staff look at (issue 15): the server sorts, searches and pages, so a
   // task of 10,000 learners sends 50 rows. Kept across re-renders (after Start or Complete).
   var staffQuery = {page: 1, per_page: 50, sort: "submitted_at", order: "asc", search: ""};  // i18n: code
-  var PER_PAGE_CHOICES = [10, 25, 50, 100, 200];
 
-  /** The learners' table with its search box, sortable headers and pager; its controls stay in
-   * place while a page loads, so the keyboard focus stays where it was. */
+  /** The learners' table (CrossCheckCommon.pagedTable) over `overview`'s page of learners. */
   function learnersTable(overview) {
     var columns = [
       {label: t("Learner"), sort: "learner", cell: function (row) { return row.learner; }},
@@ -667,100 +665,29 @@ function CrossCheckBlock(runtime, element) {
       {label: t("Reviews received"), sort: "reviews_received", cell: function (row) { return CrossCheckExtras.receivedText(row); }},
       {label: t("Grade"), sort: "grade", cell: function (row) { return gradeCell(row.grade); }}
     ];
-    var loading = 0;  // the number of the latest request: an older answer that comes late is dropped
-    var ths = columns.map(function (column) {
-      return el("th", {scope: "col"}, [el("button", {type: "button", "class": "cc-sort", "data-sort": column.sort,
-                                                      text: column.label, onclick: function () {
-        var order = staffQuery.sort === column.sort && staffQuery.order === "asc" ? "desc" : "asc";  // i18n: code
-        load({sort: column.sort, order: order, page: 1});
-      }})]);
-    });
-    var tbody = el("tbody");
-    var table = el("table", {"class": "cc-data-table cc-staff-table cc-progress-table"}, [
-      el("caption", {text: t("Learners and their progress")}), el("thead", {}, [el("tr", {}, ths)]), tbody]);
-    var region = el("div", {"class": "cc-table-scroll", role: "region", tabindex: "0",
-                            "aria-label": t("Learners and their progress")}, [table]);
-    var searchId = CrossCheckCommon.uniqueId("cc-staff-search"), perPageId = CrossCheckCommon.uniqueId("cc-per-page");
-    var box = el("input", {type: "search", id: searchId, "class": "cc-filter-input cc-staff-search-input",
-                           autocomplete: "off", value: staffQuery.search});
-    var typing = null;
-    box.addEventListener("input", function () {  // searches as staff type, once they pause
-      clearTimeout(typing);
-      typing = setTimeout(function () { load({search: box.value.trim(), page: 1}); }, 350);
-    });
-    var form = el("form", {"class": "cc-filter cc-staff-search", role: "search", onsubmit: function (event) {
-      event.preventDefault();
-      clearTimeout(typing);
-      load({search: box.value.trim(), page: 1});
-    }}, [el("label", {"for": searchId, text: t("Search by learner")}), " ", box, " ",
-         el("button", {type: "submit", "class": "cc-staff-search-button", text: t("Search")})]);
-    var count = el("p", {"class": "cc-row-count", role: "status"});
-    var perPage = el("select", {id: perPageId, "class": "cc-per-page", onchange: function () {
-      load({per_page: Number(perPage.value), page: 1});
-    }}, PER_PAGE_CHOICES.map(function (n) { return el("option", {value: String(n), text: String(n)}); }));
-    var prev = el("button", {type: "button", "class": "cc-page-prev", text: t("Previous page"),
-                             onclick: function () { load({page: staffQuery.page - 1}); }});
-    var next = el("button", {type: "button", "class": "cc-page-next", text: t("Next page"),
-                             onclick: function () { load({page: staffQuery.page + 1}); }});
-    var status = el("span", {"class": "cc-page-status"});
-    var pager = el("nav", {"class": "cc-pager", "aria-label": t("Pages of the learners' table")}, [
-      prev, " ", status, " ", next, " ",
-      el("label", {"for": perPageId, text: t("Rows per page")}), " ", perPage]);
-
-    function fill(answer) {
-      staffQuery = {page: answer.page, per_page: answer.per_page, sort: answer.sort, order: answer.order,
-                    search: answer.search};
-      tbody.textContent = "";
-      answer.learners.forEach(function (row) {
-        tbody.appendChild(el("tr", {"data-learner": row.learner}, columns.map(function (column) {
-          var content = column.cell(row);
-          return typeof content === "string" ? el("td", {text: content}) : el("td", {}, [content]);
-        })));
-      });
-      ths.forEach(function (th, i) {
-        if (columns[i].sort === answer.sort) {
-          th.setAttribute("aria-sort", answer.order === "desc" ? "descending" : "ascending");
-        } else { th.removeAttribute("aria-sort"); }
-      });
-      var first = (answer.page - 1) * answer.per_page + 1;
-      count.textContent = !answer.total
-        ? (answer.search ? t("No learner matches “%(search)s”.", {search: answer.search}) : t("No learner has submitted yet."))
-        : nt("Learner %(from)s–%(to)s of %(n)s", "Learners %(from)s–%(to)s of %(n)s", answer.total,
-             {from: first, to: first + answer.learners.length - 1});
-      status.textContent = t("Page %(page)s of %(pages)s", {page: answer.page, pages: answer.pages});
-      perPage.value = String(answer.per_page);
-      var focused = document.activeElement;
-      prev.disabled = answer.page <= 1;
-      next.disabled = answer.page >= answer.pages;
-      // A pager button that just turned off had the focus: it moves to the other one, not the page's top.
-      if ((focused === prev && prev.disabled) || (focused === next && next.disabled)) {
-        var other = focused === prev ? next : prev;
-        (other.disabled ? box : other).focus();
-      }
-    }
-
-    function load(changes) {
-      var query = {};
-      Object.keys(staffQuery).forEach(function (key) { query[key] = key in changes ? changes[key] : staffQuery[key]; });
-      var mine = ++loading;
-      region.setAttribute("aria-busy", "true");
-      showError("");
-      return call("staff_overview", query).then(function (answer) {
-        if (mine !== loading) { return; }
-        region.removeAttribute("aria-busy");
-        fill(answer);
-      }).catch(function (err) { region.removeAttribute("aria-busy"); showError(err.message); });
-    }
-
     // After Start or Complete the answer is the first page: the page staff were on comes back.
     var saved = staffQuery;
-    fill(overview);
-    if (Object.keys(saved).some(function (key) { return saved[key] !== staffQuery[key]; })) { load(saved); }
-    return el("div", {"class": "cc-data-table-wrap cc-staff-learners"}, [form, count, region, pager]);
+    var node = CrossCheckCommon.pagedTable(columns, overview, {
+      rows: function (answer) { return answer.learners; },
+      fetch: function (query) { return call("staff_overview", query); },
+      showError: showError,
+      onQuery: function (query) { staffQuery = query; },
+      rowAttrs: function (row) { return {"data-learner": row.learner}; },
+      tableClass: "cc-staff-table cc-progress-table", wrapClass: "cc-staff-learners",
+      caption: t("Learners and their progress"), searchLabel: t("Search by learner"),
+      pagerLabel: t("Pages of the learners' table"),
+      countText: function (answer, first, last) {
+        return !answer.total
+          ? (answer.search ? t("No learner matches “%(search)s”.", {search: answer.search}) : t("No learner has submitted yet."))
+          : nt("Learner %(from)s–%(to)s of %(n)s", "Learners %(from)s–%(to)s of %(n)s", answer.total, {from: first, to: last});
+      }});
+    if (Object.keys(saved).some(function (key) { return saved[key] !== staffQuery[key]; })) { node.load(saved); }
+    return node;
   }
 
   // ------------------------------------------------------------------ staff: analytics, appeals, settings
 
+  var analyticsQuery = {};
   function loadAnalytics() {
     var panel = $(".cc-staff-analytics");
     if (!panel.firstChild) {
@@ -771,8 +698,11 @@ function CrossCheckBlock(runtime, element) {
     }
     var target = panel.querySelector(".cc-analytics");
     showError("");
-    call("staff_analytics").then(function (data) {
-      CrossCheckAnalytics.render(target, data);
+    // A refresh shows the page of the works' table staff were on (issue 15: it pages on the server).
+    call("staff_analytics", analyticsQuery).then(function (data) {
+      CrossCheckAnalytics.render(target, data, {
+        fetch: function (query) { return call("staff_analytics", query); }, showError: showError,
+        onQuery: function (query) { analyticsQuery = query; }});
       target.removeAttribute("aria-busy");
       var calibration = el("div", {"class": "cc-calibration-panel"});
       target.appendChild(calibration);
@@ -938,7 +868,7 @@ function CrossCheckBlock(runtime, element) {
   }
   render();
   if (tabs) { tabs.select(defaultTab()); }
-  // The course overview (S4) above the task: its own call once the page is there (the page's
+  // The course overview (S4) below the task: its own call once the page is there (the page's
   // state costs no query more); a failure leaves it hidden, the task works without it.
   var overview = $(".cc-overview");
   if (state && init.signed_in) {

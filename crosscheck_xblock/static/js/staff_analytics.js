@@ -125,10 +125,11 @@ var CrossCheckAnalytics = (function () {
     ]);
   }
 
-  /** Thin reviews and pasted comments, overall and reviewer by reviewer. */
+  /** Thin reviews and pasted comments, overall and reviewer by reviewer (the server sends the
+   * first of them, most thin reviews first). */
   function commentSignals(data) {
     var el = CrossCheckCommon.el, w = data.warnings;
-    var flagged = data.reviewers.filter(function (r) { return r.thin_reviews || r.pasted_comment; });
+    var flagged = data.comment_flags;
     var items = flagged.map(function (r) {
       var parts = [];
       if (r.thin_reviews) {
@@ -148,12 +149,20 @@ var CrossCheckAnalytics = (function () {
       el("h4", {text: t("Comments that justify the points")}),
       el("p", {"class": "cc-note cc-analytics-thin", text: t("%(thin)s, %(by)s. %(pasted)s",
                                                              {thin: thin, by: by, pasted: pasted})}),
-      items.length ? el("ul", {"class": "cc-analytics-comment-flags"}, items) : null
+      items.length ? el("ul", {"class": "cc-analytics-comment-flags"}, items) : null,
+      data.comment_flags_total > flagged.length
+        ? el("p", {"class": "cc-note cc-analytics-comment-more",
+                   text: t("The first %(shown)s of %(n)s reviewers, most thin reviews first.",
+                           {shown: flagged.length, n: data.comment_flags_total})}) : null
     ]);
   }
 
-  /** Draw `data` (the staff_analytics answer) into `container`; `links` are [{href, text}]. */
-  function render(container, data, links) {
+  /** Draw `data` (the staff_analytics answer) into `container`. `options`: links [{href, text}],
+   * fetch(query) → a promise of another answer (the works' table pages on the server),
+   * showError(text), onQuery(query) (the table's page shown, to ask again on a refresh). */
+  function render(container, data, options) {
+    options = options || {};
+    var links = options.links;
     var el = CrossCheckCommon.el;
     container.textContent = "";
     container.appendChild(el("h3", {text: t("Staff: analytics")}));
@@ -177,29 +186,36 @@ var CrossCheckAnalytics = (function () {
       }
       return work.expected === null ? "" : t("expected %(points)s", {points: fmt(work.expected)});
     }
-    function number(value) { return value === null || value === undefined ? null : value; }
     var columns = [
-      {label: t("Work"), value: function (work) { return work.learner; }, cell: function (work) { return work.learner; }},
-      {label: t("Self-check"), value: function (work) { return number(work.self_check); },
-       cell: function (work) { return fmt(work.self_check); }},
+      {label: t("Work"), sort: "learner", cell: function (work) { return work.learner; }},
+      {label: t("Self-check"), sort: "self_check", cell: function (work) { return fmt(work.self_check); }},
       {label: t("Reviewer totals"), cell: function (work) {
         return work.reviews.map(function (r) { return fmt(r.total) + (r.excluded_by_fixed_rule ? "*" : ""); }).join(", ");
       }},
-      {label: t("Largest spread"), value: function (work) { return number(work.largest_spread); },
-       cell: function (work) { return fmt(work.largest_spread); }},
-      {label: t("Grade"), value: function (work) {
-        return work.grade ? number(work.grade.points) : number(work.expected);
-      }, cell: gradeOf},
-      {label: t("Ideal / flags"), value: function (work) { return flags(work, data.threshold); },
-       cell: function (work) { return flags(work, data.threshold); }}
+      {label: t("Largest spread"), sort: "spread", cell: function (work) { return fmt(work.largest_spread); }},
+      {label: t("Grade"), sort: "grade", cell: gradeOf},
+      {label: t("Ideal / flags"), sort: "flags", cell: function (work) { return flags(work, data.threshold); }}
     ];
-    container.appendChild(CrossCheckCommon.dataTable(columns, data.works, {
-      tableClass: "cc-staff-table cc-analytics-table", caption: t("Works, their reviews and grades"),
-      filter: function (work) { return work.learner; }, filterLabel: t("Filter by learner"),
-      rowAttrs: function (work) { return {"data-learner": work.learner}; }}));
+    container.appendChild(CrossCheckCommon.pagedTable(columns, data, {
+      rows: function (answer) { return answer.works; },
+      fetch: options.fetch, showError: options.showError || function () { return null; }, onQuery: options.onQuery,
+      rowAttrs: function (work) { return {"data-learner": work.learner}; },
+      tableClass: "cc-staff-table cc-analytics-table", wrapClass: "cc-analytics-works",
+      caption: t("Works, their reviews and grades"), searchLabel: t("Search by learner"),
+      pagerLabel: t("Pages of the works' table"),
+      countText: function (answer, first, last) {
+        return !answer.total
+          ? (answer.search ? t("No work matches “%(search)s”.", {search: answer.search}) : t("No works submitted yet."))
+          : nt("Work %(from)s–%(to)s of %(n)s", "Works %(from)s–%(to)s of %(n)s", answer.total, {from: first, to: last});
+      }}));
     container.appendChild(el("h4", {text: t("Grades (final, or expected with the task's policy, aggregation and warning rule)")}));
     container.appendChild(histogram(data));
     container.appendChild(el("h4", {text: t("Reviewers: mean points above (right) or below (left) the other reviewers")}));
+    if (data.reviewers_total > data.reviewers.length) {
+      container.appendChild(el("p", {"class": "cc-note cc-agreement-note", text:
+        t("The %(shown)s reviewers furthest from the others, half below and half above, of %(n)s.",
+          {shown: data.reviewers.length, n: data.reviewers_total})}));
+    }
     container.appendChild(agreementChart(data));
   }
 
