@@ -51,15 +51,25 @@ def sync_task(usage_key: str, course_id: str, config: dict) -> TaskRef:
     """
     settings = TaskSettings.from_config(config)
     due = _due_columns(settings.timeline)
-    task, created = Task.objects.get_or_create(
-        usage_key=usage_key, defaults={"course_id": course_id, "config": config, **due})
+    # The row with its newest checklist version in one query (a page view's every query costs
+    # more to build than to run: issue 15); the first view of a block creates both.
+    newest = (ChecklistVersion.objects.select_related("task").filter(task__usage_key=usage_key)
+              .order_by("-number").first())
+    if newest is not None:
+        task, created = newest.task, False
+    else:
+        task, created = Task.objects.get_or_create(
+            usage_key=usage_key, defaults={"course_id": course_id, "config": config, **due})
     if not created and (task.config != config or task.course_id != course_id
                         or any(getattr(task, name) != value for name, value in due.items())):
         Task.objects.filter(pk=task.pk).update(config=config, course_id=course_id, **due)
         task.config, task.course_id = config, course_id
         for name, value in due.items():
             setattr(task, name, value)
-    return task_ref(task, settings)
+    # The newest version is current while the checklist is the same; otherwise (or with no
+    # version yet) task_ref adds one.
+    current = newest is not None and newest.checklist == (config.get("checklist") or {})
+    return task_ref(task, settings, version=(newest.pk, newest.number) if current else None)
 
 
 @guarded
