@@ -6,10 +6,14 @@
 - The page's scripts come after the JS catalog of the reader's language: the platform's compiled
   one where the LMS has it (OEP-58), else the one shipped in `public/js/translations/`, the way
   Open edX XBlocks ship theirs. The scripts read it as `CrossCheckI18N` (common.js `t`, `nt`).
+- The block's pages link their stylesheet and scripts (`static/`) by the runtime's
+  `local_resource_url`, which the block's `open_local_resource` answers for those files (SERVED)
+  besides `public/`: browsers keep them, and a page carries only its HTML and state.
 - The plugin's own pages (the course overview, views.py) are whole documents with the stylesheet,
   the packaged JS catalog and the scripts inline: they need no static files served by the LMS.
 """
 import functools
+import hashlib
 import html
 import os
 import re
@@ -65,16 +69,32 @@ def javascript_catalog(language: str) -> str | None:
     return path if resources.files("crosscheck_xblock").joinpath(path).is_file() else None
 
 
+# The files a runtime may serve to browsers besides public/ (the block's open_local_resource).
+SERVED = re.compile(r"static/(?:js/[a-z_]+\.js|css/[a-z_]+\.css)")
+
+
+def resource_url(block, name: str) -> str:
+    """The URL the runtime serves the package file `name` at (local_resource_url), with the
+    file's digest in the query: a browser keeps it until the file changes."""
+    return f"{block.runtime.local_resource_url(block, name)}?v={_digest(name, package_text(name))}"
+
+
+@functools.lru_cache(maxsize=256)
+def _digest(_name: str, text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
 def fragment(block, css: str, scripts: tuple[str, ...]) -> Fragment:
     """A fragment with the stylesheet `static/css/<css>`, the JS catalog of the current
-    language, then the scripts `static/js/<name>` in order."""
+    language, then the scripts `static/js/<name>` in order, each by its URL (issue 15: inline,
+    they were 277 kB in every page, which no browser could keep; ora2 links its files too)."""
     frag = Fragment()
-    frag.add_css(package_text(f"static/css/{css}"))
+    frag.add_css_url(resource_url(block, f"static/css/{css}"))
     catalog_url = compat.javascript_catalog_url(block, javascript_catalog(i18n.language()))
     if catalog_url:
         frag.add_javascript_url(catalog_url)
     for name in scripts:
-        frag.add_javascript(package_text(f"static/js/{name}"))
+        frag.add_javascript_url(resource_url(block, f"static/js/{name}"))
     return frag
 
 

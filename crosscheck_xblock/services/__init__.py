@@ -61,7 +61,7 @@ from .lifecycle import (
     write_score_chunk,
 )
 from .names import usernames
-from .notices import due_notices, mark_notices_read, notification_settings, reader_zone, reader_zones
+from .notices import due_notices, learner_notices, mark_notices_read, notification_settings, reader_zone, reader_zones
 from .outbox import deliver_outbox, has_pending
 from .overview import course_has_tasks, course_overview
 from .rates import simulated_rates
@@ -96,7 +96,7 @@ __all__ = [
     "sweep_is_stale", "sweep_status", "sweep_turn", "sync_task", "task_analytics",
     "take_extra_review", "task_started", "usernames", "course_overview", "course_has_tasks",
     "staff_calibration", "staff_grade_calibration", "staff_recompute",
-    "due_notices", "mark_notices_read", "notification_settings", "reader_zone", "reader_zones",
+    "due_notices", "learner_notices", "mark_notices_read", "notification_settings", "reader_zone", "reader_zones",
     "deliver_outbox", "has_pending", "handle_update", "telegram_part", "token_owner", "unlink",
     "write_score_chunk",
 ]

@@ -459,6 +459,14 @@ def reader_zones(user_key: str | None) -> tuple[str, str]:
 
 
 @guarded
+def learner_notices(task: TaskRef, student_id: str | None, user_key: str | None) -> dict:
+    """The notices part of the learner's state: `{"notices", "time_zone", "time_zone_reported"}`
+    (the notices' dates in the reader's zone, and the zone their browser last reported)."""
+    zone, reported = reader_zones(user_key)
+    return {"notices": learner_part(task, student_id, zone), "time_zone": zone, "time_zone_reported": reported}
+
+
+@guarded
 def reader_zone(user_key: str | None) -> str:
     """The time zone the viewer's notices are worded in (see reader_zones)."""
     return reader_zones(user_key)[0]

@@ -29,9 +29,12 @@ def test_the_badge_the_list_and_the_settings(workbench, context, context_ru, aud
                                             "review_start": iso(now - timedelta(hours=1)),
                                             "review_due": iso(now + timedelta(days=2))}})
     learner = LEARNERS[0]
-    state = open_block(page, workbench.scenario(TASK, learner), PHASE_REVIEW)  # this view distributes
-    state = open_block(page, workbench.scenario(TASK, learner), PHASE_REVIEW)
-    assert {n["kind"] for n in state["notices"]} == {"work_submitted", "review_started"}
+    open_block(page, workbench.scenario(TASK, learner), PHASE_REVIEW)  # this view distributes
+    # The page embeds no notices: it asks get_notices for them once it has rendered (issue 15).
+    with handler_response(page, "get_notices") as answer:
+        state = open_block(page, workbench.scenario(TASK, learner), PHASE_REVIEW)
+    assert state["notices"] is None
+    assert {n["kind"] for n in answer.value.json()["notices"]} == {"work_submitted", "review_started"}
     box = page.locator(".crosscheck .cc-notices")
     expect(box.locator(".cc-notice-badge")).to_have_text("2 new")
     with handler_response(page, "mark_notices_read") as response:
@@ -51,6 +54,22 @@ def test_the_badge_the_list_and_the_settings(workbench, context, context_ru, aud
     # Reloaded, they stay read.
     open_block(page, workbench.scenario(TASK, learner), PHASE_REVIEW)
     expect(page.locator(".crosscheck .cc-notices .cc-notice-badge")).to_have_count(0)
+
+    # While get_notices is on its way the section holds its line ("Notices", loading), so nothing
+    # below it moves when they arrive: held here until the page has rendered.
+    held = []
+    page.route("**/get_notices/**", lambda route: held.append(route))
+    page.bring_to_front()
+    page.goto(workbench.scenario(TASK, LEARNERS[2]))
+    expect(page.locator(".crosscheck .cc-phase")).to_have_text(PHASE_REVIEW)
+    expect(page.locator(".crosscheck .cc-notices .cc-notices-loading")).to_have_attribute("aria-busy", "true")
+    while not held:
+        page.wait_for_timeout(50)
+    tabs_before = page.locator(".crosscheck .cc-tablist").bounding_box()
+    held[0].continue_()
+    expect(page.locator(".crosscheck .cc-notices .cc-notice-badge")).to_have_text("2 new")
+    assert page.locator(".crosscheck .cc-tablist").bounding_box() == tabs_before, "the notices moved the tabs"
+    page.unroute("**/get_notices/**")
 
     ru = context_ru.new_page()
     open_block(ru, workbench.scenario(TASK, LEARNERS[1]), PHASE_REVIEW_RU)

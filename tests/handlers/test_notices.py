@@ -238,6 +238,42 @@ def test_the_page_has_the_notices_section(running):
     assert "cc-notices" in html and "notices.js" in html
 
 
+def _embedded_state(html):
+    """The state the page embeds (script.cc-init)."""
+    start = html.index('<script type="application/json" class="cc-init">') + len(
+        '<script type="application/json" class="cc-init">')
+    return json.loads(html[start:html.index("</script>", start)])["state"]
+
+
+def test_the_page_leaves_the_notices_to_get_notices(running):
+    """Issue 15: the page embeds the state without its notices part (a fifth of its queries);
+    get_notices answers that part as get_state has it, and costs the same with one notice or many."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    block = running
+    state = block.state("p0")
+    assert state["notices"], "the start of the review period is a notice"
+    embedded = _embedded_state(block.page("p0"))
+    assert {key: embedded[key] for key in ("notices", "time_zone", "time_zone_reported", "telegram")} == dict.fromkeys(
+        ("notices", "time_zone", "time_zone_reported", "telegram"))
+    assert embedded["reviews"] and embedded["phase"] == "review"  # the rest is there
+    assert block.ok("get_notices", "p0") == {key: state[key] for key in
+                                             ("notices", "time_zone", "time_zone_reported", "telegram")}
+    author = author_of(state["reviews"][0]["id"])
+    with CaptureQueriesContext(connection) as one:
+        before = block.ok("get_notices", author)["notices"]
+    block.ok("submit_review", "p0", {**full_review(state, 0), "comment": "The layout breaks below 400 px."})
+    for _ in range(3):  # more notices: the same queries
+        block.ok("post_message", "p0", {"thread": state["reviews"][0]["id"], "text": "A question about your layout."})
+    with CaptureQueriesContext(connection) as many:
+        after = block.ok("get_notices", author)["notices"]
+    assert len(after) > len(before) and len(one) == len(many), (len(before), len(after), len(one), len(many))
+    assert_names_nobody(block, author, after)
+    # A visitor (not signed in) has none; the handler takes no body but {}.
+    assert block.ok("get_notices", "")["notices"] == []
+
+
 TELEGRAM = {"BOT_TOKEN": "123456:TEST-token", "BOT_USERNAME": "crosscheck_test_bot",
             "API_URL": "http://127.0.0.1:9/bot", "WEBHOOK_SECRET": "s"}
 

@@ -868,6 +868,15 @@ function CrossCheckBlock(runtime, element) {
   }
   render();
   if (tabs) { tabs.select(defaultTab()); }
+  // The notices come after the page (issue 15: the page embeds the rest of the state); a state
+  // that arrived meanwhile (get_state) brought its own, newer ones.
+  if (state && init.signed_in && state.notices === null) {
+    call("get_notices").then(function (part) {
+      if (state.notices !== null) { return; }
+      ["notices", "time_zone", "time_zone_reported", "telegram"].forEach(function (key) { state[key] = part[key]; });  // i18n: code
+      renderNotices();
+    }).catch(function (err) { showError(err.message); });
+  }
   // The course overview (S4) below the task: its own call once the page is there (the page's
   // state costs no query more); a failure leaves it hidden, the task works without it.
   var overview = $(".cc-overview");

@@ -89,6 +89,14 @@ var CrossCheckNotices = (function () {
    * timeZoneReported, refresh()}. */
   function render(box, notices, ctx) {
     box.textContent = "";
+    if (notices === null) {  // still on their way (get_notices): the same line, so nothing moves
+      var waiting = el("details", {"class": "cc-notices-box cc-notices-loading", "aria-busy": "true",
+        ontoggle: function () { box.setAttribute("data-open", waiting.open ? "1" : "0"); }}, [
+        el("summary", {}, [t("Notices")]), el("p", {"class": "cc-note", text: t("Loading…")})]);
+      box.appendChild(waiting);
+      box.hidden = false;
+      return;
+    }
     notices = notices || [];
     var unread = unreadOf(notices);
     var summary = el("summary", {}, [t("Notices"), " ",
