@@ -5,14 +5,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from crosscheck_xblock import clock, services
-from crosscheck_xblock.models import Work
 from crosscheck_xblock.services import analytics
 
 from .conftest import full_review
+from .test_staff_paging import TWELVE, seed_works
 
 pytestmark = [pytest.mark.db, pytest.mark.django_db]
-TWELVE = ["alice", "bob", "Carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallory", "oscar"]
 
 
 def _reviewed(make_block, n=12):
@@ -20,11 +18,7 @@ def _reviewed(make_block, n=12):
     distributed (k=3), and every one of the twelve reviews all three works, at different points."""
     block = make_block('reviews_per_work="3" grading_policy="mean"')
     block.submit_all(TWELVE)
-    task = services.find_task(block.usage_id)
-    now = clock.now()
-    Work.objects.bulk_create([Work(task_id=task.id, student_id=f"seeded-{i}", url=f"https://s{i}.example.org/",
-                                   username=f"seeded{i:04d}", submission_uuid="", submitted_at=now, updated_at=now)
-                              for i in range(n - len(TWELVE))])
+    seed_works(block, n - len(TWELVE))
     block.ok("staff_start", "staff")
     for number, name in enumerate(TWELVE):
         state = block.state(name)

@@ -19,16 +19,21 @@ pytestmark = [pytest.mark.db, pytest.mark.django_db]
 TWELVE = ["alice", "bob", "Carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallory", "oscar"]
 
 
+def seed_works(block, count):
+    """`count` more works in the block's task, written directly (as a data import would)."""
+    task = services.find_task(block.usage_id)
+    now = clock.now()
+    Work.objects.bulk_create([Work(task_id=task.id, student_id=f"seeded-{i}", url=f"https://s{i}.example.org/",
+                                   username=f"seeded{i:04d}", submission_uuid="", submitted_at=now, updated_at=now)
+                              for i in range(count)])
+
+
 def _task_with(make_block, n):
     """A block with the twelve learners who submitted through the handler, `n - 12` more works
     seeded directly (as a data import would), distributed, and two reviews submitted."""
     block = make_block('reviews_per_work="3"')
     block.submit_all(TWELVE)
-    task = services.find_task(block.usage_id)
-    now = clock.now()
-    Work.objects.bulk_create([Work(task_id=task.id, student_id=f"seeded-{i}", url=f"https://s{i}.example.org/",
-                                   username=f"seeded{i:04d}", submission_uuid="", submitted_at=now, updated_at=now)
-                              for i in range(n - len(TWELVE))])
+    seed_works(block, n - len(TWELVE))
     block.ok("staff_start", "staff")
     for name in ("alice", "bob"):
         block.ok("submit_review", name, full_review(block.state(name), 0))
