@@ -284,11 +284,9 @@ class CrossCheckXBlock(OlxMixin, XBlock):
     def _state_for(self, task, viewer, now, with_notices: bool = True) -> dict:
         """The learner's state, with the notices' dates in their time zone and the Telegram link;
         without `with_notices`, those three are None (the page asks `get_notices` for them)."""
-        state = services.learner_state(task, viewer.student_id, now, with_notices=False)
-        if with_notices:
-            state.update(self._notices_part(task, viewer, now))
-        else:
-            state.update(notices=None, time_zone=None, time_zone_reported=None, telegram=None)
+        state = services.learner_state(task, viewer.student_id, now)
+        state.update(self._notices_part(task, viewer, now) if with_notices
+                     else dict.fromkeys(("notices", "time_zone", "time_zone_reported", "telegram")))
         return state
 
     def _notices_part(self, task, viewer, now) -> dict:

@@ -76,11 +76,11 @@ SERVED = re.compile(r"static/(?:js/[a-z_]+\.js|css/[a-z_]+\.css)")
 def resource_url(block, name: str) -> str:
     """The URL the runtime serves the package file `name` at (local_resource_url), with the
     file's digest in the query: a browser keeps it until the file changes."""
-    return f"{block.runtime.local_resource_url(block, name)}?v={_digest(name, package_text(name))}"
+    return f"{block.runtime.local_resource_url(block, name)}?v={_digest(package_text(name))}"
 
 
 @functools.lru_cache(maxsize=256)
-def _digest(_name: str, text: str) -> str:
+def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 

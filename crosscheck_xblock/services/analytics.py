@@ -149,8 +149,7 @@ def _task_analytics(task: TaskRef, now: datetime, query: dict) -> dict:
         if far:
             fixed_warned.add(reviewer_id)
         reviews_of[work_id].append((row, far, excluded))
-        if excluded or reviewer_id in evidence or (reviewer_id, work_id) in thin:
-            review_flags[work_id] += bool(excluded) + (reviewer_id in evidence) + ((reviewer_id, work_id) in thin)
+        review_flags[work_id] += bool(excluded) + (reviewer_id in evidence) + ((reviewer_id, work_id) in thin)
 
     # Every work's sort keys and the histogram's values; the table's rows only for the page asked.
     keyed, values, graded_count = [], [], 0

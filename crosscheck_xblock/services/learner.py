@@ -21,7 +21,7 @@ from ..i18n import N_, Text, gettext
 from ..models import Assignment, ChecklistVersion, Draft, Grade, LearnerWarning, Review, SelfCheck, Work
 from ..pseudonyms import reviewer_title, work_title
 from ..scoring import POLICIES
-from . import appeals, best_works, community, extras, notices, ratings, threads, votes, warnings
+from . import appeals, best_works, community, extras, ratings, threads, votes, warnings
 from .guard import guarded
 from .registry import TaskRef
 from .reviews import SELF_FORM
@@ -29,11 +29,10 @@ from .submissions import link_changes
 
 
 @guarded
-def learner_state(task: TaskRef, student_id: str | None, now: datetime, time_zone: str = "",
-                  with_notices: bool = True) -> dict:
-    """Everything the learner view needs, in a fixed number of queries (`time_zone`: the reader's,
-    for the dates in notices' sentences; without `with_notices`, `notices` is None: the page
-    loads them after it has rendered)."""
+def learner_state(task: TaskRef, student_id: str | None, now: datetime) -> dict:
+    """Everything the learner view needs, in a fixed number of queries, but the notices part
+    (`notices.learner_notices`: the block adds it to the state, and the page loads it after it
+    has rendered)."""
     phase = task.phase(now)
     versions = _Versions(task)
     state = {
@@ -62,8 +61,8 @@ def learner_state(task: TaskRef, student_id: str | None, now: datetime, time_zon
         "vote": votes.learner_part(task, student_id, now) if phase in best_works.ENDED else None,
         # Re-checks of appealed works staff asked this learner for (a top reviewer of the course).
         "community_rechecks": community.learner_part(task, student_id) if phase == schedule.CLOSED else [],
-        # N1–N12 (issue 14): the latest notices, newest first (one query).
-        "notices": notices.learner_part(task, student_id, time_zone) if with_notices else None,
+        # N1–N12 (issue 14): see learner_notices.
+        "notices": None,
     }
     # The work with its one-to-ones (grade, appeal, best-work row) in one query. Grades, and with
     # them appeals, exist only once grading has begun (lifecycle writes them with the status):

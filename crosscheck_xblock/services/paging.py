@@ -43,14 +43,18 @@ def page_query(data, sorts: tuple[str, ...], default_sort: str, default_order: s
 def page_bounds(query: dict, total: int) -> tuple[int, int, int]:
     """(the page shown, its first row's index, the number of pages) for `total` matching rows: a
     page past the end (a search shrank the list) shows the last one."""
-    pages = max(1, -(-total // query["per_page"]))
+    pages = _pages(query, total)
     page = min(query["page"], pages)
     return page, (page - 1) * query["per_page"], pages
+
+
+def _pages(query: dict, total: int) -> int:
+    return max(1, -(-total // query["per_page"]))
 
 
 def page_fields(query: dict, page: int, total: int, sorts: tuple[str, ...]) -> dict:
     """The fields every paged staff answer carries beside its rows."""
     return {"page": page, "per_page": query["per_page"], "total": total,
-            "pages": max(1, -(-total // query["per_page"])),
+            "pages": _pages(query, total),
             "sort": query["sort"], "order": query["order"], "search": query["search"],
             "sorts": list(sorts)}

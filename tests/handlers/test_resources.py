@@ -31,7 +31,7 @@ def test_the_learner_page_links_every_script_and_the_stylesheet(make_block):
         assert answer["Content-Type"].startswith("text/css" if name.endswith(".css") else
                                                   ("text/javascript", "application/javascript"))
         # The query names the file's content, so a browser keeps it until the file changes.
-        assert url.endswith("?v=" + pages._digest(name, pages.package_text(name)))
+        assert url.endswith("?v=" + pages._digest(pages.package_text(name)))
     # None of the scripts' text is in the page itself any more: it carries its HTML and state.
     assert "var CrossCheckCommon" not in html and len(html) < 60_000, len(html)
 
