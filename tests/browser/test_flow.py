@@ -69,6 +69,10 @@ def open_block(page: Page, url: str, phase: str) -> dict:
     page.bring_to_front()
     page.goto(url)
     expect(page.locator(".crosscheck .cc-phase")).to_have_text(phase)
+    # The notices arrive after the page (get_notices): wait for them, so that a later navigation
+    # does not cut this page's answer off and a caller waiting for the next page's get_notices is
+    # not handed this one (the CI flake of stop 24).
+    expect(page.locator(".crosscheck .cc-notices-loading")).to_have_count(0)
     return init_state(page)
 
 
