@@ -234,3 +234,35 @@ def test_the_ends_of_the_grid_are_the_model_and_the_simple_rule_exactly(monkeypa
     assert check(c).rule == "mean" and check(c).weight == 0.0
     assert grade_all(reviews_of(c), policy="reliability", max_score=100) == grade_all(
         reviews_of(c), policy="mean", max_score=100)
+
+
+def test_the_standard_error_is_clustered_by_work() -> None:
+    """One left-out review per work: the clustered standard error is the plain one. The same
+    differences twice per work (two folds of one work that agree) are no new evidence: the
+    clustered error stays about that of the works, where the plain one would shrink by
+    about sqrt(2) and overstate how sure the check is."""
+    rng = np.random.default_rng(7)
+    diff = rng.normal(0.3, 2.0, 200)
+    one_each = np.arange(200)
+    plain = float(np.std(diff, ddof=1) / np.sqrt(len(diff)))
+    assert fallback._se(diff, one_each) == pytest.approx(plain)
+    twice, works = np.repeat(diff, 2), np.repeat(one_each, 2)
+    naive = float(np.std(twice, ddof=1) / np.sqrt(len(twice)))
+    assert fallback._se(twice, works) == pytest.approx(plain)
+    assert fallback._se(twice, works) / naive == pytest.approx(np.sqrt(2), rel=0.01)
+    assert fallback._se(diff[:1], one_each[:1]) == 0.0
+
+
+def test_a_few_hard_works_do_not_make_the_median_look_clearly_better() -> None:
+    """Differences that come from two works only, each left out four times, are two pieces of
+    evidence, not eight: the median is not chosen, though counted review by review it is more
+    than Z_MEDIAN standard errors better."""
+    work = np.repeat(np.arange(40), 4)
+    errors = {"mean": np.full(len(work), 100.0), "median": np.full(len(work), 100.0)}
+    hard = work < 2
+    errors["median"][hard] -= 60.0 + np.arange(int(hard.sum()))  # better only in the two hard works
+    done = np.ones(len(work), dtype=bool)
+    diff = (errors["median"] - errors["mean"])[done]
+    naive = float(np.mean(diff)) / float(np.std(diff, ddof=1) / np.sqrt(len(diff)))
+    assert naive < -fallback.Z_MEDIAN
+    assert fallback._simple(errors, done, work) == "mean"
