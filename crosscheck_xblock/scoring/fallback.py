@@ -159,11 +159,12 @@ def check_model(reviewer: np.ndarray, work: np.ndarray, points: np.ndarray, *,
         folds += 1
         # Sequential: once the model is ahead by Z_CLEAR standard errors, more folds would not
         # change the decision.
-        if folds >= FIRST_FOLDS and f < FOLDS - 1 and _z(errors, done, work) < -Z_CLEAR:
+        if (folds >= FIRST_FOLDS and f < FOLDS - 1
+                and _z(errors, done, work, _simple(errors, done, work)) < -Z_CLEAR):
             break
     rmse = {rule: float(np.sqrt(np.mean(e[done]))) for rule, e in errors.items()}
-    z = _z(errors, done, work)
     simple = _simple(errors, done, work)
+    z = _z(errors, done, work, simple)
     if z > Z_BLEND:
         weight, blended = best_weight(predicted["reliability"][done], predicted[simple][done],
                                       points[done])
@@ -194,11 +195,10 @@ def _se(diff: np.ndarray, work: np.ndarray) -> float:
     ``work``: a work's left-out reviews share its other reviews, its grades and how hard it is to
     judge, so they are not independent; counting them as independent made a few hard works look
     like a clear verdict (module docstring). 0 for fewer than 2 works."""
-    clusters = np.unique(work, return_inverse=True)[1]
-    g = int(clusters.max()) + 1 if len(clusters) else 0
+    g = int(np.count_nonzero(np.bincount(work))) if len(work) else 0
     if g < 2:
         return 0.0
-    sums = np.bincount(clusters, diff - float(np.mean(diff)), g)
+    sums = np.bincount(work, diff - float(np.mean(diff)))  # 0 for the works with none
     return float(np.sqrt(np.sum(sums ** 2) * g / (g - 1))) / len(diff)
 
 
@@ -214,10 +214,10 @@ def _simple(errors: dict, done: np.ndarray, work: np.ndarray) -> str:
     return "median" if se == 0 or mean / se < -Z_MEDIAN else "mean"
 
 
-def _z(errors: dict, done: np.ndarray, work: np.ndarray) -> float:
+def _z(errors: dict, done: np.ndarray, work: np.ndarray, simple: str) -> float:
     """How many (clustered) standard errors of the paired difference the model's held-out
-    squared error is above the better simple rule's (negative: below)."""
-    diff = (errors["reliability"] - errors[_simple(errors, done, work)])[done]
+    squared error is above the ``simple`` rule's (the better one: _simple; negative: below)."""
+    diff = (errors["reliability"] - errors[simple])[done]
     if len(diff) < 2:
         return 0.0
     se = _se(diff, work[done])

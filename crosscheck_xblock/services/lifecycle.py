@@ -198,9 +198,13 @@ def complete_cross_check(task: TaskRef, now: datetime, wait: bool = True,
         tried = _write_one_batch(task, now)
         batches += 1
         status = finish_grading(task, now)
-        if not tried and not (wait and status == Task.GRADING and _others_hold_the_rest(task, waited)):
+        if tried:
+            waited = 0.0
+        elif wait and status == Task.GRADING and _others_hold_the_rest(task, waited):
+            time.sleep(HELD_POLL_SECONDS)
+            waited += HELD_POLL_SECONDS
+        else:
             break  # nothing left but failed writes waiting for their retry (or not ours to wait for)
-        waited = 0.0 if tried else waited + HELD_POLL_SECONDS
     return _grading_result(task, status)
 
 
@@ -235,11 +239,8 @@ def _others_hold_the_rest(task: TaskRef, waited: float) -> bool:
     """Whether a waiting writer should look again: grades never tried are left, held by other
     writers' batches (MariaDB's locking read also locks rows it only scanned, so one batch in
     flight can hide them all). One of those writers may write a single batch and stop (a page
-    view), so leaving here could leave them unwritten: a race test saw 33 of 40 so. Sleeps first."""
-    if waited >= HELD_WAIT_SECONDS or not gradebook.first_writes_left(task.id):
-        return False
-    time.sleep(HELD_POLL_SECONDS)
-    return True
+    view), so leaving here could leave them unwritten: a race test saw 33 of 40 so."""
+    return waited < HELD_WAIT_SECONDS and gradebook.first_writes_left(task.id)
 
 
 def _write_one_batch(task: TaskRef, now: datetime, pks: tuple[int, int] | None = None) -> int:

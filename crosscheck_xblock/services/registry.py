@@ -66,10 +66,10 @@ def sync_task(usage_key: str, course_id: str, config: dict) -> TaskRef:
         task.config, task.course_id = config, course_id
         for name, value in due.items():
             setattr(task, name, value)
-    # The newest version is current while the checklist is the same; otherwise (or with no
-    # version yet) task_ref adds one.
-    current = newest is not None and newest.checklist == (config.get("checklist") or {})
-    return task_ref(task, settings, version=(newest.pk, newest.number) if current else None)
+    # The newest version read above is current while the checklist is the same; otherwise (or
+    # with no version yet) one is added.
+    version = current_checklist_version(task, latest=newest)
+    return task_ref(task, settings, version=(version.pk, version.number))
 
 
 @guarded
@@ -148,10 +148,15 @@ def _due_columns(timeline: schedule.Timeline) -> dict:
             "submission_due_at": timeline.submission_due, "review_due_at": timeline.review_due}
 
 
-def current_checklist_version(task: Task) -> ChecklistVersion:
-    """The version row of the task's current checklist, added when the checklist changed."""
+_UNREAD = object()
+
+
+def current_checklist_version(task: Task, latest: ChecklistVersion | None | object = _UNREAD) -> ChecklistVersion:
+    """The version row of the task's current checklist, added when the checklist changed
+    (`latest`: the task's newest version row, or None for none, when the caller has read it)."""
     checklist = task.config.get("checklist") or {}
-    latest = task.checklist_versions.order_by("-number").first()
+    if latest is _UNREAD:
+        latest = task.checklist_versions.order_by("-number").first()
     if latest is not None and latest.checklist == checklist:
         return latest
     number = latest.number + 1 if latest else 1
