@@ -18,11 +18,21 @@ def reviews_of(c: sim.Cohort) -> list[tuple]:
     return [(f"r{r}", f"a{u}", float(p)) for r, u, p in zip(c.reviewer, c.work, c.points)]
 
 
+def numbered(x: np.ndarray) -> tuple[np.ndarray, int]:
+    """x's values renumbered 0, 1, ... in the order they first appear, and how many there are."""
+    values, first, inverse = np.unique(x, return_index=True, return_inverse=True)
+    return np.argsort(np.argsort(first))[inverse], len(values)
+
+
 def check(c: sim.Cohort) -> fallback.ModelCheck:
-    fit = model.fit_reviews(c.reviewer, c.work, c.points, n_reviewers=c.reviewers,
-                            n_works=c.n_works, max_score=100)
-    return fallback.check_model(c.reviewer, c.work, c.points, n_reviewers=c.reviewers,
-                                n_works=c.n_works, max_score=100, fit=fit)
+    """The check grade_all runs on reviews_of(c): works and reviewers numbered in the order they
+    first appear, as the block numbers them (which reviews the folds leave out follows the
+    numbering)."""
+    (reviewer, n_reviewers), (work, n_works) = numbered(c.reviewer), numbered(c.work)
+    fit = model.fit_reviews(reviewer, work, c.points, n_reviewers=n_reviewers, n_works=n_works,
+                            max_score=100)
+    return fallback.check_model(reviewer, work, c.points, n_reviewers=n_reviewers,
+                                n_works=n_works, max_score=100, fit=fit)
 
 
 def test_the_model_is_kept_where_it_is_better() -> None:
@@ -113,6 +123,29 @@ def test_folds_leave_one_review_of_every_work_out() -> None:
             assert len(set(held.tolist())) == len(held)  # one review per fold
 
 
+def test_each_refit_leaves_out_reviews_of_one_part_of_the_works(monkeypatch) -> None:
+    """A fold is refitted in parts (fallback.PARTS): each refit misses the fold's reviews of
+    a PARTS-th of the works only, so the reviewers keep most of their reviews; together the
+    refits leave out every held-out review once."""
+    c = sim.generate(sim.SCENARIOS["ambiguous"], k=4, n=200, true_scores="normal", seed=1)
+    fit = model.fit_reviews(c.reviewer, c.work, c.points, n_reviewers=c.reviewers,
+                            n_works=c.n_works, max_score=100)
+    left_out, real = [], model.fit_reviews
+
+    def spy(reviewer, work, points, **kwargs):
+        left_out.append(len(c.work) - len(work))
+        return real(reviewer, work, points, **kwargs)
+
+    monkeypatch.setattr(model, "fit_reviews", spy)
+    found = fallback.check_model(c.reviewer, c.work, c.points, n_reviewers=c.reviewers,
+                                 n_works=c.n_works, max_score=100, fit=fit)
+    assert found.checked and found.refits == len(left_out)
+    assert found.folds < found.refits <= found.folds * fallback.PARTS
+    assert max(left_out) <= -(-c.n_works // fallback.PARTS)
+    assert sum(left_out) == found.held_out
+    assert found.as_dict()["refits"] == found.refits
+
+
 @pytest.mark.parametrize("scenario", [s for s in sim.SCENARIOS if s != "ambiguous"])
 def test_never_worse_than_the_simple_rules_at_small_size(scenario: str) -> None:
     """Every bench regime but one, eight small classes pooled: the policy as graded is at most
@@ -184,7 +217,7 @@ def test_the_chosen_share_has_the_least_held_out_error_of_the_grid(seed: int, n:
 
 def blended_class() -> sim.Cohort:
     """An ambiguous class (k = 4, n = 200) whose check blends the model with the mean."""
-    c = sim.generate(sim.SCENARIOS["ambiguous"], k=4, n=200, true_scores="normal", seed=4)
+    c = sim.generate(sim.SCENARIOS["ambiguous"], k=4, n=200, true_scores="normal", seed=8)
     assert check(c).rule == "blend"
     return c
 
@@ -223,13 +256,15 @@ def test_a_blend_is_the_share_of_the_model_and_the_rest_of_the_simple_rule() -> 
 
 def test_the_ends_of_the_grid_are_the_model_and_the_simple_rule_exactly(monkeypatch) -> None:
     c = blended_class()
-    fit = model.fit_reviews(c.reviewer, c.work, c.points, n_reviewers=c.reviewers,
-                            n_works=c.n_works, max_score=100)
+    # The model's grades as grade_all numbers the works (the sums run in the same order).
+    (reviewer, n_reviewers), (work, n_works) = numbered(c.reviewer), numbered(c.work)
+    fit = model.fit_reviews(reviewer, work, c.points, n_reviewers=n_reviewers, n_works=n_works,
+                            max_score=100)
     monkeypatch.setattr(fallback, "WEIGHTS", (1.0,))
     assert check(c).rule == "reliability" and check(c).weight == 1.0
     grades = grade_all(reviews_of(c), policy="reliability", max_score=100)
-    assert all(grades[f"a{u}"] == float(np.clip(fit.grades[u], 0, 100))
-               for u in range(c.n_works) if f"a{u}" in grades)
+    assert grades == {f"a{u}": float(np.clip(fit.grades[w], 0, 100))
+                      for u, w in zip(c.work.tolist(), work.tolist())}
     monkeypatch.setattr(fallback, "WEIGHTS", (0.0,))
     assert check(c).rule == "mean" and check(c).weight == 0.0
     assert grade_all(reviews_of(c), policy="reliability", max_score=100) == grade_all(
