@@ -165,6 +165,12 @@ def check_model(reviewer: np.ndarray, work: np.ndarray, points: np.ndarray, *,
         held = fold == f
         if not held.any():
             continue
+        # A work's other reviews are the same whichever part is refitted, so the simple rules'
+        # predictions are worked out once per fold.
+        groups = batch.group_reviews(work[~held], n_works)
+        for rule in ("mean", "median"):
+            _predict(batch.policy_points(groups, points[~held], rule), held,
+                     predicted[rule], errors[rule], work, points)
         for part in range(PARTS):
             test = held & (part_of == part)
             if not test.any():
@@ -174,13 +180,8 @@ def check_model(reviewer: np.ndarray, work: np.ndarray, points: np.ndarray, *,
                                       n_reviewers=n_reviewers, n_works=n_works,
                                       max_score=max_score, start=fit,
                                       tolerance=REFIT_TOLERANCE, bias_prior=bias_prior)
-            groups = batch.group_reviews(work[train], n_works)
-            predictions = {"reliability": refit.grades,
-                           "mean": batch.policy_points(groups, points[train], "mean"),
-                           "median": batch.policy_points(groups, points[train], "median")}
-            for rule, grades in predictions.items():
-                predicted[rule][test] = grades[work[test]]
-                errors[rule][test] = (grades[work[test]] - points[test]) ** 2
+            _predict(refit.grades, test, predicted["reliability"], errors["reliability"], work,
+                     points)
             refits += 1
         done |= held
         folds += 1
@@ -202,6 +203,14 @@ def check_model(reviewer: np.ndarray, work: np.ndarray, points: np.ndarray, *,
         rmse["blend"] = float(np.sqrt(blended))
     return ModelCheck(rule, True, "compared", folds, int(done.sum()), rmse, weight, simple,
                       refits)
+
+
+def _predict(grades: np.ndarray, test: np.ndarray, predicted: np.ndarray, errors: np.ndarray,
+             work: np.ndarray, points: np.ndarray) -> None:
+    """A rule's prediction of each left-out review in ``test`` (the grade it gives the review's
+    work without it) and its squared error, into ``predicted`` and ``errors``."""
+    predicted[test] = grades[work[test]]
+    errors[test] = (grades[work[test]] - points[test]) ** 2
 
 
 def best_weight(model_predicted: np.ndarray, simple_predicted: np.ndarray,
