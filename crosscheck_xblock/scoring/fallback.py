@@ -167,9 +167,10 @@ def check_model(reviewer: np.ndarray, work: np.ndarray, points: np.ndarray, *,
             continue
         # A work's other reviews are the same whichever part is refitted, so the simple rules'
         # predictions are worked out once per fold.
-        groups = batch.group_reviews(work[~held], n_works)
+        kept = ~held
+        groups = batch.group_reviews(work[kept], n_works)
         for rule in ("mean", "median"):
-            _predict(batch.policy_points(groups, points[~held], rule), held,
+            _predict(batch.policy_points(groups, points[kept], rule), held,
                      predicted[rule], errors[rule], work, points)
         for part in range(PARTS):
             test = held & (part_of == part)

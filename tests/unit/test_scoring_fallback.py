@@ -24,13 +24,19 @@ def numbered(x: np.ndarray) -> tuple[np.ndarray, int]:
     return np.argsort(np.argsort(first))[inverse], len(values)
 
 
-def check(c: sim.Cohort) -> fallback.ModelCheck:
-    """The check grade_all runs on reviews_of(c): works and reviewers numbered in the order they
-    first appear, as the block numbers them (which reviews the folds leave out follows the
-    numbering)."""
+def block_fit(c: sim.Cohort) -> tuple[np.ndarray, np.ndarray, int, int, model.ModelFit]:
+    """reviews_of(c) as grade_all numbers them (works and reviewers in the order they first
+    appear): reviewer and work indexes, their counts, and the model's fit in that numbering."""
     (reviewer, n_reviewers), (work, n_works) = numbered(c.reviewer), numbered(c.work)
     fit = model.fit_reviews(reviewer, work, c.points, n_reviewers=n_reviewers, n_works=n_works,
                             max_score=100)
+    return reviewer, work, n_reviewers, n_works, fit
+
+
+def check(c: sim.Cohort) -> fallback.ModelCheck:
+    """The check grade_all runs on reviews_of(c) (which reviews the folds leave out follows the
+    block's numbering, block_fit)."""
+    reviewer, work, n_reviewers, n_works, fit = block_fit(c)
     return fallback.check_model(reviewer, work, c.points, n_reviewers=n_reviewers,
                                 n_works=n_works, max_score=100, fit=fit)
 
@@ -257,9 +263,7 @@ def test_a_blend_is_the_share_of_the_model_and_the_rest_of_the_simple_rule() -> 
 def test_the_ends_of_the_grid_are_the_model_and_the_simple_rule_exactly(monkeypatch) -> None:
     c = blended_class()
     # The model's grades as grade_all numbers the works (the sums run in the same order).
-    (reviewer, n_reviewers), (work, n_works) = numbered(c.reviewer), numbered(c.work)
-    fit = model.fit_reviews(reviewer, work, c.points, n_reviewers=n_reviewers, n_works=n_works,
-                            max_score=100)
+    _, work, _, _, fit = block_fit(c)
     monkeypatch.setattr(fallback, "WEIGHTS", (1.0,))
     assert check(c).rule == "reliability" and check(c).weight == 1.0
     grades = grade_all(reviews_of(c), policy="reliability", max_score=100)
